@@ -1,0 +1,5 @@
+"""``python -m indicator``: the command line over the library."""
+
+from indicator.cli import main
+
+raise SystemExit(main())

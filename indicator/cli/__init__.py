@@ -1,0 +1,60 @@
+"""The command line: argparse, one short function per subcommand, one plain line and exit 2 on bad input.
+
+Each module listed in ``COMMAND_MODULES`` exposes ``register(subparsers)``; its subcommands set
+``func(args) -> int`` as their handler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from indicator.errors import IndicatorError
+from indicator.framework import DEFAULT_PATH
+
+COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one plain line (its default also prints the usage)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: {message}\n")
+        raise SystemExit(2)
+
+
+def add_framework_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--framework PATH`` option every subcommand takes."""
+    parser.add_argument("--framework", default=str(DEFAULT_PATH), help="framework TOML (default: %(default)s)")
+
+
+def add_output_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", "-o", help="write the result to this file instead of standard output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m indicator", description="Älykylä-mittaristo command line")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"indicator.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"indicator.cli.{name}":
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; IndicatorError becomes one line on stderr and exit code 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except IndicatorError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except BrokenPipeError:
+        return 0
