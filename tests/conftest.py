@@ -1,0 +1,91 @@
+"""Shared test fixtures: a small hand-made framework used by the engine's tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicator.framework import Framework, loads
+
+SMALL_FRAMEWORK = """
+[indicator]
+id = "pieni"
+name = { fi = "Pieni mittari", sv = "Liten mätare", en = "Small indicator" }
+version = "0.1"
+baseline_year = 2024
+target_year = 2030
+min_respondents = 2
+min_item_coverage = 0.5
+min_dimension_coverage = 0.6
+village_aliases = ["kylä", "village"]
+
+[[bands]]
+id = "low"
+min = 0
+name = { fi = "Matala", en = "Low" }
+
+[[bands]]
+id = "mid"
+min = 50
+name = { fi = "Keski", en = "Mid" }
+
+[[bands]]
+id = "high"
+min = 80
+name = { fi = "Korkea", en = "High" }
+
+[[themes]]
+id = "talous"
+name = { fi = "Talous", en = "Economy" }
+
+[[dimensions]]
+id = "talous"
+name = { fi = "Talous", en = "Economy" }
+weight = 2.0
+theme = "talous"
+
+[[dimensions]]
+id = "yhteiso"
+name = { fi = "Yhteisö", en = "Community" }
+weight = 1.0
+
+[[items]]
+id = "T1"
+dimension = "talous"
+text = { fi = "Kylällä on hyvät edellytykset yrittää", en = "Good conditions for business" }
+type = "likert5"
+lower = 1
+target = 5
+weight = 1.0
+
+[[items]]
+id = "T2"
+dimension = "talous"
+text = { fi = "Kylällä on etätyöpiste", en = "A remote-work point exists" }
+type = "yesno"
+lower = 0
+target = 100
+weight = 3.0
+
+[[items]]
+id = "Y1"
+dimension = "yhteiso"
+text = { fi = "Tapahtumien määrä", en = "Number of events" }
+type = "number"
+lower = 0
+target = 12
+aliases = ["tapahtumat"]
+
+[[items]]
+id = "Y2"
+dimension = "yhteiso"
+text = { fi = "Matka kuntakeskukseen km", en = "Distance to the centre km" }
+type = "number"
+lower = 40
+target = 5
+"""
+
+
+@pytest.fixture(scope="session")
+def small_framework() -> Framework:
+    """Two dimensions (weights 2 and 1), items of every type, one 'less is better' item."""
+    return loads(SMALL_FRAMEWORK, source="small.toml")
