@@ -1,0 +1,265 @@
+"""The project's own quantitative goals (``data/goals.toml``) and how far the recorded activities got.
+
+The goals are data: sub-projects, goals and per-project targets ``min``–``max`` (e.g. 2–3 kick-off
+events). Coordinators record activities (date, goal, project, what, groups, villages, note); each record
+counts as one towards its goal for its project, or for every project with that goal when it was joint.
+
+>>> goals = loads('''
+... [[projects]]
+... id = "a"
+... name = "A"
+... [[goals]]
+... id = "events"
+... name = "Events"
+... targets = { a = { min = 2, max = 3 } }
+... ''')
+>>> table = goal_progress(goals, pd.DataFrame({"goal": ["events"], "project": ["a"]}))
+>>> table[["project", "goal", "done", "min", "max", "status"]].to_dict("records")
+[{'project': 'a', 'goal': 'events', 'done': 1, 'min': 2, 'max': 3, 'status': 'in_progress'}]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from indicator.errors import IndicatorError
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "goals.toml"
+JOINT = "all"
+"""The project value of an activity done jointly: it counts for every project that has the goal."""
+STATUSES: tuple[str, ...] = ("not_started", "in_progress", "reached", "max_reached")
+PROGRESS_COLUMNS: tuple[str, ...] = ("project", "goal", "done", "min", "max", "share", "status")
+
+Texts = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: Texts
+
+
+@dataclass(frozen=True)
+class Target:
+    project: str
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    name: Texts
+    targets: tuple[Target, ...]
+    note: Texts = field(default_factory=lambda: MappingProxyType({}))
+
+    def target(self, project: str) -> Target | None:
+        return next((t for t in self.targets if t.project == project), None)
+
+
+@dataclass(frozen=True)
+class Goals:
+    """Sub-projects and their goals, in file order."""
+
+    projects: tuple[Project, ...]
+    goals: tuple[Goal, ...]
+    source: str = "<string>"
+
+    def goal(self, goal_id: str) -> Goal:
+        found = next((g for g in self.goals if g.id == goal_id), None)
+        if found is None:
+            raise IndicatorError(f"unknown project goal {goal_id!r}", file=self.source)
+        return found
+
+    def project(self, project_id: str) -> Project:
+        found = next((p for p in self.projects if p.id == project_id), None)
+        if found is None:
+            raise IndicatorError(f"unknown sub-project {project_id!r}", file=self.source)
+        return found
+
+    def targets_frame(self) -> pd.DataFrame:
+        """One row per (project, goal) that has a target: project, goal, min, max (goal order kept)."""
+        rows = [
+            {"project": t.project, "goal": g.id, "min": t.min, "max": t.max}
+            for p in self.projects
+            for g in self.goals
+            if (t := g.target(p.id)) is not None
+        ]
+        return pd.DataFrame(rows, columns=["project", "goal", "min", "max"]).astype(
+            {"project": object, "goal": object, "min": "int64", "max": "int64"}
+        )
+
+
+# --- loading ------------------------------------------------------------------------------------------
+
+
+def _texts(table: Mapping[str, Any], key: str, entry: str, errors: list[str], required: bool = True) -> Texts:
+    value = table.get(key)
+    if value is None and not required:
+        return MappingProxyType({})
+    if isinstance(value, str) and value.strip():
+        return MappingProxyType({"fi": value, "sv": value, "en": value})
+    if isinstance(value, Mapping) and value and all(isinstance(v, str) and v.strip() for v in value.values()):
+        return MappingProxyType(dict(value))
+    errors.append(f"{entry}: '{key}' must be a text or a table of texts by language (fi, sv, en)")
+    return MappingProxyType({})
+
+
+def _ident(table: Mapping[str, Any], entry: str, errors: list[str]) -> str:
+    value = table.get("id")
+    if not isinstance(value, str) or not value.strip() or value == JOINT:
+        errors.append(f"{entry}: 'id' must be a non-empty text other than {JOINT!r}")
+        return f"?{entry}"
+    return value
+
+
+def _count(value: Any, entry: str, key: str, errors: list[str]) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        errors.append(f"{entry}: '{key}' must be a whole number >= 1, got {value!r}")
+        return 1
+    return value
+
+
+def _targets(table: Mapping[str, Any], entry: str, projects: set[str], errors: list[str]) -> tuple[Target, ...]:
+    raw = table.get("targets")
+    if not isinstance(raw, Mapping) or not raw:
+        errors.append(f"{entry}: 'targets' must be a table {{ <project> = {{ min = N, max = M }} }}")
+        return ()
+    targets = []
+    for project, spec in raw.items():
+        where = f"{entry}, target {project!r}"
+        if project not in projects:
+            errors.append(f"{where}: unknown project")
+        if not isinstance(spec, Mapping):
+            errors.append(f"{where}: must be a table {{ min = N, max = M }}")
+            continue
+        low = _count(spec.get("min"), where, "min", errors)
+        high = _count(spec.get("max", low), where, "max", errors)
+        if high < low:
+            errors.append(f"{where}: 'max' {high} is below 'min' {low}")
+        targets.append(Target(project, low, high))
+    return tuple(targets)
+
+
+def parse(raw: Mapping[str, Any], source: str = "<string>") -> Goals:
+    """Build validated Goals from parsed TOML; raise IndicatorError listing every broken rule."""
+    errors: list[str] = []
+    projects = []
+    for n, table in enumerate(raw.get("projects") or [], start=1):
+        ident = _ident(table, f"project #{n}", errors)
+        projects.append(Project(ident, _texts(table, "name", f"project '{ident}'", errors)))
+    if not projects:
+        errors.append("[[projects]]: at least one project is needed")
+    project_ids = {p.id for p in projects}
+    goals = []
+    for n, table in enumerate(raw.get("goals") or [], start=1):
+        ident = _ident(table, f"goal #{n}", errors)
+        entry = f"goal '{ident}'"
+        name = _texts(table, "name", entry, errors)
+        note = _texts(table, "note", entry, errors, required=False)
+        goals.append(Goal(ident, name, _targets(table, entry, project_ids, errors), note))
+    for kind, ids in (("project", [p.id for p in projects]), ("goal", [g.id for g in goals])):
+        errors.extend(f"{kind} '{i}': duplicate id" for i in sorted({i for i in ids if ids.count(i) > 1}))
+    if errors:
+        raise IndicatorError("; ".join(errors), file=source)
+    return Goals(tuple(projects), tuple(goals), source)
+
+
+def loads(text: str, source: str = "<string>") -> Goals:
+    """Parse goals TOML text."""
+    try:
+        return parse(tomllib.loads(text), source)
+    except tomllib.TOMLDecodeError as exc:
+        raise IndicatorError(f"not valid TOML: {exc}", file=source) from None
+
+
+def load(path: str | Path = DEFAULT_PATH) -> Goals:
+    """Read and validate a goals file (default: the shipped ``data/goals.toml``)."""
+    path = Path(path)
+    try:
+        return loads(path.read_text(encoding="utf-8"), source=str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndicatorError(f"cannot read the goals file: {exc}", file=str(path)) from None
+
+
+# --- progress -----------------------------------------------------------------------------------------
+
+
+def _expand_joint(goals: Goals, activities: pd.DataFrame) -> pd.DataFrame:
+    """One row per (project, goal) credit: a joint record becomes one row per project with that goal."""
+    frame = pd.DataFrame(
+        {
+            "goal": activities["goal"].astype(object),
+            "project": activities["project"].astype(object).where(activities["project"].notna(), JOINT)
+            if "project" in activities
+            else JOINT,
+            "count": pd.to_numeric(activities["count"], errors="coerce").fillna(1)
+            if "count" in activities
+            else 1,
+        }
+    )
+    frame["project"] = frame["project"].replace("", JOINT)
+    targets = goals.targets_frame()[["project", "goal"]]
+    joint = frame[frame["project"] == JOINT].drop(columns="project").merge(targets, on="goal")
+    return pd.concat([frame[frame["project"] != JOINT], joint], ignore_index=True)
+
+
+def goal_progress(goals: Goals, activities: pd.DataFrame | None) -> pd.DataFrame:
+    """Done versus target per (project, goal): project, goal, done, min, max, share (done / min), status.
+
+    Records for goals or projects without a target are ignored. ``status``: ``not_started`` (nothing
+    done), ``in_progress`` (below min), ``reached`` (min reached), ``max_reached`` (the upper target too,
+    when it is above min).
+    """
+    targets = goals.targets_frame()
+    if activities is None or activities.empty or "goal" not in activities:
+        done = pd.DataFrame({"project": [], "goal": [], "done": []})
+    else:
+        credits = _expand_joint(goals, activities)
+        done = credits.groupby(["project", "goal"], as_index=False)["count"].sum()
+        done = done.rename(columns={"count": "done"})
+    table = targets.merge(done, on=["project", "goal"], how="left")
+    table["done"] = table["done"].fillna(0).astype("int64")
+    table["share"] = table["done"] / table["min"]
+    status = pd.Series("not_started", index=table.index, dtype=object)
+    status[table["done"] > 0] = "in_progress"
+    status[table["done"] >= table["min"]] = "reached"
+    status[(table["max"] > table["min"]) & (table["done"] >= table["max"])] = "max_reached"
+    table["status"] = status
+    return table[list(PROGRESS_COLUMNS)].reset_index(drop=True)
+
+
+def summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per project: goals, reached (status reached or max_reached) and the share reached."""
+    reached = table["status"].isin(["reached", "max_reached"])
+    out = (
+        table.assign(reached=reached)
+        .groupby("project", sort=False, as_index=False)
+        .agg(goals=("goal", "size"), reached=("reached", "sum"))
+    )
+    out["share"] = out["reached"] / out["goals"]
+    return out
+
+
+def check_activity(
+    goals: Goals, *, goal: str, project: str, when: date | None, what: str
+) -> None:
+    """Refuse an activity record that cannot count: unknown goal, project without that goal, no text."""
+    target_goal = goals.goal(goal)
+    if project == JOINT:
+        if not target_goal.targets:
+            raise IndicatorError(f"goal {goal!r} has no targets", file=goals.source)
+    elif target_goal.target(goals.project(project).id) is None:
+        raise IndicatorError(f"project {project!r} has no target for goal {goal!r}", file=goals.source)
+    if when is None:
+        raise IndicatorError("the activity needs a date")
+    if not what or not what.strip():
+        raise IndicatorError("the activity needs a description (what was done)")

@@ -1,0 +1,132 @@
+"""The live seminar poll: which framework items to ask, how to check an answer set, how to sum them up.
+
+The poll asks a few five-point (``likert5``) items of the framework, by default one per theme dimension
+(the dimensions with a ``theme``), topped up from the other dimensions to at least ``MIN_ITEMS``. Answers
+are stored as the seminar round without personal data; the summaries feed the seminar screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import zip_longest
+
+import pandas as pd
+
+from indicator.errors import IndicatorError
+from indicator.framework import Framework, Item
+
+MIN_ITEMS = 3
+MAX_ITEMS = 6
+SCALE: tuple[int, ...] = (1, 2, 3, 4, 5)
+SUMMARY_COLUMNS: tuple[str, ...] = ("item", "answers", "mean", *(f"n{v}" for v in SCALE))
+
+
+@dataclass(frozen=True)
+class PollSpec:
+    """The poll as asked: its items (in order) and the survey round its answers belong to."""
+
+    items: tuple[str, ...]
+    round: int
+
+
+def _likert_by_dimension(framework: Framework) -> list[list[Item]]:
+    """The likert5 items of each dimension, theme dimensions first, framework order otherwise."""
+    ordered = sorted(framework.dimensions, key=lambda d: d.theme is None)
+    per_dim = [[i for i in framework.items_of(d.id) if i.type == "likert5"] for d in ordered]
+    return [items for items in per_dim if items]
+
+
+def default_items(framework: Framework, n: int | None = None) -> tuple[Item, ...]:
+    """``n`` likert5 items taken round-robin over dimensions (theme dimensions first).
+
+    Without ``n``: one per theme dimension, at least ``MIN_ITEMS`` and at most ``MAX_ITEMS``.
+    """
+    per_dim = _likert_by_dimension(framework)
+    if not per_dim:
+        raise IndicatorError("the framework has no likert5 items to ask in a poll", file=framework.source)
+    if n is None:
+        themed = sum(1 for d in framework.dimensions if d.theme and any(framework_likert(framework, d.id)))
+        n = min(max(themed, MIN_ITEMS), MAX_ITEMS)
+    if not 1 <= n <= MAX_ITEMS:
+        raise IndicatorError(f"a poll asks 1 to {MAX_ITEMS} items, not {n}")
+    rounds = zip_longest(*per_dim)
+    picked = [item for layer in rounds for item in layer if item is not None]
+    return tuple(picked[:n])
+
+
+def framework_likert(framework: Framework, dimension: str) -> tuple[Item, ...]:
+    """The likert5 items of one dimension."""
+    return tuple(i for i in framework.items_of(dimension) if i.type == "likert5")
+
+
+def choose_items(
+    framework: Framework, item_ids: Sequence[str] | None = None, n: int | None = None
+) -> tuple[Item, ...]:
+    """The poll's items: the given ids (checked: known, likert5, unique, at most MAX_ITEMS) or the default."""
+    if not item_ids:
+        return default_items(framework, n)
+    known = {i.id: i for i in framework.items}
+    problems = [f"{i!r} is not an item of the framework" for i in item_ids if i not in known]
+    problems += [
+        f"{i!r} is a {known[i].type} item, the poll asks likert5 items only"
+        for i in item_ids
+        if i in known and known[i].type != "likert5"
+    ]
+    if len(set(item_ids)) != len(item_ids):
+        problems.append("an item is listed twice")
+    if len(item_ids) > MAX_ITEMS:
+        problems.append(f"a poll asks at most {MAX_ITEMS} items, {len(item_ids)} were given")
+    if problems:
+        raise IndicatorError("poll items: " + "; ".join(problems), file=framework.source)
+    return tuple(known[i] for i in item_ids)
+
+
+def parse_item_list(text: str | None) -> tuple[str, ...]:
+    """Item ids from a comma-separated text such as a ``?items=E2,B5`` query parameter."""
+    if not text:
+        return ()
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def validate_answers(items: Sequence[Item], answers: Mapping[str, object]) -> dict[str, float]:
+    """The answer set as ``{item id: 1.0..5.0}``: unanswered items left out, anything else refused.
+
+    At least one item must be answered; keys that are not poll items and values off the scale are errors.
+    """
+    asked = {i.id for i in items}
+    unknown = sorted(set(answers) - asked)
+    if unknown:
+        raise IndicatorError(f"poll answer for items not asked: {', '.join(unknown)}")
+    values: dict[str, float] = {}
+    for item in items:
+        value = answers.get(item.id)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or value not in SCALE:
+            raise IndicatorError(f"poll answer must be one of 1-5, got {value!r}", column=item.id)
+        values[item.id] = float(value)
+    if not values:
+        raise IndicatorError("the poll answer is empty: answer at least one question")
+    return values
+
+
+def summarise(answers: pd.DataFrame, items: Sequence[Item]) -> pd.DataFrame:
+    """Per poll item: answers (count), mean and the count of each scale value n1..n5.
+
+    ``answers`` is wide, one row per submission with one column per item id (NaN = not answered).
+    """
+    rows = []
+    for item in items:
+        col = answers[item.id] if item.id in answers else pd.Series(dtype=float)
+        values = pd.to_numeric(col, errors="coerce").dropna()
+        counts = values.round().astype(int).value_counts()
+        rows.append(
+            {
+                "item": item.id,
+                "answers": int(values.size),
+                "mean": float(values.mean()) if values.size else float("nan"),
+                **{f"n{v}": int(counts.get(v, 0)) for v in SCALE},
+            }
+        )
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
