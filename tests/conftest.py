@@ -89,3 +89,9 @@ target = 5
 def small_framework() -> Framework:
     """Two dimensions (weights 2 and 1), items of every type, one 'less is better' item."""
     return loads(SMALL_FRAMEWORK, source="small.toml")
+
+
+@pytest.fixture(scope="session")
+def small_framework_text() -> str:
+    """The TOML text of ``small_framework``, for tests that break it on purpose."""
+    return SMALL_FRAMEWORK
