@@ -79,6 +79,9 @@ class ScoreOptions:
                 raise IndicatorError(f"weight of {key!r} must be a number >= 0, got {value!r}")
 
 
+DEFAULT_OPTIONS = ScoreOptions()
+
+
 @dataclass(frozen=True)
 class Scores:
     """Everything one scoring run produces; frames are indexed or keyed by (village, round)."""
@@ -94,7 +97,7 @@ class Scores:
 # --- weights ----------------------------------------------------------------------------------------
 
 
-def effective_weights(framework: Framework, options: ScoreOptions = ScoreOptions()) -> tuple[np.ndarray, np.ndarray]:
+def effective_weights(framework: Framework, options: ScoreOptions = DEFAULT_OPTIONS) -> tuple[np.ndarray, np.ndarray]:
     """Item weights (in framework order) and dimension weights with the options' overrides applied."""
     known = set(framework.item_ids) | set(framework.dimension_ids)
     unknown = sorted(set(options.weights) - known)
@@ -249,7 +252,7 @@ def _flags(table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     return flags.reindex(columns=["village", "round", "flag", "detail"]).reset_index(drop=True)
 
 
-def score(responses: pd.DataFrame, framework: Framework, options: ScoreOptions = ScoreOptions()) -> Scores:
+def score(responses: pd.DataFrame, framework: Framework, options: ScoreOptions = DEFAULT_OPTIONS) -> Scores:
     """Score every village and round of a responses table (see docs/architecture.md)."""
     values, counts, respondents = item_values(responses, framework)
     enough = (respondents >= framework.min_respondents).to_numpy()
