@@ -1,0 +1,137 @@
+"""The village registry: known villages with municipality, Leader area and map coordinates.
+
+`load_villages` validates ``data/villages.csv`` at the door; `find` and `nearest` match the village
+names written in survey files to registry names (exact after normalisation, else suggestions).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from indicator.errors import IndicatorError
+
+DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "villages.csv"
+REQUIRED_COLUMNS: tuple[str, ...] = ("village", "municipality", "leader_area", "lat", "lon", "coordinate_source")
+LEADER_AREAS: tuple[str, ...] = ("sepra", "kasvu")
+COORDINATE_SOURCES: tuple[str, ...] = ("village", "anchor")
+# Written-out forms of "church village" / "village" that people add to or leave off a village name.
+_SUFFIXES = re.compile(r"(?:n)?\s*(?:\(\s*)?(?:kirkonkylä|kirkonkylän|kk|kylä|kylän)(?:\s*\))?$")
+
+
+class RegistryError(IndicatorError):
+    """The village registry file cannot be used."""
+
+
+def _fail(path: Path, message: str, row: int | None = None, column: str | None = None, value=None) -> None:
+    raise RegistryError(message, file=str(path), row=row, column=column, value=value)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        _fail(path, "village registry not found")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        _fail(path, f"cannot read the village registry: {exc}")
+    raise AssertionError("unreachable")
+
+
+def _check_text(frame: pd.DataFrame, path: Path) -> None:
+    for column in ("village", "municipality"):
+        blank = frame[column].str.strip() == ""
+        if blank.any():
+            _fail(path, "empty value", row=int(blank.idxmax()) + 2, column=column)
+
+
+def _check_choice(frame: pd.DataFrame, path: Path, column: str, allowed: tuple[str, ...]) -> None:
+    bad = ~frame[column].isin(allowed)
+    if bad.any():
+        row = int(bad.idxmax())
+        _fail(path, f"must be one of {', '.join(allowed)}", row + 2, column, frame.at[row, column])
+
+
+def _check_coordinates(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    for column, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
+        numbers = pd.to_numeric(frame[column].str.strip(), errors="coerce")
+        bad = numbers.isna() | ~numbers.between(low, high)
+        if bad.any():
+            row = int(bad.idxmax())
+            _fail(path, f"must be a number from {low:g} to {high:g}", row + 2, column, frame.at[row, column])
+        frame[column] = numbers.astype(float)
+    return frame
+
+
+def load_villages(path: str | Path = DEFAULT_REGISTRY) -> pd.DataFrame:
+    """Read and validate the village registry: one row per village, unique names, known Leader areas.
+
+    Columns: village, municipality, leader_area, lat, lon, coordinate_source (and any extras, e.g. note).
+    Rows in error messages are spreadsheet rows (the header is row 1).
+    """
+    path = Path(path)
+    frame = _read(path)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        _fail(path, f"missing column(s): {', '.join(missing)}")
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    _check_text(frame, path)
+    _check_choice(frame, path, "leader_area", LEADER_AREAS)
+    _check_choice(frame, path, "coordinate_source", COORDINATE_SOURCES)
+    frame = _check_coordinates(frame, path)
+    keys = frame["village"].map(_key)
+    duplicated = keys.duplicated()
+    if duplicated.any():
+        row = int(duplicated.idxmax())
+        _fail(path, "duplicate village name", row + 2, "village", frame.at[row, "village"])
+    return frame.reset_index(drop=True)
+
+
+def _key(name: str) -> str:
+    """Case-folded, whitespace-collapsed name (accents kept: 'ä' and 'a' are different letters)."""
+    return " ".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
+
+
+def _plain(name: str) -> str:
+    """The key without accents, for fuzzy suggestions only."""
+    decomposed = unicodedata.normalize("NFKD", _key(name))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _stem(name: str) -> str:
+    """The key without a trailing '(kirkon)kylä' / 'kk' word, e.g. 'Sippolan kirkonkylä' -> 'sippola'."""
+    key = _key(name)
+    stem = _SUFFIXES.sub("", key).strip(" -")
+    return stem or key
+
+
+def find(name: str, registry: pd.DataFrame) -> str | None:
+    """The registry name meaning ``name``: exact after case-folding, else the unique match ignoring
+    a '(kirkon)kylä' suffix on either side; None when there is none or it is ambiguous.
+
+    >>> reg = pd.DataFrame({"village": ["Sippola", "Salmenkylä"]})
+    >>> find("sippolan kirkonkylä", reg), find("Salmen kylä", reg), find("Utti", reg)
+    ('Sippola', 'Salmenkylä', None)
+    """
+    names = registry["village"].astype(str)
+    exact = names[names.map(_key) == _key(name)]
+    if len(exact) == 1:
+        return str(exact.iloc[0])
+    stem = _stem(name)
+    by_stem = names[names.map(_stem) == stem]
+    return str(by_stem.iloc[0]) if len(by_stem) == 1 else None
+
+
+def nearest(name: str, registry: pd.DataFrame, n: int = 3) -> list[str]:
+    """Up to ``n`` registry names closest to ``name`` (case- and accent-insensitive), best first."""
+    names = registry["village"].astype(str).tolist()
+    plain: dict[str, str] = {}
+    for village in names:
+        plain.setdefault(_plain(village), village)
+    matches = difflib.get_close_matches(_plain(name), list(plain), n=n, cutoff=0.6)
+    return [plain[m] for m in matches]

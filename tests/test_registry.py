@@ -1,0 +1,126 @@
+"""The village registry: the shipped file, validation messages, find and nearest."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indicator.errors import IndicatorError
+from indicator.registry import find, load_villages, nearest
+
+HEADER = "village,municipality,leader_area,lat,lon,coordinate_source\n"
+# Anchors from the domain reference; anchor rows must sit 0.03-0.06 degrees away on each axis.
+ANCHORS = {
+    "Kouvola": (60.8681, 26.7042), "Kuusankoski": (60.9083, 26.6236), "Anjalankoski": (60.70, 26.85),
+    "Kotka": (60.467, 26.9417), "Hamina": (60.567, 27.200), "Virolahti": (60.583, 27.700),
+    "Miehikkälä": (60.667, 27.700), "Pyhtää": (60.500, 26.550), "Kausala": (60.8862, 26.3415),
+    "Valkeala": (60.9389, 26.7972), "Elimäki": (60.717, 26.450), "Jaala": (61.0500, 26.4819),
+    "Sippola": (60.7392, 27.0003),
+}
+
+
+@pytest.fixture(scope="module")
+def registry() -> pd.DataFrame:
+    return load_villages()
+
+
+def write(tmp_path, body: str, header: str = HEADER):
+    path = tmp_path / "villages.csv"
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def test_shipped_registry_covers_both_leader_areas(registry):
+    assert len(registry) >= 45
+    counts = registry["leader_area"].value_counts()
+    assert counts["sepra"] >= 20 and counts["kasvu"] >= 20
+    sepra = set(registry.loc[registry["leader_area"] == "sepra", "municipality"])
+    assert sepra == {"Kotka", "Hamina", "Pyhtää", "Virolahti", "Miehikkälä"}
+    kasvu = set(registry.loc[registry["leader_area"] == "kasvu", "municipality"])
+    assert kasvu == {"Kouvola", "Iitti"}
+    assert registry["village"].is_unique
+
+
+def test_shipped_coordinates_follow_their_source(registry):
+    own = registry.set_index("village").loc[["Verla", "Haapasaari", "Virojoki"], ["lat", "lon"]]
+    assert own.loc["Verla"].tolist() == [61.0625, 26.6375]
+    assert own.loc["Haapasaari"].tolist() == [60.288, 27.198]
+    anchored = registry[registry["coordinate_source"] == "anchor"]
+    assert len(anchored) >= 30
+    for row in anchored.itertuples():
+        anchor = row.note.split("anchor ")[1].split(" (")[0]
+        lat, lon = ANCHORS[anchor]
+        assert 0.0299 <= abs(row.lat - lat) <= 0.0601, row.village
+        assert 0.0299 <= abs(row.lon - lon) <= 0.0601, row.village
+
+
+def test_iitti_carries_its_region_note(registry):
+    iitti = registry[registry["municipality"] == "Iitti"]
+    assert not iitti.empty
+    assert iitti["note"].str.contains("Päijät-Häme").all()
+
+
+def test_load_types(tmp_path):
+    frame = load_villages(write(tmp_path, " Utti ,Kouvola,kasvu,60.8819,26.9239,village\n"))
+    assert frame.loc[0, "village"] == "Utti"
+    assert frame.loc[0, "lat"] == pytest.approx(60.8819)
+    assert frame["lon"].dtype == float
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        ("Utti,Kouvola,north,60.88,26.92,village\n", r"row 2, column 'leader_area'.*one of sepra, kasvu.*'north'"),
+        ("Utti,Kouvola,kasvu,60.88,26.92,village\nutti,Kouvola,kasvu,60.8,26.9,village\n",
+         r"row 3, column 'village'.*duplicate"),
+        ("Utti,Kouvola,kasvu,6O.88,26.92,village\n", r"row 2, column 'lat'.*number"),
+        ("Utti,Kouvola,kasvu,60.88,26.92,guess\n", r"column 'coordinate_source'"),
+        (",Kouvola,kasvu,60.88,26.92,village\n", r"row 2, column 'village'.*empty"),
+    ],
+)
+def test_bad_rows_are_named(tmp_path, body, match):
+    with pytest.raises(IndicatorError, match=match) as info:
+        load_villages(write(tmp_path, body))
+    assert "villages.csv" in str(info.value)
+
+
+def test_missing_column_and_file(tmp_path):
+    with pytest.raises(IndicatorError, match="missing column.*coordinate_source"):
+        load_villages(write(tmp_path, "Utti,Kouvola,kasvu,1,2\n", header="village,municipality,leader_area,lat,lon\n"))
+    with pytest.raises(IndicatorError, match="not found"):
+        load_villages(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Verla", "Verla"), (" verla ", "Verla"), ("SIPPOLA", "Sippola"),
+        ("Sippolan kirkonkylä", "Sippola"), ("Jaala kk", "Jaala"), ("Valkeala (kirkonkylä)", "Valkeala"),
+        ("Klamilan kylä", "Klamila"), ("Salmen kylä", "Salmenkylä"), ("Itäkirkonkylä", "Itäkirkonkylä"),
+        ("Mantlahti", None), ("Helsinki", None),
+    ],
+)
+def test_find(registry, query, expected):
+    assert find(query, registry) == expected
+
+
+def test_find_refuses_ambiguous_stems():
+    reg = pd.DataFrame({"village": ["Länsikylä", "Länsikirkonkylä"]})
+    assert find("Länsikylä", reg) == "Länsikylä"
+    assert find("Länsi", reg) is None
+
+
+def test_nearest_ignores_case_and_accents(registry):
+    assert nearest("mantlahti", registry)[0] == "Mäntlahti"
+    assert nearest("Piklanmaa", registry, n=1) == ["Pilkanmaa"]
+    assert len(nearest("Kaukola", registry, n=2)) == 2
+    assert nearest("zzzzzz", registry) == []
+
+
+@given(st.sampled_from(load_villages()["village"].tolist()))
+def test_every_registry_name_finds_itself(name):
+    reg = load_villages()
+    assert find(name.upper(), reg) == name
+    assert nearest(name, reg)[0] == name
