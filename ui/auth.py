@@ -1,0 +1,136 @@
+"""Coordinator sign-in with a hashed passphrase, and optional per-village upload codes.
+
+The passphrase is never stored in clear text. Its hash (``pbkdf2_sha256$<iterations>$<salt>$<hash>``,
+salt and hash in base64) comes from ``st.secrets["coordinator_passphrase_hash"]`` or the environment
+variable ``ALYKYLA_COORDINATOR_HASH``. Make one with::
+
+    python -m ui.auth hash            # asks for the passphrase twice, prints the hash
+
+Development only: when neither is set and ``ALYKYLA_DEV_PASSPHRASE`` is given, that passphrase works.
+With none of the three, nobody can sign in.
+
+Per-village upload codes (optional): ``[upload_codes]`` in secrets, village name -> hash (same format),
+or ``ALYKYLA_UPLOAD_CODES`` as JSON ``{"Village": "<hash>"}``. A village without a code needs none.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sys
+from collections.abc import Mapping
+
+import streamlit as st
+
+ALGORITHM = "pbkdf2_sha256"
+ITERATIONS = 600_000
+
+
+def hash_passphrase(passphrase: str, *, iterations: int = ITERATIONS, salt: bytes | None = None) -> str:
+    """A PBKDF2-SHA256 hash of ``passphrase`` as one text: algorithm, iterations, salt and hash."""
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", passphrase.encode("utf-8"), salt, iterations)
+    b64 = base64.b64encode
+    return f"{ALGORITHM}${iterations}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify(passphrase: str, encoded: str) -> bool:
+    """True when ``passphrase`` matches ``encoded`` (constant-time compare); a malformed hash is False."""
+    try:
+        algorithm, iterations, salt, expected = encoded.strip().split("$")
+        if algorithm != ALGORITHM:
+            return False
+        digest = hashlib.pbkdf2_hmac(
+            "sha256", passphrase.encode("utf-8"), base64.b64decode(salt), int(iterations)
+        )
+        return hmac.compare_digest(digest, base64.b64decode(expected))
+    except (ValueError, TypeError):
+        return False
+
+
+def _secret(name: str) -> object | None:
+    """A value from ``st.secrets``, or None when there is no secrets file or no such key."""
+    try:
+        return st.secrets.get(name)
+    except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
+        return None
+
+
+def coordinator_hash() -> str | None:
+    """The configured coordinator hash (secrets first, then the environment)."""
+    value = _secret("coordinator_passphrase_hash") or os.environ.get("ALYKYLA_COORDINATOR_HASH")
+    return str(value) if value else None
+
+
+def check_coordinator(passphrase: str) -> bool:
+    """True when ``passphrase`` is the coordinator passphrase."""
+    if not passphrase:
+        return False
+    encoded = coordinator_hash()
+    if encoded:
+        return verify(passphrase, encoded)
+    dev = os.environ.get("ALYKYLA_DEV_PASSPHRASE")
+    return bool(dev) and hmac.compare_digest(passphrase.encode(), dev.encode())
+
+
+def sign_in(passphrase: str) -> bool:
+    """Set the session's role to coordinator when the passphrase is right; return whether it was."""
+    ok = check_coordinator(passphrase)
+    if ok:
+        st.session_state["role"] = "coordinator"
+    return ok
+
+
+def sign_out() -> None:
+    st.session_state["role"] = "public"
+
+
+def upload_codes() -> Mapping[str, str]:
+    """Village -> code hash, from ``[upload_codes]`` in secrets or ``ALYKYLA_UPLOAD_CODES`` (JSON)."""
+    value = _secret("upload_codes")
+    if value:
+        return {str(k): str(v) for k, v in dict(value).items()}
+    raw = os.environ.get("ALYKYLA_UPLOAD_CODES")
+    if not raw:
+        return {}
+    try:
+        return {str(k): str(v) for k, v in json.loads(raw).items()}
+    except (ValueError, AttributeError):
+        return {}
+
+
+def needs_upload_code(village: str | None) -> bool:
+    return bool(village) and village in upload_codes()
+
+
+def check_upload_code(village: str | None, code: str) -> bool:
+    """True when ``village`` needs no code, or ``code`` matches its hash."""
+    encoded = upload_codes().get(village or "")
+    return True if encoded is None else verify(code or "", encoded)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ui.auth hash``: ask for a passphrase twice and print its hash."""
+    import getpass
+
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] != ["hash"]:
+        print("usage: python -m ui.auth hash", file=sys.stderr)
+        return 2
+    first = getpass.getpass("Passphrase: ")
+    if len(first) < 8:
+        print("the passphrase must be at least 8 characters", file=sys.stderr)
+        return 2
+    if getpass.getpass("Again: ") != first:
+        print("the passphrases differ", file=sys.stderr)
+        return 2
+    print(hash_passphrase(first))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""Who is looking (language, role) and the cached data every page reads.
+
+Data are cached per database state: ``scores()`` and ``responses()`` are keyed by
+``Store.state_token()``, so an approved upload shows at once, not after a timer.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from indicator.i18n import LANGUAGES
+
+ROLES: tuple[str, ...] = ("public", "coordinator")
+
+
+def lang() -> str:
+    """The chosen interface language (session key ``lang``), Finnish by default."""
+    value = st.session_state.get("lang", "fi")
+    return value if value in LANGUAGES else "fi"
+
+
+def role() -> str:
+    """``"coordinator"`` after a successful sign-in, otherwise ``"public"``."""
+    value = st.session_state.get("role", "public")
+    return value if value in ROLES else "public"
+
+
+def is_coordinator() -> bool:
+    return role() == "coordinator"
+
+
+def database_url() -> str | None:
+    """The database the app uses: env ``DATABASE_URL``, else the library's default SQLite file."""
+    return os.environ.get("DATABASE_URL") or None
+
+
+@st.cache_resource(show_spinner=False)
+def framework() -> Any:
+    """The indicator framework (``data/framework.toml``), loaded and validated once per process."""
+    from indicator import framework as fw_module
+
+    return fw_module.load()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str | None) -> Any:
+    from indicator.storage import Store
+
+    store = Store(url)
+    if store.is_empty() and os.environ.get("ALYKYLA_DEMO", "1") != "0":
+        store.load_demo(framework())
+    return store
+
+
+def store() -> Any:
+    """The shared ``indicator.storage.Store``; an empty database gets the demo data
+    (unless env ``ALYKYLA_DEMO=0``)."""
+    return _store(database_url())
+
+
+def state_token() -> str:
+    """A token that changes whenever the stored data change (the cache key of data loaders)."""
+    return str(store().state_token())
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def registry() -> pd.DataFrame:
+    """The village registry: village, municipality, leader_area, lat, lon, coordinate_source."""
+    from indicator.registry import load_villages
+
+    return load_villages()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _scores(url: str | None, token: str) -> Any:
+    return _store(url).scores(framework())
+
+
+def scores() -> Any:
+    """``Scores`` of all approved responses (every round); refreshed when the database changes."""
+    return _scores(database_url(), state_token())
+
+
+def scores_table() -> pd.DataFrame:
+    """``scores().table``: one row per village and round (village, round, respondents, index, dims, rank, band)."""
+    return scores().table
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _responses(url: str | None, token: str) -> pd.DataFrame:
+    return _store(url).responses()
+
+
+def responses() -> pd.DataFrame:
+    """The approved responses table (with ``round``); refreshed when the database changes."""
+    return _responses(database_url(), state_token())
+
+
+def clear_data_caches() -> None:
+    """Drop cached tables (after a write the token changes anyway; this frees memory at once)."""
+    _scores.clear()
+    _responses.clear()

@@ -1,0 +1,95 @@
+"""Tables for the screen: locale-formatted numbers and dates, translated headers, small-n privacy.
+
+Privacy rule (everywhere, downloads included): nothing is broken down for a group with fewer than
+``framework.min_respondents`` respondents. Use ``suppress`` before showing or offering any breakdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from indicator.i18n import fmt_date, fmt_number, t
+
+MISSING = "–"
+
+
+def too_few(respondents: Any, framework: Any) -> bool:
+    """True when a count is below the framework's minimum (or missing): no breakdown may be shown."""
+    return pd.isna(respondents) or int(respondents) < framework.min_respondents
+
+
+def suppress(
+    frame: pd.DataFrame, framework: Any, *, count: str = "respondents", columns: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """A copy with ``columns`` (default: every numeric column but ``count``) blanked where ``count`` is
+    below ``framework.min_respondents``."""
+    out = frame.copy()
+    if columns is None:
+        columns = [c for c in out.select_dtypes("number").columns if c not in (count, "round")]
+    small = out[count].isna() | (out[count] < framework.min_respondents)
+    for column in columns:
+        out[column] = out[column].astype("Float64" if out[column].dtype.kind in "iu" else out[column].dtype)
+        out.loc[small, column] = pd.NA
+    return out
+
+
+def number(value: Any, lang: str, decimals: int = 1) -> str:
+    """One number in the locale (decimal comma in fi/sv); missing as a dash."""
+    if value is None or pd.isna(value):
+        return MISSING
+    return fmt_number(float(value), lang, decimals)
+
+
+def integer(value: Any, lang: str) -> str:
+    return number(value, lang, 0)
+
+
+def date(value: Any, lang: str, with_time: bool = False) -> str:
+    if value is None or pd.isna(value):
+        return MISSING
+    return fmt_date(pd.Timestamp(value).to_pydatetime(), lang, with_time)
+
+
+def styled(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    decimals: Mapping[str, int] | None = None,
+    dates: Iterable[str] = (),
+    missing: str = MISSING,
+) -> Styler:
+    """A Styler showing numbers and dates in the locale while the table still sorts by value.
+
+    ``decimals`` maps column -> decimals; other numeric columns get 1 decimal, integer columns none.
+    """
+    decimals = dict(decimals or {})
+    formats: dict[str, Any] = {}
+    for column in frame.columns:
+        if column in dates:
+            formats[column] = lambda v, c=column: date(v, lang)
+        elif pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
+            places = decimals.get(column, 0 if pd.api.types.is_integer_dtype(frame[column]) else 1)
+            formats[column] = lambda v, p=places: number(v, lang, p)
+    return frame.style.format(formats, na_rep=missing).hide(axis="index")
+
+
+def band_names(framework: Any, lang: str) -> dict[str, str]:
+    """Band id -> its name in ``lang``."""
+    from indicator.framework import text
+
+    return {b.id: text(b.name, lang) for b in framework.bands}
+
+
+def dimension_names(framework: Any, lang: str) -> dict[str, str]:
+    """Dimension id -> its name in ``lang``."""
+    from indicator.framework import text
+
+    return {d.id: text(d.name, lang) for d in framework.dimensions}
+
+
+def too_few_label(lang: str) -> str:
+    return t("common_too_few", lang)
