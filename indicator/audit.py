@@ -26,6 +26,10 @@ Table columns (one row per element; flags are nullable booleans, NA where a stat
     villages, data_share (share of village x item cells under the element that have a value),
     scored_share (share of villages with a score for the element), low_availability (data_share < 0.65).
 ``Audit.villages``: village, items (items with a value), data_share, low_availability (< 2/3).
+``Audit.remove_one`` (each dimension, then each item, given weight 0 in turn; methods §4)
+    level (dimension | item), id, villages (ranked both nominally and without the element),
+    mean_abs_rank_change and max_abs_rank_change over those villages, unranked (villages ranked
+    nominally that lose their index without the element).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from indicator.framework import Framework
+from indicator.scoring import ScoreOptions, aggregate_batch, effective_weights, rank_desc
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class Audit:
     collinear: pd.DataFrame
     availability: pd.DataFrame
     villages: pd.DataFrame
+    remove_one: pd.DataFrame
     rules: AuditRules = field(default_factory=AuditRules)
 
 
@@ -304,11 +310,60 @@ def village_checks(values: pd.DataFrame, rules: AuditRules = AuditRules()) -> pd
     return out
 
 
+# --- remove one -------------------------------------------------------------------------------------
+
+
+def remove_one(
+    item_scores: pd.DataFrame, framework: Framework, options: ScoreOptions | None = None
+) -> pd.DataFrame:
+    """Mean and max |rank change| against the nominal ranking when each dimension, then item, weighs 0.
+
+    ``item_scores``: village x item (framework order) of one round; ``options`` the nominal weights and
+    aggregation. One batch through `scoring.aggregate_batch`: row 0 nominal, then one row per element.
+    """
+    options = ScoreOptions() if options is None else options
+    item_w, dim_w = effective_weights(framework, options)
+    n_dims, n_items = len(dim_w), len(item_w)
+    dims = np.tile(dim_w, (1 + n_dims + n_items, 1))
+    items = np.tile(item_w, (1 + n_dims + n_items, 1))
+    dims[1 + np.arange(n_dims), np.arange(n_dims)] = 0.0
+    items[1 + n_dims + np.arange(n_items), np.arange(n_items)] = 0.0
+    x = item_scores[list(framework.item_ids)].to_numpy(dtype=float)
+    _, index = aggregate_batch(x, framework, items, dims, options.aggregation)
+    ranks = np.vstack([rank_desc(row) for row in index])
+    nominal, other = ranks[0], ranks[1:]
+    both = ~np.isnan(other) & ~np.isnan(nominal)[None, :]
+    change = np.where(both, np.abs(other - nominal[None, :]), 0.0)
+    compared = both.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_change = np.where(compared > 0, change.sum(axis=1) / compared, np.nan)
+    return pd.DataFrame(
+        {
+            "level": ["dimension"] * n_dims + ["item"] * n_items,
+            "id": [*framework.dimension_ids, *framework.item_ids],
+            "villages": compared,
+            "mean_abs_rank_change": mean_change,
+            "max_abs_rank_change": np.where(compared > 0, change.max(axis=1, initial=0.0), np.nan),
+            "unranked": (np.isnan(other) & ~np.isnan(nominal)[None, :]).sum(axis=1),
+        }
+    ).astype({"level": object, "id": object})
+
+
 # --- the whole audit --------------------------------------------------------------------------------
 
 
-def audit(scores: Any, framework: Framework, *, round: Any = None, rules: AuditRules = AuditRules()) -> Audit:
-    """Audit one round (default: the latest) of ``scores``; returns the tables of the module docstring."""
+def audit(
+    scores: Any,
+    framework: Framework,
+    *,
+    round: Any = None,
+    rules: AuditRules = AuditRules(),
+    options: ScoreOptions | None = None,
+) -> Audit:
+    """Audit one round (default: the latest) of ``scores``; returns the tables of the module docstring.
+
+    ``options``: the weights and aggregation ``scores`` were computed with (for ``remove_one``).
+    """
     data = round_data(scores, framework, round)
     items = item_checks(data.values, rules)
     meta = framework.items_frame().set_index("item")
@@ -323,5 +378,6 @@ def audit(scores: Any, framework: Framework, *, round: Any = None, rules: AuditR
         collinear=pairs[pairs["reading"] == "collinear"].reset_index(drop=True),
         availability=availability(data, framework, rules),
         villages=village_checks(data.values, rules),
+        remove_one=remove_one(data.item_scores, framework, options),
         rules=rules,
     )
