@@ -1,0 +1,254 @@
+"""Progress toward the target year (contract §4) for every village, Leader area and the province.
+
+``progress(history, framework)`` takes ``Scores.table`` over several rounds and returns one row per
+village and measure (``index`` and every dimension id) with the ingredients of the status next to it:
+``village, measure, first_round, last_round, first_score, last_score, slope, required, status,
+projected, level``.
+
+Methods (thresholds in ``THRESHOLDS``; statuses are the closed set ``Status``):
+
+``contract`` (default, contract §4)
+    ``slope``: least-squares slope of score on round year (two rounds: difference over years);
+    ``required = (100 - first_score) / (target_year - first_year)``. Status: ``achieved`` when the latest
+    score is 100 (within 1e-9, even with one round); else ``insufficient_data`` with < 2 scored rounds;
+    ``on_track`` slope >= required; ``moderately_improving`` slope >= 0.5 required; ``stagnating``
+    slope >= 0; ``decreasing`` slope < 0.
+``growth_ratio`` (Eurostat / Open SDG)
+    Observed growth ``g_o = (last/first)^(1/(last_year-first_year)) - 1``, required growth
+    ``g_r = (100/first)^(1/(target_year-first_year)) - 1`` (a score of 0 counts as 0.001, as in Open SDG);
+    ``ratio = g_o / g_r``: >= 0.95 ``on_track``, >= 0.60 ``moderately_improving`` (Open SDG: "progress,
+    acceleration needed"), >= 0 ``stagnating`` (limited progress), < 0 ``decreasing``; achieved and
+    insufficient data as above. The result has an extra ``ratio`` column.
+
+When the first scored round is at or after the target year the required rate is undefined: ``required``
+(and ``ratio``) are NaN and the status is ``achieved``, ``stagnating`` (slope >= 0) or ``decreasing``.
+``projected = clip(last_score + slope * (target_year - last_year), 0, 100)`` (NaN with one round).
+
+Leader areas and the province: with a ``registry`` (``village``, ``leader_area``) each area gets rows
+(``village`` = area id, ``level`` = ``leader_area``), and the province one more (``village`` =
+``province``, default ``Kymenlaakso``, ``level`` = ``province``). Their score in a round is the plain mean
+of the scores of the villages scored in that round (every village weighs the same, whatever its
+population or respondent count); the villages scored may differ between rounds.
+
+>>> import pandas as pd
+>>> from indicator.progress import series_status
+>>> series_status(pd.Series([2024, 2026]), pd.Series([40.0, 52.0]), target_year=2030)["status"]
+'moderately_improving'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from indicator.errors import IndicatorError
+from indicator.framework import Framework
+
+COLUMNS: tuple[str, ...] = (
+    "village", "measure", "first_round", "last_round", "first_score", "last_score",
+    "slope", "required", "status", "projected", "level",
+)
+KEYS: list[str] = ["village", "measure"]
+TARGET_SCORE = 100.0
+ACHIEVED_TOLERANCE = 1e-9
+ZERO_SUBSTITUTE = 0.001  # Open SDG: a zero value becomes 0.001 in growth rates
+PROVINCE = "Kymenlaakso"
+
+
+class Status(StrEnum):
+    """The closed set of progress statuses (strings as in contract §4)."""
+
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    MODERATELY_IMPROVING = "moderately_improving"
+    STAGNATING = "stagnating"
+    DECREASING = "decreasing"
+    INSUFFICIENT_DATA = "insufficient_data"
+
+
+class Level(StrEnum):
+    VILLAGE = "village"
+    LEADER_AREA = "leader_area"
+    PROVINCE = "province"
+
+
+# method -> (status, factor): the first status whose "observed >= factor * required" holds; else decreasing.
+# A factor of 0 means "observed >= 0" (also when the required rate is infinite).
+THRESHOLDS: Mapping[str, tuple[tuple[Status, float], ...]] = {
+    "contract": ((Status.ON_TRACK, 1.0), (Status.MODERATELY_IMPROVING, 0.5), (Status.STAGNATING, 0.0)),
+    "growth_ratio": ((Status.ON_TRACK, 0.95), (Status.MODERATELY_IMPROVING, 0.60), (Status.STAGNATING, 0.0)),
+}
+METHODS: tuple[str, ...] = tuple(THRESHOLDS)
+
+
+# --- small pure pieces ------------------------------------------------------------------------------
+
+
+def classify(observed: np.ndarray, required: np.ndarray, method: str = "contract") -> np.ndarray:
+    """Status by rate: the first threshold with ``observed >= factor * required`` (required may be inf)."""
+    observed = np.asarray(observed, dtype=float)
+    required = np.asarray(required, dtype=float)
+    conditions, choices = [], []
+    with np.errstate(invalid="ignore"):
+        for status, factor in THRESHOLDS[method]:
+            bound = factor * required if factor else np.zeros_like(required)
+            conditions.append(observed >= bound)
+            choices.append(status.value)
+    return np.select(conditions, choices, default=Status.DECREASING.value)
+
+
+def required_rate(first_score: np.ndarray, first_year: np.ndarray, target_year: int) -> np.ndarray:
+    """``(100 - first_score) / (target_year - first_year)``; NaN when the first year is not before it."""
+    years = target_year - np.asarray(first_year, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(years > 0, (TARGET_SCORE - np.asarray(first_score, dtype=float)) / years, np.nan)
+
+
+def growth(first: np.ndarray, last: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Compound annual growth from ``first`` to ``last`` over ``years`` (zeros as 0.001); NaN if years <= 0."""
+    first = np.maximum(np.asarray(first, dtype=float), ZERO_SUBSTITUTE)
+    last = np.maximum(np.asarray(last, dtype=float), ZERO_SUBSTITUTE)
+    years = np.asarray(years, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(years > 0, (last / first) ** (1.0 / years) - 1.0, np.nan)
+
+
+def projected_score(last_score: np.ndarray, slope: np.ndarray, last_year: np.ndarray, target_year: int) -> np.ndarray:
+    """``clip(last_score + slope * (target_year - last_year), 0, 100)``; NaN where the slope is NaN."""
+    value = np.asarray(last_score, dtype=float) + np.asarray(slope, dtype=float) * (
+        target_year - np.asarray(last_year, dtype=float)
+    )
+    return np.clip(value, 0.0, TARGET_SCORE)
+
+
+def series_status(years: pd.Series, scores: pd.Series, target_year: int, method: str = "contract") -> dict[str, Any]:
+    """Progress of one series (years, scores; NaN scores ignored): the row ``progress`` would give."""
+    frame = pd.DataFrame({"village": "x", "measure": "m", "round": years.to_numpy(), "score": scores.to_numpy()})
+    return measure_series(frame, target_year, method).iloc[0].to_dict()
+
+
+# --- the vectorised core ----------------------------------------------------------------------------
+
+
+def _least_squares(scored: pd.DataFrame) -> pd.Series:
+    """Slope of score on round per (village, measure); NaN with fewer than two rounds."""
+    group = scored.groupby(KEYS, sort=False)
+    dx = scored["round"] - group["round"].transform("mean")
+    dy = scored["score"] - group["score"].transform("mean")
+    sxy = (dx * dy).groupby([scored["village"], scored["measure"]], sort=False).sum()
+    sxx = (dx * dx).groupby([scored["village"], scored["measure"]], sort=False).sum()
+    return (sxy / sxx.where(sxx > 0)).rename("slope")
+
+
+def measure_series(long: pd.DataFrame, target_year: int, method: str = "contract") -> pd.DataFrame:
+    """Progress rows for a long table (village, measure, round, score); one row per (village, measure)."""
+    if method not in THRESHOLDS:
+        raise IndicatorError(f"unknown progress method {method!r}; choose one of {', '.join(METHODS)}")
+    every = long[KEYS].drop_duplicates()
+    scored = long[long["score"].notna()].astype({"round": float, "score": float}).sort_values("round")
+    group = scored.groupby(KEYS, sort=False)
+    out = pd.concat(
+        [
+            group["round"].agg(first_round="first", last_round="last", n="size"),
+            group["score"].agg(first_score="first", last_score="last"),
+            _least_squares(scored),
+        ],
+        axis=1,
+    ).reset_index()
+    out = every.merge(out, on=KEYS, how="left")
+    n = out["n"].fillna(0).to_numpy()
+    out["required"] = required_rate(out["first_score"], out["first_round"], target_year)
+    if method == "growth_ratio":
+        observed = growth(out["first_score"], out["last_score"], out["last_round"] - out["first_round"])
+        needed = growth(out["first_score"], np.full(len(out), TARGET_SCORE), target_year - out["first_round"])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["ratio"] = np.where(np.isnan(out["required"]), np.nan, observed / needed)
+    else:
+        observed, needed = out["slope"].to_numpy(), out["required"].to_numpy()
+    needed = np.where(np.isnan(out["required"]), np.inf, needed)  # target year passed: out of reach
+    status = classify(observed, needed, method)
+    achieved = np.abs(out["last_score"].to_numpy() - TARGET_SCORE) <= ACHIEVED_TOLERANCE
+    status = np.where(n < 2, Status.INSUFFICIENT_DATA.value, status)
+    out["status"] = np.where(achieved, Status.ACHIEVED.value, status)
+    out["projected"] = projected_score(out["last_score"], out["slope"], out["last_round"], target_year)
+    out["first_round"] = out["first_round"].round().astype("Int64")
+    out["last_round"] = out["last_round"].round().astype("Int64")
+    return out.drop(columns="n")
+
+
+# --- public entry point -----------------------------------------------------------------------------
+
+
+def _history_long(history: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    missing = [c for c in ("village", "round") if c not in history.columns]
+    if missing:
+        raise IndicatorError(f"the score history has no {', '.join(repr(c) for c in missing)} column")
+    measures = [m for m in ("index", *framework.dimension_ids) if m in history.columns]
+    frame = history[["village", "round", *measures]].copy()
+    frame[measures] = frame[measures].apply(pd.to_numeric, errors="coerce").astype(float)
+    frame["village"] = frame["village"].astype(object)
+    frame = frame[frame["round"].notna()]
+    long = frame.melt(id_vars=["village", "round"], value_vars=measures, var_name="measure", value_name="score")
+    long["round"] = long["round"].astype(float)
+    return long
+
+
+def _aggregate(long: pd.DataFrame, key: pd.Series | str) -> pd.DataFrame:
+    """Per-round mean of the villages' scores for each value of ``key`` (area id or province name)."""
+    grouped = long.assign(village=key).groupby(["village", "measure", "round"], sort=True, dropna=True)
+    return grouped["score"].mean().reset_index()
+
+
+def _area_of(villages: pd.Series, registry: pd.DataFrame) -> pd.Series:
+    """Each village's Leader area from the registry (names matched by ``registry.find``), NaN if unknown."""
+    from indicator.registry import find
+
+    if not {"village", "leader_area"} <= set(registry.columns):
+        raise IndicatorError("the village registry needs 'village' and 'leader_area' columns")
+    areas = dict(zip(registry["village"].astype(str), registry["leader_area"], strict=False))
+    names = {name: find(str(name), registry) for name in villages.dropna().unique()}
+    return villages.map(lambda v: areas.get(names.get(v)))
+
+
+def progress(
+    history: pd.DataFrame,
+    framework: Framework,
+    *,
+    method: str = "contract",
+    registry: pd.DataFrame | None = None,
+    province: str = PROVINCE,
+) -> pd.DataFrame:
+    """Progress per village and measure, then per Leader area (with a registry) and the province.
+
+    ``history`` is ``Scores.table`` (village, round, index, dimension ids) over any number of rounds.
+    """
+    if method not in THRESHOLDS:
+        raise IndicatorError(f"unknown progress method {method!r}; choose one of {', '.join(METHODS)}")
+    long = _history_long(history, framework)
+    parts = [measure_series(long, framework.target_year, method).assign(level=Level.VILLAGE.value)]
+    if registry is not None and len(long):
+        area = _area_of(long["village"], registry)
+        known = area.notna()
+        if known.any():
+            areas = _aggregate(long[known], area[known].astype(str))
+            parts.append(measure_series(areas, framework.target_year, method).assign(level=Level.LEADER_AREA.value))
+    if len(long):
+        whole = _aggregate(long, province)
+        parts.append(measure_series(whole, framework.target_year, method).assign(level=Level.PROVINCE.value))
+    out = pd.concat(parts, ignore_index=True)
+    order = {m: n for n, m in enumerate(("index", *framework.dimension_ids))}
+    level_order = {lv.value: n for n, lv in enumerate(Level)}
+    out = out.sort_values(
+        ["level", "village", "measure"],
+        key=lambda s: s.map(level_order) if s.name == "level" else s.map(order) if s.name == "measure" else s,
+        kind="stable",
+    )
+    columns = [*COLUMNS, "ratio"] if method == "growth_ratio" else list(COLUMNS)
+    out = out.reindex(columns=columns).reset_index(drop=True)
+    out["village"] = out["village"].astype(object)
+    out["status"] = out["status"].astype(object)
+    return out
