@@ -1,8 +1,9 @@
 """The project's own quantitative goals (``data/goals.toml``) and how far the recorded activities got.
 
 The goals are data: sub-projects, goals and per-project targets ``min``–``max`` (e.g. 2–3 kick-off
-events). Coordinators record activities (date, goal, project, what, groups, villages, note); each record
-counts as one towards its goal for its project, or for every project with that goal when it was joint.
+events). Coordinators record activities with ``Store.add_activity`` (date, goal, project as ``area``,
+what, groups, villages, note); each record counts as one towards its goal for its project, or for every
+project with that goal when it was joint (no area).
 
 >>> goals = loads('''
 ... [[projects]]
@@ -13,7 +14,7 @@ counts as one towards its goal for its project, or for every project with that g
 ... name = "Events"
 ... targets = { a = { min = 2, max = 3 } }
 ... ''')
->>> table = goal_progress(goals, pd.DataFrame({"goal": ["events"], "project": ["a"]}))
+>>> table = goal_progress(goals, pd.DataFrame({"goal_id": ["events"], "area": ["a"]}))
 >>> table[["project", "goal", "done", "min", "max", "status"]].to_dict("records")
 [{'project': 'a', 'goal': 'events', 'done': 1, 'min': 2, 'max': 3, 'status': 'in_progress'}]
 """
@@ -194,19 +195,21 @@ def load(path: str | Path = DEFAULT_PATH) -> Goals:
 
 
 def _expand_joint(goals: Goals, activities: pd.DataFrame) -> pd.DataFrame:
-    """One row per (project, goal) credit: a joint record becomes one row per project with that goal."""
+    """One row per (project, goal) credit: a joint record becomes one row per project with that goal.
+
+    ``activities`` has the columns of ``Store.activities()``: ``goal_id`` and ``area`` (the project;
+    empty, missing or ``JOINT`` for a joint record), optionally ``count`` (default 1).
+    """
+    area = activities["area"] if "area" in activities else pd.Series(None, index=activities.index)
     frame = pd.DataFrame(
         {
-            "goal": activities["goal"].astype(object),
-            "project": activities["project"].astype(object).where(activities["project"].notna(), JOINT)
-            if "project" in activities
-            else JOINT,
+            "goal": activities["goal_id"].astype(object),
+            "project": area.astype(object).where(area.notna() & (area.astype(object) != ""), JOINT),
             "count": pd.to_numeric(activities["count"], errors="coerce").fillna(1)
             if "count" in activities
             else 1,
         }
     )
-    frame["project"] = frame["project"].replace("", JOINT)
     targets = goals.targets_frame()[["project", "goal"]]
     joint = frame[frame["project"] == JOINT].drop(columns="project").merge(targets, on="goal")
     return pd.concat([frame[frame["project"] != JOINT], joint], ignore_index=True)
@@ -220,7 +223,7 @@ def goal_progress(goals: Goals, activities: pd.DataFrame | None) -> pd.DataFrame
     when it is above min).
     """
     targets = goals.targets_frame()
-    if activities is None or activities.empty or "goal" not in activities:
+    if activities is None or activities.empty or "goal_id" not in activities:
         done = pd.DataFrame({"project": [], "goal": [], "done": []})
     else:
         credits = _expand_joint(goals, activities)

@@ -112,21 +112,26 @@ def validate_answers(items: Sequence[Item], answers: Mapping[str, object]) -> di
 
 
 def summarise(answers: pd.DataFrame, items: Sequence[Item]) -> pd.DataFrame:
-    """Per poll item: answers (count), mean and the count of each scale value n1..n5.
+    """Per poll item, in the poll's order: answers (count), mean and the count of each scale value n1..n5.
 
-    ``answers`` is wide, one row per submission with one column per item id (NaN = not answered).
+    ``answers`` is long, as ``Store.poll_responses()``: one row per answer with ``item`` and ``value``.
     """
+    values = pd.to_numeric(answers["value"], errors="coerce") if len(answers) else pd.Series(dtype=float)
+    frame = pd.DataFrame({"item": answers["item"].astype(object) if len(answers) else [], "value": values})
+    frame = frame[frame["value"].isin(SCALE)]
     rows = []
     for item in items:
-        col = answers[item.id] if item.id in answers else pd.Series(dtype=float)
-        values = pd.to_numeric(col, errors="coerce").dropna()
-        counts = values.round().astype(int).value_counts()
-        rows.append(
-            {
-                "item": item.id,
-                "answers": int(values.size),
-                "mean": float(values.mean()) if values.size else float("nan"),
-                **{f"n{v}": int(counts.get(v, 0)) for v in SCALE},
-            }
-        )
+        mine = frame.loc[frame["item"] == item.id, "value"]
+        counts = mine.astype(int).value_counts()
+        rows.append({
+            "item": item.id,
+            "answers": int(mine.size),
+            "mean": float(mine.mean()) if mine.size else float("nan"),
+            **{f"n{v}": int(counts.get(v, 0)) for v in SCALE},
+        })
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def respondents(answers: pd.DataFrame) -> int:
+    """How many poll sessions answered (distinct ``respondent`` keys)."""
+    return int(answers["respondent"].nunique()) if len(answers) else 0

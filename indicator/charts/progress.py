@@ -1,0 +1,288 @@
+"""Figures and figure data for progress toward the target year (contract §4) and the project's own goals.
+
+Pure builders: tidy DataFrames in, Plotly figures out, texts through ``indicator.i18n.t``. The target
+path runs from the first scored round's score to 100 in the target year (dashed); the projection runs
+from the last score with the observed slope, clipped to 0–100 (dotted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from indicator.charts import palette
+from indicator.framework import Framework, text
+from indicator.i18n import fmt_number, t
+from indicator.progress import PROVINCE, progress
+
+STATUS_ARROWS: dict[str, str] = {
+    "achieved": "✓",
+    "on_track": "↑",
+    "moderately_improving": "➚",
+    "stagnating": "→",
+    "decreasing": "↓",
+    "insufficient_data": "·",
+}
+ON_PATH: tuple[str, ...] = ("achieved", "on_track")
+LEVELS: tuple[str, ...] = ("province", "leader_area", "municipality", "village")
+
+
+# --- figure data ----------------------------------------------------------------------------------------
+
+
+def target_path(first_round: int, first_score: float, target_year: int) -> pd.DataFrame:
+    """The straight path from the first scored round to 100 in the target year: columns year, score.
+
+    >>> target_path(2024, 40.0, 2030).to_dict("list")
+    {'year': [2024, 2030], 'score': [40.0, 100.0]}
+    """
+    return pd.DataFrame({"year": [int(first_round), int(target_year)], "score": [float(first_score), 100.0]})
+
+
+def projection_path(last_round: int, last_score: float, slope: float, target_year: int) -> pd.DataFrame:
+    """The projection from the last score with ``slope`` per year, clipped to 0–100: columns year, score.
+
+    Where the straight line leaves 0–100 before the target year, a point at that crossing is added so
+    that the drawn line stays flat after it (its end is the contract's ``projected``).
+
+    >>> projection_path(2026, 80.0, 10.0, 2030).to_dict("list")
+    {'year': [2026.0, 2028.0, 2030.0], 'score': [80.0, 100.0, 100.0]}
+    """
+    years = [float(last_round)]
+    scores = [float(last_score)]
+    span = float(target_year) - float(last_round)
+    if slope and span > 0:
+        bound = 100.0 if slope > 0 else 0.0
+        reach = (bound - last_score) / slope
+        if 0 < reach < span:
+            years.append(float(last_round) + reach)
+            scores.append(bound)
+    years.append(float(target_year))
+    scores.append(float(np.clip(last_score + slope * span, 0.0, 100.0)))
+    return pd.DataFrame({"year": years, "score": scores})
+
+
+def measure_series(history: pd.DataFrame, entity: str, measure: str) -> pd.DataFrame:
+    """One entity's scores of one measure over the rounds (scored rounds only): columns round, score."""
+    column = measure
+    rows = history[history["village"] == entity]
+    if column not in rows:
+        return pd.DataFrame({"round": pd.Series(dtype="int64"), "score": pd.Series(dtype=float)})
+    out = rows[["round", column]].rename(columns={column: "score"}).dropna(subset=["score"])
+    out = out.astype({"round": "int64", "score": float}).sort_values("round")
+    return out.reset_index(drop=True)
+
+
+def _registry_lookup(villages: pd.Series, registry: pd.DataFrame, column: str) -> pd.Series:
+    """Each village's ``column`` value from the registry, matched as ``progress()`` does (case-folded)."""
+    key = registry["village"].astype(str).str.strip().str.casefold()
+    lookup = dict(zip(key, registry[column], strict=False))
+    return villages.astype(str).str.strip().str.casefold().map(lookup)
+
+
+def aggregate_history(
+    history: pd.DataFrame, registry: pd.DataFrame | None, measures: Sequence[str], by: str = "municipality",
+    province: str = PROVINCE,
+) -> pd.DataFrame:
+    """A history table with one row per (``by`` value, round): the plain mean of its villages' scores.
+
+    ``by`` is ``village`` (the table as it is), a registry column (``municipality``, ``leader_area``) or
+    ``province`` (all villages). The result's ``village`` column holds the group's name, so that
+    ``progress()`` scores it as it is: the same mean per round as its Leader-area and province rows.
+    """
+    cols = [m for m in measures if m in history]
+    frame = history[["village", "round", *cols]].astype({c: float for c in cols})
+    frame = frame[frame["round"].notna()]
+    if by == "village":
+        return frame.astype({"round": "int64", "village": object}).reset_index(drop=True)
+    if by == "province":
+        group = pd.Series(province, index=frame.index, dtype=object)
+    else:
+        group = _registry_lookup(frame["village"], registry, by)
+    frame = frame.assign(village=group).dropna(subset=["village"])
+    means = frame.groupby(["village", "round"], as_index=False)[cols].mean()
+    return means.astype({"round": "int64", "village": object})
+
+
+def progress_table(history: pd.DataFrame, framework: Framework, *, method: str = "contract",
+                   registry: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``indicator.progress.progress`` with municipality rows added (``level`` = ``municipality``).
+
+    Village, Leader-area and province rows are ``progress()``'s own; a municipality's rows come from
+    ``progress()`` over the per-round mean of its villages (``aggregate_history``).
+    """
+    table = progress(history, framework, method=method, registry=registry)
+    if registry is None or history.empty:
+        return table
+    measures = ["index", *framework.dimension_ids]
+    towns = aggregate_history(history, registry, measures, by="municipality")
+    if towns.empty:
+        return table
+    rows = progress(towns, framework, method=method)
+    rows = rows[rows["level"] == "village"].assign(level="municipality")
+    return pd.concat([table, rows], ignore_index=True)
+
+
+def on_path_count(table: pd.DataFrame, measure: str = "index") -> tuple[int, int]:
+    """(entities on the target path (achieved or on track), entities in the table) for one measure."""
+    rows = table[table["measure"] == measure]
+    return int(rows["status"].isin(ON_PATH).sum()), int(rows["village"].nunique())
+
+
+def status_counts(table: pd.DataFrame, measure: str = "index") -> pd.DataFrame:
+    """How many entities have each status for one measure, in the palette's status order."""
+    rows = table[table["measure"] == measure]
+    counts = rows["status"].value_counts()
+    return pd.DataFrame(
+        {"status": list(palette.STATUS_ORDER), "count": [int(counts.get(s, 0)) for s in palette.STATUS_ORDER]}
+    )
+
+
+def measure_label(measure: str, framework: Framework, lang: str) -> str:
+    """``index`` as the indicator's name, a dimension id as the dimension's name."""
+    if measure == "index":
+        return t("progress.measure.index", lang)
+    if measure in framework.dimension_ids:
+        return text(framework.dimension(measure).name, lang)
+    return measure
+
+
+def status_label(status: str, lang: str) -> str:
+    """The arrow and the plain-word name of a status, e.g. "↑ tavoitepolulla"."""
+    return f"{STATUS_ARROWS.get(status, '?')} {t(f'progress.status.{status}', lang)}"
+
+
+def alt_text(row: pd.Series, label: str, target_year: int, lang: str) -> str:
+    """A one-sentence text alternative of one progress chart."""
+    if pd.isna(row.get("last_score")):
+        return t("progress.alt.none", lang, measure=label)
+    return t(
+        "progress.alt.one",
+        lang,
+        measure=label,
+        first_round=int(row["first_round"]),
+        first=fmt_number(row["first_score"], lang),
+        last_round=int(row["last_round"]),
+        last=fmt_number(row["last_score"], lang),
+        status=t(f"progress.status.{row['status']}", lang),
+        year=target_year,
+        projected=fmt_number(row["projected"], lang),
+    )
+
+
+# --- figures --------------------------------------------------------------------------------------------
+
+
+def _add_measure(fig: go.Figure, series: pd.DataFrame, row: pd.Series | None, target_year: int, lang: str,
+                 *, cell: tuple[int, int] | None = None, legend: bool = True, size: int = 14) -> None:
+    """Draw scores, target path and projection of one measure into ``fig`` (or one subplot cell)."""
+    where = {"row": cell[0], "col": cell[1]} if cell else {}
+    colour = palette.STATUS_COLOURS.get(row["status"], palette.PRIMARY) if row is not None else palette.PRIMARY
+    if row is not None and pd.notna(row.get("first_score")):
+        path = target_path(row["first_round"], row["first_score"], target_year)
+        fig.add_trace(go.Scatter(x=path["year"], y=path["score"], mode="lines", name=t("progress.chart.target", lang),
+                                 line={"color": palette.TARGET, "dash": "dash", "width": 2},
+                                 legendgroup="target", showlegend=legend), **where)
+    if row is not None and pd.notna(row.get("slope")):
+        proj = projection_path(row["last_round"], row["last_score"], row["slope"], target_year)
+        fig.add_trace(go.Scatter(x=proj["year"], y=proj["score"], mode="lines",
+                                 name=t("progress.chart.projection", lang),
+                                 line={"color": colour, "dash": "dot", "width": 3},
+                                 legendgroup="projection", showlegend=legend), **where)
+    fig.add_trace(go.Scatter(x=series["round"], y=series["score"], mode="lines+markers",
+                             name=t("progress.chart.actual", lang), line={"color": colour, "width": 4},
+                             marker={"size": size * 0.8}, legendgroup="actual", showlegend=legend), **where)
+
+
+def _layout(fig: go.Figure, size: int, target_year: int, first_year: int | None) -> go.Figure:
+    start = (first_year or target_year - 6) - 0.5
+    fig.update_yaxes(range=[-2, 104], ticksuffix="", dtick=20)
+    fig.update_xaxes(range=[start, target_year + 0.5], dtick=1)
+    fig.update_layout(font={"size": size}, margin={"l": 10, "r": 10, "t": 60 + size, "b": 10},
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                      plot_bgcolor="white", hovermode="x unified")
+    fig.update_xaxes(showgrid=True, gridcolor="#E5E5E5")
+    fig.update_yaxes(showgrid=True, gridcolor="#E5E5E5")
+    return fig
+
+
+def progress_figure(series: pd.DataFrame, row: pd.Series | None, target_year: int, *, title: str,
+                    lang: str = "fi", font_size: int = 14) -> go.Figure:
+    """One measure over the rounds with its target path to the target year and its projection."""
+    fig = go.Figure()
+    _add_measure(fig, series, row, target_year, lang, size=font_size)
+    first = int(series["round"].min()) if not series.empty else None
+    fig.update_layout(title={"text": title, "font": {"size": font_size * 1.4}})
+    return _layout(fig, font_size, target_year, first)
+
+
+def progress_grid(history: pd.DataFrame, table: pd.DataFrame, entity: str, framework: Framework, *,
+                  lang: str = "fi", columns: int = 4, font_size: int = 12) -> go.Figure:
+    """Small multiples: every dimension of one entity, each with its target path and projection."""
+    dims = list(framework.dimension_ids)
+    rows_n = -(-len(dims) // columns)
+    own = table[table["village"] == entity].set_index("measure")
+    titles = [
+        f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}" for d in dims
+    ]
+    fig = make_subplots(rows=rows_n, cols=columns, subplot_titles=titles, shared_yaxes=True,
+                        vertical_spacing=0.18 / max(rows_n - 1, 1) + 0.08, horizontal_spacing=0.03)
+    first_years = []
+    for n, dim in enumerate(dims):
+        series = measure_series(history, entity, dim)
+        first_years += series["round"].tolist()[:1]
+        row = own.loc[dim].copy() if dim in own.index else None
+        if row is not None:
+            row["measure"] = dim
+        _add_measure(fig, series, row, framework.target_year, lang, cell=(n // columns + 1, n % columns + 1),
+                     legend=n == 0, size=font_size)
+    fig.update_annotations(font={"size": font_size})
+    fig.update_layout(height=300 * rows_n + 60)
+    return _layout(fig, font_size, framework.target_year, min(first_years) if first_years else None)
+
+
+def status_legend(lang: str = "fi") -> list[tuple[str, str, str]]:
+    """(arrow, colour, plain-word explanation) for every status, for a legend under the charts."""
+    return [(STATUS_ARROWS[s], palette.STATUS_COLOURS[s], t(f"progress.legend.{s}", lang))
+            for s in palette.STATUS_ORDER]
+
+
+def status_bar_figure(counts: pd.DataFrame, *, lang: str = "fi", font_size: int = 14, title: str = "") -> go.Figure:
+    """Horizontal bars: how many entities have each status (arrow and words on the axis)."""
+    labels = [status_label(s, lang) for s in counts["status"]]
+    fig = go.Figure(go.Bar(x=counts["count"], y=labels, orientation="h", text=counts["count"],
+                           textposition="outside", marker_color=[palette.STATUS_COLOURS[s] for s in counts["status"]]))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(visible=False, range=[0, max(1, int(counts["count"].max())) * 1.2])
+    fig.update_layout(title={"text": title}, font={"size": font_size}, plot_bgcolor="white",
+                      margin={"l": 10, "r": 10, "t": 50 + font_size, "b": 10}, showlegend=False)
+    return fig
+
+
+def goals_figure(table: pd.DataFrame, names: dict[str, str], project_names: dict[str, str], *,
+                 lang: str = "fi", font_size: int = 14) -> go.Figure:
+    """Project goals: done versus the minimum target per goal, one bar colour per sub-project.
+
+    ``table`` is ``indicator.goals.goal_progress``; the bar shows ``done`` and the label "done / min–max".
+    """
+    fig = go.Figure()
+    for project, rows in table.groupby("project", sort=False):
+        target = [f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in zip(rows["min"], rows["max"], strict=True)]
+        fig.add_trace(go.Bar(
+            y=[names.get(g, g) for g in rows["goal"]], x=np.minimum(rows["share"], 1.0) * 100, orientation="h",
+            name=project_names.get(project, project), marker_color=palette.area_colour(project),
+            text=[f"{d} / {tg}" for d, tg in zip(rows["done"], target, strict=True)], textposition="outside",
+            hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",
+        ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(range=[0, 125], ticksuffix=" %", title=t("goals.chart.share", lang),
+                     tickvals=[0, 25, 50, 75, 100])
+    fig.update_layout(barmode="group", font={"size": font_size}, plot_bgcolor="white",
+                      height=max(300, 60 * table["goal"].nunique() + 120),
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
