@@ -1,0 +1,449 @@
+"""One village's results: dimensions against medians, strengths and weaknesses, history, downloads.
+
+The target path of an item: for a round in year ``y`` the expected item score lies on the straight line
+from the village's *baseline* — its score for that item in its earliest earlier round with a score, at
+that round's year — to 100 in the framework's ``target_year``. Without an earlier score the line starts
+at 0 in the framework's ``baseline_year``. ``gap = score - expected``: positive is ahead of the path.
+Strengths are the items furthest ahead, weaknesses the items furthest behind.
+
+A village/round with fewer than ``framework.min_respondents`` respondents is *private*: its results carry
+no dimension or item breakdown, and neither do its downloads.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from indicator.framework import Framework, text
+from indicator.i18n import fmt_number, t
+from indicator.xlsxsafe import xlsx_bytes
+
+N_HIGHLIGHTS = 3
+ON_PATH_POINTS = 0.5
+
+
+@dataclass(frozen=True)
+class VillageResults:
+    """Everything the village card and its downloads show, already made private where needed."""
+
+    village: str
+    round: int
+    respondents: int | None
+    private: bool
+    index: float | None
+    band: str | None  # band id
+    rank: int | None
+    n_ranked: int
+    area: str | None
+    dimensions: pd.DataFrame  # dimension, village, province, area
+    items: pd.DataFrame  # item, dimension, type, value, answers, score, baseline_round, expected, gap
+    history: pd.DataFrame  # round, respondents, private, index, <dimension ids>
+    rank_band: Mapping[str, float] = field(default_factory=dict)  # nominal/median/p05/p95 rank
+
+    def _highlights(self) -> int:
+        return min(N_HIGHLIGHTS, int(self.items["gap"].notna().sum()) // 2)
+
+    @property
+    def strengths(self) -> pd.DataFrame:
+        """The items furthest ahead of their target path (largest gap first); at most half the items."""
+        return self.items.dropna(subset=["gap"]).sort_values(["gap", "item"], ascending=[False, True]).head(
+            self._highlights()
+        )
+
+    @property
+    def weaknesses(self) -> pd.DataFrame:
+        """The items furthest behind their target path (smallest gap first); at most half the items."""
+        return self.items.dropna(subset=["gap"]).sort_values(["gap", "item"]).head(self._highlights())
+
+
+# --- computing --------------------------------------------------------------------------------------
+
+
+def is_private(respondents: object, framework: Framework) -> bool:
+    """True when a respondent count is missing or below the framework's minimum."""
+    return bool(pd.isna(respondents) or int(respondents) < framework.min_respondents)
+
+
+def _private_rows(table: pd.DataFrame, framework: Framework) -> pd.MultiIndex:
+    rows = table.loc[table["respondents"].isna() | (table["respondents"] < framework.min_respondents)]
+    return pd.MultiIndex.from_frame(rows[["village", "round"]])
+
+
+def public_item_scores(scores: object, framework: Framework) -> pd.DataFrame:
+    """``Scores.item_scores`` with every private village/round row removed."""
+    item_scores = scores.item_scores
+    return item_scores.loc[~item_scores.index.isin(_private_rows(scores.table, framework))]
+
+
+def target_path(item_scores: pd.DataFrame, framework: Framework, village: str, round_: int) -> pd.DataFrame:
+    """Per item: baseline_round, baseline (score), expected score on the path in ``round_``."""
+    rows = item_scores.loc[item_scores.index.get_level_values(0) == village]
+    earlier = rows.loc[rows.index.get_level_values(1) < round_].droplevel(0).sort_index()
+    earlier = earlier.reindex(columns=list(framework.item_ids)).astype(float)
+    valid = earlier.notna()
+    out = pd.DataFrame(index=pd.Index(framework.item_ids, name="item"))
+    first = valid.idxmax().where(valid.any()) if len(earlier) else pd.Series(np.nan, index=out.index)
+    out["baseline_round"] = first.astype(float).to_numpy()
+    out["baseline"] = [earlier.at[r, i] if pd.notna(r) else np.nan for i, r in first.items()]
+    start_year = out["baseline_round"].fillna(float(framework.baseline_year))
+    start = out["baseline"].fillna(0.0)
+    span = (framework.target_year - start_year).where(lambda s: s > 0)
+    expected = start + (100.0 - start) * (round_ - start_year) / span
+    out["expected"] = expected.fillna(100.0).clip(0.0, 100.0)
+    return out
+
+
+def _medians(table: pd.DataFrame, framework: Framework, round_: int, villages: pd.Index | None) -> pd.Series:
+    rows = table.loc[table["round"] == round_]
+    if villages is not None:
+        rows = rows.loc[rows["village"].isin(villages)]
+    return rows[list(framework.dimension_ids)].astype(float).median()
+
+
+def _area_of(village: str, registry: pd.DataFrame | None) -> str | None:
+    if registry is None or registry.empty:
+        return None
+    match = registry.loc[registry["village"] == village, "leader_area"]
+    return str(match.iloc[0]) if len(match) and pd.notna(match.iloc[0]) else None
+
+
+def dimension_frame(
+    table: pd.DataFrame, framework: Framework, village: str, round_: int, registry: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per dimension: the village's score, the province median and the village's Leader-area median."""
+    row = table.loc[(table["village"] == village) & (table["round"] == round_)]
+    dims = list(framework.dimension_ids)
+    own = row[dims].astype(float).iloc[0] if len(row) else pd.Series(np.nan, index=dims)
+    area = _area_of(village, registry)
+    peers = registry.loc[registry["leader_area"] == area, "village"] if area is not None else None
+    area_median = _medians(table, framework, round_, pd.Index(peers)) if area is not None else np.nan
+    return pd.DataFrame(
+        {
+            "dimension": dims,
+            "village": own.to_numpy(),
+            "province": _medians(table, framework, round_, None).reindex(dims).to_numpy(),
+            "area": pd.Series(area_median, index=dims, dtype=float).reindex(dims).to_numpy(),
+        }
+    )
+
+
+def item_frame(scores: object, framework: Framework, village: str, round_: int) -> pd.DataFrame:
+    """Per item: value, answers, score, the target-path baseline and expected score, and the gap."""
+    key = (village, round_)
+    items = framework.items_frame()[["item", "dimension", "type"]]
+
+    def pick(frame: pd.DataFrame) -> pd.Series:
+        if key in frame.index:
+            return frame.loc[key].reindex(framework.item_ids).astype(float)
+        return pd.Series(np.nan, index=framework.item_ids, dtype=float)
+
+    items["value"] = pick(scores.item_values).to_numpy()
+    items["answers"] = pick(scores.item_counts).to_numpy()
+    items["score"] = pick(scores.item_scores).to_numpy()
+    path = target_path(public_item_scores(scores, framework), framework, village, round_)
+    items = items.join(path, on="item")
+    items["gap"] = items["score"] - items["expected"]
+    return items
+
+
+def history_frame(table: pd.DataFrame, framework: Framework, village: str) -> pd.DataFrame:
+    """The village's rounds: respondents, private flag, index and dimension scores (blank when private)."""
+    cols = ["index", *framework.dimension_ids]
+    rows = table.loc[table["village"] == village, ["round", "respondents", *cols]].sort_values("round")
+    rows = rows.reset_index(drop=True)
+    rows["private"] = rows["respondents"].isna() | (rows["respondents"] < framework.min_respondents)
+    rows[cols] = rows[cols].astype(float).mask(rows["private"], np.nan)
+    return rows[["round", "respondents", "private", *cols]]
+
+
+def _rank_band(uncertainty: pd.DataFrame | None, village: str) -> dict[str, float]:
+    if uncertainty is None or uncertainty.empty:
+        return {}
+    row = uncertainty.loc[uncertainty["village"] == village]
+    keys = ["nominal_rank", "median_rank", "p05_rank", "p95_rank", "mean_abs_shift"]
+    if row.empty or row[keys[:4]].isna().any(axis=None):
+        return {}
+    return {k: float(row.iloc[0][k]) for k in keys if k in row}
+
+
+def village_results(
+    scores: object,
+    framework: Framework,
+    village: str,
+    round_: int,
+    *,
+    registry: pd.DataFrame | None = None,
+    uncertainty: pd.DataFrame | None = None,
+) -> VillageResults:
+    """Collect one village's results in a round from a ``Scores`` object (any object with its frames)."""
+    table = scores.table
+    row = table.loc[(table["village"] == village) & (table["round"] == round_)]
+    respondents = row["respondents"].iloc[0] if len(row) else None
+    private = is_private(respondents, framework)
+    index = float(row["index"].iloc[0]) if len(row) and pd.notna(row["index"].iloc[0]) else None
+    rank = int(row["rank"].iloc[0]) if len(row) and pd.notna(row["rank"].iloc[0]) else None
+    band = str(row["band"].iloc[0]) if len(row) and pd.notna(row["band"].iloc[0]) else None
+    dims = dimension_frame(table, framework, village, round_, registry)
+    items = item_frame(scores, framework, village, round_)
+    if private:
+        dims, items, index, rank, band = dims.iloc[0:0], items.iloc[0:0], None, None, None
+    return VillageResults(
+        village=village,
+        round=int(round_),
+        respondents=None if respondents is None or pd.isna(respondents) else int(respondents),
+        private=private,
+        index=index,
+        band=band,
+        rank=rank,
+        n_ranked=int(table.loc[table["round"] == round_, "rank"].notna().sum()),
+        area=_area_of(village, registry),
+        dimensions=dims,
+        items=items,
+        history=history_frame(table, framework, village),
+        rank_band={} if private else _rank_band(uncertainty, village),
+    )
+
+
+# --- words -----------------------------------------------------------------------------------------
+
+
+def format_value(value: float, item_type: str, lang: str) -> str:
+    """An item value in plain words: a 1–5 mean, a share of yes answers, or a median number."""
+    if pd.isna(value):
+        return "–"
+    if item_type == "likert5":
+        return t("village_value_likert", lang, value=fmt_number(value, lang, 1))
+    if item_type == "yesno":
+        return t("village_value_yesno", lang, value=fmt_number(value, lang, 0))
+    return t("village_value_number", lang, value=fmt_number(value, lang, 1))
+
+
+def describe_gap(gap: float, lang: str) -> str:
+    """A gap to the target path in plain words."""
+    if pd.isna(gap):
+        return "–"
+    if abs(gap) < ON_PATH_POINTS:
+        return t("village_gap_on_path", lang)
+    key = "village_gap_ahead" if gap > 0 else "village_gap_behind"
+    return t(key, lang, points=fmt_number(abs(gap), lang, 0))
+
+
+def respondents_text(respondents: int | None, framework: Framework, lang: str) -> str:
+    """The respondent count, or "fewer than N" for a private round (the exact small count is not shown)."""
+    if respondents is None or respondents < framework.min_respondents:
+        return t("village_fewer_than", lang, n=framework.min_respondents)
+    return fmt_number(respondents, lang, 0)
+
+
+def summary_sentence(results: VillageResults, framework: Framework, lang: str) -> str:
+    """One sentence for screen readers and the report: index, band and rank of the village."""
+    if results.private:
+        return t("village_summary_private", lang, village=results.village, round=results.round,
+                 n=framework.min_respondents)
+    if results.index is None:
+        return t("village_summary_no_index", lang, village=results.village, round=results.round)
+    band = framework.band_for(results.index)
+    return t(
+        "village_summary",
+        lang,
+        village=results.village,
+        round=results.round,
+        index=fmt_number(results.index, lang, 1),
+        band=text(band.name, lang) if band else "–",
+        rank=results.rank if results.rank is not None else "–",
+        n=results.n_ranked,
+    )
+
+
+def highlight_table(items: pd.DataFrame, framework: Framework, lang: str) -> pd.DataFrame:
+    """Strength or weakness rows for display: item, text, value, score, expected and gap in words."""
+    return pd.DataFrame(
+        {
+            t("village_col_item", lang): items["item"].to_numpy(),
+            t("village_col_text", lang): [text(framework.item(i).text, lang) for i in items["item"]],
+            t("village_col_value", lang): [format_value(v, k, lang) for v, k in zip(items["value"], items["type"], strict=True)],
+            t("village_col_score", lang): items["score"].to_numpy(),
+            t("village_col_expected", lang): items["expected"].to_numpy(),
+            t("village_col_gap", lang): [describe_gap(g, lang) for g in items["gap"]],
+        }
+    )
+
+
+def dimension_table(results: VillageResults, framework: Framework, lang: str) -> pd.DataFrame:
+    """The radar's numbers as a table (the chart's text alternative)."""
+    dims = results.dimensions
+    return pd.DataFrame(
+        {
+            t("village_col_dimension", lang): [text(framework.dimension(d).name, lang) for d in dims["dimension"]],
+            results.village: dims["village"].to_numpy(),
+            t("village_province_median", lang): dims["province"].to_numpy(),
+            t("village_area_median", lang): dims["area"].to_numpy(),
+        }
+    )
+
+
+def history_table(results: VillageResults, framework: Framework, lang: str) -> pd.DataFrame:
+    """Rounds with respondents (small counts hidden), index and dimension scores, for display."""
+    hist = results.history
+    out = pd.DataFrame({t("village_col_round", lang): hist["round"].astype(int).to_numpy()})
+    out[t("village_col_respondents", lang)] = [respondents_text(
+        None if pd.isna(n) else int(n), framework, lang) for n in hist["respondents"]]
+    out[t("village_col_index", lang)] = hist["index"].to_numpy()
+    for dim in framework.dimensions:
+        out[text(dim.name, lang)] = hist[dim.id].to_numpy()
+    return out
+
+
+def items_table(results: VillageResults, framework: Framework, lang: str) -> pd.DataFrame:
+    """Every item with its text, value, answers, score, expected score and gap, for display and xlsx."""
+    items = results.items
+    out = highlight_table(items, framework, lang)
+    out.insert(0, t("village_col_dimension", lang), [text(framework.dimension(d).name, lang) for d in items["dimension"]])
+    out.insert(4, t("village_col_answers", lang), items["answers"].to_numpy())
+    out[t("village_col_gap_points", lang)] = items["gap"].to_numpy()
+    return out
+
+
+# --- downloads -------------------------------------------------------------------------------------
+
+
+def _summary_rows(results: VillageResults, framework: Framework, lang: str) -> pd.DataFrame:
+    band = framework.band_for(results.index) if results.index is not None else None
+    rows = [
+        (t("village_col_village", lang), results.village),
+        (t("village_col_area", lang), results.area or "–"),
+        (t("village_col_round", lang), results.round),
+        (t("village_col_respondents", lang), respondents_text(results.respondents, framework, lang)),
+        (t("village_col_index", lang), results.index if results.index is not None else "–"),
+        (t("village_col_band", lang), text(band.name, lang) if band else "–"),
+        (t("village_col_rank", lang), results.rank if results.rank is not None else "–"),
+        (t("village_col_ranked", lang), results.n_ranked),
+    ]
+    if results.rank_band:
+        rows.append((t("village_col_rank_band", lang),
+                     f"{results.rank_band['p05_rank']:.0f}–{results.rank_band['p95_rank']:.0f}"))
+    if results.private:
+        rows.append((t("village_col_note", lang), t("village_private_note", lang, n=framework.min_respondents)))
+    return pd.DataFrame(rows, columns=[t("village_col_field", lang), t("village_col_value", lang)], dtype=object)
+
+
+def results_xlsx(results: VillageResults, framework: Framework, lang: str) -> bytes:
+    """The village's results as a formula-safe workbook; a private round has no breakdown sheets."""
+    sheets = {t("village_sheet_summary", lang): _summary_rows(results, framework, lang)}
+    if not results.private:
+        sheets[t("village_sheet_dimensions", lang)] = dimension_table(results, framework, lang)
+        sheets[t("village_sheet_items", lang)] = items_table(results, framework, lang)
+    sheets[t("village_sheet_history", lang)] = history_table(results, framework, lang)
+    return xlsx_bytes(sheets)
+
+
+REPORT_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;margin:2rem auto;
+max-width:60rem;padding:0 1rem;line-height:1.45}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:1.8rem;border-bottom:1px solid #ccd;
+padding-bottom:.2rem}.lead{color:#444;margin-top:0}
+.kpis{display:flex;gap:1rem;flex-wrap:wrap;margin:1rem 0}.kpi{border:1px solid #ccd;border-radius:.4rem;
+padding:.5rem .9rem;min-width:8rem}.kpi b{display:block;font-size:1.4rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}th,td{border-bottom:1px solid #dde;
+padding:.3rem .45rem;text-align:left;vertical-align:top}td.num{text-align:right;white-space:nowrap}
+.note{background:#fff6e0;border-left:4px solid #e69f00;padding:.6rem .9rem}footer{margin-top:2rem;color:#555;
+font-size:.85rem}
+@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}section,figure,tr{break-inside:avoid}
+.plotly-graph-div{break-inside:avoid}@page{size:A4;margin:15mm}}
+"""
+
+
+def _html_table(frame: pd.DataFrame, lang: str) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for value in row:
+            if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+                cells.append(f'<td class="num">{html.escape(fmt_number(value, lang, 1) if isinstance(value, float | np.floating) else str(value))}</td>')
+            else:
+                cells.append(f"<td>{html.escape(str(value))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _figure_html(fig: object, first: bool) -> str:
+    return fig.to_html(include_plotlyjs=first, full_html=False, config={"displayModeBar": False})
+
+
+def _kpis(results: VillageResults, framework: Framework, lang: str) -> str:
+    band = framework.band_for(results.index) if results.index is not None else None
+    pairs = [
+        (t("village_col_index", lang), fmt_number(results.index, lang, 1)),
+        (t("village_col_band", lang), text(band.name, lang) if band else "–"),
+        (t("village_col_rank", lang), f"{results.rank} / {results.n_ranked}" if results.rank else "–"),
+        (t("village_col_respondents", lang), respondents_text(results.respondents, framework, lang)),
+    ]
+    cells = "".join(f'<div class="kpi">{html.escape(k)}<b>{html.escape(v)}</b></div>' for k, v in pairs)
+    return f'<div class="kpis">{cells}</div>'
+
+
+def _breakdown_sections(results: VillageResults, framework: Framework, lang: str, figs: list[str]) -> list[str]:
+    from indicator.charts.village import radar_chart, rank_band_chart
+
+    radar = radar_chart(results.dimensions, framework, results.village, lang)
+    parts = [f"<section><h2>{html.escape(t('village_dimensions', lang))}</h2>",
+             _figure_html(radar, not figs), _html_table(dimension_table(results, framework, lang), lang), "</section>"]
+    figs.append("radar")
+    if results.rank_band:
+        parts += [f"<section><h2>{html.escape(t('village_rank_uncertainty', lang))}</h2>",
+                  _figure_html(rank_band_chart(results.rank_band, results.n_ranked, results.village, lang), False),
+                  f"<p>{html.escape(rank_band_sentence(results, lang))}</p></section>"]
+    for key, frame in (("village_strengths", results.strengths), ("village_weaknesses", results.weaknesses)):
+        parts += [f"<section><h2>{html.escape(t(key, lang))}</h2>",
+                  _html_table(highlight_table(frame, framework, lang), lang), "</section>"]
+    parts += [f"<section><h2>{html.escape(t('village_all_items', lang))}</h2>",
+              _html_table(items_table(results, framework, lang), lang), "</section>"]
+    return parts
+
+
+def rank_band_sentence(results: VillageResults, lang: str) -> str:
+    """The rank uncertainty band in words."""
+    band = results.rank_band
+    if not band:
+        return ""
+    return t("village_rank_band_sentence", lang, rank=f"{band['nominal_rank']:.0f}",
+             low=f"{band['p05_rank']:.0f}", high=f"{band['p95_rank']:.0f}", n=results.n_ranked)
+
+
+def report_html(results: VillageResults, framework: Framework, lang: str) -> str:
+    """A self-contained printable HTML report (Plotly inlined once, all texts escaped, print CSS)."""
+    from indicator.charts.village import history_chart
+
+    title = f"{text(framework.name, lang)}: {results.village} {results.round}"
+    figs: list[str] = []
+    parts = [
+        f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title><style>{REPORT_CSS}</style></head><body>",
+        f"<header><h1>{html.escape(results.village)}</h1>",
+        f'<p class="lead">{html.escape(text(framework.name, lang))} · {html.escape(t("village_col_round", lang))} '
+        f"{results.round}{' · ' + html.escape(results.area) if results.area else ''}</p></header>",
+        _kpis(results, framework, lang),
+        f"<p>{html.escape(summary_sentence(results, framework, lang))}</p>",
+    ]
+    if results.private:
+        parts.append(f'<p class="note">{html.escape(t("village_private_note", lang, n=framework.min_respondents))}</p>')
+    else:
+        parts += _breakdown_sections(results, framework, lang, figs)
+    if results.history["index"].notna().any():
+        parts += [f"<section><h2>{html.escape(t('village_history', lang))}</h2>",
+                  _figure_html(history_chart(results.history, framework, results.village, lang), not figs)]
+        figs.append("history")
+    else:
+        parts.append(f"<section><h2>{html.escape(t('village_history', lang))}</h2>")
+    parts += [_html_table(history_table(results, framework, lang), lang), "</section>",
+              f"<footer><p>{html.escape(t('village_method_note', lang, target_year=framework.target_year))}</p>",
+              f"<p>{html.escape(t('village_path_note', lang, target_year=framework.target_year, baseline_year=framework.baseline_year))}</p>",
+              "</footer></body></html>"]
+    return "\n".join(parts)
