@@ -571,7 +571,7 @@ class Store:
 
         framework = framework or load()
         scores = self.scores(framework).table
-        return {"scores": scores, "progress": progress(scores, framework, registry=_registry())}
+        return {"scores": scores, "progress": progress(scores, framework, registry=village_registry())}
 
     def restore_xlsx(self, path: str | Path) -> None:
         """Fill an empty database from an ``export_xlsx`` workbook (ids and times kept) in one transaction."""
@@ -647,7 +647,7 @@ def _wide(long: pd.DataFrame, framework: Framework | None) -> pd.DataFrame:
     return wide.sort_values(["round", "village", "upload_id", "respondent"], kind="stable").reset_index(drop=True)
 
 
-def _registry() -> pd.DataFrame | None:
+def village_registry() -> pd.DataFrame | None:
     """The shipped village registry, or None when it cannot be read (progress then has no area rows)."""
     from indicator.errors import IndicatorError
     from indicator.registry import load_villages

@@ -1,0 +1,129 @@
+"""Subcommands over the database: ``ingest``, ``progress``, ``export``, ``restore`` and ``demo``.
+
+Each opens the Store (``--db URL``, else env ``DATABASE_URL``, else the embedded SQLite file), calls one
+library method and prints the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from indicator.cli import add_framework_option, add_output_option
+from indicator.cli.output import emit, write_table
+from indicator.errors import IndicatorError
+from indicator.framework import load
+from indicator.progress import METHODS
+from indicator.storage import Store, village_registry
+
+PROGRESS_FORMATS: tuple[str, ...] = ("csv", "json")
+
+
+def _add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="SQLAlchemy database URL (default: env DATABASE_URL, else data/alykyla.db)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    ing = subparsers.add_parser(
+        "ingest", help="store survey files in the database (pending until approved)",
+        description="Example: python -m indicator ingest kysely.xlsx --round 2025 --approve",
+    )
+    ing.add_argument("files", nargs="+")
+    ing.add_argument("--round", type=int, required=True, help="survey round (year) of every file")
+    ing.add_argument("--approve", action="store_true", help="approve the files at once")
+    ing.add_argument("--village", help="the files without a village column are this village")
+    _add_db_option(ing)
+    add_framework_option(ing)
+    add_output_option(ing)
+    ing.set_defaults(func=run_ingest)
+
+    prog = subparsers.add_parser(
+        "progress", help="progress toward the target year per village and measure",
+        description="Example: python -m indicator progress --format json",
+    )
+    prog.add_argument("--format", choices=PROGRESS_FORMATS, default="csv")
+    prog.add_argument("--method", choices=METHODS, default="contract")
+    _add_db_option(prog)
+    add_framework_option(prog)
+    add_output_option(prog)
+    prog.set_defaults(func=run_progress)
+
+    exp = subparsers.add_parser(
+        "export", help="back up the whole database (with scores and progress) to one xlsx file",
+        description="Example: python -m indicator export --output varmuuskopio.xlsx",
+    )
+    _add_db_option(exp)
+    add_framework_option(exp)
+    add_output_option(exp)
+    exp.set_defaults(func=run_export)
+
+    res = subparsers.add_parser(
+        "restore", help="fill an empty database from an export",
+        description="Example: python -m indicator restore varmuuskopio.xlsx --db sqlite:////tmp/uusi.db",
+    )
+    res.add_argument("file")
+    _add_db_option(res)
+    add_framework_option(res)
+    add_output_option(res)
+    res.set_defaults(func=run_restore)
+
+    demo = subparsers.add_parser(
+        "demo", help="load and approve the demo surveys", description="Example: python -m indicator demo"
+    )
+    _add_db_option(demo)
+    add_framework_option(demo)
+    add_output_option(demo)
+    demo.set_defaults(func=run_demo)
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise IndicatorError("file not found", file=path) from None
+    except OSError as exc:
+        raise IndicatorError(f"cannot read the file: {exc.strerror}", file=path) from None
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    framework = load(args.framework)
+    store = Store(args.db)
+    contents = [(path, _read_bytes(path)) for path in args.files]
+    lines = []
+    for path, content in contents:
+        result = store.add_upload(content, Path(path).name, args.round, framework, role="admin",
+                                  actor="cli", village=args.village, approve=args.approve)
+        problems = len(getattr(result.report, "problems", []) or [])
+        state = "duplicate of upload" if result.duplicate else "stored as upload"
+        lines.append(f"{path}: {state} {result.upload_id} ({result.status}), {problems} problems")
+    emit(("\n".join(lines) + "\n").encode("utf-8"), args.output)
+    return 0
+
+
+def run_progress(args: argparse.Namespace) -> int:
+    framework = load(args.framework)
+    table = Store(args.db).progress(framework, method=args.method, registry=village_registry())
+    write_table(table, args.format, args.output, sheet="progress")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    if not args.output:
+        raise IndicatorError("export needs --output PATH.xlsx")
+    Store(args.db).export_xlsx(args.output, load(args.framework))
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    store.restore_xlsx(args.file)
+    uploads = store.uploads()
+    emit(f"{args.file}: restored {len(uploads)} uploads into {store.url}\n".encode(), args.output)
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    stored = store.load_demo(load(args.framework))
+    emit(f"demo: {stored} files stored and approved in {store.url}\n".encode(), args.output)
+    return 0
