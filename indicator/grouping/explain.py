@@ -1,0 +1,145 @@
+"""Why a village is in its group: group profiles, village margins and swaps, the runner-up grouping and
+bootstrap stability (methods §7). All numbers; the page turns them into sentences.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.metrics import adjusted_rand_score
+
+from indicator.grouping.model import Links, group_means, within_ss
+from indicator.grouping.partition import lloyd, swap_matrix
+
+SWAP_CHUNK = 500
+STABLE = 0.6  # Hennig (2007): below about 0.6 a group's membership is doubtful
+
+
+def profile_rows(raw: np.ndarray, labels: np.ndarray, k: int, dims: list[str], top: int = 3) -> list[dict]:
+    """Group mean per dimension against the area mean, in area sd units (ddof=0; a constant dimension
+    gives 0); the ``top`` dimensions by |z| in each group are marked."""
+    area_mean = raw.mean(axis=0)
+    sd = raw.std(axis=0, ddof=0)
+    means = group_means(raw, labels, k)
+    z = np.divide(means - area_mean, sd, out=np.zeros_like(means), where=sd > 1e-12)
+    rows = []
+    for g in range(k):
+        order = np.argsort(-np.abs(z[g]), kind="stable")
+        rank = np.empty(len(dims), dtype=int)
+        rank[order] = np.arange(1, len(dims) + 1)
+        for d, dim in enumerate(dims):
+            rows.append(
+                {
+                    "group": g + 1,
+                    "dimension": dim,
+                    "group_mean": float(means[g, d]),
+                    "area_mean": float(area_mean[d]),
+                    "z": float(z[g, d]),
+                    "rank": int(rank[d]),
+                    "top": bool(rank[d] <= top),
+                }
+            )
+    return rows
+
+
+def _fixed(links: Links, n: int) -> np.ndarray:
+    fixed = links.pins >= 0
+    fixed[links.together.ravel()] = True
+    fixed[links.apart.ravel()] = True
+    return fixed
+
+
+def margin_rows(x: np.ndarray, labels: np.ndarray, k: int, links: Links) -> dict[str, np.ndarray]:
+    """Per village: squared distance to its own group mean and the nearest other one (the margin is the
+    difference), and its cheapest size-preserving swap (partner index, exact objective change).
+    Pinned or linked villages are not offered swaps."""
+    n = len(x)
+    means = group_means(x, labels, k)
+    dist = ((x[:, None, :] - means[None, :, :]) ** 2).sum(axis=2)
+    own = dist[np.arange(n), labels]
+    other = dist.copy()
+    other[np.arange(n), labels] = np.inf
+    next_group = np.argmin(other, axis=1) if k > 1 else np.full(n, -1)
+    next_dist = other[np.arange(n), next_group] if k > 1 else np.full(n, np.nan)
+    partner = np.full(n, -1)
+    delta = np.full(n, np.nan)
+    if k > 1:
+        fixed = _fixed(links, n)
+        for start in range(0, n, SWAP_CHUNK):
+            rows = np.arange(start, min(n, start + SWAP_CHUNK))
+            block = swap_matrix(x, labels, k, rows)
+            block[:, fixed] = np.inf
+            block[fixed[rows]] = np.inf
+            best = np.argmin(block, axis=1)
+            value = block[np.arange(len(rows)), best]
+            ok = np.isfinite(value)
+            partner[rows[ok]] = best[ok]
+            delta[rows[ok]] = value[ok]
+    return {
+        "distance": own,
+        "next_group": next_group,
+        "next_distance": next_dist,
+        "margin": next_dist - own,
+        "swap_with": partner,
+        "swap_cost": delta,
+    }
+
+
+def match_labels(reference: np.ndarray, other: np.ndarray, k: int) -> np.ndarray:
+    """``other`` relabelled so that its groups line up with ``reference``'s as far as possible."""
+    overlap = np.zeros((k, k))
+    np.add.at(overlap, (other, reference), 1)
+    rows, cols = linear_sum_assignment(-overlap)
+    mapping = np.empty(k, dtype=int)
+    mapping[rows] = cols
+    return mapping[other]
+
+
+def alternative(
+    x: np.ndarray, labels: np.ndarray, k: int, runner_up: np.ndarray | None, margins: dict[str, np.ndarray]
+) -> tuple[np.ndarray | None, float]:
+    """The next-best grouping: the search's runner-up or the cheapest single swap, whichever costs less."""
+    candidates: list[tuple[float, np.ndarray]] = []
+    if runner_up is not None:
+        candidates.append((within_ss(x, runner_up, k), match_labels(labels, runner_up, k)))
+    swaps = margins["swap_cost"]
+    if np.isfinite(swaps).any():
+        i = int(np.nanargmin(swaps))
+        j = int(margins["swap_with"][i])
+        swapped = labels.copy()
+        swapped[i], swapped[j] = labels[j], labels[i]
+        candidates.append((within_ss(x, swapped, k), swapped))
+    if not candidates:
+        return None, float("nan")
+    cost, best = min(candidates, key=lambda item: item[0])
+    return best, cost
+
+
+def bootstrap(x: np.ndarray, labels: np.ndarray, k: int, *, seed: int, runs: int) -> tuple[float, np.ndarray]:
+    """Mean adjusted Rand index between the grouping and regroupings of bootstrap samples (balanced
+    k-means started from the grouping's means, no pins or links), and each group's mean best Jaccard."""
+    if k < 2 or runs <= 0:
+        return 1.0, np.ones(k)
+    rng = np.random.default_rng(seed)
+    n = len(x)
+    centres = group_means(x, labels, k)
+    aris, jaccards = [], []
+    free = np.full(n, -1)
+    for _ in range(runs):
+        idx = rng.integers(0, n, n)
+        new = lloyd(x[idx], k, free, centres.copy())
+        aris.append(adjusted_rand_score(labels[idx], new))
+        jaccards.append(_jaccard(labels, idx, new, k))
+    return float(np.mean(aris)), np.nanmean(np.array(jaccards), axis=0)
+
+
+def _jaccard(labels: np.ndarray, idx: np.ndarray, new: np.ndarray, k: int) -> np.ndarray:
+    """For each original group, the best Jaccard overlap with a new group over the villages drawn."""
+    drawn, first = np.unique(idx, return_index=True)
+    overlap = np.zeros((k, k))
+    np.add.at(overlap, (labels[drawn], new[first]), 1)
+    union = overlap.sum(axis=1)[:, None] + overlap.sum(axis=0)[None, :] - overlap
+    with np.errstate(invalid="ignore", divide="ignore"):
+        best = (overlap / union).max(axis=1)
+    best[overlap.sum(axis=1) == 0] = np.nan
+    return best
