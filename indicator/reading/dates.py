@@ -1,0 +1,99 @@
+"""Response times from a tool's timestamp column, whatever form they arrive in (survey-exports.md §3).
+
+Finnish ``d.m.yyyy H:MM(:SS)``, ISO 8601 (with or without offset), US ``m/d/yyyy`` (Forms CSV),
+day-first slashes when a first part exceeds 12, JavaScript ``Date.toString()`` strings, Excel serial
+numbers and datetimes read from the workbook. Each distinct text is parsed once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+_FINNISH = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y klo %H.%M", "%d.%m.%Y %H.%M", "%d.%m.%Y")
+_US = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y",
+       "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y")
+_DAY_FIRST = tuple(f.replace("%m/%d", "%d/%m") for f in _US)
+_JS = re.compile(r"^\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4}).*$")
+_SLASH_DAY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/")
+_OFFSET = re.compile(r"\d(?:Z|[+-]\d{2}:?\d{2})$")
+_LOCAL_ZONE = "Europe/Helsinki"
+
+# Header names of timestamp columns, most telling first (completion before start).
+DATE_HEADERS: tuple[str, ...] = (
+    "submit date (utc)", "completion time", "valmistumisaika", "slutförandetid", "submitdate",
+    "date submitted", "_submission_time", "end date", "end", "vastausaika", "svarstid", "timestamp",
+    "aikaleima", "tidsstämpel", "response date", "responsedate", "vastauspäivä", "datestamp",
+    "date last action", "start time", "aloitusaika", "starttid", "startdate", "start date",
+    "start date (utc)", "start", "date", "päivämäärä", "pvm", "datum",
+)
+
+
+def _naive(stamps: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    if stamps.tz is None:
+        return stamps
+    try:
+        return stamps.tz_convert(_LOCAL_ZONE).tz_localize(None)
+    except Exception:  # noqa: BLE001 - no time zone database: keep UTC wall time
+        return stamps.tz_convert("UTC").tz_localize(None)
+
+
+def _parse_texts(texts: np.ndarray) -> pd.Series:
+    """Distinct date texts -> timestamps (NaT where no known form fits)."""
+    result = pd.Series(pd.NaT, index=pd.Index(texts), dtype="datetime64[ns]")
+    remaining = pd.Series(texts, index=texts, dtype=object).str.strip()
+    firsts = remaining.str.extract(_SLASH_DAY)[0].dropna().astype(int)
+    slash = _DAY_FIRST + _US if len(firsts) and firsts.max() > 12 else _US + _DAY_FIRST
+    aware = remaining.str.contains(_OFFSET, regex=True)
+    for fmt, utc in (("ISO8601", True), ("ISO8601", False), *((f, False) for f in (*_FINNISH, *slash))):
+        todo = result.isna() & (aware if utc else ~aware)
+        if not todo.any():
+            continue
+        kwargs = {"utc": True} if utc else {}
+        try:
+            parsed = pd.to_datetime(remaining[todo].to_numpy(), format=fmt, errors="coerce", **kwargs)
+        except (ValueError, TypeError):
+            continue
+        parsed = _naive(pd.DatetimeIndex(parsed)).as_unit("ns")
+        result[todo] = parsed.to_numpy()
+    todo = result.isna()
+    if todo.any():
+        js = remaining[todo].str.extract(_JS)
+        joined = (js[0] + " " + js[1]).dropna()
+        if len(joined):
+            parsed = pd.to_datetime(joined.to_numpy(), format="%b %d %Y %H:%M:%S %z", errors="coerce", utc=True)
+            result[joined.index] = _naive(pd.DatetimeIndex(parsed)).as_unit("ns").to_numpy()
+    return result
+
+
+def parse_dates(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """(datetime64[ns] array, number of non-empty cells that are not dates) for one column."""
+    cells = pd.Series(values, dtype=object, copy=False)
+    out = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
+    kinds = cells.map(type)
+    is_stamp = kinds.isin([dt.datetime, pd.Timestamp, dt.date])
+    if is_stamp.any():
+        try:
+            stamps = pd.to_datetime(cells[is_stamp].to_numpy(), errors="coerce")
+        except (ValueError, TypeError):  # mixed offsets
+            stamps = pd.to_datetime(cells[is_stamp].to_numpy(), errors="coerce", utc=True)
+        out[is_stamp] = _naive(pd.DatetimeIndex(stamps)).as_unit("ns").to_numpy()
+    is_number = kinds.isin([float, int, np.float64, np.int64])
+    if is_number.any():
+        serial = pd.to_numeric(cells[is_number], errors="coerce").astype(float)
+        serial = serial.where((serial > 1) & (serial < 2958466))
+        out[is_number] = pd.to_datetime(serial.to_numpy(), unit="D", origin="1899-12-30").as_unit("ns")
+    is_text = kinds.isin([str])
+    if is_text.any():
+        texts = cells[is_text]
+        texts = texts[texts.str.strip() != ""]
+        if len(texts):
+            uniques = pd.unique(texts.to_numpy())
+            table = _parse_texts(np.asarray(uniques, dtype=object))
+            out[texts.index] = texts.map(table).to_numpy(dtype="datetime64[ns]")
+    filled = cells.notna() & ~(is_text & (cells.astype(str).str.strip() == ""))
+    bad = int((filled & out.isna()).sum())
+    return out.to_numpy(dtype="datetime64[ns]"), bad

@@ -1,0 +1,169 @@
+"""Where the header is and which tool wrote the file (survey-exports.md §1, §6).
+
+The header is the row (or pair of rows, SurveyMonkey style) in the first 20 rows under which the most
+columns match items; ties go to the earlier, single row. Two header rows are combined exactly as
+contract §2 says. The tool is recognised from header fingerprints and, for Microsoft Forms, from the
+content of its first columns (its names are localised).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from indicator.reading.mapping import ColumnMap, Matcher, map_columns
+from indicator.text import clean_header, normalise, normalise_header
+
+TOOLS: tuple[str, ...] = (
+    "webropol", "forms", "google", "limesurvey", "kobo", "surveymonkey", "typeform", "generic",
+)
+HEADER_SCAN_ROWS = 20
+_SECOND_ROW_PLAIN = frozenset({"", "response", "open-ended response"})
+_REPORT_MARKS: tuple[frozenset[str], ...] = (
+    frozenset({"answer choices", "responses"}),
+    frozenset({"answered", "skipped"}),
+    frozenset({"n", "%"}),
+    frozenset({"lukumäärä", "prosentti"}),
+    frozenset({"vastaajien määrä", "%"}),
+    frozenset({"antal", "procent"}),
+)
+
+
+def is_blank(value: object) -> bool:
+    """Empty cell: None, NaN or whitespace-only text."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def cell_text(value: object) -> str:
+    """A header cell as text: whole floats without ``.0``, HTML removed, whitespace tidied."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean_header(value)
+
+
+def combine_rows(first: Sequence[object], second: Sequence[object]) -> list[str]:
+    """Two header rows as one (contract §2): blanks continue the question on their left; a second-row
+    text other than blank/``Response``/``Open-Ended Response`` makes ``Question - Text``."""
+    out: list[str] = []
+    question = ""
+    for top, below in zip(first, second, strict=False):
+        top_text, below_text = cell_text(top), cell_text(below)
+        if top_text:
+            question = top_text
+        if normalise(below_text) in _SECOND_ROW_PLAIN:
+            out.append(question)
+        elif question:
+            out.append(f"{question} - {below_text}")
+        else:
+            out.append(below_text)
+    return out
+
+
+@dataclass
+class Header:
+    """The header found in a grid: first row index, number of header rows, texts and column map."""
+
+    row: int
+    depth: int
+    headers: list[str]
+    columns: ColumnMap
+
+    @property
+    def data_start(self) -> int:
+        return self.row + self.depth
+
+
+def find_header(
+    cells: np.ndarray,
+    matcher: Matcher,
+    *,
+    item_ids: Sequence[str] = (),
+    overrides: Mapping[str, str | None] | None = None,
+    village_column: str | None = None,
+    file: str | None = None,
+) -> Header | None:
+    """The best header (most item columns) in the first rows, or None when no column matches an item."""
+    if cells.ndim != 2 or not cells.size:
+        return None
+    best: tuple[int, int, int] | None = None
+    best_headers: list[str] = []
+    scan = min(HEADER_SCAN_ROWS, cells.shape[0])
+    for r in range(scan):
+        single = [cell_text(v) for v in cells[r]]
+        if sum(1 for h in single if h) == 0:
+            continue
+        candidates = [(single, 1)]
+        if r + 1 < cells.shape[0]:
+            candidates.append((combine_rows(cells[r], cells[r + 1]), 2))
+        for headers, depth in candidates:
+            mapped = map_columns(headers, matcher, item_ids=item_ids, overrides=overrides, file=file)
+            key = (len(mapped.items), -r, -depth)
+            if mapped.items and (best is None or key > best):
+                best, best_headers = key, headers
+    if best is None:
+        return None
+    row, depth = -best[1], -best[2]
+    columns = map_columns(best_headers, matcher, item_ids=item_ids, overrides=overrides,
+                          village_column=village_column, file=file)
+    return Header(row, depth, best_headers, columns)
+
+
+def looks_like_report(cells: np.ndarray, rows: int = 30) -> bool:
+    """True for summary tables (SurveyMonkey summary, Webropol per-question sheets): n/% columns."""
+    if cells.ndim != 2:
+        return False
+    for r in range(min(rows, cells.shape[0])):
+        texts = {normalise(v) for v in cells[r] if isinstance(v, str)}
+        if any(mark <= texts for mark in _REPORT_MARKS):
+            return True
+    return False
+
+
+def _forms_by_content(cells: np.ndarray, start: int) -> bool:
+    """Forms: whole-number ID, then two datetimes (start, completion), then e-mail or 'anonymous'."""
+    if cells.shape[1] < 4 or start >= cells.shape[0]:
+        return False
+    sample = cells[start:start + 5]
+    for row in sample:
+        ident, begin, end = row[0], row[1], row[2]
+        if not (isinstance(ident, int | float) and not isinstance(ident, bool) and float(ident).is_integer()):
+            return False
+        if not all(isinstance(v, dt.datetime | float) for v in (begin, end)):
+            return False
+    return True
+
+
+def fingerprint(headers: Sequence[str], cells: np.ndarray, data_start: int) -> str:
+    """The survey tool that wrote the file, from its header names (one of `TOOLS`)."""
+    norm = [normalise_header(h) for h in headers]
+    names = set(norm)
+    first = norm[0] if norm else ""
+    if {"respondent id", "collector id"} <= names:
+        return "surveymonkey"
+    if {"_uuid", "_submission_time"} & names:
+        return "kobo"
+    lime = {"submitdate", "lastpage", "startlanguage", "seed", "date submitted", "last page",
+            "start language"}
+    if len(lime & names) >= 2:
+        return "limesurvey"
+    if first == "#" or "submit date (utc)" in names or "network id" in names:
+        return "typeform"
+    if {"vastausaika", "svarstid"} & names:
+        return "webropol"
+    if first in {"timestamp", "aikaleima", "tidsstämpel", "zeitstempel", "marca temporal"}:
+        return "google"
+    if {"start time", "completion time"} <= names or {"aloitusaika", "valmistumisaika"} <= names:
+        return "forms"
+    if _forms_by_content(cells, data_start):
+        return "forms"
+    return "generic"

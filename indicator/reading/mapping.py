@@ -1,0 +1,213 @@
+"""Columns to items (contract §2): id, id plus a non-alphanumeric character, text in any language or
+alias, grid rows (``Question [Row]``, ``Question - Row``), group paths (``group/question``), overrides.
+
+Also finds the village column and the personal columns, which are dropped and only listed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from indicator.errors import ReadError
+from indicator.framework import LANGUAGES, Framework
+from indicator.text import normalise, normalise_header
+
+# Match priorities: lower wins when two columns claim one item.
+EXACT_ID, EXACT_TEXT, ID_PREFIX, GRID_ROW, OVERRIDE = 1, 2, 3, 4, 0
+
+_BRACKET_ROW = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]$")
+_DASHES = (" - ", " – ", " — ")
+_QUIZ_PREFIXES = frozenset({"points", "feedback", "pisteet", "palaute", "poäng", "återkoppling"})
+
+_PERSONAL_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"e-?mail|sähköposti|s-posti|e-?post(?:adress)?\b|epost",
+        r"^(?:(?:full|first|last|given|family|sur|your|respondent(?:'s)?)\s?)?name$",
+        r"^(?:koko |vastaajan |)nimi$|^nimesi$|^etunimi$|^sukunimi$|^(?:för|efter|för- och efter)?namn$"
+        r"|^ditt namn$|^nimi ja |^namn och ",
+        r"phone|puhelin|telefon|matkapuhelin|gsm|mobile|mobil",
+        r"address|osoite|adress",
+        r"^ip$|^ip[- ]|ipaddr|ip-osoite|ip-adress",
+        r"^custom data|^_submitted_by$|^submitted by$|^network id$|^henkilötunnus|^personnummer|^ssn$",
+        r"^(?:postinumero|postnummer|zip code|postal code|postcode)$",
+    )
+)
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter of a 0-based index: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def is_personal(header: str) -> bool:
+    """True for a (normalised) header that names personal data: e-mail, name, phone, address, IP, ..."""
+    return any(p.search(header) for p in _PERSONAL_PATTERNS)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Lookup tables built once per framework: normalised id / text / alias -> item id."""
+
+    ids: tuple[tuple[str, str], ...]
+    texts: Mapping[str, str]
+    village_aliases: frozenset[str]
+
+    @classmethod
+    def from_framework(cls, framework: Framework) -> Matcher:
+        texts: dict[str, str] = {}
+        for item in framework.items:
+            for lang in LANGUAGES:
+                if item.text.get(lang):
+                    texts.setdefault(normalise_header(item.text[lang]), item.id)
+            for alias in item.aliases:
+                texts.setdefault(normalise_header(alias), item.id)
+        ids = tuple(sorted(((normalise(i.id), i.id) for i in framework.items), key=lambda p: -len(p[0])))
+        aliases = frozenset(normalise(a) for a in framework.village_aliases)
+        return cls(ids, texts, aliases)
+
+    def _direct(self, header: str) -> tuple[str, int] | None:
+        for norm_id, item_id in self.ids:
+            if header == norm_id:
+                return item_id, EXACT_ID
+        if header in self.texts:
+            return self.texts[header], EXACT_TEXT
+        for norm_id, item_id in self.ids:
+            if header.startswith(norm_id) and not header[len(norm_id)].isalnum():
+                return item_id, ID_PREFIX
+        return None
+
+    def match(self, header: str) -> tuple[str, int] | None:
+        """(item id, priority) for a normalised header, or None."""
+        if not header:
+            return None
+        found = self._direct(header)
+        if found:
+            return found
+        for part in self._row_parts(header):
+            found = self._direct(part)
+            if found:
+                return found[0], GRID_ROW
+        return None
+
+    @staticmethod
+    def _row_parts(header: str) -> list[str]:
+        parts: list[str] = []
+        bracket = _BRACKET_ROW.match(header)
+        if bracket:
+            parts.append(normalise(bracket.group(2)))
+        for dash in _DASHES:
+            start = 0
+            while (pos := header.find(dash, start)) >= 0:
+                if normalise(header[:pos]) not in _QUIZ_PREFIXES:
+                    parts.append(normalise(header[pos + len(dash):]))
+                start = pos + 1
+        if "/" in header:
+            parts.append(normalise(header.rsplit("/", 1)[1]))
+        return [p for p in parts if p]
+
+
+@dataclass
+class ColumnMap:
+    """Which column is what; indexes are 0-based column positions in the grid."""
+
+    headers: list[str]
+    items: dict[int, str] = field(default_factory=dict)
+    village: int | None = None
+    personal: list[int] = field(default_factory=list)
+    unmapped: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def label(self, index: int) -> str:
+        """How a column is named in messages: letter and header, e.g. ``column C 'E2 …'``."""
+        return f"column {column_letter(index)} {self.headers[index]!r}"
+
+
+def _find_column(key: str, headers: Sequence[str], normalised: Sequence[str]) -> int | None:
+    if key in headers:
+        return list(headers).index(key)
+    norm = normalise_header(key)
+    if norm in normalised:
+        return list(normalised).index(norm)
+    letters = key.strip().upper()
+    if letters.isalpha() and len(letters) <= 3:
+        for j in range(len(headers)):
+            if column_letter(j) == letters:
+                return j
+    return None
+
+
+def map_columns(
+    headers: Sequence[str],
+    matcher: Matcher,
+    *,
+    item_ids: Sequence[str] = (),
+    overrides: Mapping[str, str | None] | None = None,
+    village_column: str | None = None,
+    file: str | None = None,
+) -> ColumnMap:
+    """Map display headers to items, village and personal columns (contract §2 rules, then overrides)."""
+    normalised = [normalise_header(h) for h in headers]
+    result = ColumnMap(list(headers))
+    claims: dict[str, tuple[int, int]] = {}  # item -> (priority, column)
+    forced: dict[int, str | None] = {}
+    for key, item_id in (overrides or {}).items():
+        j = _find_column(key, headers, normalised)
+        if j is None:
+            result.warnings.append(f"the mapping names a column {key!r} that is not in the file")
+            continue
+        if item_id and item_ids and item_id not in item_ids:
+            raise ReadError(f"the mapping sends column {key!r} to {item_id!r}, which is not an item of the "
+                            "framework", file=file, column=key)
+        forced[j] = item_id or None
+    if village_column is not None:
+        result.village = _find_column(village_column, headers, normalised)
+        if result.village is None:
+            raise ReadError(f"no column {village_column!r} for the village in this file", file=file)
+    else:
+        result.village = next(
+            (j for j, h in enumerate(normalised) if h in matcher.village_aliases and j not in forced), None
+        )
+    losers: list[tuple[int, str, int]] = []
+    for j, header in enumerate(normalised):
+        if j == result.village:
+            continue
+        found = _forced(forced[j]) if j in forced else matcher.match(header)
+        if found is None:
+            continue
+        item_id, priority = found
+        previous = claims.get(item_id)
+        if previous is None or (priority, j) < previous:
+            if previous is not None:
+                losers.append((previous[1], item_id, j))
+            claims[item_id] = (priority, j)
+        else:
+            losers.append((j, item_id, previous[1]))
+    result.items = {j: item_id for item_id, (_, j) in sorted(claims.items(), key=lambda kv: kv[1][1])}
+    for j, item_id, winner in losers:
+        result.warnings.append(
+            f"{result.label(j)} also matches item {item_id}; {result.label(winner)} is used for it"
+        )
+    for j, header in enumerate(normalised):
+        if j in result.items or j == result.village or not header and _blank(headers[j]):
+            continue
+        if j not in forced and is_personal(header):
+            result.personal.append(j)
+        else:
+            result.unmapped.append(j)
+    return result
+
+
+def _forced(item_id: str | None) -> tuple[str, int] | None:
+    return (item_id, OVERRIDE) if item_id else None
+
+
+def _blank(header: str) -> bool:
+    return not str(header).strip()

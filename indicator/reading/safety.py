@@ -1,0 +1,109 @@
+"""Guards applied before any parser sees a file: size, zip bombs, XML bombs, table dimensions.
+
+Refusals are `ReadError`s whose message says what is wrong and what to send instead.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element
+
+from indicator.errors import ReadError
+
+DEFAULT_MAX_BYTES = 20 * 2**20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Budgets for one upload; the uncompressed budget defaults to 25 times ``max_bytes``."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_uncompressed: int | None = None
+    max_ratio: float = 500.0
+    max_rows: int = 200_000
+    max_columns: int = 2_000
+
+    @property
+    def uncompressed_budget(self) -> int:
+        return self.max_uncompressed if self.max_uncompressed is not None else 25 * self.max_bytes
+
+
+def _mib(n: float) -> str:
+    return f"{n / 2**20:.1f} MB"
+
+
+def check_size(size: int, limits: Limits, file: str) -> None:
+    """Refuse a file larger than the upload limit, and an empty one."""
+    if size > limits.max_bytes:
+        raise ReadError(
+            f"the file is {_mib(size)}, over the {_mib(limits.max_bytes)} limit; "
+            "export only the survey's answer rows or split the file",
+            file=file,
+        )
+    if size == 0:
+        raise ReadError("the file is empty", file=file)
+
+
+def check_zip(data: bytes, limits: Limits, file: str) -> None:
+    """Refuse a zip container whose declared contents are absurd, before decompressing anything."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            total = sum(info.file_size for info in infos)
+            if total > limits.uncompressed_budget:
+                raise ReadError(
+                    f"the workbook would unpack to {_mib(total)} (limit {_mib(limits.uncompressed_budget)}); "
+                    "it looks like a zip bomb or holds far more than survey answers",
+                    file=file,
+                )
+            for info in infos:
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > 2**20 and ratio > limits.max_ratio:
+                    raise ReadError(
+                        f"the workbook part {info.filename!r} is compressed {ratio:.0f}:1, which no real "
+                        "survey export is; refusing it as a possible zip bomb",
+                        file=file,
+                    )
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")) and info.file_size:
+                    with archive.open(info) as member:
+                        head = member.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise ReadError(
+                            f"the workbook part {info.filename!r} declares XML entities (a DTD), which "
+                            "spreadsheet programs never write; refusing it",
+                            file=file,
+                        )
+    except zipfile.BadZipFile as exc:
+        raise ReadError(f"the workbook is damaged or truncated ({exc}); save it again and retry",
+                        file=file) from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        raise ReadError(f"the workbook cannot be opened safely ({exc})", file=file) from None
+
+
+def parse_xml(data: bytes, file: str) -> Element:
+    """Parse XML with defusedxml: DTDs, entity declarations and external references are refused."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise ReadError(
+            "the XML file declares a DTD or entities, which survey exports never need; refusing it "
+            "(export the answers as .xlsx or CSV instead)",
+            file=file,
+        ) from None
+    except (ParseError, ValueError) as exc:
+        raise ReadError(f"the XML file is not well-formed ({exc}); export as .xlsx or CSV", file=file) from None
+
+
+def check_shape(rows: int, columns: int, limits: Limits, file: str, sheet: str | None = None) -> None:
+    """Refuse a sheet larger than any survey: it would be slow and is almost surely not raw answers."""
+    where = f"sheet {sheet!r} " if sheet else ""
+    if rows > limits.max_rows:
+        raise ReadError(f"{where}has {rows} rows, over the limit of {limits.max_rows}", file=file)
+    if columns > limits.max_columns:
+        raise ReadError(f"{where}has {columns} columns, over the limit of {limits.max_columns}", file=file)
