@@ -107,13 +107,13 @@ def round_data(scores: Any, framework: Framework, round: Any = None, *, scored_o
         table, eligible = table[eligible], eligible[eligible]
     table = table.reset_index(drop=True)
     villages = pd.Index(table["village"].astype(object), name="village")
-    frames = [_round_frame(f, round, villages, framework) for f in (scores.item_values, scores.item_scores)]
+    frames = [round_frame(f, round, villages, framework) for f in (scores.item_values, scores.item_scores)]
     values, item_scores = (f.where(np.broadcast_to(eligible[:, None], f.shape)) for f in frames)
     return RoundData(round=round, values=values, item_scores=item_scores, table=table)
 
 
-def _round_frame(frame: pd.DataFrame, round: Any, villages: pd.Index, framework: Framework) -> pd.DataFrame:
-    """One round of a (village, round)-indexed frame, rows ``villages``, columns the framework's items."""
+def round_frame(frame: pd.DataFrame, round: Any, villages: pd.Index, framework: Framework) -> pd.DataFrame:
+    """One round of a (village, round)-indexed item frame: rows ``villages``, columns the framework's items."""
     if frame.empty or round not in frame.index.get_level_values("round"):
         part = pd.DataFrame(index=villages, columns=list(framework.item_ids), dtype=float)
     else:

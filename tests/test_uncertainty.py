@@ -11,7 +11,7 @@ from hypothesis.extra.numpy import arrays
 
 from indicator.errors import IndicatorError
 from indicator.scoring import ScoreOptions, score
-from indicator.uncertainty import COLUMNS, draw, draw_ranks, rank_uncertainty, summarise
+from indicator.uncertainty import COLUMNS, draw, draw_ranks, rank_uncertainty, renormalised, summarise
 
 NAN = float("nan")
 
@@ -26,7 +26,7 @@ def _responses(rows: dict[str, dict[str, list[float]]], round_: int = 2025) -> p
 
 
 @pytest.fixture
-def mixed(small_framework):
+def mixed_responses() -> pd.DataFrame:
     """Six villages with crossing profiles (ranks move under noise), F with too few respondents.
 
     Item scores (T1, T2, Y1, Y2): A (0, 0, 0, 0), B (25, 50, 25, 0), C (50, 50, 50, 100), D (100, 100,
@@ -41,7 +41,12 @@ def mixed(small_framework):
         "F": {"T1": [5], "T2": [1], "Y1": [12], "Y2": [5]},
         "G": {"T1": [5, 5], "T2": [0, 0], "Y1": [12, 12], "Y2": [5, 5]},
     }
-    return score(_responses(rows), small_framework)
+    return _responses(rows)
+
+
+@pytest.fixture
+def mixed(mixed_responses, small_framework):
+    return score(mixed_responses, small_framework)
 
 
 def test_columns_and_village_order(mixed, small_framework) -> None:
@@ -136,6 +141,7 @@ def test_noise_formula_and_aggregation_choice() -> None:
         ({"noise": 1.5}, "weight noise"),
         ({"aggregations": ["harmonic"]}, "aggregations"),
         ({"aggregations": []}, "aggregations"),
+        ({"normalisations": ["rank"]}, "normalisations"),
     ],
 )
 def test_bad_settings_are_refused(mixed, small_framework, kwargs, message) -> None:
@@ -171,3 +177,55 @@ def test_percentiles_are_ordered_for_any_data(small_framework, matrix: np.ndarra
     assert (out.loc[seen, "median_rank"] <= out.loc[seen, "p95_rank"] + 1e-12).all()
     assert (out.loc[seen, "p95_rank"] <= matrix.shape[0]).all()
     assert out.loc[~seen, "median_rank"].isna().all()
+
+
+@pytest.mark.parametrize("method", ["goalposts", "minmax", "zscore"])
+def test_renormalised_matches_scoring(mixed_responses, mixed, small_framework, method) -> None:
+    villages = pd.Index(["A", "E", "F", "G"], name="village")
+    got = renormalised(mixed, small_framework, method, 2025, villages)
+    expected = score(mixed_responses, small_framework, ScoreOptions(normalisation=method)).item_scores
+    expected = expected.xs(2025, level="round").reindex(villages)[list(small_framework.item_ids)]
+    np.testing.assert_allclose(got, expected.to_numpy(dtype=float))
+    assert np.isnan(got[2]).all()  # F: too few respondents
+
+
+def test_varying_normalisation_keeps_the_weight_stream() -> None:
+    plain = draw(np.ones(3), np.ones(2), n=50, seed=4)
+    varied = draw(np.ones(3), np.ones(2), n=50, seed=4, normalisations=["goalposts", "zscore"])
+    np.testing.assert_array_equal(plain.item_weights, varied.item_weights)
+    np.testing.assert_array_equal(plain.aggregation, varied.aggregation)
+    assert plain.normalisation is None and set(varied.normalisation) == {"goalposts", "zscore"}
+
+
+def test_goalposts_only_normalisation_reproduces_nominal(mixed, small_framework) -> None:
+    out = rank_uncertainty(
+        mixed, small_framework, n=20, noise=0.0, aggregations=["arithmetic"], normalisations=["goalposts"]
+    )
+    ranked = out[out["nominal_rank"].notna()]
+    assert ranked["median_rank"].tolist() == ranked["nominal_rank"].astype(float).tolist()
+    assert out.attrs["uncertainty"] == {
+        "round": 2025,
+        "n": 20,
+        "seed": 0,
+        "noise": 0.0,
+        "aggregations": ["arithmetic"],
+        "normalisations": ["goalposts"],
+    }
+
+
+def test_varying_normalisation_moves_ranks(small_framework) -> None:
+    # Goalposts: P talous (100 + 3 * 40) / 4 = 55 beats Q (0 + 3 * 60) / 4 = 45. z-scores put T1 and T2 on
+    # the same spread, so T2's weight 3 decides: Q first. Yhteiso is equal for both.
+    rows = {
+        "P": {"T1": [5] * 5, "T2": [1, 1, 0, 0, 0], "Y1": [6] * 5, "Y2": [5] * 5},
+        "Q": {"T1": [1] * 5, "T2": [1, 1, 1, 0, 0], "Y1": [6] * 5, "Y2": [5] * 5},
+    }
+    scores = score(_responses(rows), small_framework)
+    kwargs = {"n": 200, "noise": 0.0, "aggregations": ["arithmetic"]}
+    plain = rank_uncertainty(scores, small_framework, **kwargs).set_index("village")
+    zscore = rank_uncertainty(scores, small_framework, normalisations=["zscore"], **kwargs).set_index("village")
+    both = rank_uncertainty(scores, small_framework, normalisations=["goalposts", "zscore"], **kwargs)
+    assert plain["median_rank"].to_dict() == {"P": 1.0, "Q": 2.0}
+    assert zscore["median_rank"].to_dict() == {"P": 2.0, "Q": 1.0}
+    assert zscore["mean_abs_shift"].tolist() == [1.0, 1.0]
+    assert both.set_index("village")[["p05_rank", "p95_rank"]].values.tolist() == [[1.0, 2.0], [1.0, 2.0]]
