@@ -8,8 +8,8 @@ Table columns (one row per element; flags are nullable booleans, NA where a stat
 
 ``Audit.items`` (per item, over the item *values* - what villages actually differ on)
     item, dimension, type, villages (audited villages), available (villages with a value),
-    availability (available / villages), low_availability (< 0.65), unique_share (distinct values /
-    available), low_uniqueness (< 0.5), zero_share (values equal to 0 / available), many_zeros
+    availability (available / villages), low_availability (< 0.65), mode_share (share of the available
+    values equal to the most common one), unique_share (distinct values / available), low_uniqueness (< 0.5), zero_share (values equal to 0 / available), many_zeros
     (non-zero share < 0.5), skew, kurtosis (bias-corrected, excess; pandas ``skew``/``kurt``),
     outlier (``|skew| > 2 and kurtosis > 3.5``; NA with fewer than 4 values), mean, sd, min, max.
 ``Audit.dimensions`` (per dimension, over the item *scores* - what the index aggregates)
@@ -146,6 +146,7 @@ def item_checks(values: pd.DataFrame, rules: AuditRules = AuditRules()) -> pd.Da
     available = values.notna().sum()
     known = available > 0
     unique_share = values.nunique() / available.where(known)
+    mode_count = values.apply(lambda column: column.value_counts().max() if column.notna().any() else np.nan)
     zero_share = values.eq(0).sum() / available.where(known)
     skew, kurt = values.skew(), values.kurt()
     enough = available >= 4
@@ -158,6 +159,7 @@ def item_checks(values: pd.DataFrame, rules: AuditRules = AuditRules()) -> pd.Da
             "available": available.to_numpy(),
             "availability": availability.to_numpy(dtype=float),
             "low_availability": _flag(availability < rules.min_availability, np.repeat(villages > 0, values.shape[1])),
+            "mode_share": (mode_count / available.where(known)).to_numpy(dtype=float),
             "unique_share": unique_share.to_numpy(dtype=float),
             "low_uniqueness": _flag(unique_share < rules.min_unique_share, known),
             "zero_share": zero_share.to_numpy(dtype=float),

@@ -55,6 +55,7 @@ def test_availability_uniqueness_and_zeros(crafted: pd.DataFrame) -> None:
     assert out.loc["short", "availability"] == pytest.approx(0.3)
     assert out["low_availability"].tolist() == [False, False, False, False, True]
     assert out.loc["spike", "unique_share"] == pytest.approx(0.2)
+    assert out["mode_share"].tolist() == pytest.approx([0.9, 0.9, 0.8, 0.1, 1 / 3])
     assert out.loc["tails", "unique_share"] == pytest.approx(0.3)
     assert out.loc["plain", "unique_share"] == pytest.approx(1.0)
     assert out["low_uniqueness"].tolist() == [True, True, True, False, False]
@@ -74,6 +75,7 @@ def test_item_without_any_value_has_na_flags() -> None:
     assert out.loc[0, "availability"] == 0.0
     assert bool(out.loc[0, "low_availability"])
     assert pd.isna(out.loc[0, "low_uniqueness"]) and pd.isna(out.loc[0, "many_zeros"])
+    assert np.isnan(out.loc[0, "mode_share"])
 
 
 # --- Cronbach's alpha -------------------------------------------------------------------------------
