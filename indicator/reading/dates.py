@@ -25,7 +25,7 @@ _LOCAL_ZONE = "Europe/Helsinki"
 # Header names of timestamp columns, most telling first (completion before start).
 DATE_HEADERS: tuple[str, ...] = (
     "submit date (utc)", "completion time", "valmistumisaika", "slutförandetid", "submitdate",
-    "date submitted", "_submission_time", "end date", "end", "vastausaika", "svarstid", "timestamp",
+    "date submitted", "end", "end date", "_submission_time", "vastausaika", "svarstid", "timestamp",
     "aikaleima", "tidsstämpel", "response date", "responsedate", "vastauspäivä", "datestamp",
     "date last action", "start time", "aloitusaika", "starttid", "startdate", "start date",
     "start date (utc)", "start", "date", "päivämäärä", "pvm", "datum",
@@ -69,8 +69,17 @@ def _parse_texts(texts: np.ndarray) -> pd.Series:
     return result
 
 
-def parse_dates(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """(datetime64[ns] array, number of non-empty cells that are not dates) for one column."""
+def _from_utc(stamps: np.ndarray) -> np.ndarray:
+    """Naive UTC times (Typeform "(UTC)" columns, Kobo ``_submission_time``) as local wall time."""
+    index = pd.DatetimeIndex(stamps).tz_localize("UTC")
+    return _naive(index).as_unit("ns").to_numpy()
+
+
+def parse_dates(values: np.ndarray, *, utc: bool = False) -> tuple[np.ndarray, int]:
+    """(datetime64[ns] array, number of non-empty cells that are not dates) for one column.
+
+    ``utc`` says the column's times without an offset are UTC (they are then given as Finnish time).
+    """
     cells = pd.Series(values, dtype=object, copy=False)
     out = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
     kinds = cells.map(type)
@@ -96,4 +105,10 @@ def parse_dates(values: np.ndarray) -> tuple[np.ndarray, int]:
             out[texts.index] = texts.map(table).to_numpy(dtype="datetime64[ns]")
     filled = cells.notna() & ~(is_text & (cells.astype(str).str.strip() == ""))
     bad = int((filled & out.isna()).sum())
-    return out.to_numpy(dtype="datetime64[ns]"), bad
+    result = out.to_numpy(dtype="datetime64[ns]")
+    return (_from_utc(result) if utc else result), bad
+
+
+def is_utc_column(header: str) -> bool:
+    """Timestamp columns whose naive times are UTC by the tool's definition."""
+    return "utc" in header or header == "_submission_time"

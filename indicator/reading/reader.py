@@ -18,7 +18,7 @@ from indicator.answers import parse_column, text_number
 from indicator.errors import Problem, ReadError
 from indicator.framework import Framework
 from indicator.reading import checks
-from indicator.reading.dates import DATE_HEADERS, parse_dates
+from indicator.reading.dates import DATE_HEADERS, is_utc_column, parse_dates
 from indicator.reading.layouts import Header, find_header, fingerprint, is_blank, looks_like_report
 from indicator.reading.mapping import ColumnMap, Matcher, column_letter
 from indicator.reading.report import ImportReport, header_signature
@@ -220,7 +220,9 @@ def read_survey(
     row_numbers = np.arange(body.shape[0]) + grid.first_row + start
 
     item_cols = list(columns.items)
-    webropol_numeric = tool == "webropol" and _numeric_share(body[:, item_cols]) >= 0.9
+    scale_cols = [j for j in item_cols if framework.item(columns.items[j]).type == "likert5"] or item_cols
+    numeric = _numeric_share(body[:, scale_cols]) >= 0.9
+    webropol_numeric = tool == "webropol" and numeric
     raw_filled = np.zeros(body.shape[0], dtype=bool)
     values: dict[str, np.ndarray] = {}
     reasons: dict[int, np.ndarray] = {}
@@ -268,7 +270,8 @@ def read_survey(
     date_col = _date_column(columns)
     latest = earliest = None
     if date_col is not None:
-        stamps, bad_dates = parse_dates(body[:, date_col])
+        utc = is_utc_column(normalise_header(header.headers[date_col]))
+        stamps, bad_dates = parse_dates(body[:, date_col], utc=utc)
         stamps = stamps[keep]
         frame["date"] = pd.Series(stamps, dtype="datetime64[ns]")
         valid = stamps[~np.isnat(stamps)]
@@ -287,7 +290,7 @@ def read_survey(
     found_villages = [str(v) for v in pd.unique(responses["village"])] if len(responses) else []
 
     warnings += checks.reversed_items(responses, framework, [columns.items[j] for j in item_cols],
-                                      numeric=webropol_numeric or _numeric_share(body[:, item_cols]) >= 0.9)
+                                      numeric=numeric)
     warnings += checks.unknown_villages(found_villages, registry)
     report = ImportReport(
         file=file,
