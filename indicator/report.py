@@ -13,6 +13,7 @@ no dimension or item breakdown, and neither do its downloads.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -210,6 +211,18 @@ def village_results(
 
 
 # --- words -----------------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def markdown_escape(value: object) -> str:
+    """Text safe to put inside Markdown: every character Markdown (or Streamlit) reads is backslashed.
+
+    >>> print(markdown_escape("![x](y) *z*"))
+    \\!\\[x\\]\\(y\\) \\*z\\*
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+
 
 
 def format_value(value: float, item_type: str, lang: str) -> str:

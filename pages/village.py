@@ -1,0 +1,137 @@
+"""Kylä: one village's card — index and band, dimensions against medians, strengths and weaknesses,
+rank uncertainty, history and downloads. Computation lives in ``indicator.report``; this lays it out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicator import report
+from indicator.charts.village import history_chart, radar_chart, rank_band_chart
+from indicator.errors import IndicatorError
+from indicator.framework import text
+from indicator.i18n import t
+from ui import context, filters
+from ui import format as fmt
+
+SELECT_KEY, URL_KEY = "village_select", "village"
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def rank_bands(token: str, round_: int) -> pd.DataFrame:
+    """Monte Carlo rank bands of a round (1000 draws), cached per database state."""
+    from indicator.uncertainty import rank_uncertainty
+
+    try:
+        return rank_uncertainty(context.scores(), context.framework(), round=round_, n=1000, seed=0)
+    except IndicatorError:
+        return pd.DataFrame()
+
+
+def choose_village(villages: list[str], lang: str) -> str:
+    """The village selectbox, seeded from ``?village=`` and mirrored back to the URL."""
+    asked = st.query_params.get(URL_KEY)
+    if SELECT_KEY not in st.session_state and asked:
+        if asked in villages:
+            st.session_state[SELECT_KEY] = asked
+        else:
+            st.warning(t("village_unknown_village", lang, village=asked, shown=villages[0]))
+    village = st.selectbox(t("village_choose_village", lang), villages, key=SELECT_KEY)
+    filters.publish_to_url(URL_KEY, village, None)
+    return village
+
+
+def kpis(res: report.VillageResults, fw, lang: str) -> None:
+    band = fw.band_for(res.index) if res.index is not None else None
+    with st.container(horizontal=True):
+        st.metric(t("village_kpi_index", lang), fmt.number(res.index, lang), border=True)
+        st.metric(t("village_kpi_band", lang), text(band.name, lang) if band else "–", border=True)
+        rank = t("village_kpi_rank_of", lang, rank=res.rank, n=res.n_ranked) if res.rank else "–"
+        st.metric(t("village_kpi_rank", lang), rank, border=True)
+        st.metric(t("village_kpi_respondents", lang), report.respondents_text(res.respondents, fw, lang), border=True)
+
+
+def highlights(title: str, help_text: str, frame: pd.DataFrame, fw, lang: str) -> None:
+    st.subheader(title, help=help_text)
+    for row in frame.itertuples():
+        st.markdown("- " + t(
+            "village_highlight_line", lang, item=report.markdown_escape(row.item),
+            text=report.markdown_escape(text(fw.item(row.item).text, lang)),
+            value=report.markdown_escape(report.format_value(row.value, row.type, lang)),
+            score=fmt.number(row.score, lang, 0), expected=fmt.number(row.expected, lang, 0),
+            gap=report.describe_gap(row.gap, lang)))
+
+
+def breakdown(res: report.VillageResults, fw, lang: str) -> None:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader(t("village_dimensions", lang))
+        st.plotly_chart(radar_chart(res.dimensions, fw, res.village, lang), width="stretch",
+                        alt=t("village_radar_alt", lang, village=res.village), key="village_radar")
+        st.dataframe(fmt.styled(report.dimension_table(res, fw, lang), lang), hide_index=True)
+    with right:
+        highlights(t("village_strengths", lang), t("village_strengths_help", lang), res.strengths, fw, lang)
+        highlights(t("village_weaknesses", lang), t("village_weaknesses_help", lang), res.weaknesses, fw, lang)
+        st.subheader(t("village_rank_uncertainty", lang))
+        if res.rank_band:
+            st.plotly_chart(rank_band_chart(res.rank_band, res.n_ranked, res.village, lang), width="stretch",
+                            alt=report.rank_band_sentence(res, lang), key="village_rank_band")
+            st.caption(report.rank_band_sentence(res, lang))
+        else:
+            st.caption(t("village_rank_uncertainty_missing", lang))
+    with st.expander(t("village_all_items", lang), icon=":material/list:"):
+        st.dataframe(fmt.styled(report.items_table(res, fw, lang), lang, decimals={
+            t("village_col_answers", lang): 0}), hide_index=True)
+
+
+def history(res: report.VillageResults, fw, lang: str) -> None:
+    st.subheader(t("village_history", lang))
+    if res.history["index"].notna().any():
+        st.plotly_chart(history_chart(res.history, fw, res.village, lang), width="stretch",
+                        alt=t("village_history_alt", lang, village=res.village), key="village_history")
+    st.dataframe(fmt.styled(report.history_table(res, fw, lang), lang), hide_index=True)
+
+
+def downloads(res: report.VillageResults, fw, lang: str) -> None:
+    st.subheader(t("village_downloads", lang))
+    stem = "".join(ch if ch.isalnum() else "_" for ch in res.village)[:40] or "village"
+    with st.container(horizontal=True):
+        st.download_button(t("village_download_xlsx", lang), report.results_xlsx(res, fw, lang),
+                           file_name=f"{stem}_{res.round}.xlsx", icon=":material/table:", key="village_xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        st.download_button(t("village_download_html", lang), lambda: report.report_html(res, fw, lang),
+                           file_name=f"{stem}_{res.round}.html", mime="text/html", icon=":material/print:",
+                           key="village_html", help=t("village_download_help", lang))
+
+
+def main() -> None:
+    lang, fw = context.lang(), context.framework()
+    st.title(t("village_title", lang))
+    st.caption(t("village_intro", lang, target_year=fw.target_year))
+    scores = context.scores()
+    table = scores.table
+    if table.empty:
+        st.info(t("village_no_data", lang))
+        return
+    village = choose_village(sorted(table["village"].unique(), key=str.casefold), lang)
+    rounds = sorted(table.loc[table["village"] == village, "round"].dropna().astype(int).unique())
+    chosen = filters.current().round
+    round_ = chosen if chosen in rounds else rounds[-1]
+    if chosen is not None and chosen not in rounds:
+        st.caption(t("village_round_fallback", lang, asked=chosen, shown=round_))
+    res = report.village_results(scores, fw, village, round_, registry=context.registry(),
+                                 uncertainty=rank_bands(context.state_token(), round_))
+    name = report.markdown_escape(village)
+    st.header(f"{name} · {round_}", anchor=False)
+    st.markdown(report.markdown_escape(report.summary_sentence(res, fw, lang)))
+    kpis(res, fw, lang)
+    if res.private:
+        st.info(t("village_private_note", lang, n=fw.min_respondents), icon=":material/lock:")
+    else:
+        breakdown(res, fw, lang)
+    history(res, fw, lang)
+    downloads(res, fw, lang)
+    st.caption(t("village_path_note", lang, baseline_year=fw.baseline_year, target_year=fw.target_year))
+
+
+main()
