@@ -35,6 +35,7 @@ the Monte Carlo uncertainty analysis reuses it instead of copying it.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -92,6 +93,7 @@ class Scores:
     item_counts: pd.DataFrame
     coverage: pd.DataFrame
     flags: pd.DataFrame
+    options: ScoreOptions = DEFAULT_OPTIONS
 
 
 # --- weights ----------------------------------------------------------------------------------------
@@ -211,7 +213,8 @@ def normalise(values: pd.DataFrame, framework: Framework, method: str = "goalpos
     else:
         direction = np.where(lower > target, -1.0, 1.0)
         oriented = v * direction
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an item without any data: all-NaN slice
             if method == "minmax":
                 lo, hi = np.nanmin(oriented, axis=0), np.nanmax(oriented, axis=0)
                 scores = np.where(hi > lo, 100.0 * (oriented - lo) / (hi - lo), 50.0)
@@ -281,4 +284,5 @@ def score(responses: pd.DataFrame, framework: Framework, options: ScoreOptions =
         item_counts=counts,
         coverage=coverage,
         flags=_flags(table, framework),
+        options=options,
     )
