@@ -245,7 +245,7 @@ def read_survey(
     else:
         villages = _village_values(body[:, columns.village])
     has_village = pd.notna(villages)
-    keep = raw_filled | has_village
+    keep = raw_filled | (has_village if village is None else False)
     problems: list[Problem] = []
     no_village = raw_filled & ~has_village
     for i in np.flatnonzero(no_village):

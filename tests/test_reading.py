@@ -1,0 +1,299 @@
+"""Reading survey files: generic layouts, column mapping, villages, dates, report (contract §2, §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from indicator.errors import ReadError
+from indicator.framework import loads
+from indicator.reading import check_round, file_round, read_survey, template_from
+from indicator.reading.layouts import combine_rows
+from indicator.reading.mapping import Matcher, column_letter, is_personal, map_columns
+
+FRAMEWORK = loads(
+    """
+[indicator]
+id = "t"
+name = "Testi"
+version = "1"
+baseline_year = 2024
+target_year = 2030
+village_aliases = ["kylä", "village", "mikä kylä"]
+
+[[bands]]
+id = "a"
+min = 0
+name = "A"
+
+[[dimensions]]
+id = "d"
+name = "D"
+
+[[items]]
+id = "E1"
+dimension = "d"
+text = { fi = "Kylässä on hyvät palvelut", sv = "Byn har bra service", en = "The village has good services" }
+type = "likert5"
+lower = 1
+target = 5
+
+[[items]]
+id = "E2"
+dimension = "d"
+text = { fi = "Onko kylässä kauppa", en = "Is there a shop" }
+aliases = ["kauppa"]
+type = "yesno"
+lower = 0
+target = 100
+
+[[items]]
+id = "E3"
+dimension = "d"
+text = "Asukasmäärä"
+type = "number"
+lower = 0
+target = 1000
+""",
+    "test.toml",
+)
+
+CSV = (
+    "Kylä;Sähköposti;E1. Kylässä on hyvät palvelut?;Onko kylässä kauppa:;Asukasmäärä;Vastausaika;Muuta\r\n"
+    "Ahvio;a@b.fi;Täysin samaa mieltä;Kyllä;1 950;1.5.2024 12:00;x\r\n"
+    "Ahvio;;3;Ei;3,5;2.5.2024 8:00:05;\r\n"
+    "Sippola;;foo;maybe;;3.5.2025 9:00;\r\n"
+    ";;;;;;\r\n"
+    ";;4;;;;\r\n"
+)
+
+
+def xlsx(rows: list[list[object]], title: str = "Sheet1") -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_generic_csv_values_report_and_problems() -> None:
+    result = read_survey(CSV.encode("utf-8"), FRAMEWORK, filename="kysely.csv")
+    table, report = result.responses, result.report
+    assert list(table.columns) == ["village", "respondent", "date", "E1", "E2", "E3"]
+    assert table["village"].tolist() == ["Ahvio", "Ahvio", "Sippola"]
+    assert table["respondent"].tolist() == ["2", "3", "4"]
+    assert table["E1"].tolist()[:2] == [5.0, 3.0] and math.isnan(table["E1"][2])
+    assert table["E2"].tolist()[:2] == [1.0, 0.0]
+    assert table["E3"].tolist()[:2] == [1950.0, 3.5]
+    assert table["date"].dtype == "datetime64[ns]"
+    assert table["date"][1] == pd.Timestamp("2024-05-02 08:00:05")
+    d = report.to_dict()
+    assert list(d)[:8] == ["file", "source_tool", "rows", "villages", "mapped", "unmapped",
+                           "dropped_personal", "problems"]
+    assert d["file"] == "kysely.csv" and d["rows"] == 3 and d["villages"] == ["Ahvio", "Sippola"]
+    assert d["mapped"] == {"E1. Kylässä on hyvät palvelut?": "E1", "Onko kylässä kauppa:": "E2",
+                           "Asukasmäärä": "E3"}
+    assert d["dropped_personal"] == ["Sähköposti"]
+    assert d["unmapped"] == ["Vastausaika", "Muuta"]
+    problems = [(p["row"], p["column"], p["value"]) for p in d["problems"]]
+    assert problems == [(4, "E1. Kylässä on hyvät palvelut?", "foo"), (4, "Onko kylässä kauppa:", "maybe"),
+                        (6, "Kylä", None)]
+    assert "column C 'E1. Kylässä on hyvät palvelut?'" in d["problems"][0]["message"]
+    assert report.respondents == 2
+    assert report.latest_date == dt.datetime(2025, 5, 3, 9, 0)
+    assert file_round(report) == 2025
+    assert "a@b.fi" not in table.to_string()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_encodings_and_delimiters_round_trip(encoding: str, delimiter: str) -> None:
+    text = CSV.replace(";", delimiter) if delimiter != "," else CSV.replace(",", ".").replace(";", ",")
+    result = read_survey(text.encode(encoding), FRAMEWORK, filename="k.csv")
+    assert result.report.encoding == ("cp1252" if encoding == "cp1252" else "utf-8")
+    assert result.report.delimiter == delimiter
+    assert result.responses["E1"].tolist()[:2] == [5.0, 3.0]
+    assert result.responses["village"].tolist() == ["Ahvio", "Ahvio", "Sippola"]
+
+
+def test_comma_csv_with_unquoted_semicolons_in_text() -> None:
+    text = "village,E1,note\r\nA,4,a;b;c\r\nA,5,x;y\r\nB,2,\r\n"
+    result = read_survey(text.encode(), FRAMEWORK, filename="f.csv")
+    assert result.report.delimiter == ","
+    assert result.responses["E1"].tolist() == [4.0, 5.0, 2.0]
+
+
+def test_na_text_is_kept_and_reported() -> None:
+    result = read_survey(b"village;E3\nNA;NA\nNA;5\n", FRAMEWORK, filename="na.csv")
+    assert result.responses["village"].tolist() == ["NA", "NA"]
+    assert [p.value for p in result.report.problems] == ["NA"]
+
+
+def test_xlsx_with_metadata_rows_offset_header_and_formulas() -> None:
+    data = xlsx([
+        ["Kyselyn raportti"],
+        [],
+        ["Village", "Email", "E1", "kauppa", "E3"],
+        ["A", "x@y", "Agree", "Yes", 5],
+        ["A", "", "=1+1", True, "=HYPERLINK(\"x\",\"y\")"],
+    ])
+    result = read_survey(data, FRAMEWORK, filename="f.xlsx")
+    report = result.report
+    assert report.header_row == 3 and report.sheet == "Sheet1"
+    assert result.responses["respondent"].tolist() == ["4", "5"]
+    assert result.responses["E1"].tolist()[0] == 4.0
+    assert result.responses["E2"].tolist() == [1.0, 1.0]
+    assert [(p.row, p.column, p.value) for p in report.problems] == [
+        (5, "E1", "=1+1"), (5, "E3", '=HYPERLINK("x","y")')]
+    assert "never evaluated" in report.problems[0].message
+
+
+def test_first_sheet_with_an_item_column_is_used() -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["Ohjeet"])
+    book.active.append(["Täytä lomake"])
+    data_sheet = book.create_sheet("Vastaukset")
+    data_sheet.append(["kylä", "E1"])
+    data_sheet.append(["A", 2])
+    out = io.BytesIO()
+    book.save(out)
+    result = read_survey(out.getvalue(), FRAMEWORK, filename="w.xlsx")
+    assert result.report.sheet == "Vastaukset" and result.responses["E1"].tolist() == [2.0]
+
+
+def test_matching_rules() -> None:
+    matcher = Matcher.from_framework(FRAMEWORK)
+    headers = ["E1) x", "e2 - kauppa", "E10", "Byn har bra service", "Kysymys [Asukasmäärä]", "Kylä", "Nimi"]
+    cols = map_columns(headers, matcher, item_ids=FRAMEWORK.item_ids)
+    # an exact text beats an id prefix ("E1) x"); "E10" is not E1
+    assert cols.items == {1: "E2", 3: "E1", 4: "E3"}
+    assert cols.village == 5 and cols.personal == [6]
+    assert cols.unmapped == [0, 2]
+    assert any(w.startswith("column A 'E1) x' also matches item E1") for w in cols.warnings)
+
+
+def test_grid_and_path_headers_match_by_row() -> None:
+    matcher = Matcher.from_framework(FRAMEWORK)
+    cols = map_columns(["Q - Kylässä on hyvät palvelut", "group/E2", "Points - Asukasmäärä"], matcher)
+    assert cols.items == {0: "E1", 1: "E2"}
+
+
+def test_overrides_and_templates() -> None:
+    data = b"kyla;Palvelut;Shop;Asukkaat\nA;4;1;300\n"
+    with pytest.raises(ReadError, match="no column matches an item"):
+        read_survey(data, FRAMEWORK, filename="o.csv", village="A")
+    result = read_survey(data, FRAMEWORK, filename="o.csv", village_column="kyla",
+                         overrides={"Palvelut": "E1", "Shop": "E2", "D": "E3"})
+    assert result.report.mapped == {"Palvelut": "E1", "Shop": "E2", "Asukkaat": "E3"}
+    template = template_from(result.report)
+    again = read_survey(data, FRAMEWORK, filename="o2.csv", village_column=template["village_column"],
+                        overrides=template["mapping"])
+    assert again.report.header_signature == result.report.header_signature
+    assert again.responses[["E1", "E2", "E3"]].iloc[0].tolist() == [4.0, 1.0, 300.0]
+    with pytest.raises(ReadError, match="not an item"):
+        read_survey(data, FRAMEWORK, filename="o.csv", village="A", overrides={"Palvelut": "ZZ"})
+
+
+def test_village_rules() -> None:
+    data = b"E1;E2\n4;Kyll\xc3\xa4\n;\n"
+    with pytest.raises(ReadError, match="no village column"):
+        read_survey(data, FRAMEWORK, filename="v.csv")
+    result = read_survey(data, FRAMEWORK, filename="v.csv", village="  Sippola ")
+    assert result.responses["village"].tolist() == ["Sippola"]
+    assert result.report.villages == ["Sippola"]
+    with pytest.raises(ReadError, match="no column 'Kylä'"):
+        read_survey(data, FRAMEWORK, filename="v.csv", village_column="Kylä")
+
+
+def test_unknown_village_warning_with_registry() -> None:
+    registry = pd.DataFrame({"village": ["Sippola", "Ahvio"]})
+    result = read_survey(b"kyla;E1\nSipola;4\nAhvio;3\n", FRAMEWORK, filename="r.csv",
+                         village_column="kyla", registry=registry)
+    warnings = [w for w in result.report.warnings if "registry" in w]
+    assert len(warnings) == 1 and "'Sipola'" in warnings[0] and "Sippola" in warnings[0]
+
+
+def test_reversed_item_warning() -> None:
+    two = FRAMEWORK.items[0]
+    assert two.id == "E1"
+    fw = loads(
+        """
+[indicator]
+id = "r"
+name = "R"
+version = "1"
+baseline_year = 2024
+target_year = 2030
+[[bands]]
+id = "a"
+min = 0
+name = "A"
+[[dimensions]]
+id = "d"
+name = "D"
+"""
+        + "".join(
+            f'[[items]]\nid = "Q{k}"\ndimension = "d"\ntext = "q{k}"\ntype = "likert5"\nlower = 1\ntarget = 5\n'
+            for k in range(1, 5)
+        )
+    )
+    rng = np.random.default_rng(0)
+    base = rng.integers(1, 6, 40)
+    noisy = lambda: np.clip(base + rng.integers(-1, 2, 40), 1, 5)  # noqa: E731
+    rows = ["kylä;Q1;Q2;Q3;Q4"] + [f"A;{a};{b};{c};{6 - d}" for a, b, c, d in
+                                    zip(noisy(), noisy(), noisy(), noisy(), strict=True)]
+    result = read_survey("\n".join(rows).encode(), fw, filename="rev.csv")
+    flagged = [w for w in result.report.warnings if "run opposite" in w]
+    assert len(flagged) == 1 and flagged[0].startswith("item Q4")
+
+
+def test_check_round_and_file_round() -> None:
+    result = read_survey(CSV.encode(), FRAMEWORK, filename="k.csv")
+    assert check_round(result.report, 2025) != []  # answers span 2024-2025
+    assert "stored as round 2023" in check_round(result.report, 2023)[0]
+    no_dates = read_survey(b"kyla;E1\nA;3\n", FRAMEWORK, filename="n.csv", village_column="kyla")
+    assert file_round(no_dates.report, today=dt.date(2031, 1, 2)) == 2031
+    assert check_round(no_dates.report, 2024) == []
+
+
+def test_two_header_rows_combined() -> None:
+    assert combine_rows(["Respondent ID", "Q", None, "R", "S"],
+                        [None, "Response", "Yes", "Open-Ended Response", "x"]) == [
+        "Respondent ID", "Q", "Q - Yes", "R", "S - x"]
+
+
+def test_surveymonkey_style_matrix_file() -> None:
+    data = xlsx([
+        ["Respondent ID", "Collector ID", "Email Address", "Mikä kylä?", "Arvioi", None, None],
+        [None, None, None, "Response", "Kylässä on hyvät palvelut", "kauppa", "Asukasmäärä"],
+        [111, 5, "a@b", "Ahvio", "Jokseenkin samaa mieltä", "Ei", "120"],
+    ])
+    result = read_survey(data, FRAMEWORK, filename="sm.xlsx")
+    assert result.report.source_tool == "surveymonkey"
+    assert result.report.mapped == {"Arvioi - Kylässä on hyvät palvelut": "E1", "Arvioi - kauppa": "E2",
+                                    "Arvioi - Asukasmäärä": "E3"}
+    assert result.responses[["E1", "E2", "E3"]].iloc[0].tolist() == [4.0, 0.0, 120.0]
+    assert result.responses["respondent"].tolist() == ["3"]
+    assert result.report.dropped_personal == ["Email Address"]
+
+
+def test_personal_detection() -> None:
+    for header in ["email", "e-mail", "email address", "sähköposti", "e-post", "name", "first name",
+                   "last name", "nimi", "etunimi", "sukunimi", "namn", "puhelin", "phone number",
+                   "osoite", "address", "ip address", "ipaddr", "custom data 1", "_submitted_by", "network id"]:
+        assert is_personal(header), header
+    for header in ["kylä", "e1", "vastausaika", "timestamp", "id"]:
+        assert not is_personal(header), header
+
+
+def test_column_letters() -> None:
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
