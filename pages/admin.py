@@ -1,8 +1,138 @@
-"""Placeholder while the page is written."""
+"""Hallinta (coordinators): approve or reject pending uploads, see the history, export the database."""
 
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
+from indicator.charts import upload as report_tables
+from indicator.errors import IndicatorError
 from indicator.i18n import t
 from ui import context
+from ui import format as fmt
 
-st.title(t("common_nav_admin", context.lang()))
+ACTOR = "coordinator"
+
+
+def supersede_notes(row: pd.Series, approved: pd.DataFrame, lang: str) -> list[str]:
+    """What approving ``row`` would replace among approved uploads of the same round."""
+    mine = set(str(row["villages"] or "").split(", ")) - {""}
+    same_round = approved[approved["round"] == row["round"]]
+    whole = [f"#{r.id} ({r.filename})" for r in same_round.itertuples()
+             if set(str(r.villages or "").split(", ")) - {""} <= mine]
+    overlap = sorted(mine & {v for vs in same_round["villages"].fillna("") for v in vs.split(", ") if v})
+    notes = [t("admin_supersedes", lang, uploads=fmt.plain(", ".join(whole)))] if whole else []
+    return notes + ([t("admin_replaces_partly", lang, villages=fmt.plain(", ".join(overlap)))] if overlap else [])
+
+
+def show_report(upload_id: int, lang: str) -> None:
+    """The stored import report of one upload: mapped columns and cell problems."""
+    report = context.store().upload(upload_id)["report"] or {}
+    headers = {k: t(f"upload_col_{k}", lang) for k in ("column", "item", "text")}
+    st.dataframe(report_tables.mapped_table(report, context.framework(), lang, headers), hide_index=True)
+    problems = report_tables.problems_table(report, {k: t(f"upload_col_{k}", lang)
+                                                     for k in ("row", "column", "value", "message")})
+    st.markdown(f"**{t('upload_problems_title', lang, n=len(problems))}**")
+    if len(problems):
+        st.dataframe(problems, hide_index=True, width="stretch")
+    dropped = ", ".join(fmt.plain(c) for c in report.get("dropped_personal") or [])
+    if dropped:
+        st.caption(t("upload_dropped_title", lang, n=len(report["dropped_personal"])) + ": " + dropped)
+
+
+def decide(row: pd.Series, approved: pd.DataFrame, lang: str) -> None:
+    """One pending upload with its facts, report and the approve / reject controls."""
+    upload_id = int(row["id"])
+    with st.container(border=True, key=f"admin_upload_{upload_id}"):
+        st.markdown("**" + t("admin_upload_heading", lang, id=upload_id, file=fmt.plain(row["filename"]),
+                             round=int(row["round"])) + "**")
+        st.caption(t("admin_upload_meta", lang, date=fmt.date(row["uploaded_at"], lang, with_time=True),
+                     respondents=int(row["respondents"]), villages=fmt.plain(row["villages"] or "–")))
+        if isinstance(row.get("uploader_village"), str):
+            st.caption(t("admin_upload_by_village", lang, village=fmt.plain(row["uploader_village"])))
+        for note in supersede_notes(row, approved, lang):
+            st.info(note, icon=":material/swap_horiz:")
+        with st.expander(t("admin_report", lang)):
+            show_report(upload_id, lang)
+        note = st.text_input(t("admin_note", lang), key=f"admin_note_{upload_id}")
+        with st.container(horizontal=True):
+            if st.button(t("admin_approve", lang), type="primary", key=f"admin_approve_{upload_id}",
+                         icon=":material/check:"):
+                act(lambda: context.store().approve(upload_id, ACTOR), t("admin_approved", lang, id=upload_id))
+            if st.button(t("admin_reject", lang), key=f"admin_reject_{upload_id}", icon=":material/close:"):
+                act(lambda: context.store().reject(upload_id, ACTOR, note or None),
+                    t("admin_rejected", lang, id=upload_id))
+
+
+def act(action, message: str) -> None:
+    """Run a store action, then rerun so every cached table follows the new database state."""
+    try:
+        action()
+    except IndicatorError as err:
+        st.error(str(err), icon=":material/error:")
+        return
+    st.toast(message, icon=":material/task_alt:")
+    st.rerun()
+
+
+def history_tables(lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All uploads and the audit log with translated headers and statuses."""
+    uploads = context.store().uploads()
+    shown = pd.DataFrame({
+        t("admin_col_id", lang): uploads["id"].astype("Int64"),
+        t("admin_col_file", lang): uploads["filename"].astype(object),
+        t("common_col_round", lang): uploads["round"].astype("Int64"),
+        t("admin_col_villages", lang): uploads["villages"].astype(object),
+        t("common_col_respondents", lang): uploads["respondents"].astype("Int64"),
+        t("admin_col_status", lang): uploads["status"].map(lambda s: t(f"upload_status_{s}", lang)),
+        t("admin_col_uploaded", lang): uploads["uploaded_at"].map(lambda d: fmt.date(d, lang, True)),
+        t("admin_col_decided", lang): uploads["decided_at"].map(lambda d: fmt.date(d, lang, True)),
+        t("admin_col_decided_by", lang): uploads["decided_by"].astype(object),
+        t("admin_col_note", lang): uploads["note"].astype(object),
+        t("admin_col_superseded_by", lang): uploads["superseded_by"].astype("Int64"),
+    })
+    log = context.store().audit_log(limit=500)
+    audit = pd.DataFrame({
+        t("admin_col_at", lang): log["at"].map(lambda d: fmt.date(d, lang, True)),
+        t("admin_col_actor", lang): log["actor"].astype(object),
+        t("admin_col_role", lang): log["role"].astype(object),
+        t("admin_col_action", lang): log["action"].astype(object),
+        t("admin_col_id", lang): log["upload_id"].astype("Int64"),
+        t("admin_col_detail", lang): log["detail"].map(
+            lambda d: json.dumps(d, ensure_ascii=False, default=str) if d else ""),
+    })
+    return shown, audit
+
+
+def export_bytes() -> bytes:
+    """The whole database as an xlsx workbook (Store.export_xlsx), made when the button is pressed."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "alykyla.xlsx"
+        context.store().export_xlsx(path, context.framework())
+        return path.read_bytes()
+
+
+lang = context.lang()
+st.title(t("common_nav_admin", lang))
+st.markdown(t("admin_intro", lang))
+pending = context.store().uploads("pending").sort_values("id")
+approved = context.store().uploads("approved")
+st.subheader(t("admin_pending_title", lang, n=len(pending)))
+if pending.empty:
+    st.success(t("admin_no_pending", lang), icon=":material/inbox:")
+for _, upload in pending.iterrows():
+    decide(upload, approved, lang)
+
+st.subheader(t("admin_history_title", lang))
+uploads_tab, audit_tab = st.tabs([t("admin_tab_uploads", lang), t("admin_tab_audit", lang)])
+uploads_table, audit_table = history_tables(lang)
+uploads_tab.dataframe(uploads_table, hide_index=True, width="stretch", key="admin_uploads")
+audit_tab.dataframe(audit_table, hide_index=True, width="stretch", key="admin_audit")
+
+st.subheader(t("admin_export_title", lang))
+st.caption(t("admin_export_caption", lang))
+st.download_button(t("admin_export", lang), data=export_bytes, file_name="alykyla-varmuuskopio.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   icon=":material/database:", key="admin_export", on_click="ignore")

@@ -1,8 +1,151 @@
-"""Placeholder while the page is written."""
+"""Lataa kysely: read a survey file, show the import report, let the user fix the mapping, then store
+it as a pending upload for the coordinator."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
+from indicator.charts import upload as report_tables
+from indicator.errors import IndicatorError
 from indicator.i18n import t
-from ui import context
+from indicator.registry import find
+from ui import auth, context
+from ui import format as fmt
 
-st.title(t("common_nav_upload", context.lang()))
+TYPES = ["xlsx", "xlsm", "ods", "csv", "tsv", "txt", "xls"]
+
+
+@st.cache_data(max_entries=6, show_spinner=False)
+def read(content: bytes, filename: str, village: str | None, overrides: tuple[tuple[str, str | None], ...]):
+    """The file read with the chosen village and column overrides (cached per file and choice)."""
+    from indicator.reading import read_survey
+
+    return read_survey(content, context.framework(), filename=filename, village=village,
+                       overrides=dict(overrides) or None, registry=context.registry())
+
+
+def show_summary(report: dict, lang: str) -> None:
+    """Figures, source tool and villages of the import report (unknown villages flagged)."""
+    with st.container(horizontal=True, key="upload_kpis"):
+        for key, value in (("rows", report.get("rows")), ("respondents", report.get("respondents")),
+                           ("villages", len(report.get("villages") or [])),
+                           ("mapped", len(report.get("mapped") or {}))):
+            st.metric(t(f"upload_kpi_{key}", lang), fmt.integer(value, lang), border=True, width="stretch")
+    st.caption(t("upload_source_tool", lang, file=fmt.plain(report.get("file") or ""),
+                 tool=fmt.plain(report.get("source_tool") or "–")))
+    villages = list(report.get("villages") or [])
+    if villages:
+        st.markdown(f"**{t('upload_villages_found', lang)}:** " + ", ".join(fmt.plain(v) for v in villages))
+        unknown = [v for v in villages if find(str(v), context.registry()) is None]
+        if unknown:
+            st.warning(t("upload_unknown_villages", lang, names=", ".join(fmt.plain(v) for v in unknown)))
+
+
+def show_problems(report: dict, lang: str) -> None:
+    """Dropped personal columns, cell problems and warnings of the import report."""
+    dropped = list(report.get("dropped_personal") or [])
+    st.markdown(f"**{t('upload_dropped_title', lang, n=len(dropped))}**")
+    if dropped:
+        st.caption(t("upload_dropped_caption", lang))
+        st.dataframe(pd.DataFrame({t("upload_col_column", lang): dropped}, dtype=object), hide_index=True)
+    problems = report_tables.problems_table(report, {k: t(f"upload_col_{k}", lang) for k in
+                                                     ("row", "column", "value", "message")})
+    st.markdown(f"**{t('upload_problems_title', lang, n=len(problems))}**")
+    if len(problems):
+        st.caption(t("upload_problems_caption", lang))
+        st.dataframe(problems, hide_index=True, width="stretch", key="upload_problems")
+    else:
+        st.caption(t("upload_no_problems", lang))
+    for warning in report.get("warnings") or []:
+        st.warning(fmt.plain(warning))
+
+
+def column_choices(base: dict, lang: str) -> dict[str, str | None]:
+    """A selectbox per column the reader did not recognise; returns column -> chosen item (or None)."""
+    unmapped = list(base.get("unmapped") or [])
+    st.markdown(f"**{t('upload_unmapped_title', lang, n=len(unmapped))}**")
+    if not unmapped:
+        return {}
+    st.caption(t("upload_unmapped_caption", lang))
+    choices = report_tables.item_choices(context.framework(), base, lang)
+    options = [None, *choices]
+    chosen = {}
+    for n, column in enumerate(unmapped):
+        label = str(column)
+        chosen[column] = st.selectbox(label, options, key=f"upload_map_{n}", format_func=lambda i: (
+            t("upload_unused", lang) if i is None else choices[i]))
+    return {c: i for c, i in chosen.items() if i is not None}
+
+
+def save(upload, result, round_: int, village: str | None, lang: str) -> None:
+    """Store the read file as a pending upload and say what happened."""
+    report = result.report.to_dict()
+    with st.status(t("upload_saving", lang), expanded=False) as status:
+        stored = context.store().store_read(
+            upload.getvalue(), upload.name, round_, context.framework(), result.responses, result.report,
+            role="village", actor="upload page", uploader_village=village, village=village)
+        status.update(label=t("upload_saved_status", lang), state="complete")
+    if stored.duplicate:
+        status_text = t(f"upload_status_{stored.status}", lang)
+        st.info(t("upload_duplicate", lang, date=fmt.date(stored.first_seen, lang), round=round_,
+                  status=status_text), icon=":material/content_copy:")
+    else:
+        villages = ", ".join(fmt.plain(v) for v in report.get("villages") or [village or "–"])
+        st.success(t("upload_saved", lang, file=fmt.plain(upload.name), round=round_, villages=villages,
+                     respondents=fmt.integer(report.get("respondents"), lang)), icon=":material/task_alt:")
+
+
+lang = context.lang()
+st.title(t("common_nav_upload", lang))
+st.markdown(t("upload_intro", lang))
+this_year = date.today().year
+rounds = list(range(this_year + 1, context.framework().baseline_year - 2, -1))
+left, right = st.columns(2)
+round_ = left.selectbox(t("upload_round", lang), rounds, index=rounds.index(this_year), key="upload_round",
+                        help=t("upload_round_help", lang))
+village = right.selectbox(t("upload_village", lang), [None, *sorted(context.registry()["village"])],
+                          key="upload_village", help=t("upload_village_help", lang),
+                          format_func=lambda v: t("upload_village_from_file", lang) if v is None else v)
+upload = st.file_uploader(t("upload_file_label", lang), type=TYPES, max_upload_size=20, key="upload_file",
+                          help=t("upload_file_help", lang))
+if upload is None:
+    st.stop()
+
+st.subheader(t("upload_report_title", lang))
+st.caption(t("upload_report_caption", lang))
+summary_box, mapped_box = st.container(), st.container()
+try:
+    base = read(upload.getvalue(), upload.name, village, ()).report.to_dict()
+    overrides = column_choices(base, lang)
+    result = read(upload.getvalue(), upload.name, village, tuple(sorted(overrides.items())))
+except IndicatorError as err:
+    st.error(str(err), icon=":material/error:")
+    st.stop()
+report = result.report.to_dict()
+with summary_box:
+    show_summary(report, lang)
+    if not report.get("villages") and village is None:
+        st.warning(t("upload_no_village", lang))
+with mapped_box:
+    headers = {k: t(f"upload_col_{k}", lang) for k in ("column", "item", "text")}
+    mapped = report_tables.mapped_table(report, context.framework(), lang, headers)
+    st.markdown(f"**{t('upload_mapped_title', lang, n=len(mapped))}**")
+    st.dataframe(mapped, hide_index=True, width="stretch", key="upload_mapped")
+show_problems(report, lang)
+
+targets = [village] if village else list(report.get("villages") or [])
+needs_code = [v for v in targets if auth.needs_upload_code(v)]
+code = st.text_input(t("upload_code", lang), type="password", key="upload_code",
+                     help=t("upload_code_help", lang)) if needs_code else ""
+if st.button(t("upload_save", lang), type="primary", key="upload_save", icon=":material/save:"):
+    wrong = [v for v in needs_code if not auth.check_upload_code(v, code)]
+    if wrong:
+        st.error(t("upload_code_wrong", lang, village=fmt.plain(", ".join(wrong))))
+    elif result.responses.empty:
+        st.error(t("upload_nothing", lang))
+    else:
+        try:
+            save(upload, result, int(round_), village, lang)
+        except IndicatorError as err:
+            st.error(str(err), icon=":material/error:")

@@ -93,3 +93,12 @@ def dimension_names(framework: Any, lang: str) -> dict[str, str]:
 
 def too_few_label(lang: str) -> str:
     return t("common_too_few", lang)
+
+
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def plain(text: Any) -> str:
+    """Text from a file or a user (village names, file names) made safe inside ``st.markdown``-based
+    messages: every Markdown special character is escaped, so it shows exactly as written."""
+    return str(text).translate(_MARKDOWN_SPECIALS)

@@ -1,0 +1,244 @@
+"""Figures and figures-behind-the-figures for the overview page (Etusivu).
+
+Pure functions: tidy DataFrames in, a DataFrame, a small dataclass or a Plotly figure out. Texts arrive
+already translated (``labels``), so the module knows no language.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicator.charts import palette
+
+REGISTRY_COLUMNS: tuple[str, ...] = ("municipality", "leader_area", "lat", "lon", "coordinate_source")
+NO_SCORE = "__no_score__"
+
+
+def round_frame(table: pd.DataFrame, registry: pd.DataFrame, framework: object, round_: int | None) -> pd.DataFrame:
+    """The villages of one round joined to the registry, with ``too_few`` (below ``min_respondents``).
+
+    Villages missing from the registry keep empty municipality, area and coordinates.
+    """
+    rows = table[table["round"] == round_] if round_ is not None else table.iloc[0:0]
+    reg = registry.drop_duplicates("village").set_index("village")[list(REGISTRY_COLUMNS)]
+    out = rows.join(reg, on="village")
+    out["too_few"] = out["respondents"].fillna(0) < framework.min_respondents
+    return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The KPI row: villages surveyed and scored, respondents, median index and its change."""
+
+    villages: int
+    scored: int
+    respondents: int
+    median_index: float | None
+    baseline_round: int | None
+    baseline_median: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.median_index is None or self.baseline_median is None:
+            return None
+        return self.median_index - self.baseline_median
+
+
+def _median(values: pd.Series) -> float | None:
+    valid = values.dropna()
+    return float(valid.median()) if len(valid) else None
+
+
+def baseline_round(table: pd.DataFrame, framework: object, round_: int | None) -> int | None:
+    """The round changes are measured from: the framework's baseline year when it has data, else the
+    first round; None when that is the shown round itself (no change to show)."""
+    rounds = sorted(int(r) for r in table["round"].dropna().unique())
+    if not rounds or round_ is None:
+        return None
+    base = framework.baseline_year if framework.baseline_year in rounds else rounds[0]
+    return base if base < round_ else None
+
+
+def headline(table: pd.DataFrame, framework: object, round_: int | None) -> Headline:
+    """KPI figures for ``round_`` over the villages in ``table`` (already filtered by area/municipality).
+
+    The change is the median index of ``round_`` minus the median index of the baseline round.
+    """
+    now = table[table["round"] == round_]
+    base = baseline_round(table, framework, round_)
+    before = table[table["round"] == base] if base is not None else table.iloc[0:0]
+    return Headline(
+        villages=int(now["village"].nunique()),
+        scored=int(now["index"].notna().sum()),
+        respondents=int(now["respondents"].fillna(0).sum()),
+        median_index=_median(now["index"]),
+        baseline_round=base,
+        baseline_median=_median(before["index"]) if base is not None else None,
+    )
+
+
+def band_counts(frame: pd.DataFrame, band_ids: list[str]) -> pd.Series:
+    """How many villages fall in each band (in band order), plus ``NO_SCORE`` for unscored villages."""
+    counts = frame["band"].astype(object).where(frame["band"].notna(), NO_SCORE).value_counts()
+    return counts.reindex([*band_ids, NO_SCORE], fill_value=0).astype(int)
+
+
+def village_map(
+    frame: pd.DataFrame,
+    band_names: Mapping[str, str],
+    labels: Mapping[str, str],
+    *,
+    number: Callable[[float], str] = "{:.1f}".format,
+    height: int = 520,
+) -> go.Figure:
+    """Villages on an OpenStreetMap background, one trace per band (legend in band order).
+
+    ``labels`` gives ``no_score`` (legend entry for unscored villages), ``index``, ``respondents``,
+    ``approximate`` (hover note for anchor coordinates) and ``too_few``.
+    """
+    colours = palette.band_colours(list(band_names))
+    located = frame.dropna(subset=["lat", "lon"])
+    fig = go.Figure()
+    groups = [(b, band_names[b], colours[b]) for b in band_names]
+    groups.append((NO_SCORE, labels["no_score"], palette.MISSING))
+    band_key = located["band"].astype(object).where(located["band"].notna(), NO_SCORE)
+    for band_id, name, colour in groups:
+        part = located[band_key == band_id]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Scattermap(
+                lat=part["lat"],
+                lon=part["lon"],
+                mode="markers",
+                name=name,
+                marker={"size": 13, "color": colour, "opacity": 0.9},
+                text=part["village"].map(html.escape),
+                customdata=np.column_stack([_hover_detail(part, labels, number)]),
+                hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra>" + name + "</extra>",
+            )
+        )
+    centre = (
+        {"lat": float(located["lat"].mean()), "lon": float(located["lon"].mean())}
+        if len(located)
+        else {"lat": 60.75, "lon": 26.9}
+    )
+    fig.update_layout(
+        map={"style": "open-street-map", "center": centre, "zoom": 7.3},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        height=height,
+        legend={"orientation": "h", "yanchor": "top", "y": 0.99, "xanchor": "left", "x": 0.01,
+                "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 13}},
+    )
+    return fig
+
+
+def _hover_detail(part: pd.DataFrame, labels: Mapping[str, str], number: Callable[[float], str]) -> list[str]:
+    """One hover line per village: municipality, index or "too few", approximate-location note."""
+    lines = []
+    for row in part.to_dict("records"):
+        bits = [html.escape(row["municipality"]) if isinstance(row["municipality"], str) else ""]
+        if row["too_few"]:
+            bits.append(labels["too_few"])
+        elif pd.notna(row["index"]):
+            bits.append(f"{labels['index']} {number(row['index'])}")
+        bits.append(f"{labels['respondents']} {int(row['respondents'])}")
+        if row["coordinate_source"] == "anchor":
+            bits.append(labels["approximate"])
+        lines.append("<br>".join(b for b in bits if b))
+    return lines
+
+
+def dimension_long(frame: pd.DataFrame, dimension_names: Mapping[str, str]) -> pd.DataFrame:
+    """Scored villages' dimension scores in long form: village, dimension (id), name, score."""
+    dims = [d for d in dimension_names if d in frame.columns]
+    scored = frame.loc[~frame["too_few"], ["village", *dims]]
+    long = scored.melt(id_vars="village", var_name="dimension", value_name="score").dropna(subset=["score"])
+    long["name"] = long["dimension"].map(dimension_names)
+    return long.reset_index(drop=True)
+
+
+def dimension_summary(long: pd.DataFrame, dimension_names: Mapping[str, str]) -> pd.DataFrame:
+    """Per dimension (framework order): villages, min, median, max of the scores."""
+    stats = long.groupby("dimension")["score"].agg(villages="count", low="min", median="median", high="max")
+    stats = stats.reindex([d for d in dimension_names if d in stats.index])
+    stats.insert(0, "name", [dimension_names[d] for d in stats.index])
+    return stats.reset_index()
+
+
+def dimension_distribution(long: pd.DataFrame, dimension_names: Mapping[str, str], score_label: str) -> go.Figure:
+    """Box plot of each dimension's village scores (0–100) with every village as a point."""
+    fig = go.Figure()
+    order = [dimension_names[d] for d in dimension_names]
+    for dim, name in dimension_names.items():
+        part = long[long["dimension"] == dim]
+        fig.add_trace(
+            go.Box(
+                y=[name] * len(part),
+                x=part["score"],
+                name=name,
+                orientation="h",
+                boxpoints="all",
+                jitter=0.4,
+                pointpos=0,
+                marker={"size": 6, "color": palette.PRIMARY, "opacity": 0.55},
+                line={"color": palette.PRIMARY},
+                fillcolor="rgba(86,180,233,0.25)",
+                text=part["village"].map(html.escape),
+                hovertemplate="%{text}: %{x:.1f}<extra>" + name + "</extra>",
+                showlegend=False,
+            )
+        )
+    fig.update_layout(
+        xaxis={"range": [0, 100], "title": score_label, "dtick": 20, "gridcolor": "#E3E8EE"},
+        yaxis={"categoryorder": "array", "categoryarray": order[::-1], "automargin": True},
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        height=max(260, 56 * len(order) + 60),
+        plot_bgcolor="white",
+        boxgap=0.35,
+        font={"size": 13},
+    )
+    return fig
+
+
+def ranking_table(
+    frame: pd.DataFrame,
+    dimension_names: Mapping[str, str],
+    band_names: Mapping[str, str],
+    headers: Mapping[str, str],
+    *,
+    area_names: Mapping[str, str] | None = None,
+    too_few: str = "too few respondents",
+    no_index: str = "no index",
+) -> pd.DataFrame:
+    """The ranking as shown: rank, village, municipality, area, index, level, respondents, dimensions.
+
+    Villages below ``min_respondents`` keep their row with the level text ``too_few`` and no scores;
+    ``headers`` maps rank, village, municipality, area, index, band and respondents to column titles.
+    """
+    dims = [d for d in dimension_names if d in frame.columns]
+    out = frame.sort_values(["rank", "village"], na_position="last", kind="stable")
+    level = out["band"].astype(object).map(band_names)
+    level = level.where(out["band"].notna(), no_index).where(~out["too_few"], too_few)
+    scores = out[["index", *dims]].astype(float)
+    scores.loc[out["too_few"].to_numpy(bool)] = np.nan
+    table = pd.DataFrame(
+        {
+            headers["rank"]: out["rank"].astype("Int64"),
+            headers["village"]: out["village"].astype(str),
+            headers["municipality"]: out["municipality"].astype(object),
+            headers["area"]: out["leader_area"].astype(object).map(area_names or {}).fillna(out["leader_area"]),
+            headers["index"]: scores["index"],
+            headers["band"]: level,
+            headers["respondents"]: out["respondents"].astype("Int64"),
+        }
+    )
+    for dim in dims:
+        table[dimension_names[dim]] = scores[dim]
+    return table.reset_index(drop=True)
