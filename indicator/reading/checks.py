@@ -32,8 +32,9 @@ def reversed_items(responses: pd.DataFrame, framework: Framework, mapped: Sequen
         block = responses[ids].to_numpy(dtype=float)
         for k, item_id in enumerate(ids):
             others = np.delete(block, k, axis=1)
+            counts = (~np.isnan(others)).sum(axis=1)
             with np.errstate(all="ignore"):
-                rest = np.nanmean(others, axis=1) if others.size else np.full(len(block), np.nan)
+                rest = np.where(counts > 0, np.nansum(others, axis=1) / counts, np.nan)
             pair = ~np.isnan(block[:, k]) & ~np.isnan(rest)
             if pair.sum() < MIN_PAIRS or np.std(block[pair, k]) == 0 or np.std(rest[pair]) == 0:
                 continue
