@@ -1,0 +1,228 @@
+"""Mittaristo: the framework as a sunburst and a table; for coordinators a weight sandbox (rank shifts
+against the nominal weights, savable weight sets) and the statistical audit of the round."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from indicator import weights as wt
+from indicator.charts.framework import rank_shift_chart, sunburst_chart
+from indicator.errors import IndicatorError
+from indicator.framework import text
+from indicator.i18n import t
+from indicator.xlsxsafe import xlsx_bytes
+from ui import context, filters
+from ui import format as fmt
+
+ITEMS_TOGGLE, SET_KEY, NAME_KEY = "framework_items_toggle", "framework_set", "framework_set_name"
+
+
+def slider_key(ident: str) -> str:
+    return f"framework_w_{ident}"
+
+
+def readable_table(fw, lang: str) -> pd.DataFrame:
+    """The framework table with translated headers, types and directions; effective weight in %."""
+    table = wt.framework_table(fw, lang)
+    table["type"] = table["type"].map(lambda k: t(f"framework_type_{k}", lang))
+    table["direction"] = table["direction"].map(lambda d: t(f"framework_direction_{d}", lang))
+    table["effective_weight"] = 100 * table["effective_weight"]
+    return table.rename(columns={c: t(f"framework_col_{k}", lang) for c, k in (
+        ("dimension", "dimension"), ("item", "item"), ("text", "text"), ("type", "type"), ("weight", "weight"),
+        ("effective_weight", "effective"), ("lower", "lower"), ("target", "target"), ("direction", "direction"))})
+
+
+def overview(fw, lang: str) -> None:
+    eff = wt.effective_weights(fw).sort_values("effective")
+    st.subheader(t("framework_tree", lang))
+    st.plotly_chart(sunburst_chart(fw, lang), width="stretch", key="framework_sunburst",
+                    alt=t("framework_sunburst_alt", lang, dims=len(fw.dimensions), items=len(fw.items)))
+    st.caption(t("framework_summary", lang, dims=len(fw.dimensions), items=len(fw.items),
+                 top=eff["item"].iloc[-1], top_w=fmt.number(100 * eff["effective"].iloc[-1], lang),
+                 low=eff["item"].iloc[0], low_w=fmt.number(100 * eff["effective"].iloc[0], lang)))
+    st.subheader(t("framework_table", lang))
+    table = readable_table(fw, lang)
+    st.dataframe(fmt.styled(table, lang, decimals={t("framework_col_weight", lang): 2,
+                                                   t("framework_col_effective", lang): 2}), hide_index=True)
+    st.download_button(t("framework_download_table", lang), xlsx_bytes({"framework": table}),
+                       file_name=f"{fw.id}_{fw.version}.xlsx", icon=":material/table:", key="framework_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def nominal(fw) -> dict[str, float]:
+    return {d.id: d.weight for d in fw.dimensions} | {i.id: i.weight for i in fw.items}
+
+
+def load_controls(fw, lang: str, store) -> None:
+    """Saved weight sets: pick one and load it into the sliders; or reset to the nominal weights."""
+    saved = store.documents(wt.WEIGHT_SET_KIND)
+    sets = {row.name: row.payload for row in saved.itertuples()}
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        name = st.selectbox(t("framework_load_set", lang), ["", *sets], key=SET_KEY,
+                            format_func=lambda n: n or t("framework_load_none", lang))
+        if st.button(t("framework_load", lang), key="framework_load", disabled=not name):
+            values = nominal(fw) | dict((sets[name] or {}).get("weights", {}))
+            for ident, value in values.items():
+                st.session_state[slider_key(ident)] = float(value)
+            st.session_state[ITEMS_TOGGLE] = any(i in (sets[name] or {}).get("weights", {}) for i in fw.item_ids)
+            st.toast(t("framework_loaded", lang, name=name))
+            st.rerun()
+        if st.button(t("framework_reset", lang), key="framework_reset"):
+            for ident, value in nominal(fw).items():
+                st.session_state[slider_key(ident)] = float(value)
+            st.rerun()
+
+
+def sliders(fw, lang: str) -> dict[str, float]:
+    """Dimension sliders (and item sliders when asked); returns the full weight set."""
+    st.markdown(f"**{t('framework_dimension_weights', lang)}**")
+    values: dict[str, float] = {}
+    cols = st.columns(2)
+    for n, dim in enumerate(fw.dimensions):
+        st.session_state.setdefault(slider_key(dim.id), float(dim.weight))
+        with cols[n % 2]:
+            values[dim.id] = st.slider(text(dim.name, lang), 0.0, 3.0, step=0.1, key=slider_key(dim.id))
+    if st.toggle(t("framework_item_weights", lang), key=ITEMS_TOGGLE):
+        for dim in fw.dimensions:
+            with st.expander(text(dim.name, lang)):
+                for item in fw.items_of(dim.id):
+                    st.session_state.setdefault(slider_key(item.id), float(item.weight))
+                    values[item.id] = st.slider(f"{item.id}: {text(item.text, lang)}", 0.0, 3.0, step=0.1,
+                                                key=slider_key(item.id))
+    return values
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def sandbox_changes(token: str, round_: int, changed: tuple[tuple[str, float], ...]) -> pd.DataFrame:
+    """Rank changes of a round under a weight set against the nominal weights (cached per data state)."""
+    from indicator.scoring import ScoreOptions, score
+
+    fw = context.framework()
+    alternative = score(context.responses(), fw, ScoreOptions(weights=dict(changed))).table
+    return wt.rank_changes(context.scores().table, alternative, round_)
+
+
+def changes_view(changes: pd.DataFrame, lang: str) -> None:
+    ranked = changes.dropna(subset=["shift"])
+    moved = ranked.loc[ranked["shift"] != 0]
+    st.markdown(t("framework_changes_summary", lang, moved=len(moved), n=len(ranked),
+                  largest=int(ranked["shift"].abs().max()) if len(ranked) else 0))
+    left, right = st.columns([2, 3])
+    with left:
+        st.plotly_chart(rank_shift_chart(changes, lang), width="stretch", key="framework_shift_chart",
+                        alt=t("framework_shift_alt", lang))
+    with right:
+        table = changes.rename(columns={"village": t("framework_col_village", lang),
+                                        "rank_nominal": t("framework_col_rank_nominal", lang),
+                                        "rank_new": t("framework_col_rank_new", lang),
+                                        "shift": t("framework_col_shift", lang),
+                                        "index_nominal": t("framework_col_index_nominal", lang),
+                                        "index_new": t("framework_col_index_new", lang)})
+        st.dataframe(fmt.styled(table, lang), hide_index=True, height=min(600, 36 * len(table) + 40))
+
+
+def save_controls(fw, lang: str, store, changed: Mapping[str, float]) -> None:
+    with st.form("framework_save_form", border=False), st.container(horizontal=True, vertical_alignment="bottom"):
+        name = st.text_input(t("framework_save_name", lang), key=NAME_KEY, max_chars=80)
+        submitted = st.form_submit_button(t("framework_save", lang), icon=":material/save:")
+    if submitted:
+        if not name.strip():
+            st.warning(t("framework_save_needs_name", lang))
+            return
+        try:
+            store.save_document(wt.WEIGHT_SET_KIND, name.strip(), {"framework": fw.id, "weights": dict(changed)},
+                                actor="coordinator")
+            st.success(t("framework_saved", lang, name=name.strip()))
+        except IndicatorError as err:
+            st.error(str(err))
+
+
+def sandbox(fw, lang: str, round_: int) -> None:
+    st.header(t("framework_sandbox", lang), anchor=False)
+    st.caption(t("framework_sandbox_intro", lang, round=round_))
+    store = context.store()
+    load_controls(fw, lang, store)
+    try:
+        changed = wt.changed_only(wt.check_weights(sliders(fw, lang), fw), fw)
+    except IndicatorError as err:
+        st.error(str(err))
+        return
+    if not changed:
+        st.info(t("framework_nothing_changed", lang))
+    else:
+        changes_view(sandbox_changes(context.state_token(), round_, tuple(sorted(changed.items()))), lang)
+    save_controls(fw, lang, store, changed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def audit_tables(token: str, round_: int) -> dict[str, pd.DataFrame]:
+    from indicator.audit import audit
+
+    result = audit(context.scores(), context.framework(), round=round_)
+    return {"dimensions": result.dimensions, "items": result.items, "collinear": result.collinear,
+            "villages": pd.DataFrame({"n": [len(result.villages)]})}
+
+
+def audit_view(fw, lang: str, round_: int) -> None:
+    st.header(t("framework_audit", lang), anchor=False)
+    tables = audit_tables(context.state_token(), round_)
+    st.caption(t("framework_audit_intro", lang, round=round_, villages=int(tables["villages"]["n"].iloc[0])))
+    yes_no = {True: t("framework_yes", lang), False: t("framework_no", lang)}
+    dims = tables["dimensions"]
+    st.subheader(t("framework_audit_dimensions", lang))
+    st.dataframe(fmt.styled(pd.DataFrame({
+        t("framework_col_dimension", lang): dims["dimension"].map(lambda d: text(fw.dimension(d).name, lang)),
+        t("framework_col_items", lang): dims["items"], t("framework_col_villages", lang): dims["villages"],
+        t("framework_col_alpha", lang): dims["alpha"].astype(float), t("framework_col_mean_r", lang):
+        dims["mean_r"].astype(float), t("framework_col_pc1", lang): dims["pc1_share"].astype(float),
+        t("framework_col_collinear", lang): dims["collinear_pairs"]}), lang, decimals={
+        t("framework_col_alpha", lang): 2, t("framework_col_mean_r", lang): 2, t("framework_col_pc1", lang): 2}),
+        hide_index=True)
+    items = tables["items"]
+    st.subheader(t("framework_audit_items", lang))
+    st.caption(t("framework_audit_flags_summary", lang, low=int(items["low_availability"].fillna(False).sum()),
+                 outliers=int(items["outlier"].fillna(False).sum())))
+    st.dataframe(fmt.styled(pd.DataFrame({
+        t("framework_col_item", lang): items["item"],
+        t("framework_col_text", lang): items["item"].map(lambda i: text(fw.item(i).text, lang)),
+        t("framework_col_availability", lang): 100 * items["availability"].astype(float),
+        t("framework_col_low_availability", lang): items["low_availability"].map(yes_no.get),
+        t("framework_col_outlier", lang): items["outlier"].map(yes_no.get),
+        t("framework_col_skew", lang): items["skew"].astype(float),
+        t("framework_col_kurtosis", lang): items["kurtosis"].astype(float)}), lang), hide_index=True)
+    st.subheader(t("framework_audit_collinear", lang))
+    pairs = tables["collinear"]
+    if pairs.empty:
+        st.caption(t("framework_audit_no_collinear", lang))
+    else:
+        st.dataframe(fmt.styled(pd.DataFrame({
+            t("framework_col_dimension", lang): pairs["dimension"].map(lambda d: text(fw.dimension(d).name, lang)),
+            t("framework_col_item_a", lang): pairs["item_a"], t("framework_col_item_b", lang): pairs["item_b"],
+            t("framework_col_r", lang): pairs["r"].astype(float)}), lang, decimals={t("framework_col_r", lang): 2}),
+            hide_index=True)
+
+
+def main() -> None:
+    lang, fw = context.lang(), context.framework()
+    st.title(t("framework_title", lang))
+    st.caption(t("framework_intro", lang, name=text(fw.name, lang), version=fw.version,
+                 baseline_year=fw.baseline_year, target_year=fw.target_year))
+    overview(fw, lang)
+    if not context.is_coordinator():
+        st.caption(t("framework_coordinator_only", lang))
+        return
+    table = context.scores_table()
+    round_ = filters.selected_round(table)
+    if round_ is None or table.loc[table["round"] == round_, "index"].notna().sum() < 2:
+        st.info(t("framework_no_scores", lang))
+        return
+    st.divider()
+    sandbox(fw, lang, round_)
+    st.divider()
+    audit_view(fw, lang, round_)
+
+
+main()
