@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
@@ -79,7 +80,7 @@ def check_zip(data: bytes, limits: Limits, file: str) -> None:
     except zipfile.BadZipFile as exc:
         raise ReadError(f"the workbook is damaged or truncated ({exc}); save it again and retry",
                         file=file) from None
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as exc:
         raise ReadError(f"the workbook cannot be opened safely ({exc})", file=file) from None
 
 

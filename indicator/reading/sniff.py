@@ -41,6 +41,8 @@ def _markup_kind(head: bytes) -> str | None:
     text = head.lstrip().lower()
     if not text.startswith(b"<"):
         return None
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return "xml"
     if b"<html" in text or b"<!doctype html" in text or b"<table" in text or b"<head" in text:
         return "html"
     return "xml"
