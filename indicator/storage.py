@@ -57,6 +57,7 @@ from indicator.framework import Framework
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 POLL_RATE_LIMIT: tuple[int, float] = (300, 60.0)  # at most this many poll answers per this many seconds
+APPROVAL_LOCK = 0x414C594B  # PostgreSQL advisory lock key serialising approvals
 BACKUP_FORMAT = "alykyla-mittaristo-backup-1"
 UPLOAD_COLUMNS: tuple[str, ...] = tuple(c.name for c in uploads.columns if c.name not in ("content", "mapping", "report"))
 
@@ -250,6 +251,8 @@ class Store:
             self._approve(conn, upload_id, actor, role)
 
     def _approve(self, conn: sa.Connection, upload_id: int, actor: str, role: str) -> None:
+        if conn.dialect.name == "postgresql":  # approvals one at a time, so superseding sees the others
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({APPROVAL_LOCK})")
         current = _get_upload(conn, upload_id)
         if current.role == "poll":
             raise StorageError(f"upload {upload_id} holds poll answers and cannot be approved")
