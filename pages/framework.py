@@ -36,7 +36,7 @@ def readable_table(fw, lang: str) -> pd.DataFrame:
 
 
 def overview(fw, lang: str) -> None:
-    eff = wt.effective_weights(fw).sort_values("effective")
+    eff = wt.effective_weights(fw).sort_values(["effective", "item"], ascending=[True, False])
     st.subheader(t("framework_tree", lang))
     st.plotly_chart(sunburst_chart(fw, lang), width="stretch", key="framework_sunburst",
                     alt=t("framework_sunburst_alt", lang, dims=len(fw.dimensions), items=len(fw.items)))
