@@ -173,6 +173,7 @@ class ParsedColumn:
     values: np.ndarray
     reasons: np.ndarray
     reversed_codes: int = 0  # cells like "1 = täysin samaa mieltä": a code opposite to its label
+    filled: np.ndarray | None = None  # cells that hold anything (a "no answer" label counts)
 
     @property
     def problems(self) -> np.ndarray:
@@ -267,6 +268,13 @@ def parse_column(cells: Iterable[Any] | np.ndarray | pd.Series, kind: str, *,
     unique_values = np.array([p[0] for p in parsed] + [math.nan], dtype=float)
     unique_reasons = np.array([p[1] for p in parsed] + [None], dtype=object)
     unique_reversed = np.array([p[2] for p in parsed] + [False], dtype=bool)
+    unique_filled = np.array([_has_content(u) for u in uniques] + [False], dtype=bool)
     values = unique_values[codes]
     reasons = unique_reasons[codes]
-    return ParsedColumn(values, reasons, int(unique_reversed[codes].sum()))
+    return ParsedColumn(values, reasons, int(unique_reversed[codes].sum()), unique_filled[codes])
+
+
+def _has_content(value: Any) -> bool:
+    if _is_missing(value):
+        return False
+    return not (isinstance(value, str) and not value.strip())

@@ -41,6 +41,16 @@ def _naive(stamps: pd.DatetimeIndex) -> pd.DatetimeIndex:
         return stamps.tz_convert("UTC").tz_localize(None)
 
 
+def _parse(texts: pd.Series, fmt: str, utc: bool) -> pd.Series:
+    """Texts in one format -> naive timestamps (NaT where the format does not fit)."""
+    kwargs = {"utc": True} if utc else {}
+    try:
+        parsed = pd.to_datetime(texts.to_numpy(), format=fmt, errors="coerce", **kwargs)
+    except (ValueError, TypeError):
+        return pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]")
+    return pd.Series(_naive(pd.DatetimeIndex(parsed)).as_unit("ns"), index=texts.index)
+
+
 def _parse_texts(texts: np.ndarray) -> pd.Series:
     """Distinct date texts -> timestamps (NaT where no known form fits)."""
     result = pd.Series(pd.NaT, index=pd.Index(texts), dtype="datetime64[ns]")
@@ -48,17 +58,15 @@ def _parse_texts(texts: np.ndarray) -> pd.Series:
     firsts = remaining.str.extract(_SLASH_DAY)[0].dropna().astype(int)
     slash = _DAY_FIRST + _US if len(firsts) and firsts.max() > 12 else _US + _DAY_FIRST
     aware = remaining.str.contains(_OFFSET, regex=True)
-    for fmt, utc in (("ISO8601", True), ("ISO8601", False), *((f, False) for f in (*_FINNISH, *slash))):
-        todo = result.isna() & (aware if utc else ~aware)
-        if not todo.any():
-            continue
-        kwargs = {"utc": True} if utc else {}
-        try:
-            parsed = pd.to_datetime(remaining[todo].to_numpy(), format=fmt, errors="coerce", **kwargs)
-        except (ValueError, TypeError):
-            continue
-        parsed = _naive(pd.DatetimeIndex(parsed)).as_unit("ns")
-        result[todo] = parsed.to_numpy()
+    formats = (("ISO8601", True), ("ISO8601", False), *((f, False) for f in (*_FINNISH, *slash)))
+    for sampled in (True, False):  # first the formats that fit a sample, then all on what is left
+        for fmt, utc in formats:
+            todo = result.isna() & (aware if utc else ~aware)
+            if not todo.any():
+                continue
+            if sampled and _parse(remaining[todo].iloc[:20], fmt, utc).isna().all():
+                continue
+            result[todo] = _parse(remaining[todo], fmt, utc).to_numpy()
     todo = result.isna()
     if todo.any():
         js = remaining[todo].str.extract(_JS)

@@ -232,7 +232,7 @@ def read_survey(
         parsed = parse_column(column, item.type, zero_is_missing=webropol_numeric)
         values[item.id] = parsed.values
         reasons[j] = parsed.reasons
-        raw_filled |= _filled(column)
+        raw_filled |= parsed.filled
         if parsed.reversed_codes:
             warnings.append(
                 f"{columns.label(j)}: {parsed.reversed_codes} answers carry a number opposite to their label "
@@ -316,11 +316,4 @@ def read_survey(
         delimiter=grid.delimiter,
     )
     return ReadResult(responses, report)
-
-
-def _filled(column: np.ndarray) -> np.ndarray:
-    """Non-blank cells of a raw column, decided once per distinct value."""
-    codes, uniques = pd.factorize(pd.Series(column, dtype=object, copy=False))
-    filled = np.array([not is_blank(u) for u in uniques] + [False], dtype=bool)
-    return filled[codes]
 

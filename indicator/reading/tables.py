@@ -61,8 +61,9 @@ def _formula_sheets(data: bytes) -> bool:
                 continue
             tail = b""
             with archive.open(info) as member:
-                while chunk := member.read(1 << 20):
-                    if _FORMULA.search(tail + chunk):
+                while chunk := member.read(1 << 22):
+                    window = tail + chunk
+                    if b"<f>" in window or b"<f " in window or (b":f>" in window and _FORMULA.search(window)):
                         return True
                     tail = chunk[-16:]
     return False
