@@ -108,6 +108,15 @@ def aggregate_history(
     return means.astype({"round": "int64", "village": object})
 
 
+def level_history(history: pd.DataFrame, registry: pd.DataFrame | None, level: str,
+                  framework: Framework) -> pd.DataFrame:
+    """The score history of every entity at ``level`` (village, municipality, leader_area, province):
+    the villages' own rows, or the per-round means that ``progress_table`` scores at that level."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    return aggregate_history(history, registry, ["index", *framework.dimension_ids], by=level)
+
+
 def progress_table(history: pd.DataFrame, framework: Framework, *, method: str = "contract",
                    registry: pd.DataFrame | None = None) -> pd.DataFrame:
     """``indicator.progress.progress`` with municipality rows added (``level`` = ``municipality``).

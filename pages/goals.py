@@ -1,0 +1,103 @@
+"""Hankkeen tavoitteet: the sub-projects' quantitative goals, done versus target, and what was recorded."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from indicator import goals as project_goals
+from indicator.charts import progress as charts
+from indicator.charts import seminar as seminar_charts
+from indicator.errors import IndicatorError
+from indicator.framework import text
+from indicator.i18n import t
+from ui import context
+from ui import format as fmt
+
+lang, store = context.lang(), context.store()
+
+
+@st.cache_resource(show_spinner=False)
+def load_goals() -> project_goals.Goals:
+    """``data/goals.toml``, loaded and validated once per process."""
+    return project_goals.load()
+
+
+goals = load_goals()
+goal_names = {g.id: text(g.name, lang) for g in goals.goals}
+project_names = {p.id: text(p.name, lang) for p in goals.projects}
+project_names[project_goals.JOINT] = t("goals.project.all", lang)
+
+st.title(t("goals.title", lang))
+st.markdown(t("goals.intro", lang))
+activities = store.activities()
+table = project_goals.goal_progress(goals, activities)
+
+with st.container(horizontal=True, key="goals_kpis"):
+    for row in project_goals.summary(table).itertuples():
+        st.metric(project_names[row.project], f"{row.reached} / {row.goals}", border=True, width="stretch",
+                  help=t("goals.summary", lang, project=project_names[row.project], reached=row.reached,
+                         goals=row.goals))
+
+fig = charts.goals_figure(table, goal_names, project_names, lang=lang)
+alt_items = "; ".join(
+    t("goals.chart.alt_item", lang, goal=goal_names[r.goal], project=project_names[r.project], done=r.done,
+      target=r.min if r.min == r.max else f"{r.min}–{r.max}")
+    for r in table.itertuples()
+)
+st.plotly_chart(fig, width="stretch", alt=t("goals.chart.alt", lang, items=alt_items), key="goals_chart")
+
+with st.expander(t("goals.table", lang)):
+    shown = pd.DataFrame({
+        t("goals.col.goal", lang): table["goal"].map(goal_names),
+        t("goals.col.project", lang): table["project"].map(project_names),
+        t("goals.col.done", lang): table["done"],
+        t("goals.col.target", lang): [f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in zip(table["min"], table["max"], strict=True)],
+        t("goals.col.status", lang): table["status"].map(lambda s: t(f"goals.status.{s}", lang)),
+    })
+    st.dataframe(shown, hide_index=True, key="goals_table")
+
+st.subheader(t("goals.records", lang))
+if activities.empty:
+    st.caption(t("goals.records.none", lang))
+else:
+    records = activities.sort_values(["done_on", "id"], ascending=False)
+    st.dataframe(pd.DataFrame({
+        t("goals.col.date", lang): records["done_on"].map(lambda d: fmt.date(d, lang)),
+        t("goals.col.goal", lang): records["goal_id"].map(lambda g: goal_names.get(g, g)),
+        t("goals.col.project", lang): records["area"].map(lambda a: project_names.get(a or project_goals.JOINT, a)),
+        t("goals.col.what", lang): records["title"],
+        t("goals.col.groups", lang): records["groups"].map(lambda v: ", ".join(map(str, v))),
+        t("goals.col.villages", lang): records["villages"].map(lambda v: ", ".join(map(str, v))),
+        t("goals.col.note", lang): records["note"].fillna(""),
+    }), hide_index=True, key="goals_records")
+
+st.subheader(t("goals.record.title", lang))
+if not context.is_coordinator():
+    st.caption(t("goals.record.public", lang))
+    st.stop()
+
+grouping = seminar_charts.latest_grouping(store)
+group_options = seminar_charts.group_labels(grouping) if grouping is not None else []
+with st.form("goals_record", clear_on_submit=True):
+    when = st.date_input(t("goals.record.date", lang), value=date.today(), format="DD.MM.YYYY")
+    goal = st.selectbox(t("goals.record.goal", lang), list(goal_names), format_func=goal_names.get)
+    project = st.selectbox(t("goals.record.project", lang), [*[p.id for p in goals.projects], project_goals.JOINT],
+                           format_func=project_names.get)
+    what = st.text_input(t("goals.record.what", lang), max_chars=500)
+    groups = st.multiselect(t("goals.record.groups", lang), group_options)
+    villages = st.multiselect(t("goals.record.villages", lang), sorted(context.registry()["village"]))
+    note = st.text_area(t("goals.record.note", lang), max_chars=2000)
+    submitted = st.form_submit_button(t("goals.record.submit", lang), type="primary")
+if submitted:
+    try:
+        project_goals.check_activity(goals, goal=goal, project=project, when=when, what=what)
+        store.add_activity(goal, what.strip(), when, area=None if project == project_goals.JOINT else project,
+                           groups=groups, villages=villages, note=note.strip() or None, actor="coordinator")
+    except IndicatorError as err:
+        st.error(str(err))
+    else:
+        st.session_state["goals_saved"] = True
+        st.rerun()
+if st.session_state.pop("goals_saved", False):
+    st.success(t("goals.record.saved", lang))

@@ -1,0 +1,56 @@
+"""Seminaarikysely: a short phone form of framework items; anonymous answers feed the seminar screen.
+
+URL parameters: ``?poll_round=2026`` (default: this year), ``?items=E2,B5,K6`` (default: one item per
+theme dimension). One answer per browser session: a random key kept in the session state.
+"""
+
+import secrets
+from datetime import date
+
+import streamlit as st
+
+from indicator import poll
+from indicator.errors import IndicatorError
+from indicator.framework import text
+from indicator.i18n import t
+from ui import context
+
+lang, fw = context.lang(), context.framework()
+params = st.query_params
+round_ = int(params["poll_round"]) if str(params.get("poll_round", "")).isdigit() else date.today().year
+
+st.title(t("poll.title", lang))
+try:
+    items = poll.choose_items(fw, poll.parse_item_list(params.get("items")))
+except IndicatorError as err:
+    st.error(str(err))
+    st.stop()
+
+done_key = f"poll_done_{round_}"
+if st.session_state.get(done_key):
+    st.success(t("poll.thanks", lang), icon=":material/check_circle:")
+    st.stop()
+
+st.markdown(t("poll.intro", lang))
+st.caption(f"{t('poll.privacy', lang)} {t('poll.round', lang, round=round_)}")
+st.session_state.setdefault("poll_session_key", secrets.token_urlsafe(16))
+labels = {v: t(f"poll.likert.{v}", lang) for v in poll.SCALE}
+with st.form("poll_form", border=False):
+    for n, item in enumerate(items, start=1):
+        st.radio(
+            f"**{t('poll.question', lang, n=n, total=len(items))}** · {text(item.text, lang)}",
+            poll.SCALE, index=None, key=f"poll_item_{item.id}", format_func=labels.get,
+        )
+    sent = st.form_submit_button(t("poll.submit", lang), type="primary", width="stretch")
+
+if sent:
+    try:
+        values = poll.validate_answers(items, {i.id: st.session_state.get(f"poll_item_{i.id}") for i in items})
+    except IndicatorError:
+        st.warning(t("poll.empty", lang))
+        st.stop()
+    if context.store().add_poll_response(st.session_state["poll_session_key"], values, round_):
+        st.session_state[done_key] = True
+        st.rerun()
+    else:
+        st.warning(t("poll.busy", lang))

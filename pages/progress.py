@@ -1,0 +1,109 @@
+"""Eteneminen 2030: the index and every dimension over the rounds, with the target path and projection."""
+
+import pandas as pd
+import streamlit as st
+
+from indicator.charts import progress as charts
+from indicator.errors import IndicatorError
+from indicator.i18n import t
+from indicator.progress import METHODS
+from ui import context, filters
+from ui import format as fmt
+
+lang = context.lang()
+fw, reg = context.framework(), context.registry()
+history = context.scores_table()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def progress_table(token: str, method: str) -> pd.DataFrame:
+    """Every level's progress rows (the CLI's ``progress`` plus municipalities), per database state."""
+    return charts.progress_table(context.scores_table(), context.framework(), method=method,
+                                 registry=context.registry())
+
+
+def entity_name(level: str, entity: str) -> str:
+    return t(f"common_area_{entity}", lang) if level == "leader_area" else entity
+
+
+st.title(t("progress.title", lang))
+st.markdown(t("progress.intro", lang, year=fw.target_year))
+if history.empty or history["index"].notna().sum() == 0:
+    st.info(t("progress.no_data", lang))
+    st.stop()
+
+left, right = st.columns(2)
+level = left.radio(t("progress.level", lang), charts.LEVELS, key="progress_level", horizontal=True,
+                   format_func=lambda lv: t(f"progress.level.{lv}", lang))
+method = right.radio(t("progress.method", lang), METHODS, key="progress_method", horizontal=True,
+                     format_func=lambda m: t(f"progress.method.{m}", lang), help=t("progress.method.help", lang))
+try:
+    table = progress_table(context.state_token(), method)
+except IndicatorError as err:
+    st.error(str(err))
+    st.stop()
+
+rows = table[table["level"] == level]
+chosen = filters.current()
+allowed = filters.villages_in(chosen, reg)
+if level == "village" and allowed is not None:
+    rows = rows[rows["village"].isin(allowed)]
+if level == "municipality" and chosen.municipality:
+    rows = rows[rows["village"] == chosen.municipality]
+entities = sorted(rows["village"].unique(), key=lambda e: entity_name(level, e))
+if not entities:
+    st.info(t("progress.no_entity", lang))
+    st.stop()
+
+index_rows = rows[rows["measure"] == "index"]
+if level == "province":
+    st.markdown(f"**{t('progress.summary.province', lang, status=charts.status_label(index_rows['status'].iloc[0], lang))}**")
+else:
+    on, total = charts.on_path_count(rows)
+    st.markdown(f"**{t(f'progress.summary.{level}', lang, on=on, total=total)}**")
+
+entity = entities[0] if len(entities) == 1 else st.selectbox(
+    t("progress.entity", lang), entities, key=f"progress_entity_{level}", format_func=lambda e: entity_name(level, e))
+own = table[(table["level"] == level) & (table["village"] == entity)].set_index("measure")
+series_source = charts.level_history(history, reg, level, fw)
+index_row = own.loc["index"].copy() if "index" in own.index else None
+label = charts.measure_label("index", fw, lang)
+arrow = charts.STATUS_ARROWS.get(index_row["status"], "") if index_row is not None else ""
+fig = charts.progress_figure(charts.measure_series(series_source, entity, "index"), index_row, fw.target_year,
+                             title=f"{arrow} {entity_name(level, entity)}: {label}", lang=lang, font_size=15)
+alt = charts.alt_text(index_row, label, fw.target_year, lang) if index_row is not None else label
+st.plotly_chart(fig, width="stretch", alt=alt, key="progress_index_chart")
+st.caption(alt)
+
+st.subheader(t("progress.chart.dimensions", lang))
+grid = charts.progress_grid(series_source, table[table["level"] == level], entity, fw, lang=lang)
+dims_alt = "; ".join(
+    charts.alt_text(own.loc[d], charts.measure_label(d, fw, lang), fw.target_year, lang)
+    for d in fw.dimension_ids if d in own.index
+)
+st.plotly_chart(grid, width="stretch", alt=t("progress.alt.grid", lang, items=dims_alt), key="progress_grid_chart")
+
+with st.expander(t("progress.legend.title", lang), expanded=True):
+    st.markdown("\n".join(f"- **{arrow}** {words}" for arrow, _, words in charts.status_legend(lang)))
+
+if level != "province" and len(entities) > 1:
+    counts = charts.status_counts(rows)
+    st.plotly_chart(charts.status_bar_figure(counts, lang=lang, title=t("progress.status_counts", lang)),
+                    width="stretch", key="progress_status_chart",
+                    alt="; ".join(f"{charts.status_label(s, lang)}: {n}" for s, n in zip(counts["status"], counts["count"], strict=True)))
+
+with st.expander(t("progress.table", lang)):
+    shown = rows[rows["village"].isin(entities)].copy()
+    shown["measure"] = shown["measure"].map(lambda m: charts.measure_label(m, fw, lang))
+    shown["status"] = shown["status"].map(lambda s: charts.status_label(s, lang))
+    shown["village"] = shown["village"].map(lambda e: entity_name(level, e))
+    shown = shown.astype({"first_round": str, "last_round": str})
+    shown = shown[["village", "measure", "first_round", "first_score", "last_round", "last_score", "slope",
+                   "required", "status", "projected"]].rename(columns={
+        "village": t("progress.col.entity", lang), "measure": t("progress.col.measure", lang),
+        "first_round": t("common_col_round", lang), "first_score": t("progress.col.first", lang),
+        "last_round": f"{t('common_col_round', lang)} ", "last_score": t("progress.col.last", lang),
+        "slope": t("progress.col.slope", lang), "required": t("progress.col.required", lang),
+        "status": t("progress.col.status", lang), "projected": t("progress.col.projected", lang, year=fw.target_year),
+    })
+    st.dataframe(fmt.styled(shown, lang), hide_index=True, key="progress_table")

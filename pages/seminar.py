@@ -1,0 +1,158 @@
+"""Seminaari: a projector screen of rotating slides with live data and a QR code for the poll.
+
+Open as ``/seminaari?embed=true``. URL parameters: ``every`` (seconds per slide, default 15),
+``slide`` (pin one of progress, bands, groups, goals, participation), ``poll_url`` (the address the QR
+code leads to; default: the poll page on this server), ``poll_round`` and ``items`` (passed to the poll).
+"""
+
+import textwrap
+import time
+from datetime import date, datetime
+
+import pandas as pd
+import streamlit as st
+
+from indicator import goals as project_goals
+from indicator import poll, qr
+from indicator.charts import progress as progress_charts
+from indicator.charts import seminar as charts
+from indicator.errors import IndicatorError
+from indicator.framework import text
+from indicator.i18n import t
+from ui import context
+
+lang, fw = context.lang(), context.framework()
+params = st.query_params
+every = charts.parse_every(params.get("every"))
+pinned = params.get("slide") if params.get("slide") in charts.SLIDES else None
+poll_round = int(params["poll_round"]) if str(params.get("poll_round", "")).isdigit() else date.today().year
+poll_items = poll.parse_item_list(params.get("items"))
+FONT = charts.FONT_SIZE
+
+
+@st.cache_resource(show_spinner=False)
+def load_goals() -> project_goals.Goals:
+    return project_goals.load()
+
+
+def poll_address() -> str | None:
+    """The QR code's target: ``?poll_url=`` when it is an http(s) address, else this server's poll page."""
+    try:
+        if params.get("poll_url"):
+            return qr.check_url(params["poll_url"])
+        extra = {"poll_round": str(poll_round), "items": ",".join(poll_items), "lang": lang if lang != "fi" else ""}
+        return qr.poll_url(str(st.context.url or ""), "kysely", extra)
+    except IndicatorError:
+        return None
+
+
+def chart(fig, alt: str, key: str) -> None:
+    st.plotly_chart(fig, width="stretch", alt=alt, key=key, config={"displayModeBar": False, "staticPlot": True})
+
+
+def slide_progress(scores: pd.DataFrame) -> None:
+    st.markdown(f"# {t('seminar.title.progress', lang, year=fw.target_year)}")
+    table = progress_charts.progress_table(scores, fw, registry=context.registry())
+    province = table[table["level"] == "province"]
+    row = province[province["measure"] == "index"].iloc[0]
+    series = progress_charts.measure_series(progress_charts.level_history(scores, None, "province", fw),
+                                            row["village"], "index")
+    label = progress_charts.measure_label("index", fw, lang)
+    villages = table[table["level"] == "village"]
+    on, total = progress_charts.on_path_count(villages)
+    st.markdown(f"## {progress_charts.status_label(row['status'], lang)} · "
+                f"{t('progress.summary.village', lang, on=on, total=total)}")
+    fig = progress_charts.progress_figure(series, row, fw.target_year, title="", lang=lang, font_size=FONT)
+    chart(fig.update_layout(height=620), progress_charts.alt_text(row, label, fw.target_year, lang), "seminar_fig")
+
+
+def slide_bands(scores: pd.DataFrame) -> None:
+    latest = int(scores["round"].max())
+    counts = charts.band_counts(scores[scores["round"] == latest], fw)
+    st.markdown(f"# {t('seminar.title.bands', lang, round=latest)}")
+    names = {b.id: text(b.name, lang) for b in fw.bands} | {"none": t("seminar.bands.none", lang)}
+    alt = t("seminar.bands.alt", lang, items=", ".join(f"{names[b]} {n}" for b, n in zip(counts["band"], counts["villages"], strict=True)))
+    chart(charts.bands_figure(counts, fw, lang=lang).update_layout(height=640), alt, "seminar_fig")
+
+
+def slide_groups(_scores: pd.DataFrame) -> None:
+    st.markdown(f"# {t('seminar.title.groups', lang)}")
+    grouping = charts.latest_grouping(context.store())
+    if grouping is None:
+        st.markdown(f"## {t('seminar.groups.none', lang)}")
+        return
+    themes = {th.id: text(th.name, lang) for th in fw.themes}
+    areas = {a: t(f"common_area_{a}", lang) for a in ("sepra", "kasvu")}
+    table = charts.groups_table(grouping, themes, areas)
+    headers = [t(f"seminar.groups.col.{c}", lang) for c in ("area", "group", "theme", "villages")]
+    alt = t("seminar.groups.alt", lang, items="; ".join(f"{r.area} {r.group} {r.theme}: {r.villages}" for r in table.itertuples()))
+    chart(charts.groups_figure(table, headers).update_layout(height=660), alt, "seminar_fig")
+
+
+def slide_goals(_scores: pd.DataFrame) -> None:
+    st.markdown(f"# {t('seminar.title.goals', lang)}")
+    goals = load_goals()
+    table = project_goals.goal_progress(goals, context.store().activities())
+    names = {g.id: text(g.name, lang) for g in goals.goals}
+    projects = {p.id: text(p.name, lang) for p in goals.projects}
+    line = " · ".join(t("goals.summary", lang, project=t(f"common_area_{r.project}", lang), reached=r.reached, goals=r.goals)
+                      for r in project_goals.summary(table).itertuples())
+    st.markdown(f"## {line}")
+    fig = progress_charts.goals_figure(table, {k: textwrap.shorten(v, 50, placeholder=' …') for k, v in names.items()}, projects, lang=lang, font_size=20)
+    chart(fig.update_layout(height=600), line, "seminar_fig")
+
+
+def slide_participation(scores: pd.DataFrame) -> None:
+    st.markdown(f"# {t('seminar.title.participation', lang)}")
+    rounds = charts.participation(scores)
+    for r in rounds.itertuples():
+        st.markdown(f"### {t('seminar.survey.line', lang, round=r.round, respondents=r.respondents, villages=r.villages)}")
+    try:
+        items = poll.choose_items(fw, poll_items)
+    except IndicatorError as err:
+        st.error(str(err))
+        return
+    summary = poll.summarise(context.store().poll_responses(poll_round), items)
+    labels = {i.id: text(i.text, lang) for i in items}
+    scale = [t(f"poll.likert.{v}", lang) for v in poll.SCALE]
+    st.markdown(f"## {t('seminar.poll.title', lang)}")
+    alt = t("seminar.poll.alt", lang, items="; ".join(
+        f"{labels[r.item]}: {r.answers}" for r in summary.itertuples()))
+    chart(charts.poll_figure(summary, labels, scale, lang=lang, font_size=22).update_layout(height=480), alt, "seminar_fig")
+
+
+SLIDE_DRAW = {"progress": slide_progress, "bands": slide_bands, "groups": slide_groups, "goals": slide_goals,
+              "participation": slide_participation}
+
+
+def side_panel(address: str | None) -> None:
+    """The poll's QR code and its live count: on every slide."""
+    st.markdown(f"## {t('seminar.poll.cta', lang)}")
+    if address:
+        st.image(qr.qr_png(address, box_size=10), width="stretch", caption=address)
+    else:
+        st.caption(t("seminar.poll.no_url", lang))
+    count = poll.respondents(context.store().poll_responses(poll_round))
+    with st.container(key="seminar_count"):
+        st.markdown(f"## {t('seminar.poll.count', lang, n=count)}")
+
+
+@st.fragment(run_every=min(every, 5))
+def screen(address: str | None) -> None:
+    """One refresh of the screen: the slide the clock points at, and the side panel."""
+    slide = pinned or charts.slide_at(time.time(), every)
+    scores = context.scores_table()
+    main, side = st.columns([3, 1], gap="large")
+    with main, st.container(key=f"seminar_slide_{slide}"):
+        if scores.empty or scores["index"].notna().sum() == 0:
+            st.markdown(f"# {t('seminar.no_data', lang)}")
+        else:
+            SLIDE_DRAW[slide](scores)
+    with side:
+        side_panel(address)
+    n = charts.SLIDES.index(slide) + 1
+    st.caption(t("seminar.footer", lang, n=n, total=len(charts.SLIDES), every=every,
+                 time=datetime.now().strftime("%H:%M:%S")))
+
+
+screen(poll_address())

@@ -1,0 +1,92 @@
+"""The live poll page (AppTest): phone form, one answer per browser session, stored as the seminar round."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicator import poll
+from indicator.framework import load
+from indicator.storage import Store
+from tests.test_page_progress import ROOT
+
+
+@pytest.fixture()
+def db_url(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'poll.db'}"
+    Store(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ALYKYLA_DEMO", "0")
+    monkeypatch.chdir(ROOT)
+    return url
+
+
+def open_poll(**query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    at.switch_page("pages/poll.py")
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def form_radios(at: AppTest) -> list:
+    return [r for r in at.radio if r.form_id == "poll_form"]
+
+
+def send(at: AppTest) -> None:
+    next(b for b in at.button if b.form_id == "poll_form").click().run()
+    assert not at.exception, at.exception
+
+
+def test_poll_asks_one_likert_item_per_theme(db_url) -> None:
+    at = open_poll()
+    items = poll.default_items(load())
+    radios = form_radios(at)
+    assert [r.key for r in radios] == [f"poll_item_{i.id}" for i in items]
+    assert radios[0].options == ["Täysin eri mieltä", "Jokseenkin eri mieltä", "Ei samaa eikä eri mieltä",
+                                 "Jokseenkin samaa mieltä", "Täysin samaa mieltä"]
+    assert all(r.value is None for r in radios)  # nothing preselected
+
+
+def test_answer_is_stored_once_per_session(db_url) -> None:
+    at = open_poll(poll_round="2026")
+    radios = form_radios(at)
+    radios[0].set_value(4)
+    radios[2].set_value(2)
+    send(at)
+    assert any("Kiitos" in s.value for s in at.success)
+    answers = Store(db_url).poll_responses(2026)
+    items = poll.default_items(load())
+    assert poll.respondents(answers) == 1
+    assert dict(zip(answers["item"], answers["value"], strict=True)) == {items[0].id: 4.0, items[2].id: 2.0}
+    at.run()  # the same browser session: thanks again, no form
+    assert not form_radios(at)
+    assert poll.respondents(Store(db_url).poll_responses(2026)) == 1
+
+
+def test_empty_answer_is_refused(db_url) -> None:
+    at = open_poll()
+    send(at)
+    assert any("vähintään yhteen" in w.value for w in at.warning)
+    assert Store(db_url).poll_responses().empty
+
+
+def test_items_from_the_url_and_language(db_url) -> None:
+    fw = load()
+    chosen = [i.id for i in fw.items if i.type == "likert5"][3:5]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["lang"] = "sv"
+    at.run()
+    at.switch_page("pages/poll.py")
+    at.query_params["items"] = ",".join(chosen)
+    at.run()
+    assert [r.key for r in form_radios(at)] == [f"poll_item_{i}" for i in chosen]
+    assert form_radios(at)[0].options[-1] == "Helt av samma åsikt"
+
+
+def test_bad_item_list_is_one_line_error(db_url) -> None:
+    at = open_poll(items="NOPE")
+    assert "'NOPE' is not an item" in at.error[0].value
