@@ -32,6 +32,56 @@ def run_cli(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProc
     )
 
 
+_DRIVER = r"""
+import io, json, runpy, sys, traceback
+calls = json.loads(sys.stdin.read())
+results = []
+real_out, real_err = sys.stdout, sys.stderr
+for argv in calls:
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="", write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="", write_through=True)
+    sys.stdout, sys.stderr = out, err
+    sys.argv = ["indicator", *argv]
+    code = 0
+    try:
+        runpy.run_module("indicator", run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
+    out.flush(); err.flush()
+    results.append([code, out.buffer.getvalue().decode("utf-8"), err.buffer.getvalue().decode("utf-8")])
+real_out.write(json.dumps(results))
+"""
+
+
+def run_many(*calls: Sequence[str | Path], timeout: float = 300) -> list[subprocess.CompletedProcess[str]]:
+    """Run several ``python -m indicator ARGS`` invocations in ONE child process (cwd = repo root).
+
+    Each runs exactly as ``python -m indicator`` does (runpy of the package's ``__main__``) with its
+    own captured stdout/stderr and exit code; an escaping exception is printed as a traceback. This
+    keeps the suite fast on a loaded machine; `run_cli` is the plain one-process-per-call form.
+    """
+    payload = json.dumps([[str(a) for a in call] for call in calls])
+    proc = subprocess.run(
+        [sys.executable, "-c", _DRIVER],
+        cwd=REPO,
+        input=payload,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return [
+        subprocess.CompletedProcess(["indicator", *map(str, call)], code, out, err)
+        for call, (code, out, err) in zip(calls, json.loads(proc.stdout), strict=True)
+    ]
+
+
 def ok(proc: subprocess.CompletedProcess[str]) -> str:
     """The standard output of a run that must have succeeded."""
     assert proc.returncode == 0, f"exit {proc.returncode}\nstderr: {proc.stderr}"
