@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -475,11 +476,13 @@ def _xlsx_bytes(sheet: _Sheet, tool: str) -> bytes:
         table = Table(displayName="Table1", ref=ws.dimensions)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         ws.add_table(table)
-    fixed = pd.Timestamp("2024-01-01").to_pydatetime()
-    wb.properties.created = wb.properties.modified = fixed
+    wb.properties.created = pd.Timestamp("2024-01-01").to_pydatetime()
     buffer = io.BytesIO()
     wb.save(buffer)
     return _stable_zip(buffer.getvalue())
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def _stable_zip(data: bytes) -> bytes:
@@ -489,7 +492,10 @@ def _stable_zip(data: bytes) -> bytes:
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
             member.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(member, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":   # openpyxl stamps the save time here
+                content = _MODIFIED.sub(rb"\g<1>2024-01-01T00:00:00Z\g<2>", content)
+            dst.writestr(member, content)
     return out.getvalue()
 
 
