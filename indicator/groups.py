@@ -2,6 +2,7 @@
 
 from indicator.grouping import (
     ALL_AREA,
+    ASSIGNMENT_COLUMNS,
     BY_OPTIONS,
     UNKNOWN_AREA,
     Grouping,
@@ -18,6 +19,7 @@ from indicator.grouping import (
 
 __all__ = [
     "ALL_AREA",
+    "ASSIGNMENT_COLUMNS",
     "BY_OPTIONS",
     "UNKNOWN_AREA",
     "Grouping",

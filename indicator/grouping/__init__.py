@@ -3,12 +3,21 @@
 See ``indicator.grouping.core`` for the rules and choices; ``indicator.groups`` re-exports the API.
 """
 
-from indicator.grouping.core import ALL_AREA, BY_OPTIONS, UNKNOWN_AREA, Grouping, make_groups, village_areas
+from indicator.grouping.core import (
+    ALL_AREA,
+    ASSIGNMENT_COLUMNS,
+    BY_OPTIONS,
+    UNKNOWN_AREA,
+    Grouping,
+    make_groups,
+    village_areas,
+)
 from indicator.grouping.model import group_count, group_sizes, partition_count, standardise
 from indicator.grouping.themes import assign_themes, need_matrix, theme_dimensions
 
 __all__ = [
     "ALL_AREA",
+    "ASSIGNMENT_COLUMNS",
     "BY_OPTIONS",
     "UNKNOWN_AREA",
     "Grouping",

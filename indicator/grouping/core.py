@@ -110,6 +110,12 @@ def village_areas(villages: pd.Series, registry: pd.DataFrame | None, by: str) -
     return villages.map(lambda v: areas.get(find(str(v), registry) or "", UNKNOWN_AREA)).astype(object)
 
 
+def _reason(dims: list[str], present: np.ndarray) -> str:
+    if not present.any():
+        return "no dimension scores (e.g. too few respondents)"
+    return "missing dimension scores: " + ", ".join(d for d, ok in zip(dims, present, strict=True) if not ok)
+
+
 def _split(scores: pd.DataFrame, dims: list[str], areas: pd.Series) -> tuple[list[_Area], pd.DataFrame]:
     """Areas with their complete villages (sorted by name), and the villages left out with a reason."""
     values = scores[dims].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -119,10 +125,7 @@ def _split(scores: pd.DataFrame, dims: list[str], areas: pd.Series) -> tuple[lis
         {
             "village": names[~complete],
             "area": areas.to_numpy()[~complete],
-            "reason": [
-                "missing dimension scores: " + ", ".join(d for d, ok in zip(dims, row, strict=True) if not ok)
-                for row in np.isfinite(values[~complete])
-            ],
+            "reason": [_reason(dims, row) for row in np.isfinite(values[~complete])],
         }
     )
     out = []
