@@ -65,7 +65,10 @@ def _time(code: list[str], repeats: int) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        subprocess.run(code, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        done = subprocess.run(code, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode:
+            print(f"failed ({done.returncode}): {' '.join(code)}\n{done.stderr.strip()[-500:]}", file=sys.stderr)
+            return float("nan")
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

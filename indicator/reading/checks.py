@@ -47,39 +47,48 @@ def reversed_items(responses: pd.DataFrame, framework: Framework, mapped: Sequen
     return out
 
 
-def _registry_names(registry: pd.DataFrame | None) -> list[str] | None:
-    if registry is None or "village" not in registry.columns:
-        return None
-    return [str(v) for v in registry["village"].dropna()]
-
-
 def unknown_villages(villages: Sequence[str], registry: pd.DataFrame | None) -> list[str]:
-    """A warning per village name not in the registry, with the nearest registry names."""
-    names = _registry_names(registry)
-    if not names:
+    """A warning per village name not in the registry (with the nearest registry names), and per name
+    written differently from its registry entry."""
+    if registry is None or "village" not in registry.columns or registry.empty:
         return []
-    known = {normalise(n) for n in names}
+    find, nearest = _registry_functions()
     out = []
     for village in villages:
-        if normalise(village) in known:
-            continue
-        close = _nearest(village, registry, names)
-        hint = f"; nearest: {', '.join(close)}" if close else ""
-        out.append(f"village {village!r} is not in the village registry{hint}")
+        known = find(village, registry)
+        if known is None:
+            close = nearest(village, registry, n=3)
+            hint = f"; nearest: {', '.join(close)}" if close else ""
+            out.append(f"village {village!r} is not in the village registry{hint}")
+        elif normalise(known) != normalise(village):
+            out.append(f"village {village!r} is written differently from its registry name {known!r}")
     return out
 
 
-def _nearest(name: str, registry: pd.DataFrame, names: list[str]) -> list[str]:
+def default_registry() -> pd.DataFrame | None:
+    """The shipped village registry, or None when it cannot be loaded (the check is then skipped)."""
     try:
-        from indicator.registry import nearest
-    except ImportError:
-        nearest = None
-    if nearest is not None:
-        try:
-            return list(nearest(name, registry, n=3))
-        except Exception:  # noqa: BLE001 - a hint only; fall back to difflib
-            pass
-    import difflib
+        from indicator.registry import load_villages
 
-    lookup = {normalise(n): n for n in names}
-    return [lookup[m] for m in difflib.get_close_matches(normalise(name), list(lookup), n=3, cutoff=0.5)]
+        return load_villages()
+    except Exception:  # noqa: BLE001 - the registry only feeds a warning
+        return None
+
+
+def _registry_functions():  # type: ignore[no-untyped-def]
+    try:
+        from indicator.registry import find, nearest
+
+        return find, nearest
+    except ImportError:
+        import difflib
+
+        def find(name: str, registry: pd.DataFrame) -> str | None:
+            lookup = {normalise(v): str(v) for v in registry["village"].dropna()}
+            return lookup.get(normalise(name))
+
+        def nearest(name: str, registry: pd.DataFrame, n: int = 3) -> list[str]:
+            lookup = {normalise(v): str(v) for v in registry["village"].dropna()}
+            return [lookup[m] for m in difflib.get_close_matches(normalise(name), list(lookup), n=n)]
+
+        return find, nearest

@@ -194,7 +194,8 @@ def read_survey(
     """Read one survey export into the responses table and an import report.
 
     ``village`` names the village of the whole file; ``village_column`` picks the village column;
-    ``overrides`` maps column headers to item ids (``None``/"" ignores a column). Raises `ReadError`
+    ``overrides`` maps column headers to item ids (``None``/"" ignores a column); ``registry`` (default:
+    the shipped village registry) is checked for the village names. Raises `ReadError`
     for a file that cannot be used (type, size, no item column, no village).
     """
     limits = limits or Limits(max_bytes=max_bytes)
@@ -291,6 +292,7 @@ def read_survey(
 
     warnings += checks.reversed_items(responses, framework, [columns.items[j] for j in item_cols],
                                       numeric=numeric)
+    registry = checks.default_registry() if registry is None else registry
     warnings += checks.unknown_villages(found_villages, registry)
     report = ImportReport(
         file=file,
