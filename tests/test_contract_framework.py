@@ -19,6 +19,7 @@ from tests.test_contract_support import (
     refused,
     require_groups,
     run_cli,
+    run_many,
     write_framework,
 )
 
@@ -133,13 +134,15 @@ def test_every_subcommand_refuses_a_broken_framework_with_exit_2(tmp_path: Path)
     survey = tmp_path / "s.csv"
     survey.write_text("ort;E1;E2\nA;3;Kyllä\n", encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'p.db'}"
-    for args in (
+    calls = [
         ("import", survey, "--json"),
         ("score", survey, "--round", "2025"),
         ("ingest", survey, "--round", "2025", "--approve", "--db", db),
         ("progress", "--db", db),
-    ):
-        line = refused(run_cli(*args, "--framework", path))
+        ("progress", "--db", db, "--format", "json"),
+    ]
+    for args, proc in zip(calls, run_many(*[[*c, "--framework", path] for c in calls]), strict=True):
+        line = refused(proc)
         assert "kaksoisid.toml" in line, (args, line)
         assert "E1" in line and "duplicate" in line.lower(), (args, line)
 
@@ -151,7 +154,7 @@ def test_groups_refuses_a_broken_framework_with_exit_2(tmp_path: Path) -> None:
     path = write_framework(tmp_path / "negpaino.toml", raw)
     survey = tmp_path / "s.csv"
     survey.write_text("ort;E1;E2\nA;3;Kyllä\n", encoding="utf-8")
-    line = refused(run_cli("groups", survey, "--framework", path))
+    line = refused(run_many(["groups", survey, "--framework", path])[0])
     assert "negpaino.toml" in line and "dE1" in line and "weight" in line.lower()
 
 
