@@ -105,6 +105,7 @@ def shared_filters(lang: str) -> None:
 def main() -> None:
     """Draw the frame and run the chosen page."""
     embedded = bool(st.context.is_embedded)
+    st.session_state.setdefault("role", "public")
     st.set_page_config(
         page_title=t("common_app_title", "fi"),
         page_icon=":material/holiday_village:",

@@ -24,7 +24,9 @@ def supersede_notes(row: pd.Series, approved: pd.DataFrame, lang: str) -> list[s
              if set(str(r.villages or "").split(", ")) - {""} <= mine]
     overlap = sorted(mine & {v for vs in same_round["villages"].fillna("") for v in vs.split(", ") if v})
     notes = [t("admin_supersedes", lang, uploads=fmt.plain(", ".join(whole)))] if whole else []
-    return notes + ([t("admin_replaces_partly", lang, villages=fmt.plain(", ".join(overlap)))] if overlap else [])
+    if overlap and not whole:
+        notes.append(t("admin_replaces_partly", lang, villages=fmt.plain(", ".join(overlap))))
+    return notes
 
 
 def show_report(upload_id: int, lang: str) -> None:

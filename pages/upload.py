@@ -121,6 +121,8 @@ try:
     result = read(upload.getvalue(), upload.name, village, tuple(sorted(overrides.items())))
 except IndicatorError as err:
     st.error(str(err), icon=":material/error:")
+    if village is None:
+        st.info(t("upload_no_village", lang))
     st.stop()
 report = result.report.to_dict()
 with summary_box:

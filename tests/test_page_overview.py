@@ -1,0 +1,100 @@
+"""Etusivu: the numbers on the page are the library's numbers, in every language and filter."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from indicator.cli import main as cli_main
+from indicator.framework import load
+from indicator.i18n import LANGUAGES, fmt_number, t
+from indicator.registry import load_villages
+from ui import testing
+
+
+@pytest.fixture
+def demo_url(monkeypatch, tmp_path) -> str:
+    url = testing.demo_database(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def library_round(url: str, round_: int) -> pd.DataFrame:
+    """The library's scores of one round (the page's database is a copy of the demo template)."""
+    table = testing.demo_scores_table()
+    return table[table["round"] == round_]
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_headline_equals_the_library(demo_url, lang):
+    at = testing.app()
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception
+    rows = library_round(demo_url, 2026)
+    shown = metrics(at)
+    assert shown[t("overview_kpi_villages", lang)] == str(len(rows))
+    assert shown[t("overview_kpi_median", lang)] == fmt_number(rows["index"].median(), lang)
+    respondents = shown[t("overview_kpi_respondents", lang)].replace("\u202f", "").replace(",", "")
+    assert int(respondents) == rows["respondents"].sum()
+
+
+def test_ranking_equals_the_command_line_score_for_a_round(demo_url, tmp_path):
+    """The ranking table of round 2025 is `python -m indicator score <2025 files> --round 2025`."""
+    files = [str(path) for path, round_ in testing.demo_exports() if round_ == 2025]
+    out = tmp_path / "score.csv"
+    assert cli_main(["score", *files, "--round", "2025", "--format", "csv", "--output", str(out)]) == 0
+    cli = pd.read_csv(out).set_index("village").sort_index()
+    at = testing.app()
+    at.query_params["round"] = "2025"
+    at.run()
+    shown = at.dataframe[0].value.set_index(t("common_col_village", "fi")).sort_index()
+    assert list(shown.index) == list(cli.index)
+    pd.testing.assert_series_equal(shown[t("common_col_index", "fi")].astype(float), cli["index"],
+                                   check_names=False, rtol=1e-12)
+    assert shown[t("common_col_rank", "fi")].astype("Int64").tolist() == cli["rank"].astype("Int64").tolist()
+    assert shown[t("common_col_respondents", "fi")].tolist() == cli["respondents"].tolist()
+    assert metrics(at)[t("overview_kpi_median", "fi")] == fmt_number(cli["index"].median(), "fi")
+
+
+def test_area_filter_counts_only_that_area(demo_url):
+    at = testing.app()
+    at.query_params["area"] = "kasvu"
+    at.run()
+    registry = load_villages()
+    kasvu = set(registry.loc[registry["leader_area"] == "kasvu", "village"])
+    rows = library_round(demo_url, 2026)
+    rows = rows[rows["village"].isin(kasvu)]
+    assert metrics(at)[t("overview_kpi_villages", "fi")] == str(len(rows))
+    shown = at.dataframe[0].value
+    assert set(shown[t("common_col_village", "fi")]) == set(rows["village"])
+
+
+def test_small_villages_are_listed_without_scores(demo_url):
+    at = testing.app().run()
+    rows = library_round(demo_url, 2026)
+    small = rows.loc[rows["respondents"] < load().min_respondents, "village"].tolist()
+    assert small, "the demo data should have a village below min_respondents in 2026"
+    shown = at.dataframe[0].value.set_index(t("common_col_village", "fi"))
+    for village in small:
+        assert shown.loc[village, t("common_col_band", "fi")] == t("common_too_few", "fi")
+        assert pd.isna(shown.loc[village, t("common_col_index", "fi")])
+
+
+def test_change_since_baseline(demo_url):
+    at = testing.app().run()
+    now, base = library_round(demo_url, 2026), library_round(demo_url, 2024)
+    change = now["index"].median() - base["index"].median()
+    assert metrics(at)[t("overview_kpi_change", "fi", base=2024)] == fmt_number(change, "fi")
+
+
+def test_empty_database_says_so(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", testing.empty_database(tmp_path))
+    monkeypatch.setenv("ALYKYLA_DEMO", "0")
+    at = testing.app().run()
+    assert not at.exception
+    assert at.info[0].value == t("common_no_data", "fi")

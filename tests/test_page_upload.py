@@ -1,0 +1,130 @@
+"""Lataa kysely: the import report before saving, overrides, codes, and a pending upload after saving."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from indicator.framework import load
+from indicator.i18n import LANGUAGES, t
+from indicator.reading import read_survey
+from indicator.storage import Store
+from ui import auth, testing
+
+CSV = "text/csv"
+
+
+@pytest.fixture
+def empty_url(monkeypatch, tmp_path) -> str:
+    """An empty database (no demo data), so that every upload is new."""
+    url = testing.empty_database(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ALYKYLA_DEMO", "0")
+    monkeypatch.delenv("ALYKYLA_UPLOAD_CODES", raising=False)
+    return url
+
+
+def survey_csv(villages=("Verla", "Utti"), per_village=6, header_of=None, with_village=True) -> bytes:
+    """A small semicolon CSV: a village column and every likert item of the framework, answers 1-5."""
+    items = [i.id for i in load().items if i.type == "likert5"]
+    header = (["Kylä"] if with_village else []) + [(header_of or {}).get(i, i) for i in items]
+    lines = [";".join(header)]
+    for v, village in enumerate(villages):
+        for n in range(per_village):
+            answers = [str(1 + (v + n + k) % 5) for k in range(len(items))]
+            lines.append(";".join(([village] if with_village else []) + answers))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def open_upload(lang: str = "fi"):
+    at = testing.app()
+    at.query_params["lang"] = lang
+    at.run()
+    return at.switch_page("pages/upload.py").run()
+
+
+def choose_file(at, name: str, data: bytes, mime: str = CSV):
+    return at.file_uploader(key="upload_file").set_value((name, data, mime)).run()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_page_renders_with_translated_instructions(empty_url, lang):
+    at = open_upload(lang)
+    assert not at.exception
+    assert at.title[0].value == t("common_nav_upload", lang)
+    assert at.file_uploader(key="upload_file").label == t("upload_file_label", lang)
+    assert at.selectbox(key="upload_round").value == date.today().year
+
+
+def test_report_is_shown_before_saving_and_matches_the_reader(empty_url):
+    data = survey_csv()
+    at = choose_file(open_upload(), "kysely.csv", data)
+    assert not at.exception
+    report = read_survey(data, load(), filename="kysely.csv").report
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[t("upload_kpi_rows", "fi")] == str(report.rows) == "12"
+    assert shown[t("upload_kpi_respondents", "fi")] == str(report.respondents)
+    assert shown[t("upload_kpi_villages", "fi")] == "2"
+    assert shown[t("upload_kpi_mapped", "fi")] == str(len(report.mapped))
+    assert Store(empty_url).uploads().empty  # nothing stored yet
+
+
+def test_save_stores_a_pending_upload_once(empty_url):
+    data = survey_csv()
+    at = choose_file(open_upload(), "kysely.csv", data)
+    at.button(key="upload_save").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Tallennettu, odottaa koordinaattorin hyväksyntää")
+    uploads = Store(empty_url).uploads()
+    assert uploads[["filename", "round", "status", "villages", "respondents"]].values.tolist() == [
+        ["kysely.csv", date.today().year, "pending", "Utti, Verla", 12]]
+    at.button(key="upload_save").click().run()
+    assert at.info[0].value.startswith("Tämä tiedosto saapui jo")
+    assert len(Store(empty_url).uploads()) == 1
+
+
+def test_unrecognised_column_can_be_mapped_to_an_item(empty_url):
+    data = survey_csv(header_of={"E2": "Oma sarake"})
+    at = choose_file(open_upload(), "oma.csv", data)
+    mapped_before = {m.label: m.value for m in at.metric}[t("upload_kpi_mapped", "fi")]
+    box = at.selectbox(key="upload_map_0")
+    assert box.label == "Oma sarake" and box.value is None
+    box.set_value("E2").run()
+    mapped_after = {m.label: m.value for m in at.metric}[t("upload_kpi_mapped", "fi")]
+    assert int(mapped_after) == int(mapped_before) + 1
+    at.button(key="upload_save").click().run()
+    store = Store(empty_url)
+    assert store.upload(int(store.uploads()["id"][0]))["mapping"]["Oma sarake"] == "E2"
+
+
+def test_village_override_for_a_file_without_village_column(empty_url):
+    data = survey_csv(villages=("x",), with_village=False)
+    at = choose_file(open_upload(), "verla.csv", data)
+    assert len(at.error) == 1 and at.info[0].value == t("upload_no_village", "fi")
+    at.selectbox(key="upload_village").set_value("Verla").run()
+    assert not at.error
+    at.button(key="upload_save").click().run()
+    assert not at.exception
+    assert Store(empty_url).uploads()["villages"].tolist() == ["Verla"]
+
+
+def test_unreadable_file_is_one_error_line(empty_url):
+    at = choose_file(open_upload(), "rikki.xlsx", b"this is not a workbook at all",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert not at.exception
+    assert len(at.error) == 1 and "\n" not in at.error[0].value
+    assert Store(empty_url).uploads().empty
+
+
+def test_upload_code_is_checked(empty_url, monkeypatch):
+    monkeypatch.setenv("ALYKYLA_UPLOAD_CODES", json.dumps({"Verla": auth.hash_passphrase("verla-1", iterations=1000)}))
+    at = choose_file(open_upload(), "verla.csv", survey_csv(villages=("Verla",)))
+    at.text_input(key="upload_code").input("väärä")
+    at.button(key="upload_save").click().run()
+    assert at.error[0].value == t("upload_code_wrong", "fi", village="Verla")
+    assert Store(empty_url).uploads().empty
+    at.text_input(key="upload_code").input("verla-1")
+    at.button(key="upload_save").click().run()
+    assert len(Store(empty_url).uploads("pending")) == 1

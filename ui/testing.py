@@ -1,0 +1,100 @@
+"""Support for tests and benchmarks of the dashboard (AppTest); the running app never imports this.
+
+A demo database is built once per process (the shipped demo exports, or freshly generated ones when
+``data/demo`` is empty) and copied for each test, so every test gets its own SQLite file quickly.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from ui.auth import hash_passphrase
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+TEST_PASSPHRASE = "Kylätesti-2026"
+
+
+@cache
+def test_hash() -> str:
+    """A hash of ``TEST_PASSPHRASE`` with few iterations (fast in tests; real hashes use 600,000)."""
+    return hash_passphrase(TEST_PASSPHRASE, iterations=1_000, salt=b"alykyla-test-salt")
+
+
+@cache
+def _workdir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="alykyla-ui-"))
+
+
+@cache
+def demo_exports() -> tuple[tuple[Path, int], ...]:
+    """The demo survey exports (path, round): ``data/demo`` when written, else generated once."""
+    from indicator import demo
+
+    files = demo.demo_files()
+    if files and all(path.exists() for path, _ in files):
+        return tuple(files)
+    return tuple(demo.write_demo(_workdir() / "demo"))
+
+
+@cache
+def demo_template() -> Path:
+    """A SQLite file with every demo export approved (built once per process)."""
+    from indicator.framework import load
+    from indicator.storage import Store
+
+    path = _workdir() / "demo-template.db"
+    store, framework = Store(f"sqlite:///{path}"), load()
+    for file, round_ in demo_exports():
+        store.add_upload(file.read_bytes(), file.name, round_, framework, role="admin", actor="demo", approve=True)
+    store.close()
+    return path
+
+
+@cache
+def demo_scores_table() -> object:
+    """``Scores.table`` of the demo database, computed by the library (what pages must show)."""
+    from indicator.framework import load
+    from indicator.storage import Store
+
+    store = Store(f"sqlite:///{demo_template()}")
+    try:
+        return store.scores(load()).table
+    finally:
+        store.close()
+
+
+def demo_database(directory: Path) -> str:
+    """A fresh copy of the demo database in ``directory``; returns its SQLAlchemy URL."""
+    target = Path(directory) / "alykyla-test.db"
+    shutil.copyfile(demo_template(), target)
+    return f"sqlite:///{target}"
+
+
+def empty_database(directory: Path) -> str:
+    """The URL of a new, empty SQLite file in ``directory`` (use with env ``ALYKYLA_DEMO=0``)."""
+    return f"sqlite:///{Path(directory) / 'alykyla-empty.db'}"
+
+
+@cache
+def _component_manager() -> object:
+    """One scan of installed custom components per process (AppTest otherwise rescans per instance,
+    about a second each; the app uses no custom components)."""
+    from streamlit.testing.v1 import app_test
+
+    manager = app_test.BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    return manager
+
+
+def app(timeout: float = 60) -> AppTest:
+    """An AppTest of the router (not yet run)."""
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    if getattr(at, "_bidi_component_manager", "missing") is None:
+        at._bidi_component_manager = _component_manager()
+    return at
