@@ -94,6 +94,8 @@ def grouped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     old = _survey(tmp / "vanha.csv", {"W1": (10, 10), "W2": (20, 20), "V1": (99, 99)}, date="2024-05-01 10:00")
     new = _survey(tmp / "uusi.csv", POINTS, date="2025-05-01 10:00")
     db = f"sqlite:///{tmp / 'ryhmat.db'}"
+    fw3 = write_framework(tmp / "kolme.toml", _framework(3))
+    three = _survey(tmp / "kolme.csv", {f"T{n}": (10 * n, 90 - 10 * n, (37 * n) % 100) for n in range(1, 9)})
     runs = run_many(
         ["groups", survey, "--size", "3", "--by", "none", "--format", "json", "--framework", fw2],
         ["groups", survey, "--size", "3", "--by", "none", "--format", "csv", "--framework", fw2],
@@ -107,6 +109,7 @@ def grouped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         ["groups", "--db", db, "--size", "3", "--by", "none", "--format", "csv",
          "--output", tmp / "ryhmat.csv", "--framework", fw2],
         ["groups", survey, "--by", "none", "--format", "json", "--framework", fw2],
+        ["groups", three, "--size", "2", "--by", "none", "--format", "json", "--framework", fw3],
     )  # fmt: skip
     return {"runs": runs, "tmp": tmp}
 
@@ -204,3 +207,11 @@ def test_groups_from_the_database(grouped: dict[str, Any]) -> None:
     rows = rows_csv(text)
     assert {r["area"] for r in rows} == {"all"}
     assert _partition(rows) == _brute_force(POINTS, 2)
+
+
+def test_three_themes_over_four_groups_as_evenly_as_possible(grouped: dict[str, Any]) -> None:
+    rows = _grouped_rows(rows_json(ok(grouped["runs"][10])))
+    # 8 villages, size 2 -> 4 groups of 2; 3 themes over 4 groups -> counts 2, 1, 1
+    themes = {int(r["group"]): r["theme"] for r in rows}
+    assert sorted(themes) == [1, 2, 3, 4]
+    assert sorted(list(themes.values()).count(t) for t in ("ta", "tb", "tc")) == [1, 1, 2]
