@@ -243,6 +243,11 @@ def read_survey(
 
     if village is not None:
         villages = np.full(body.shape[0], " ".join(village.split()), dtype=object)
+        if columns.village is not None:
+            written = [v for v in pd.unique(_village_values(body[:, columns.village])) if v is not None]
+            if any(v != villages[0] for v in written):
+                warnings.append(f"the file's village column names {', '.join(map(repr, written[:5]))}; every "
+                                f"row was taken as village {villages[0]!r} as asked")
     else:
         villages = _village_values(body[:, columns.village])
     has_village = pd.notna(villages)

@@ -1,0 +1,125 @@
+"""Tool layouts: fingerprints, header rows, grids, code headings, HTML headers (survey-exports.md §1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from indicator.reading import read_survey
+from indicator.reading.layouts import fingerprint
+from tests.test_reading import FRAMEWORK, xlsx
+
+
+def read(data: bytes, name: str = "f.csv", **kw):
+    return read_survey(data, FRAMEWORK, filename=name, **kw)
+
+
+@pytest.mark.parametrize(
+    ("headers", "tool"),
+    [
+        (["Respondent ID", "Collector ID", "Start Date"], "surveymonkey"),
+        (["start", "end", "_uuid", "_submission_time"], "kobo"),
+        (["id", "submitdate", "lastpage", "startlanguage"], "limesurvey"),
+        (["#", "Q", "Submit Date (UTC)", "Network ID"], "typeform"),
+        (["Vastausaika", "Kylä"], "webropol"),
+        (["Aikaleima", "Kylä"], "google"),
+        (["Timestamp", "Village"], "google"),
+        (["ID", "Start time", "Completion time", "Email", "Name"], "forms"),
+        (["Tunnus", "Aloitusaika", "Valmistumisaika", "Sähköposti"], "forms"),
+        (["Kylä", "E1"], "generic"),
+    ],
+)
+def test_fingerprints_by_header(headers: list[str], tool: str) -> None:
+    assert fingerprint(headers, np.empty((0, len(headers)), dtype=object), 1) == tool
+
+
+def test_forms_recognised_by_content_when_names_are_localised() -> None:
+    cells = np.array([["Nr", "Alku", "Loppu", "Posti"],
+                      [1.0, dt.datetime(2024, 5, 1, 10), dt.datetime(2024, 5, 1, 11), "anonymous"]], dtype=object)
+    assert fingerprint(list(cells[0]), cells, 1) == "forms"
+
+
+def test_limesurvey_code_headings_and_bom_quoted_crlf() -> None:
+    text = '"id";"submitdate";"lastpage";"kyla";"E1[SQ001]";"Q[E2]"\r\n"1";"2024-05-01 10:00:00";"2";"Ahvio";"4";"Y"\r\n'
+    result = read(b"\xef\xbb\xbf" + text.encode(), "lime.csv", village_column="kyla")
+    assert result.report.source_tool == "limesurvey"
+    assert result.report.mapped == {"E1[SQ001]": "E1", "Q[E2]": "E2"}
+    assert result.responses[["E1", "E2"]].iloc[0].tolist() == [4.0, 1.0]
+    assert result.report.latest_date == dt.datetime(2024, 5, 1, 10)
+
+
+def test_kobo_group_paths_and_hxl_row() -> None:
+    text = ('"start";"end";"_uuid";"kylä";"palvelut/E1";"palvelut/E3"\r\n'
+            '"#date";"#date";"#meta";"#loc";"#indicator";"#indicator"\r\n'
+            '"2024-05-01T10:00:00.000+03:00";"2024-05-01T10:05:00.000+03:00";"u1";"Ahvio";"5";"12"\r\n')
+    result = read(text.encode(), "kobo.csv")
+    assert result.report.source_tool == "kobo"
+    assert result.responses["respondent"].tolist() == ["3"]
+    assert result.responses[["E1", "E3"]].iloc[0].tolist() == [5.0, 12.0]
+    assert result.report.latest_date == dt.datetime(2024, 5, 1, 10, 5)
+
+
+def test_typeform_html_headers_and_utc_dates() -> None:
+    text = ("#,<strong>Kylä</strong>,<p>Kylässä on <b>hyvät</b> palvelut</p>,Submit Date (UTC),Network ID\r\n"
+            "tok1,Ahvio,4,2024-01-15 10:00:00,abc\r\n")
+    result = read(text.encode(), "typeform.csv")
+    assert result.report.source_tool == "typeform"
+    assert result.report.mapped == {"Kylässä on hyvät palvelut": "E1"}
+    assert result.report.dropped_personal == ["Network ID"]
+    assert result.report.latest_date == dt.datetime(2024, 1, 15, 12, 0)  # UTC+2 in winter
+
+
+def test_google_grid_and_us_dates() -> None:
+    text = ('Timestamp,Kylä,Kuinka samaa mieltä olet? [Kylässä on hyvät palvelut],Email Address\r\n'
+            '5/14/2024 10:12:13,Ahvio,Strongly agree,a@b.c\r\n')
+    result = read(text.encode(), "google.csv")
+    assert result.report.source_tool == "google"
+    assert result.responses["E1"].tolist() == [5.0]
+    assert result.report.latest_date == dt.datetime(2024, 5, 14, 10, 12, 13)
+    assert result.report.dropped_personal == ["Email Address"]
+
+
+def test_webropol_numbers_zero_blank_and_duplicate_headers() -> None:
+    text = ("Vastausaika;Kylä;Kylässä on hyvät palvelut:;Kylässä on hyvät palvelut:;Asukasmäärä\r\n"
+            "1.5.2024 10:00:00;Ahvio;0;3;0\r\n2.5.2024 9:00:00;Ahvio;4;2;15\r\n")
+    result = read(text.encode(), "webropol.csv")
+    assert result.report.source_tool == "webropol"
+    assert result.responses["E1"].tolist()[1] == 4.0 and np.isnan(result.responses["E1"][0])
+    assert np.isnan(result.responses["E3"][0])
+    assert result.report.problems == []
+    assert any("also matches item E1" in w for w in result.report.warnings)
+    assert result.report.unmapped == ["Vastausaika", "Kylässä on hyvät palvelut: (D)"]
+
+
+def test_zero_outside_webropol_is_a_problem() -> None:
+    result = read("kylä;E1\nA;0\n".encode())
+    assert [p.value for p in result.report.problems] == ["0"]
+
+
+def test_forms_xlsx_with_serial_times() -> None:
+    data = xlsx([["ID", "Start time", "Completion time", "Email", "Name", "Kylä", "Kylässä on hyvät palvelut"],
+                 [1, 45413.5, 45413.51, "anonymous", None, "Ahvio", "Jokseenkin samaa mieltä"]])
+    result = read(data, "forms.xlsx")
+    assert result.report.source_tool == "forms"
+    assert result.report.latest_date.date() == dt.date(2024, 5, 1)
+    assert result.report.dropped_personal == ["Email", "Name"]
+
+
+def test_utf16_tab_text() -> None:
+    text = "Kylä\tE1\r\nAhvio\tTäysin samaa mieltä\r\n"
+    result = read(text.encode("utf-16"), "unicode.txt")
+    assert result.report.delimiter == "\t" and result.responses["E1"].tolist() == [5.0]
+
+
+def test_sep_hint_line_keeps_row_numbers() -> None:
+    result = read("sep=,\r\nKylä,E1\r\nA,3\r\nB,2\r\n".encode())
+    assert result.responses["respondent"].tolist() == ["3", "4"]
+    assert result.report.header_row == 2
+
+
+def test_given_village_overrides_the_column_with_a_warning() -> None:
+    result = read("Kylä;E1\nAhvio;3\nSippola;4\n".encode(), village="Anjala")
+    assert result.responses["village"].tolist() == ["Anjala", "Anjala"]
+    assert any("every row was taken as village 'Anjala'" in w for w in result.report.warnings)
