@@ -74,7 +74,8 @@ def framework_table(framework: Framework, lang: str, weights: Mapping[str, float
 def rank_changes(nominal: pd.DataFrame, alternative: pd.DataFrame, round_: int) -> pd.DataFrame:
     """Per village in a round: nominal and alternative index and rank, and the shift (positive = up).
 
-    Both inputs are ``Scores.table`` frames; unranked villages keep NA ranks and shifts.
+    Both inputs are ``Scores.table`` frames. A village ranked under one weighting only keeps an NA rank
+    and shift; villages ranked under neither are left out.
     """
     cols = ["village", "index", "rank"]
     left = nominal.loc[nominal["round"] == round_, cols]
@@ -82,6 +83,7 @@ def rank_changes(nominal: pd.DataFrame, alternative: pd.DataFrame, round_: int) 
     out = left.merge(right, on="village", how="outer", suffixes=("_nominal", "_new"))
     out["rank_nominal"] = out["rank_nominal"].astype("Int64")
     out["rank_new"] = out["rank_new"].astype("Int64")
+    out = out.loc[out["rank_nominal"].notna() | out["rank_new"].notna()]
     out["shift"] = (out["rank_nominal"] - out["rank_new"]).astype("Int64")
     order = out["rank_new"].astype("Float64").fillna(np.inf)
     return out.assign(_o=order).sort_values(["_o", "village"]).drop(columns="_o").reset_index(drop=True)

@@ -110,10 +110,11 @@ def changes_view(changes: pd.DataFrame, lang: str) -> None:
     moved = ranked.loc[ranked["shift"] != 0]
     st.markdown(t("framework_changes_summary", lang, moved=len(moved), n=len(ranked),
                   largest=int(ranked["shift"].abs().max()) if len(ranked) else 0))
-    left, right = st.columns([2, 3])
-    with left:
-        st.plotly_chart(rank_shift_chart(changes, lang), width="stretch", key="framework_shift_chart",
-                        alt=t("framework_shift_alt", lang))
+    left, right = st.columns([2, 3]) if len(moved) else (None, st.container())
+    if left is not None:
+        with left:
+            st.plotly_chart(rank_shift_chart(changes.loc[changes["shift"].fillna(0) != 0], lang), width="stretch",
+                            key="framework_shift_chart", alt=t("framework_shift_alt", lang))
     with right:
         table = changes.rename(columns={"village": t("framework_col_village", lang),
                                         "rank_nominal": t("framework_col_rank_nominal", lang),

@@ -89,7 +89,9 @@ def history(res: report.VillageResults, fw, lang: str) -> None:
     if res.history["index"].notna().any():
         st.plotly_chart(history_chart(res.history, fw, res.village, lang), width="stretch",
                         alt=t("village_history_alt", lang, village=res.village), key="village_history")
-    st.dataframe(fmt.styled(report.history_table(res, fw, lang), lang), hide_index=True)
+    table = report.history_table(res, fw, lang)
+    table[table.columns[0]] = table[table.columns[0]].astype(str)  # a year, not a number to format
+    st.dataframe(fmt.styled(table, lang), hide_index=True)
 
 
 def downloads(res: report.VillageResults, fw, lang: str) -> None:

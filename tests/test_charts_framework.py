@@ -54,13 +54,13 @@ def test_framework_table_lists_every_item_with_goalposts_and_direction():
 
 
 def test_rank_changes_compare_two_tables_of_a_round():
-    nominal = pd.DataFrame({"village": ["X", "Y", "Z", "W"], "round": [2026] * 4, "index": [60, 50, 40, np.nan],
-                            "rank": pd.array([1, 2, 3, pd.NA], dtype="Int64")})
-    alt = nominal.assign(index=[45, 55, 50, np.nan], rank=pd.array([3, 1, 2, pd.NA], dtype="Int64"))
+    nominal = pd.DataFrame({"village": ["X", "Y", "Z", "W", "V"], "round": [2026] * 5,
+                            "index": [60, 50, 40, np.nan, 30], "rank": pd.array([1, 2, 3, pd.NA, 4], dtype="Int64")})
+    alt = nominal.assign(index=[45, 55, 50, np.nan, np.nan], rank=pd.array([3, 1, 2, pd.NA, pd.NA], dtype="Int64"))
     out = wt.rank_changes(nominal, alt, 2026)
-    assert out["village"].tolist() == ["Y", "Z", "X", "W"]
+    assert out["village"].tolist() == ["Y", "Z", "X", "V"]  # W is ranked under neither weighting
     assert out["shift"].tolist()[:3] == [1, 1, -2]
-    assert pd.isna(out["shift"].iloc[3])
+    assert pd.isna(out["shift"].iloc[3]) and out["rank_nominal"].iloc[3] == 4
 
 
 def test_sunburst_sizes_items_by_effective_weight_in_the_chosen_language():

@@ -25,15 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def synthetic_responses(framework, villages: list[str], round_: int, seed: int) -> pd.DataFrame:
-    """Plausible answers per village: a village level per item plus noise; SMALL has 3 rows in 2026."""
+    """Plausible answers: a village level, shifted per dimension, plus noise; SMALL has 3 rows in 2026."""
     rng = np.random.default_rng(seed)
     frames = []
     for v, village in enumerate(villages):
         n = 3 if (village == SMALL and round_ == 2026) else 6 + v % 3
-        level = rng.uniform(0.2, 0.9) + (0.08 if round_ > 2024 else 0.0)
+        level = rng.uniform(0.3, 0.8) + (0.08 if round_ > 2024 else 0.0)
+        by_dimension = {d: level + rng.normal(0, 0.15) for d in framework.dimension_ids}
         data = {"village": [village] * n, "respondent": [str(k + 2) for k in range(n)]}
         for item in framework.items:
-            share = np.clip(level + rng.normal(0, 0.15, n), 0, 1)
+            share = np.clip(by_dimension[item.dimension] + rng.normal(0, 0.2, n), 0, 1)
             if item.type == "likert5":
                 data[item.id] = np.round(1 + 4 * share)
             elif item.type == "yesno":

@@ -23,6 +23,17 @@ def _label(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+def _wrap(value: str, width: int = 16) -> str:
+    """Break a label into lines of about ``width`` characters (Plotly's ``<br>``) at spaces."""
+    lines: list[str] = []
+    for word in value.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def _closed(values: pd.Series | list) -> list:
     values = list(values)
     return [*values, values[0]] if values else values
@@ -33,7 +44,7 @@ def radar_chart(dimensions: pd.DataFrame, framework: Framework, village: str, la
 
     ``dimensions``: columns dimension, village, province, area (the area trace is left out when empty).
     """
-    theta = _closed([_label(text(framework.dimension(d).name, lang)) for d in dimensions["dimension"]])
+    theta = _closed([_wrap(_label(text(framework.dimension(d).name, lang))) for d in dimensions["dimension"]])
     series = [
         ("province", t("village_province_median", lang), palette.GREY, "dot", None),
         ("area", t("village_area_median", lang), palette.ORANGE, "dash", None),
@@ -58,9 +69,9 @@ def radar_chart(dimensions: pd.DataFrame, framework: Framework, village: str, la
     fig.update_layout(
         polar={"radialaxis": {"range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "angle": 90},
                "angularaxis": {"direction": "clockwise"}},
-        legend={"orientation": "h", "y": -0.12, "x": 0.5, "xanchor": "center"},
-        margin={"l": 70, "r": 70, "t": 30, "b": 30},
-        height=460,
+        legend={"orientation": "h", "y": 1.08, "yanchor": "bottom", "x": 0.5, "xanchor": "center"},
+        margin={"l": 90, "r": 90, "t": 70, "b": 50},
+        height=520,
         font=FONT,
     )
     return fig
@@ -105,18 +116,19 @@ def rank_band_chart(band: Mapping[str, float], n_ranked: int, village: str, lang
                              line={"color": palette.SKY_BLUE, "width": 10},
                              hovertemplate=f"{low:.0f}–{high:.0f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=[band["median_rank"]], y=[0], mode="markers", name=t("village_median_rank", lang),
-                             marker={"symbol": "diamond", "size": 14, "color": palette.ORANGE,
-                                     "line": {"color": palette.BLACK, "width": 1}}))
+                             marker={"symbol": "line-ns-open", "size": 26, "color": palette.ORANGE,
+                                     "line": {"color": palette.ORANGE, "width": 4}},
+                             hovertemplate="%{x}<extra></extra>"))
     fig.add_trace(go.Scatter(x=[band["nominal_rank"]], y=[0], mode="markers", name=t("village_nominal_rank", lang),
-                             marker={"size": 16, "color": palette.BLUE, "line": {"color": "white", "width": 2}}))
+                             marker={"size": 14, "color": palette.BLUE, "line": {"color": "white", "width": 2}},
+                             hovertemplate=_label(village) + ": %{x}<extra></extra>"))
     fig.update_layout(
-        title={"text": _label(village), "x": 0, "font": {"size": 13}},
-        xaxis={"range": [0.5, max(n_ranked, high) + 0.5], "title": t("village_rank_axis", lang), "dtick": 1
-               if n_ranked <= 20 else 5, "zeroline": False},
+        xaxis={"range": [0.5, max(n_ranked, high) + 0.5], "title": {"text": t("village_rank_axis", lang)},
+               "dtick": 1 if n_ranked <= 20 else 5, "zeroline": False, "showgrid": True},
         yaxis={"visible": False, "range": [-1, 1]},
-        legend={"orientation": "h", "y": -0.6},
-        margin={"l": 20, "r": 20, "t": 35, "b": 10},
-        height=200,
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        margin={"l": 20, "r": 20, "t": 30, "b": 10},
+        height=210,
         font=FONT,
         showlegend=True,
     )
