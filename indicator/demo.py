@@ -1,4 +1,4 @@
-"""Demo survey exports: 38 registry villages over the rounds 2024-2026, written in nine tool layouts.
+"""Demo survey exports: 38 registry villages over the rounds 2024-2026, written in ten tool layouts.
 
 The answers come from a small latent model: each village has a level per dimension and a trend
 (improving, stagnating or declining), each item a village-specific offset, and residents scatter
@@ -39,7 +39,7 @@ class FileGroup:
     tool_2026: str | None = None
 
 
-# The demo's file groups: municipal coordinators, both Leader areas, nine tool layouts over the rounds.
+# The demo's file groups: municipal coordinators, both Leader areas, all ten tool layouts over the rounds.
 GROUPS: tuple[FileGroup, ...] = (
     FileGroup("sepra", "webropol_text",
               ("Haapasaari", "Kuutsalo", "Kaukola", "Jäppilä", "Korkeakoski", "Huruksela")),
@@ -47,7 +47,7 @@ GROUPS: tuple[FileGroup, ...] = (
     FileGroup("sepra", "google", ("Virojoki", "Vaalimaa", "Klamila", "Ravijoki", "Pyterlahti")),
     FileGroup("sepra", "generic_xlsx", ("Muurikkala", "Suur-Miehikkälä"), tool_2026="generic_csv"),
     FileGroup("sepra", "surveymonkey", ("Siltakylä", "Hinkaböle", "Kaunissaari"), lang="sv"),
-    FileGroup("kasvu", "webropol_text", ("Sippola", "Liikkala", "Saittara", "Utti")),
+    FileGroup("kasvu", "webropol_numbers", ("Sippola", "Liikkala", "Saittara", "Utti")),
     FileGroup("kasvu", "limesurvey", ("Jaala", "Verla", "Ansalahti")),
     FileGroup("kasvu", "kobo", ("Valkeala", "Tirva", "Selänpää", "Tuohikotti")),
     FileGroup("kasvu", "typeform", ("Elimäki", "Teuroinen", "Villikkala", "Siikava"), tool_2026="forms"),

@@ -8,6 +8,9 @@ writing "no answer", metadata and fake personal columns that a reader must drop.
 ``truth`` is the responses table (docs/architecture.md): village, respondent, date and one float column
 per item id (likert5 1..5, yesno 1/0, number; NaN = missing). `readable_truth` gives the table a
 faithful reader returns for a tool (the Webropol numeric export cannot tell a true 0 from a blank).
+
+In the Webropol numeric layout likert answers are 1..5 and blanks 0, but yes/no answers stay labels
+(Kyllä/Ei): Webropol would code them by position (1, 2), which the contract cannot read as yes/no.
 """
 
 from __future__ import annotations
@@ -112,7 +115,8 @@ def _answer(value: float, item: Item, style: _Style, lang: str, dont_know: bool)
     if item.type == "yesno":
         yes, no = style.yes_no or YES_NO[lang]
         return yes if value >= 0.5 else no
-    return _number_text(value, style.comma) if style.numbers_as_text else _plain_number(value, style)
+    comma = style.comma and lang != "en"   # Finnish and Swedish write a decimal comma
+    return _number_text(value, comma) if style.numbers_as_text else _plain_number(value, style)
 
 
 def _plain_number(value: float, style: _Style) -> Any:
@@ -543,14 +547,14 @@ def readable_truth(truth: pd.DataFrame, framework: Framework, tool: str) -> pd.D
     """The values a faithful reader gets back from ``tool``'s export of ``truth``.
 
     Dates lose their fractions of a second; in Webropol's numeric export 0 means "no answer", so a
-    true 0 in a number item reads back as missing.
+    true 0 in a number item reads back as missing (yes/no answers are written as labels there).
     """
     _check_tool(tool)
     out = truth.copy()
     if "date" in out:
         out["date"] = pd.to_datetime(out["date"]).dt.floor("s")
     if tool == "webropol_numbers":
-        for item in framework.items:
-            if item.id in out:
+        for item in framework.items:   # yes/no are written as labels there, so only counts lose their 0
+            if item.id in out and item.type == "number":
                 out[item.id] = out[item.id].mask(out[item.id] == 0)
     return out

@@ -107,6 +107,8 @@ def test_google_grid_headers(fw, truth):
     assert column(rows, grid)[:2] == ["Helt av samma åsikt", "Delvis av annan åsikt"]
     assert column(rows, fw.item("E3").text["sv"])[:2] == ["Ja", "Nej"]
     assert column(rows, fw.item("E5").text["sv"]) == ["2,5", "12", "0"]
+    english = csv_rows(export_bytes(truth, fw, "google", lang="en"), ",")
+    assert column(english, fw.item("E5").text["en"]) == ["2.5", "12", "0"]
 
 
 def test_limesurvey_codes(fw, truth):
@@ -198,6 +200,7 @@ def test_deterministic_for_a_seed(fw, truth, tool):
 def test_readable_truth_drops_webropol_zeros(fw, truth):
     back = readable_truth(truth, fw, "webropol_numbers")
     assert back["E5"].isna().tolist() == [False, False, True]
+    assert back["E3"].tolist()[:2] == [1.0, 0.0]
     assert readable_truth(truth, fw, "forms")["E5"].tolist() == [2.5, 12.0, 0.0]
 
 
@@ -208,10 +211,7 @@ def test_bad_language_and_truth(fw, truth):
         export_bytes(truth.drop(columns="village"), fw, "forms")
 
 
-READABLE = [t for t in TOOLS if t != "webropol_numbers"]
-
-
-@pytest.mark.parametrize("tool", READABLE)
+@pytest.mark.parametrize("tool", TOOLS)
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_round_trip_through_the_reader(fw, truth, tool, lang):
     reading = pytest.importorskip("indicator.reading")
