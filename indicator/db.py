@@ -55,6 +55,8 @@ uploads = sa.Table(
     sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("uploader_village", sa.String(200)),
     sa.Column("village", sa.String(200)),
+    sa.Column("villages", sa.Text),  # json list of the villages with answers in the file
+    sa.Column("respondents", sa.Integer, nullable=False, server_default="0"),  # with at least one answer
     sa.Column("source_tool", sa.String(100)),
     sa.Column("mapping", sa.Text),
     sa.Column("report", sa.Text),
@@ -129,7 +131,6 @@ poll_sessions = sa.Table(
     sa.UniqueConstraint("session_key", "round", name="uq_poll_sessions_key_round"),
 )
 
-sa.Index("ix_responses_village", responses.c.village)
 sa.Index("ix_uploads_status_round", uploads.c.status, uploads.c.round)
 sa.Index("ix_poll_sessions_at", poll_sessions.c.at)
 
@@ -197,15 +198,30 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet (idempotent, safe for concurrent starters)."""
+    """Create missing tables and add missing columns (idempotent, safe for concurrent starters)."""
     try:
         with engine.connect().execution_options(write=True) as conn, conn.begin():
             metadata.create_all(conn, checkfirst=True)
+            _add_missing_columns(conn)
     except sa.exc.IntegrityError:  # another process created them at the same moment (PostgreSQL)
         pass
-    except sa.exc.ProgrammingError as exc:
-        if "already exists" not in str(exc):
+    except (sa.exc.ProgrammingError, sa.exc.OperationalError) as exc:
+        if "already exists" not in str(exc) and "duplicate column" not in str(exc):
             raise
+
+
+def _add_missing_columns(conn: sa.Connection) -> None:
+    """Additive migration: columns added to the schema after a database was created."""
+    inspector = sa.inspect(conn)
+    for table in TABLES:
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            kind = column.type.compile(dialect=conn.dialect)
+            default = f" DEFAULT {column.server_default.arg}" if column.server_default is not None else ""
+            null = " NOT NULL" if not column.nullable and default else ""
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{default}{null}")
 
 
 # --- whole-database dump and load (the xlsx backup's table layer) ---------------------------------------

@@ -59,7 +59,9 @@ DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 POLL_RATE_LIMIT: tuple[int, float] = (300, 60.0)  # at most this many poll answers per this many seconds
 APPROVAL_LOCK = 0x414C594B  # PostgreSQL advisory lock key serialising approvals
 BACKUP_FORMAT = "alykyla-mittaristo-backup-1"
-UPLOAD_COLUMNS: tuple[str, ...] = tuple(c.name for c in uploads.columns if c.name not in ("content", "mapping", "report"))
+UPLOAD_COLUMNS: tuple[str, ...] = tuple(
+    c.name for c in uploads.columns if c.name not in ("content", "mapping", "report")
+)
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,38 @@ def long_form(frame: pd.DataFrame, framework: Framework) -> pd.DataFrame:
 
 
 def _frame(result: sa.CursorResult) -> pd.DataFrame:
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return pd.DataFrame([tuple(r) for r in result.fetchall()], columns=list(result.keys()))
+
+
+def _raw_frame(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
+    """A large plain-typed query through the driver's cursor (SQLAlchemy's row objects cost 3x)."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        return pd.DataFrame(cursor.fetchall(), columns=columns)
+    finally:
+        cursor.close()
+
+
+def _insert_answers(conn: sa.Connection, upload_id: int, rows: pd.DataFrame) -> None:
+    """Bulk insert of long-form answers inside the open transaction (PostgreSQL COPY, SQLite executemany)."""
+    if not len(rows):
+        return
+    data = list(zip([upload_id] * len(rows), rows["respondent"].tolist(), rows["village"].tolist(),
+                    rows["item"].tolist(), rows["value"].astype(float).tolist(), strict=True))
+    names = "upload_id, respondent, village, item, value"
+    cursor = conn.connection.cursor()
+    try:
+        if conn.dialect.name == "postgresql":
+            with cursor.copy(f"COPY responses ({names}) FROM STDIN") as copy:
+                for row in data:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO responses ({names}) VALUES (?, ?, ?, ?, ?)", data)
+    finally:
+        cursor.close()
 
 
 class Store:
@@ -213,6 +246,7 @@ class Store:
             "uploaded_at": utcnow(), "round": int(round), "role": role, "actor": actor,
             "uploader_village": uploader_village,
             "village": village or (villages[0] if len(villages) == 1 else None),
+            "villages": to_json(villages), "respondents": int(rows["respondent"].nunique()),
             "source_tool": getattr(report, "source_tool", None),
             "mapping": to_json(dict(getattr(report, "mapped", {}) or {})),
             "report": to_json(_report_dict(report)),
@@ -221,8 +255,7 @@ class Store:
         try:
             with self._write() as conn:
                 upload_id = conn.execute(sa.insert(uploads).values(row).returning(uploads.c.id)).scalar_one()
-                if len(rows):
-                    conn.execute(sa.insert(responses), rows.assign(upload_id=upload_id).to_dict("records"))
+                _insert_answers(conn, upload_id, rows)
                 self._audit(conn, actor, role, "upload", upload_id, filename=filename, round=int(round),
                             sha256=sha, villages=villages, answers=len(rows))
                 if approve:
@@ -296,18 +329,9 @@ class Store:
         query = sa.select(*(uploads.c[c] for c in UPLOAD_COLUMNS)).order_by(uploads.c.id.desc())
         if status is not None:
             query = query.where(uploads.c.status == status)
-        counts = sa.select(
-            responses.c.upload_id, responses.c.village,
-            sa.func.count(sa.distinct(responses.c.respondent)).label("respondents"),
-        ).group_by(responses.c.upload_id, responses.c.village)
         with self._read() as conn:
             table = _frame(conn.execute(query))
-            per_village = _frame(conn.execute(counts))
-        agg = per_village.groupby("upload_id").agg(
-            villages=("village", lambda v: ", ".join(sorted(v))), respondents=("respondents", "sum")
-        )
-        table = table.merge(agg, left_on="id", right_index=True, how="left")
-        table["respondents"] = table["respondents"].fillna(0).astype(int)
+        table["villages"] = table["villages"].map(lambda t: ", ".join(from_json(t) or [])).astype(object)
         table["superseded_by"] = table["superseded_by"].astype("Int64")
         for column in ("uploaded_at", "decided_at"):
             table[column] = pd.to_datetime(table[column].map(as_utc), utc=True)
@@ -317,9 +341,9 @@ class Store:
         """Everything about one upload: columns, original bytes, mapping and import report as dicts."""
         with self._read() as conn:
             row = _get_upload(conn, upload_id)
-            villages = sorted(_villages_of(conn, [upload_id]).get(upload_id, set()))
         out = dict(row._mapping)
-        out.update(mapping=from_json(out["mapping"]), report=from_json(out["report"]), villages=villages,
+        out.update(mapping=from_json(out["mapping"]), report=from_json(out["report"]),
+                   villages=from_json(out["villages"]) or [],
                    uploaded_at=as_utc(out["uploaded_at"]), decided_at=as_utc(out["decided_at"]))
         return out
 
@@ -331,16 +355,15 @@ class Store:
         For ``approved`` only the most recently approved upload of each (village, round) counts.
         ``status=None`` gives every non-poll upload. With ``framework`` every item is a column.
         """
-        query = (
-            sa.select(responses.c.upload_id, responses.c.respondent, responses.c.village, responses.c.item,
-                      responses.c.value, uploads.c.round, uploads.c.decided_at)
-            .join(uploads, uploads.c.id == responses.c.upload_id)
-            .where(uploads.c.role != "poll")
-        )
+        chosen = sa.select(uploads.c.id, uploads.c.round, uploads.c.decided_at).where(uploads.c.role != "poll")
         if status is not None:
-            query = query.where(uploads.c.status == status)
+            chosen = chosen.where(uploads.c.status == status)
+        query = sa.select(responses.c.upload_id, responses.c.respondent, responses.c.village, responses.c.item,
+                          responses.c.value).where(responses.c.upload_id.in_(chosen.with_only_columns(uploads.c.id)))
         with self._read() as conn:
-            long = _frame(conn.execute(query))
+            picked = _frame(conn.execute(chosen)).rename(columns={"id": "upload_id"})
+            long = _raw_frame(conn, query)
+        long = long.merge(picked, on="upload_id")  # inner: an upload decided meanwhile is left out
         if status == "approved" and len(long):
             long = _latest_per_village(long)
         return _wide(long, framework)
@@ -473,6 +496,8 @@ class Store:
                     sa.insert(poll_sessions).values(session_key=session_key, round=int(round), at=now)
                     .returning(poll_sessions.c.id)
                 ).scalar_one()
+                conn.execute(sa.update(uploads).where(uploads.c.id == upload_id).values(
+                    respondents=uploads.c.respondents + 1))
                 if answers:
                     conn.execute(sa.insert(responses), [
                         {"upload_id": upload_id, "respondent": str(session_id), "village": db.POLL_VILLAGE,
@@ -496,6 +521,7 @@ class Store:
                     new_id = conn.execute(sa.insert(uploads).values(
                         sha256=sha, filename=f"poll-{int(round)}", size=len(content), content=content,
                         uploaded_at=now, round=int(round), role="poll", actor=actor, village=db.POLL_VILLAGE,
+                        villages=to_json([db.POLL_VILLAGE]),
                         source_tool="poll", status="approved", decided_at=now, decided_by=actor,
                     ).returning(uploads.c.id)).scalar_one()
                     self._audit(conn, actor, "poll", "open_poll", new_id, round=int(round))
@@ -614,14 +640,8 @@ def _get_upload(conn: sa.Connection, upload_id: int) -> sa.Row:
 def _villages_of(conn: sa.Connection, upload_ids: list[int]) -> dict[int, set[str]]:
     if not upload_ids:
         return {}
-    rows = conn.execute(
-        sa.select(responses.c.upload_id, responses.c.village).distinct().where(
-            responses.c.upload_id.in_(upload_ids))
-    ).all()
-    out: dict[int, set[str]] = {}
-    for upload_id, village in rows:
-        out.setdefault(upload_id, set()).add(village)
-    return out
+    rows = conn.execute(sa.select(uploads.c.id, uploads.c.villages).where(uploads.c.id.in_(upload_ids))).all()
+    return {upload_id: set(from_json(text) or []) for upload_id, text in rows}
 
 
 def _latest_per_village(long: pd.DataFrame) -> pd.DataFrame:
@@ -636,7 +656,7 @@ def _wide(long: pd.DataFrame, framework: Framework | None) -> pd.DataFrame:
     keys = ["village", "round", "respondent", "upload_id"]
     items = list(framework.item_ids) if framework is not None else sorted(long["item"].unique()) if len(long) else []
     if len(long):
-        wide = long.pivot_table(index=keys, columns="item", values="value", aggfunc="first").reset_index()
+        wide = long.set_index([*keys, "item"])["value"].unstack("item").reset_index()
         wide.columns.name = None
     else:
         wide = pd.DataFrame(columns=keys)
