@@ -92,9 +92,13 @@ def load_villages(path: str | Path = DEFAULT_REGISTRY) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
+
+
 def _key(name: str) -> str:
-    """Case-folded, whitespace-collapsed name (accents kept: 'ä' and 'a' are different letters)."""
-    return " ".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
+    """Case-folded, whitespace-collapsed name with plain hyphens (accents kept: 'ä' is not 'a')."""
+    key = " ".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
+    return _DASHES.sub("-", key)
 
 
 def _plain(name: str) -> str:

@@ -99,6 +99,7 @@ def test_missing_column_and_file(tmp_path):
         ("Verla", "Verla"), (" verla ", "Verla"), ("SIPPOLA", "Sippola"),
         ("Sippolan kirkonkylä", "Sippola"), ("Jaala kk", "Jaala"), ("Valkeala (kirkonkylä)", "Valkeala"),
         ("Klamilan kylä", "Klamila"), ("Salmen kylä", "Salmenkylä"), ("Itäkirkonkylä", "Itäkirkonkylä"),
+        ("Kannusjärvi – Kitula", "Kannusjärvi-Kitula"), ("suur-miehikkälä", "Suur-Miehikkälä"),
         ("Mantlahti", None), ("Helsinki", None),
     ],
 )

@@ -79,3 +79,9 @@ def test_every_item_has_a_reason_comment():
     blocks = text.split("[[items]]")[1:]
     assert len(blocks) == 40
     assert all(block.lstrip().startswith("# Target") for block in blocks)
+
+
+def test_data_readme_lists_every_item_with_its_goalposts(fw):
+    readme = (Path(fw.source).parent / "README.md").read_text(encoding="utf-8")
+    for item in fw.items:
+        assert f"| {item.id} | {item.text['fi']} | {item.type} | {item.lower:g} → {item.target:g} |" in readme
