@@ -47,7 +47,8 @@ def poll_address() -> str | None:
 
 
 def chart(fig, alt: str, key: str) -> None:
-    st.plotly_chart(fig, width="stretch", alt=alt, key=key, config={"displayModeBar": False, "staticPlot": True})
+    st.plotly_chart(fig, width="stretch", alt=alt, key=key, theme=None,
+                    config={"displayModeBar": False, "staticPlot": True})
 
 
 def slide_progress(scores: pd.DataFrame) -> None:
@@ -63,7 +64,7 @@ def slide_progress(scores: pd.DataFrame) -> None:
     st.markdown(f"## {progress_charts.status_label(row['status'], lang)} · "
                 f"{t('progress.summary.village', lang, on=on, total=total)}")
     fig = progress_charts.progress_figure(series, row, fw.target_year, title="", lang=lang, font_size=FONT)
-    chart(fig.update_layout(height=620), progress_charts.alt_text(row, label, fw.target_year, lang), "seminar_fig")
+    chart(fig.update_layout(height=700), progress_charts.alt_text(row, label, fw.target_year, lang), "seminar_fig")
 
 
 def slide_bands(scores: pd.DataFrame) -> None:
@@ -72,7 +73,7 @@ def slide_bands(scores: pd.DataFrame) -> None:
     st.markdown(f"# {t('seminar.title.bands', lang, round=latest)}")
     names = {b.id: text(b.name, lang) for b in fw.bands} | {"none": t("seminar.bands.none", lang)}
     alt = t("seminar.bands.alt", lang, items=", ".join(f"{names[b]} {n}" for b, n in zip(counts["band"], counts["villages"], strict=True)))
-    chart(charts.bands_figure(counts, fw, lang=lang).update_layout(height=640), alt, "seminar_fig")
+    chart(charts.bands_figure(counts, fw, lang=lang).update_layout(height=720), alt, "seminar_fig")
 
 
 def slide_groups(_scores: pd.DataFrame) -> None:
@@ -86,7 +87,7 @@ def slide_groups(_scores: pd.DataFrame) -> None:
     table = charts.groups_table(grouping, themes, areas)
     headers = [t(f"seminar.groups.col.{c}", lang) for c in ("area", "group", "theme", "villages")]
     alt = t("seminar.groups.alt", lang, items="; ".join(f"{r.area} {r.group} {r.theme}: {r.villages}" for r in table.itertuples()))
-    chart(charts.groups_figure(table, headers).update_layout(height=660), alt, "seminar_fig")
+    chart(charts.groups_figure(table, headers).update_layout(height=760), alt, "seminar_fig")
 
 
 def slide_goals(_scores: pd.DataFrame) -> None:
@@ -97,9 +98,10 @@ def slide_goals(_scores: pd.DataFrame) -> None:
     projects = {p.id: text(p.name, lang) for p in goals.projects}
     line = " · ".join(t("goals.summary", lang, project=t(f"common_area_{r.project}", lang), reached=r.reached, goals=r.goals)
                       for r in project_goals.summary(table).itertuples())
-    st.markdown(f"## {line}")
-    fig = progress_charts.goals_figure(table, {k: textwrap.shorten(v, 50, placeholder=' …') for k, v in names.items()}, projects, lang=lang, font_size=20)
-    chart(fig.update_layout(height=600), line, "seminar_fig")
+    st.markdown(f"### {line}")
+    short = {k: textwrap.shorten(v, 50, placeholder=" …") for k, v in names.items()}
+    fig = progress_charts.goals_figure(table, short, projects, lang=lang, font_size=22)
+    chart(fig.update_layout(height=740).update_xaxes(title=None), line, "seminar_fig")
 
 
 def slide_participation(scores: pd.DataFrame) -> None:
@@ -118,7 +120,7 @@ def slide_participation(scores: pd.DataFrame) -> None:
     st.markdown(f"## {t('seminar.poll.title', lang)}")
     alt = t("seminar.poll.alt", lang, items="; ".join(
         f"{labels[r.item]}: {r.answers}" for r in summary.itertuples()))
-    chart(charts.poll_figure(summary, labels, scale, lang=lang, font_size=22).update_layout(height=480), alt, "seminar_fig")
+    chart(charts.poll_figure(summary, labels, scale, lang=lang, font_size=24).update_layout(height=560), alt, "seminar_fig")
 
 
 SLIDE_DRAW = {"progress": slide_progress, "bands": slide_bands, "groups": slide_groups, "goals": slide_goals,

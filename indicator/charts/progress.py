@@ -214,8 +214,9 @@ def _layout(fig: go.Figure, size: int, target_year: int, first_year: int | None)
     fig.update_layout(font={"size": size}, margin={"l": 10, "r": 10, "t": 60 + size, "b": 10},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
                       plot_bgcolor="white", hovermode="x unified")
-    fig.update_xaxes(showgrid=True, gridcolor="#E5E5E5")
-    fig.update_yaxes(showgrid=True, gridcolor="#E5E5E5")
+    fig.update_xaxes(showgrid=True, gridcolor="#E5E5E5", tickfont={"size": size}, automargin=True)
+    fig.update_yaxes(showgrid=True, gridcolor="#E5E5E5", tickfont={"size": size}, automargin=True)
+    fig.update_layout(legend_font_size=size, hoverlabel_font_size=size)
     return fig
 
 
@@ -265,7 +266,7 @@ def status_bar_figure(counts: pd.DataFrame, *, lang: str = "fi", font_size: int 
     labels = [status_label(s, lang) for s in counts["status"]]
     fig = go.Figure(go.Bar(x=counts["count"], y=labels, orientation="h", text=counts["count"],
                            textposition="outside", marker_color=[palette.STATUS_COLOURS[s] for s in counts["status"]]))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": font_size})
     fig.update_xaxes(visible=False, range=[0, max(1, int(counts["count"].max())) * 1.2])
     fig.update_layout(title={"text": title}, font={"size": font_size}, plot_bgcolor="white",
                       margin={"l": 10, "r": 10, "t": 50 + font_size, "b": 10}, showlegend=False)
@@ -287,7 +288,7 @@ def goals_figure(table: pd.DataFrame, names: dict[str, str], project_names: dict
             text=[f"{d} / {tg}" for d, tg in zip(rows["done"], target, strict=True)], textposition="outside",
             hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",
         ))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": font_size})
     fig.update_xaxes(range=[0, 125], ticksuffix=" %", title=t("goals.chart.share", lang),
                      tickvals=[0, 25, 50, 75, 100])
     fig.update_layout(barmode="group", font={"size": font_size}, plot_bgcolor="white",

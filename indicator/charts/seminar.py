@@ -58,7 +58,10 @@ def parse_every(value: object, default: int = 15, low: int = 5, high: int = 600)
 def _base(fig: go.Figure, font_size: int, title: str = "") -> go.Figure:
     fig.update_layout(font={"size": font_size, "color": "#1B2733"}, plot_bgcolor="white", paper_bgcolor="white",
                       title={"text": title, "font": {"size": font_size * 1.2}} if title else None,
-                      margin={"l": 10, "r": 30, "t": 30 + (font_size * 2 if title else 0), "b": 10})
+                      margin={"l": 10, "r": 30, "t": 30 + (font_size * 2 if title else 0), "b": 10},
+                      legend_font_size=font_size * 0.8, hoverlabel_font_size=font_size)
+    fig.update_xaxes(tickfont={"size": font_size}, automargin=True)
+    fig.update_yaxes(tickfont={"size": font_size}, automargin=True)
     return fig
 
 
@@ -148,7 +151,7 @@ def groups_figure(table: pd.DataFrame, headers: Sequence[str], *, font_size: int
     """The theme groups as a large table (area, group, theme, villages); every cell escaped."""
     colours = [palette.CATEGORICAL[i % len(palette.CATEGORICAL)] for i in range(len(table))]
     fig = go.Figure(go.Table(
-        columnwidth=[1.2, 0.6, 2.2, 5],
+        columnwidth=[1.8, 0.7, 2.6, 4],
         header={"values": [f"<b>{safe(h)}</b>" for h in headers], "font": {"size": font_size * 0.8},
                 "fill_color": "#EEF3F8", "align": "left", "height": font_size * 1.8},
         cells={"values": [[safe(v) for v in table[c]] for c in ("area", "group", "theme")]

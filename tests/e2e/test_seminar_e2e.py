@@ -1,0 +1,173 @@
+"""End to end in Debian's chromium: a phone answers the poll, the seminar screen shows the new count.
+
+Also saves a 1920×1080 screenshot of every seminar slide (and of the poll on a phone) to
+``artifacts/screenshots/``. Skips locally when playwright or chromium is missing; with ``CI=true`` that
+is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indicator.charts.seminar import SLIDES
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+TIMEOUT_MS = 30_000
+ROUND = "2026"
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"end-to-end test cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _missing("the playwright package is not installed")
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        _missing("no chromium binary on PATH (Debian package 'chromium')")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                if reply.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("streamlit did not become healthy within 60 s")
+
+
+@pytest.fixture(scope="module")
+def seminar_server(tmp_path_factory, chromium_path) -> Iterator[str]:
+    """The app on a free port over a fresh SQLite database with two scored rounds and no poll answers."""
+    from tests.test_page_progress import VILLAGES, fill_store
+
+    folder = tmp_path_factory.mktemp("seminar-e2e")
+    url = f"sqlite:///{folder / 'e2e.db'}"
+    store = fill_store(url)
+    themes = ("elinkeinot", "brandi", "kylatalo")
+    store.save_document("grouping", "e2e", {"assignments": [
+        {"village": v, "area": "sepra" if n < 3 else "kasvu", "group": n % 3 + 1, "theme": themes[n % 3]}
+        for n, v in enumerate(VILLAGES)
+    ]})
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "ALYKYLA_DEMO": "0"}
+    log = folder / "streamlit.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", "--global.developmentMode", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, process, log)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path, seminar_server) -> Iterator[object]:
+    """Chromium, after one warm-up visit: a fresh server's first session may still route by the legacy
+    ``pages/`` names and show Streamlit's "Page not found" dialog once."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path,
+                                    args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
+        warm = browser.new_page()
+        warm.goto(seminar_server)
+        warm.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
+        warm.wait_for_timeout(1000)
+        warm.close()
+        yield browser
+        browser.close()
+
+
+def _seminar(browser, base: str, query: str = ""):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(f"{base}/seminaari?embed=true&poll_round={ROUND}{query}")
+    page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
+    return context, page
+
+
+def test_poll_answer_reaches_the_seminar_screen(browser, seminar_server) -> None:
+    from playwright.sync_api import expect
+
+    screen_context, screen = _seminar(browser, seminar_server, "&every=5")
+    count = screen.locator(".st-key-seminar_count")
+    expect(count).to_contain_text("Vastanneita: 0", timeout=TIMEOUT_MS)
+    expect(screen.get_by_role("img").first).to_be_visible(timeout=TIMEOUT_MS)  # the QR code
+
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = phone_context.new_page()
+    phone.goto(f"{seminar_server}/kysely?poll_round={ROUND}")
+    radios = phone.locator("[data-testid='stRadio']")
+    expect(radios.first).to_be_visible(timeout=TIMEOUT_MS)
+    assert radios.count() >= 3
+    radios.nth(0).get_by_text("Jokseenkin samaa mieltä").click()
+    radios.nth(1).get_by_text("Täysin samaa mieltä").click()
+    phone.get_by_role("button", name="Lähetä vastaukset").click()
+    expect(phone.get_by_text("Kiitos vastauksestasi")).to_be_visible(timeout=TIMEOUT_MS)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(SHOTS / "poll_phone_thanks.png"), full_page=True)
+    sent = time.monotonic()
+
+    expect(count).to_contain_text("Vastanneita: 1", timeout=15_000)
+    assert time.monotonic() - sent < 15
+    phone_context.close()
+    screen_context.close()
+
+
+@pytest.mark.parametrize("slide", SLIDES)
+def test_slide_screenshots(browser, seminar_server, slide: str) -> None:
+    from playwright.sync_api import expect
+
+    context, page = _seminar(browser, seminar_server, f"&slide={slide}")
+    slide_box = page.locator(f".st-key-seminar_slide_{slide}")
+    expect(slide_box.locator("h1")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(slide_box.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(1500)  # let Plotly finish drawing
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"seminar_{slide}.png"
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000
+    context.close()
