@@ -39,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import numbers
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -52,12 +53,13 @@ import sqlalchemy as sa
 
 from indicator import db
 from indicator.db import activities, audit, documents, poll_sessions, responses, uploads
-from indicator.errors import StorageError
+from indicator.errors import IndicatorError, StorageError
 from indicator.framework import Framework
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 POLL_RATE_LIMIT: tuple[int, float] = (300, 60.0)  # at most this many poll answers per this many seconds
 APPROVAL_LOCK = 0x414C594B  # PostgreSQL advisory lock key serialising approvals
+SHEET_ROWS = 1_000_000  # a sheet holds 1,048,576 rows; longer tables continue on "name.2", ...
 BACKUP_FORMAT = "alykyla-mittaristo-backup-1"
 UPLOAD_COLUMNS: tuple[str, ...] = tuple(
     c.name for c in uploads.columns if c.name not in ("content", "mapping", "report")
@@ -589,16 +591,28 @@ class Store:
              "value": [BACKUP_FORMAT, str(db.SCHEMA_VERSION), utcnow().isoformat()]})}
         sheets.update(self._computed_sheets(framework))
         for table in db.TABLES:
-            sheets[table.name] = pd.DataFrame(dumped[table.name], columns=[c.name for c in table.columns])
+            frame = pd.DataFrame(dumped[table.name], columns=[c.name for c in table.columns])
+            for part, start in enumerate(range(0, max(len(frame), 1), SHEET_ROWS), start=1):
+                sheets[table.name if part == 1 else f"{table.name}.{part}"] = frame.iloc[start : start + SHEET_ROWS]
         sheets[db.BLOB_SHEET] = pd.DataFrame(dumped[db.BLOB_SHEET], columns=["table", "row", "column", "part", "text"])
-        write_xlsx({k: v.astype(object) for k, v in sheets.items()}, Path(path))
+        target = Path(path)
+        partial = target.with_name(f".{target.name}.partial")
+        try:
+            write_xlsx({k: v.astype(object) for k, v in sheets.items()}, partial)
+            os.replace(partial, target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise StorageError(f"cannot write the backup: {exc.strerror}", file=str(target)) from None
 
     def _computed_sheets(self, framework: Framework | None) -> dict[str, pd.DataFrame]:
         """Scores and progress for the export (empty when no framework can be loaded)."""
         from indicator.framework import load
         from indicator.progress import progress
 
-        framework = framework or load()
+        try:
+            framework = framework or load()
+        except IndicatorError:
+            return {}
         scores = self.scores(framework).table
         return {"scores": scores, "progress": progress(scores, framework, registry=village_registry())}
 
@@ -606,7 +620,7 @@ class Store:
         """Fill an empty database from an ``export_xlsx`` workbook (ids and times kept) in one transaction."""
         if not self.is_empty():
             raise StorageError("the database is not empty; restore only into an empty database", file=str(path))
-        sheets = _read_workbook(Path(path))
+        sheets = _join_parts(_read_workbook(Path(path)))
         meta = {r.get("key"): r.get("value") for r in sheets.get("meta", [])}
         if meta.get("format") != BACKUP_FORMAT:
             raise StorageError("not a database export of this tool (no 'meta' sheet with its format)",
@@ -620,7 +634,7 @@ class Store:
 
 
 def _check_round(round: int) -> None:
-    if isinstance(round, bool) or not isinstance(round, int) or not 1900 <= round <= 2200:
+    if isinstance(round, bool) or not isinstance(round, numbers.Integral) or not 1900 <= int(round) <= 2200:
         raise StorageError(f"a round must be a year such as 2025, got {round!r}")
 
 
@@ -672,13 +686,26 @@ def _wide(long: pd.DataFrame, framework: Framework | None) -> pd.DataFrame:
 
 def village_registry() -> pd.DataFrame | None:
     """The shipped village registry, or None when it cannot be read (progress then has no area rows)."""
-    from indicator.errors import IndicatorError
     from indicator.registry import load_villages
 
     try:
         return load_villages()
     except IndicatorError:
         return None
+
+
+def _sheet_part(name: str) -> tuple[str, int]:
+    """``responses.2`` -> (``responses``, 2); any other name is part 1 of itself."""
+    base, _, suffix = name.rpartition(".")
+    return (base, int(suffix)) if base and suffix.isdigit() else (name, 1)
+
+
+def _join_parts(sheets: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Sheets ``name``, ``name.2``, ``name.3``... (a table longer than a sheet) joined back in order."""
+    joined: dict[str, list[dict[str, Any]]] = {}
+    for name in sorted(sheets, key=_sheet_part):
+        joined.setdefault(_sheet_part(name)[0], []).extend(sheets[name])
+    return joined
 
 
 def _read_workbook(path: Path) -> dict[str, list[dict[str, Any]]]:

@@ -171,7 +171,7 @@ def test_classify_thresholds_are_data():
 scores = st.floats(0, 100, allow_nan=False)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.integers(2020, 2035), scores), min_size=1, max_size=6, unique_by=lambda t: t[0]),
        st.sampled_from(["contract", "growth_ratio"]))
 def test_invariants(rows, method):
@@ -187,7 +187,7 @@ def test_invariants(rows, method):
         assert row["slope"] == pytest.approx((s1 - s0) / (y1 - y0), abs=1e-9)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(scores, min_size=3, max_size=6), st.floats(-20, 20), st.floats(0.1, 3))
 def test_slope_is_least_squares(values, shift, scale):
     years = pd.Series(range(2024, 2024 + len(values)))

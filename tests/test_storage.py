@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -117,6 +118,11 @@ def test_round_must_be_a_year(store, small_framework):
     assert store.is_empty()
 
 
+def test_numpy_round_is_accepted(store, small_framework):
+    result = store.add_upload(known_file("Ala"), "ala.csv", np.int64(2025), small_framework)
+    assert store.uploads().loc[0, "round"] == 2025 and not result.duplicate
+
+
 def test_unusable_file_stores_nothing(store, small_framework):
     with pytest.raises(ReadError):
         store.add_upload(b"nimi;ika\nx;3\n", "other.csv", 2025, small_framework)
@@ -206,7 +212,8 @@ def test_state_token_changes_with_every_change(store, small_framework):
     assert len(set(tokens)) == len(tokens)
 
 
-def test_backup_round_trip(store, small_framework, tmp_path):
+def test_backup_round_trip(store, small_framework, tmp_path, monkeypatch):
+    monkeypatch.setattr("indicator.storage.SHEET_ROWS", 7)  # long tables continue on further sheets
     store.add_upload(village_file("Ala", [1, 2]), "=cmd|' /C calc'!A0.csv", 2024, small_framework, approve=True)
     store.add_upload(village_file("Ala", [4, 5]), "ala25.csv", 2025, small_framework, approve=True)
     store.add_upload(village_file("-Ylä", [3, 3]), "yla.csv", 2025, small_framework, approve=True)
@@ -222,6 +229,7 @@ def test_backup_round_trip(store, small_framework, tmp_path):
 
     book = openpyxl.load_workbook(path)
     assert {"uploads", "responses", "audit", "documents", "activities", "scores", "progress"} <= set(book.sheetnames)
+    assert {"responses.2", "responses.3", "audit.2"} <= set(book.sheetnames)
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -259,6 +267,11 @@ def test_restore_into_postgres_or_sqlite(db_url, small_framework, tmp_path):  # 
     source.close()
 
 
+def test_export_needs_a_writable_place(store, small_framework, tmp_path):
+    with pytest.raises(StorageError, match="cannot write the backup"):
+        store.export_xlsx(tmp_path / "missing" / "b.xlsx", small_framework)
+
+
 def test_restore_refuses_other_workbooks(store, tmp_path):
     path = tmp_path / "other.xlsx"
     pd.DataFrame({"a": [1]}).to_excel(path, index=False)
@@ -287,4 +300,18 @@ def test_sqlite_pragmas(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == db.SQLITE_BUSY_TIMEOUT_MS
+    store.close()
+
+
+def test_older_database_gets_new_columns(tmp_path, small_framework):
+    path = tmp_path / "old.db"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        db.metadata.create_all(conn)
+        conn.exec_driver_sql("ALTER TABLE uploads DROP COLUMN villages")
+        conn.exec_driver_sql("ALTER TABLE uploads DROP COLUMN respondents")
+    engine.dispose()
+    store = Store(f"sqlite:///{path}")
+    store.add_upload(known_file("Ala"), "ala.csv", 2025, small_framework)
+    assert store.uploads().loc[0, "respondents"] == 2
     store.close()
