@@ -315,11 +315,20 @@ def history_table(results: VillageResults, framework: Framework, lang: str) -> p
 def items_table(results: VillageResults, framework: Framework, lang: str) -> pd.DataFrame:
     """Every item with its text, value, answers, score, expected score and gap, for display and xlsx."""
     items = results.items
-    out = highlight_table(items, framework, lang)
+    out = highlight_table(items, framework, lang).drop(columns=t("village_col_gap", lang))
     out.insert(0, t("village_col_dimension", lang), [text(framework.dimension(d).name, lang) for d in items["dimension"]])
-    out.insert(4, t("village_col_answers", lang), items["answers"].to_numpy())
+    out.insert(4, t("village_col_answers", lang), items["answers"].astype("Int64").to_numpy())
     out[t("village_col_gap_points", lang)] = items["gap"].to_numpy()
     return out
+
+
+def area_name(area: str | None, lang: str) -> str:
+    """A Leader area's name in the language (the shared ``common_area_<id>`` text), else its id."""
+    if not area:
+        return "–"
+    key = f"common_area_{area}"
+    name = t(key, lang)
+    return area if name == key else name
 
 
 # --- downloads -------------------------------------------------------------------------------------
@@ -329,7 +338,7 @@ def _summary_rows(results: VillageResults, framework: Framework, lang: str) -> p
     band = framework.band_for(results.index) if results.index is not None else None
     rows = [
         (t("village_col_village", lang), results.village),
-        (t("village_col_area", lang), results.area or "–"),
+        (t("village_col_area", lang), area_name(results.area, lang)),
         (t("village_col_round", lang), results.round),
         (t("village_col_respondents", lang), respondents_text(results.respondents, framework, lang)),
         (t("village_col_index", lang), results.index if results.index is not None else "–"),
@@ -371,18 +380,23 @@ font-size:.85rem}
 """
 
 
+def _cell(value: object, lang: str) -> str:
+    """One table cell: missing as a dash, floats in the locale with one decimal, text escaped."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "<td>–</td>"
+    if isinstance(value, float | np.floating):
+        return f'<td class="num">{html.escape(fmt_number(float(value), lang, 1))}</td>'
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return f'<td class="num">{value}</td>'
+    return f"<td>{html.escape(str(value))}</td>"
+
+
 def _html_table(frame: pd.DataFrame, lang: str) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = []
-    for row in frame.itertuples(index=False):
-        cells = []
-        for value in row:
-            if isinstance(value, int | float | np.number) and not isinstance(value, bool):
-                cells.append(f'<td class="num">{html.escape(fmt_number(value, lang, 1) if isinstance(value, float | np.floating) else str(value))}</td>')
-            else:
-                cells.append(f"<td>{html.escape(str(value))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    body = "".join(
+        "<tr>" + "".join(_cell(v, lang) for v in row) + "</tr>" for row in frame.itertuples(index=False)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _figure_html(fig: object, first: bool) -> str:
@@ -441,7 +455,7 @@ def report_html(results: VillageResults, framework: Framework, lang: str) -> str
         f"<title>{html.escape(title)}</title><style>{REPORT_CSS}</style></head><body>",
         f"<header><h1>{html.escape(results.village)}</h1>",
         f'<p class="lead">{html.escape(text(framework.name, lang))} · {html.escape(t("village_col_round", lang))} '
-        f"{results.round}{' · ' + html.escape(results.area) if results.area else ''}</p></header>",
+        f"{results.round}{' · ' + html.escape(area_name(results.area, lang)) if results.area else ''}</p></header>",
         _kpis(results, framework, lang),
         f"<p>{html.escape(summary_sentence(results, framework, lang))}</p>",
     ]

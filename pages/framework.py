@@ -46,7 +46,7 @@ def overview(fw, lang: str) -> None:
     st.subheader(t("framework_table", lang))
     table = readable_table(fw, lang)
     st.dataframe(fmt.styled(table, lang, decimals={t("framework_col_weight", lang): 2,
-                                                   t("framework_col_effective", lang): 2}), hide_index=True)
+                                                   t("framework_col_effective", lang): 2}), hide_index=True, placeholder="–")
     st.download_button(t("framework_download_table", lang), xlsx_bytes({"framework": table}),
                        file_name=f"{fw.id}_{fw.version}.xlsx", icon=":material/table:", key="framework_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -122,7 +122,7 @@ def changes_view(changes: pd.DataFrame, lang: str) -> None:
                                         "shift": t("framework_col_shift", lang),
                                         "index_nominal": t("framework_col_index_nominal", lang),
                                         "index_new": t("framework_col_index_new", lang)})
-        st.dataframe(fmt.styled(table, lang), hide_index=True, height=min(600, 36 * len(table) + 40))
+        st.dataframe(fmt.styled(table, lang), hide_index=True, placeholder="–")
 
 
 def save_controls(fw, lang: str, store, changed: Mapping[str, float]) -> None:
@@ -181,7 +181,7 @@ def audit_view(fw, lang: str, round_: int) -> None:
         dims["mean_r"].astype(float), t("framework_col_pc1", lang): dims["pc1_share"].astype(float),
         t("framework_col_collinear", lang): dims["collinear_pairs"]}), lang, decimals={
         t("framework_col_alpha", lang): 2, t("framework_col_mean_r", lang): 2, t("framework_col_pc1", lang): 2}),
-        hide_index=True)
+        hide_index=True, placeholder="–")
     items = tables["items"]
     st.subheader(t("framework_audit_items", lang))
     st.caption(t("framework_audit_flags_summary", lang, low=int(items["low_availability"].fillna(False).sum()),
@@ -193,7 +193,7 @@ def audit_view(fw, lang: str, round_: int) -> None:
         t("framework_col_low_availability", lang): items["low_availability"].map(yes_no.get),
         t("framework_col_outlier", lang): items["outlier"].map(yes_no.get),
         t("framework_col_skew", lang): items["skew"].astype(float),
-        t("framework_col_kurtosis", lang): items["kurtosis"].astype(float)}), lang), hide_index=True)
+        t("framework_col_kurtosis", lang): items["kurtosis"].astype(float)}), lang), hide_index=True, placeholder="–")
     st.subheader(t("framework_audit_collinear", lang))
     pairs = tables["collinear"]
     if pairs.empty:
@@ -203,7 +203,7 @@ def audit_view(fw, lang: str, round_: int) -> None:
             t("framework_col_dimension", lang): pairs["dimension"].map(lambda d: text(fw.dimension(d).name, lang)),
             t("framework_col_item_a", lang): pairs["item_a"], t("framework_col_item_b", lang): pairs["item_b"],
             t("framework_col_r", lang): pairs["r"].astype(float)}), lang, decimals={t("framework_col_r", lang): 2}),
-            hide_index=True)
+            hide_index=True, placeholder="–")
 
 
 def main() -> None:

@@ -68,7 +68,6 @@ def breakdown(res: report.VillageResults, fw, lang: str) -> None:
         st.subheader(t("village_dimensions", lang))
         st.plotly_chart(radar_chart(res.dimensions, fw, res.village, lang), width="stretch",
                         alt=t("village_radar_alt", lang, village=res.village), key="village_radar")
-        st.dataframe(fmt.styled(report.dimension_table(res, fw, lang), lang), hide_index=True)
     with right:
         highlights(t("village_strengths", lang), t("village_strengths_help", lang), res.strengths, fw, lang)
         highlights(t("village_weaknesses", lang), t("village_weaknesses_help", lang), res.weaknesses, fw, lang)
@@ -79,9 +78,10 @@ def breakdown(res: report.VillageResults, fw, lang: str) -> None:
             st.caption(report.rank_band_sentence(res, lang))
         else:
             st.caption(t("village_rank_uncertainty_missing", lang))
+    st.dataframe(fmt.styled(report.dimension_table(res, fw, lang), lang), hide_index=True, placeholder="–")
     with st.expander(t("village_all_items", lang), icon=":material/list:"):
         st.dataframe(fmt.styled(report.items_table(res, fw, lang), lang, decimals={
-            t("village_col_answers", lang): 0}), hide_index=True)
+            t("village_col_answers", lang): 0}), hide_index=True, placeholder="–")
 
 
 def history(res: report.VillageResults, fw, lang: str) -> None:
@@ -91,7 +91,7 @@ def history(res: report.VillageResults, fw, lang: str) -> None:
                         alt=t("village_history_alt", lang, village=res.village), key="village_history")
     table = report.history_table(res, fw, lang)
     table[table.columns[0]] = table[table.columns[0]].astype(str)  # a year, not a number to format
-    st.dataframe(fmt.styled(table, lang), hide_index=True)
+    st.dataframe(fmt.styled(table, lang), hide_index=True, placeholder="–")
 
 
 def downloads(res: report.VillageResults, fw, lang: str) -> None:

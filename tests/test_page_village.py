@@ -1,7 +1,7 @@
 """AppTest of the village card in every language, with numbers computed by the library.
 
 Each test gets a fresh SQLite file (``DATABASE_URL``) seeded with a small synthetic survey of the
-shipped framework: ten registry villages in 2024 and 2026, one of them with too few respondents.
+shipped framework: ten registry villages (six Sepra, four Kasvu) in 2024 and 2026, one of them with too few respondents.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ def synthetic_responses(framework, villages: list[str], round_: int, seed: int) 
 def seed_store(url: str) -> Store:
     """A store with two approved synthetic rounds (10 villages; SMALL too small in 2026)."""
     framework = load()
-    villages = load_villages()["village"].head(10).tolist()
+    registry = load_villages()
+    villages = [*registry.loc[registry["leader_area"] == "sepra", "village"].head(6),
+                *registry.loc[registry["leader_area"] == "kasvu", "village"].head(4)]
     store = Store(url)
     for round_, seed in ((2024, 1), (2026, 2)):
         frame = synthetic_responses(framework, villages, round_, seed)

@@ -100,7 +100,8 @@ def rank_shift_chart(changes: pd.DataFrame, lang: str) -> go.Figure:
         xaxis={"title": t("framework_shift_axis", lang), "dtick": 1, "zeroline": False},
         yaxis={"automargin": True, "dtick": 1},
         margin={"l": 10, "r": 20, "t": 10, "b": 40},
-        height=max(240, 22 * len(rows) + 80),
+        height=max(170, 28 * len(rows) + 90),
+        bargap=0.35,
         font=FONT,
         showlegend=False,
     )
