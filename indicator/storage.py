@@ -8,13 +8,15 @@ Public API (all on ``Store``)
 -----------------------------
 add_upload(content, filename, round, framework, *, role="village", actor="anonymous",
            uploader_village=None, village=None, overrides=None, approve=False) -> UploadResult
+store_read(content, filename, round, framework, frame, report, **same keywords) -> UploadResult
+                                            (the storing half of add_upload, for an already read file)
 approve(upload_id, actor) -> None           supersedes older approved uploads of the same village(s), round
-reject(upload_id, actor, note=None) -> None keeps the file, status "rejected"
+reject(upload_id, actor, note=None) -> None keeps the file, status "rejected"; what it superseded returns
 uploads(status=None) -> DataFrame           one row per upload (no bytes) with villages and respondents
 upload(upload_id) -> dict                   every column incl. content bytes, mapping and report (dicts)
 responses(status="approved", framework=None) -> DataFrame   the responses table with round and upload_id
 scores(framework, options=None) -> Scores   scoring.score over the approved responses of all rounds
-progress(framework, *, method="contract", registry=None) -> DataFrame
+progress(framework, *, method="contract", registry=None) -> DataFrame   (registry: see village_registry())
 audit_log(limit=None) -> DataFrame          newest first
 save_document(kind, name, payload, actor="anonymous"), document(kind, name) -> payload | None,
 documents(kind) -> DataFrame, delete_document(kind, name, actor="anonymous") -> bool
@@ -32,6 +34,11 @@ counts in ``responses()``.
 Poll answers (seminar polls): one upload per round with role ``poll``, village ``db.POLL_VILLAGE`` and
 status approved; each answering browser session is one respondent (key: the poll session id). They never
 enter ``responses()``/``scores()``; ``poll_responses(round)`` gives them, one row per answer, for charts.
+A session answers each round once (unique (session_key, round) in ``poll_sessions``) and at most
+``poll_rate_limit`` = (answers, seconds) are taken in any window (default ``POLL_RATE_LIMIT``).
+
+Module functions: ``village_registry()`` (the shipped registry or None), ``demo_files()``,
+``long_form(frame, framework)`` (responses table -> long rows).
 """
 
 from __future__ import annotations
@@ -314,7 +321,8 @@ class Store:
         self._audit(conn, actor, role, "approve", upload_id, previous=current.status, superseded=sorted(covered))
 
     def reject(self, upload_id: int, actor: str = "anonymous", note: str | None = None, *, role: str = "admin") -> None:
-        """Reject an upload: it stays stored (bytes and answers) but never counts."""
+        """Reject an upload: it stays stored (bytes and answers) but never counts; uploads that it had
+        superseded are approved again."""
         with self._write() as conn:
             current = _get_upload(conn, upload_id)
             conn.execute(
@@ -322,7 +330,15 @@ class Store:
                     status="rejected", decided_at=utcnow(), decided_by=actor, note=note
                 )
             )
-            self._audit(conn, actor, role, "reject", upload_id, previous=current.status, note=note)
+            restored = []
+            if current.status == "approved":  # the uploads it had superseded count again
+                restored = conn.execute(
+                    sa.select(uploads.c.id).where(uploads.c.superseded_by == upload_id, uploads.c.status == "superseded")
+                ).scalars().all()
+                conn.execute(sa.update(uploads).where(uploads.c.id.in_(restored)).values(
+                    status="approved", superseded_by=None))
+            self._audit(conn, actor, role, "reject", upload_id, previous=current.status, note=note,
+                        restored=sorted(restored))
 
     def uploads(self, status: str | None = None) -> pd.DataFrame:
         """One row per upload (without the bytes), newest first, with ``villages`` and ``respondents``."""

@@ -105,6 +105,17 @@ def test_reject_keeps_the_file(store, small_framework):
     assert store.uploads(status="rejected")["id"].tolist() == [result.upload_id]
 
 
+def test_rejecting_the_newest_brings_back_what_it_superseded(store, small_framework):
+    old = store.add_upload(village_file("Ala", [1, 1]), "v1.csv", 2025, small_framework, approve=True)
+    new = store.add_upload(village_file("Ala", [5, 5]), "v2.csv", 2025, small_framework, approve=True)
+    assert store.upload(old.upload_id)["status"] == "superseded"
+    store.reject(new.upload_id, "coordinator", "mistake")
+    assert store.upload(old.upload_id)["status"] == "approved"
+    assert store.upload(old.upload_id)["superseded_by"] is None
+    assert store.scores(small_framework).table.loc[0, "index"] == pytest.approx((2 * 75 + 75) / 3)
+    assert store.audit_log(limit=1).loc[0, "detail"]["restored"] == [old.upload_id]
+
+
 def test_unknown_upload_and_status_are_refused(store):
     with pytest.raises(StorageError, match="there is no upload 99"):
         store.approve(99, "x")
