@@ -17,8 +17,6 @@ from tests.test_contract_support import (
     item,
     one_item_per_dimension,
     refused,
-    require_groups,
-    run_cli,
     run_many,
     write_framework,
 )
@@ -127,39 +125,48 @@ def test_load_refuses_a_broken_framework_naming_file_entry_and_rule(tmp_path: Pa
         assert word in message.lower()
 
 
-def test_every_subcommand_refuses_a_broken_framework_with_exit_2(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def refusals(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every subcommand run on a broken framework (one child process for all)."""
+    tmp = tmp_path_factory.mktemp("refusals")
     raw = one_item_per_dimension()
     raw["items"][2]["id"] = "E1"  # duplicate item id
-    path = write_framework(tmp_path / "kaksoisid.toml", raw)
-    survey = tmp_path / "s.csv"
+    dup = write_framework(tmp / "kaksoisid.toml", raw)
+    raw = one_item_per_dimension()
+    raw["dimensions"][0]["weight"] = -2.0
+    neg = write_framework(tmp / "negpaino.toml", raw)
+    survey = tmp / "s.csv"
     survey.write_text("ort;E1;E2\nA;3;Kyllä\n", encoding="utf-8")
-    db = f"sqlite:///{tmp_path / 'p.db'}"
+    db = f"sqlite:///{tmp / 'p.db'}"
     calls = [
         ("import", survey, "--json"),
         ("score", survey, "--round", "2025"),
         ("ingest", survey, "--round", "2025", "--approve", "--db", db),
         ("progress", "--db", db),
         ("progress", "--db", db, "--format", "json"),
+        ("groups", survey, "--by", "none"),
+        ("groups", "--db", db, "--by", "none"),
     ]
-    for args, proc in zip(calls, run_many(*[[*c, "--framework", path] for c in calls]), strict=True):
+    runs = run_many(
+        *[[*c, "--framework", dup] for c in calls],
+        ["groups", survey, "--framework", neg],
+        ["score", survey, "--framework", tmp / "eiole.toml"],
+    )
+    return {"calls": calls, "runs": runs}
+
+
+def test_every_subcommand_refuses_a_broken_framework_with_exit_2(refusals: dict[str, Any]) -> None:
+    for args, proc in zip(refusals["calls"], refusals["runs"], strict=False):
         line = refused(proc)
         assert "kaksoisid.toml" in line, (args, line)
         assert "E1" in line and "duplicate" in line.lower(), (args, line)
 
 
-def test_groups_refuses_a_broken_framework_with_exit_2(tmp_path: Path) -> None:
-    require_groups()
-    raw = one_item_per_dimension()
-    raw["dimensions"][0]["weight"] = -2.0
-    path = write_framework(tmp_path / "negpaino.toml", raw)
-    survey = tmp_path / "s.csv"
-    survey.write_text("ort;E1;E2\nA;3;Kyllä\n", encoding="utf-8")
-    line = refused(run_many(["groups", survey, "--framework", path])[0])
+def test_groups_refuses_a_broken_framework_with_exit_2(refusals: dict[str, Any]) -> None:
+    line = refused(refusals["runs"][-2])
     assert "negpaino.toml" in line and "dE1" in line and "weight" in line.lower()
 
 
-def test_a_missing_framework_file_is_exit_2_naming_it(tmp_path: Path) -> None:
-    survey = tmp_path / "s.csv"
-    survey.write_text("ort;E1\nA;3\n", encoding="utf-8")
-    line = refused(run_cli("score", survey, "--framework", tmp_path / "eiole.toml"))
+def test_a_missing_framework_file_is_exit_2_naming_it(refusals: dict[str, Any]) -> None:
+    line = refused(refusals["runs"][-1])
     assert "eiole.toml" in line

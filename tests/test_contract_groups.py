@@ -83,7 +83,6 @@ def _brute_force(points: dict[str, tuple[float, ...]], k: int) -> set[frozenset[
 
 @pytest.fixture(scope="module")
 def grouped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    require_groups()
     tmp = tmp_path_factory.mktemp("groups")
     fw2 = write_framework(tmp / "ryhmat.toml", _framework(2))
     survey = _survey(tmp / "kylat.csv", {**POINTS, "V7": (50, None)})  # V7 has no g2 score
@@ -110,7 +109,12 @@ def grouped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
          "--output", tmp / "ryhmat.csv", "--framework", fw2],
         ["groups", survey, "--by", "none", "--format", "json", "--framework", fw2],
         ["groups", three, "--size", "2", "--by", "none", "--format", "json", "--framework", fw3],
+        ["groups", old, new, "--round", "2024", "--size", "3", "--by", "none", "--format", "json",
+         "--framework", fw2],
+        ["ingest", old, "--round", "2024", "--approve", "--db", db, "--framework", fw2],
+        ["groups", "--db", db, "--size", "3", "--by", "none", "--format", "json", "--framework", fw2],
     )  # fmt: skip
+    require_groups(runs[0])
     return {"runs": runs, "tmp": tmp}
 
 
@@ -215,3 +219,16 @@ def test_three_themes_over_four_groups_as_evenly_as_possible(grouped: dict[str, 
     themes = {int(r["group"]): r["theme"] for r in rows}
     assert sorted(themes) == [1, 2, 3, 4]
     assert sorted(list(themes.values()).count(t) for t in ("ta", "tb", "tc")) == [1, 1, 2]
+
+
+def test_round_option_selects_the_round(grouped: dict[str, Any]) -> None:
+    rows = _grouped_rows(rows_json(ok(grouped["runs"][11])))
+    # round 2024: W1, W2, V1 -> size 3 -> one group of 3
+    assert sorted(r["village"] for r in rows) == ["V1", "W1", "W2"]
+    assert {int(r["group"]) for r in rows} == {1}
+
+
+def test_database_with_two_rounds_groups_the_latest(grouped: dict[str, Any]) -> None:
+    ok(grouped["runs"][12])
+    rows = _grouped_rows(rows_json(ok(grouped["runs"][13])))
+    assert sorted(r["village"] for r in rows) == sorted(POINTS)

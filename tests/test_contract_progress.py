@@ -39,6 +39,7 @@ DATA: dict[str, dict[int, tuple[float | None, float | None]]] = {
     "Dd": {2024: (50, 50), 2026: (52, 52)},
     "Ee": {2024: (60, 60), 2026: (30, 30)},
     "Ff": {2026: (100, 100)},
+    "Ll": {2024: (100, 100), 2026: (100, 100)},
     "Gg": {2026: (70, 70)},
     "Hh": {2024: (50, 50), 2026: (50, 50)},
     "Ii": {2024: (40, 40), 2026: (50, 50)},
@@ -64,6 +65,8 @@ for _m in ("index", "p1", "p2"):
     EXPECTED[("Ee", _m)] = E(fr=2024, lr=2026, fs=60, ls=30, slope=-15, req=40 / 6, st="decreasing", pr=0)
     # one round with 100: achieved
     EXPECTED[("Ff", _m)] = E(fr=2026, lr=2026, fs=100, ls=100, st="achieved")
+    # 100 in both rounds: slope 0 >= required 0 would be on_track, but the latest score is 100 -> achieved
+    EXPECTED[("Ll", _m)] = E(fr=2024, lr=2026, fs=100, ls=100, slope=0, req=0, st="achieved", pr=100)
     # one round below 100: insufficient_data
     EXPECTED[("Gg", _m)] = E(fr=2026, lr=2026, fs=70, ls=70, st="insufficient_data")
     # slope 0 >= 0 -> stagnating; projected 50

@@ -22,7 +22,8 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 
 
 def _xlsx_with_cached_formula(path: Path, cached: bool) -> None:
-    """Sheet 1 'Ohje' has no item column; sheet 2 holds the answers, E1 of row 2 is the formula =2+2."""
+    """Sheet 1 'Ohje' has no item column; sheet 2 holds the answers.  Row 2: E1 is =2+2 (cached 4),
+    E2 is =IF(TRUE,"Kyllä","Ei") (cached text "Kyllä")."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Ohje"
@@ -31,20 +32,33 @@ def _xlsx_with_cached_formula(path: Path, cached: bool) -> None:
     data = wb.create_sheet("Vastaukset")
     data.append(["Paikkakunta", "E1", "E2", "E3"])
     name = "V05" if cached else "V05b"
-    data.append([name, "=2+2", 1, 500])
+    data.append([name, "=2+2", '=IF(TRUE,"Kyllä","Ei")', 500])
     data.append([name, 2 if cached else 4, 0, 1500])
     wb.save(path)
-    if cached:  # openpyxl writes no cached value: add <v>4</v> as a spreadsheet program would
+    if cached:  # openpyxl writes no cached values: add them as a spreadsheet program would
         with zipfile.ZipFile(path) as z:
             parts = {n: z.read(n) for n in z.namelist()}
         sheet = "xl/worksheets/sheet2.xml"
         xml = parts[sheet].decode("utf-8")
         xml, n = re.subn(r"<f>2\+2</f>\s*<v\s*/>", "<f>2+2</f><v>4</v>", xml)
         assert n == 1, xml
+        xml, n = re.subn(r'<c r="C2"([^>]*)><f>(.*?)</f>\s*<v\s*/>', r'<c r="C2" t="str"><f>\2</f><v>Kyllä</v>', xml)
+        assert n == 1, xml
         parts[sheet] = xml.encode("utf-8")
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
             for n_, data_ in parts.items():
                 z.writestr(n_, data_)
+
+
+def _surveymonkey_xlsx(path: Path) -> None:
+    """The SurveyMonkey layout of f06 as a workbook (merged-looking blank cells are just empty)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Respondent ID", "Paikkakunta", "Arvioi kylääsi", None, "Asukasluku", "Email Address"])
+    ws.append([None, "Response", "Kylässä on hyvä asua", "Onko kylässä kauppa", "Open-Ended Response", None])
+    ws.append([1, "V06x", "Täysin samaa mieltä", "Kyllä", 300, "a@b.fi"])
+    ws.append([2, "V06x", "Jokseenkin samaa mieltä", "Kyllä", 500, "c@d.fi"])
+    wb.save(path)
 
 
 def _files(tmp: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
@@ -96,10 +110,11 @@ def _files(tmp: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
     _xlsx_with_cached_formula(p, cached=True)
     f["V05"] = (p, dict(respondents=2, dE1=50.0, dE2=50.0, dE3=10.0))
 
-    # same without a cached value: the formula text "=2+2" is no answer (a problem); E1 = 4 only -> 75
+    # same without cached values: the formula texts are no answers (problems); E1 = 4 only -> 75;
+    # E2 = 0 only -> 0
     p = tmp / "f05b.xlsx"
     _xlsx_with_cached_formula(p, cached=False)
-    f["V05b"] = (p, dict(respondents=2, dE1=75.0, dE2=50.0, dE3=10.0))
+    f["V05b"] = (p, dict(respondents=2, dE1=75.0, dE2=0.0, dE3=10.0))
 
     # SurveyMonkey: two header rows; blank first-row cell continues "Arvioi kylääsi"; second-row
     # "Response"/"Open-Ended Response"/blank keep the question; other text T -> "Question - T".
@@ -113,6 +128,9 @@ def _files(tmp: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
         encoding="utf-8",
     )
     f["V06"] = (p, dict(respondents=2, dE1=87.5, dE2=100.0, dE3=4.0))
+    p = tmp / "f06x.xlsx"
+    _surveymonkey_xlsx(p)
+    f["V06x"] = (p, dict(respondents=2, dE1=87.5, dE2=100.0, dE3=4.0))
 
     # Google Forms grid "Question [Row]"; satisfaction labels. E1 (5+1)/2 = 3 -> 50; E2 50; E3 15 -> 0.15
     p = tmp / "f07.csv"
@@ -179,15 +197,31 @@ def _files(tmp: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
     )
     f["V11"] = (p, dict(respondents=10, dE1=50.0, dE2=100.0, dE3=0.1))
 
-    # bad cells are problems, the rest is read: "kuusi" and 6 in E1, "Ehkä" in E2
+    # bad cells are problems, the rest is read: "kuusi" and 6 in E1, "Ehkä" in E2, "noin 5" in E3
     # E1 (4+2)/2 = 3 -> 50; E2 Kyllä, Ei -> 50; E3 median(100,200,300,400) = 250 -> 2.5
     p = tmp / "f12.csv"
     p.write_text(
-        "paikkakunta;E1;E2;E3\nV12;4;Kyllä;100\nV12;kuusi;Ei;200\nV12;2;Ehkä;300\nV12;6;;400\n",
+        "paikkakunta;E1;E2;E3\nV12;4;Kyllä;100\nV12;kuusi;Ei;200\nV12;2;Ehkä;300\nV12;6;;400\nV12;;;noin 5\n",
         encoding="utf-8",
     )
     f["V12"] = (p, dict(respondents=4, dE1=50.0, dE2=50.0, dE3=2.5))
+
+    # thousands separators and a decimal comma together: "1 950,5" (space), "2 049,5" (NBSP),
+    # "10 000" (narrow NBSP) -> median 2049.5 -> 20.495
+    p = tmp / "f13.csv"
+    p.write_text(
+        f"paikkakunta;E3\nV13;1 950,5\nV13;2{NBSP}049,5\nV13;10{NNBSP}000\n", encoding="utf-8"
+    )
+    f["V13"] = (p, dict(respondents=3, dE1=None, dE2=None, dE3=20.495))
     return f
+
+
+# e-mail, name, first/last name, phone, address and IP address in Finnish, Swedish and English
+PERSONAL = [
+    "Email", "Email Address", "Name", "First Name", "Last Name", "IP Address", "Phone", "Address",
+    "Sähköposti", "Sähköpostiosoite", "Nimi", "Etunimi", "Sukunimi", "Puhelin", "Puhelinnumero", "Osoite",
+    "IP-osoite", "E-post", "E-postadress", "Namn", "Förnamn", "Efternamn", "Telefon", "Adress", "IP-adress",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -198,10 +232,7 @@ def reading(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     noitem = tmp / "eikysymyksia.csv"
     noitem.write_text("paikkakunta;foo;bar\nV;1;2\n", encoding="utf-8")
     personal = tmp / "henkilo.csv"
-    cols = [
-        "Email", "Email Address", "Name", "First Name", "Last Name", "IP Address", "Sähköposti", "Nimi",
-        "Etunimi", "Sukunimi", "Puhelin", "Osoite", "E-post", "Namn",
-    ]  # fmt: skip
+    cols = PERSONAL
     personal.write_text(
         "paikkakunta;" + ";".join(cols) + ";E1\n" + "V14;" + ";".join("x" * len(cols)) + ";3\n", encoding="utf-8"
     )
@@ -224,7 +255,7 @@ def reading(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
 
 
-VILLAGES = [f"V{n:02d}" for n in range(1, 13)] + ["V05b"]
+VILLAGES = [f"V{n:02d}" for n in range(1, 14)] + ["V05b", "V06x"]
 
 
 @pytest.mark.parametrize("village", sorted(VILLAGES))
@@ -235,7 +266,10 @@ def test_each_survey_layout_is_read_and_scored(reading: dict[str, Any], village:
     _, want = reading["files"][village]
     assert row["respondents"] == want["respondents"]
     for dim in ("dE1", "dE2", "dE3"):
-        assert row[dim] == pytest.approx(want[dim], abs=1e-9), (village, dim, row[dim], want[dim])
+        if want[dim] is None:
+            assert row[dim] is None, (village, dim, row[dim])
+        else:
+            assert row[dim] == pytest.approx(want[dim], abs=1e-9), (village, dim, row[dim], want[dim])
 
 
 def test_import_report_keys_and_prefix_matching(reading: dict[str, Any]) -> None:
@@ -258,11 +292,13 @@ def test_import_report_keys_and_prefix_matching(reading: dict[str, Any]) -> None
 def test_formula_without_cached_value_is_its_text_and_a_problem(reading: dict[str, Any]) -> None:
     report = json.loads(ok(reading["imports"][1]))
     assert report["rows"] == 2
-    assert len(report["problems"]) == 1
-    problem = report["problems"][0]
-    assert set(problem) >= {"row", "column", "value", "message"}
-    assert "2+2" in str(problem["value"])
-    assert problem["column"] == "E1"
+    assert len(report["problems"]) == 2
+    problems = {p["column"]: p for p in report["problems"]}
+    assert set(problems) == {"E1", "E2"}
+    for problem in problems.values():
+        assert set(problem) >= {"row", "column", "value", "message"}
+    assert "2+2" in str(problems["E1"]["value"])
+    assert "IF(" in str(problems["E2"]["value"])
     cached = json.loads(ok(reading["imports"][7]))
     assert cached["problems"] == [] and cached["rows"] == 2
 
@@ -281,13 +317,13 @@ def test_surveymonkey_two_header_rows_are_combined(reading: dict[str, Any]) -> N
 def test_bad_cells_are_problems_with_row_column_value(reading: dict[str, Any]) -> None:
     report = json.loads(ok(reading["imports"][3]))
     got = {(p["column"], str(p["value"])) for p in report["problems"]}
-    assert got == {("E1", "kuusi"), ("E2", "Ehkä"), ("E1", "6")}
+    assert got == {("E1", "kuusi"), ("E2", "Ehkä"), ("E1", "6"), ("E3", "noin 5")}
     for problem in report["problems"]:
         assert isinstance(problem["row"], int) and problem["message"]
     rows = {str(p["value"]): p["row"] for p in report["problems"]}
     # "kuusi" is two data rows above "6": whatever the numbering, the rows differ by 2
     assert rows["6"] - rows["kuusi"] == 2
-    assert report["rows"] == 4
+    assert report["rows"] == 5
 
 
 def test_a_file_with_no_item_column(reading: dict[str, Any]) -> None:
@@ -307,9 +343,5 @@ def test_a_file_with_no_item_column(reading: dict[str, Any]) -> None:
 
 def test_personal_columns_are_dropped(reading: dict[str, Any]) -> None:
     report = json.loads(ok(reading["imports"][6]))
-    want = {
-        "Email", "Email Address", "Name", "First Name", "Last Name", "IP Address", "Sähköposti", "Nimi",
-        "Etunimi", "Sukunimi", "Puhelin", "Osoite", "E-post", "Namn",
-    }  # fmt: skip
-    assert set(report["dropped_personal"]) == want
+    assert sorted(report["dropped_personal"]) == sorted(PERSONAL)
     assert report["mapped"] == {"E1": "E1"}

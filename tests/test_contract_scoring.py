@@ -68,6 +68,10 @@ VILLAGES = {
     # C1 no data -> palvelut none; dimension coverage (2+1)/4 = 0.75 exactly -> kept
     # index = (2*75 + 50)/3 = 200/3 = 66.666... -> band mid
     "Gamma": ["5;Yes;0;;En osaa sanoa", "5;Yes;20;Vet inte;", "5;No;40;;Don't know"],
+    # every item exactly half way: A1 mean 3 -> 50; A2 2 of 4 -> 50; B1 median(10,20,30) = 20 -> 50;
+    # B2 median 6 -> 50; C1 mean (3+3+3+4)/4 = 3.25 -> 100*1.25/2.5 = 50
+    # index 50 = the min of "mid" -> band mid; respondents 4
+    "Iota": ["3;Kyllä;10;6;3", "3;Ei;20;6;3", "3;Kyllä;30;6;3", ";Ei;;;4"],
     # Alfa with C1 = 2 everywhere -> palvelut 0 -> index (112.5 + 62.5 + 0)/4 = 43.75 -> band low
     "Zeta": ["5;Kyllä;10;6;2", "4;Ei;30;12;2", "3;Kyllä;50;30;", ";Ei;;;2"],
     # everything at or beyond the lower goalpost: B1 median 100 -> 100*(100-40)/(0-40) = -150 -> clip 0
@@ -85,8 +89,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "Alfa": dict(respondents=4, index=63.75, talous=56.25, yhteiso=62.5, palvelut=80.0, rank=2, band="mid"),
     "Delta": dict(respondents=4, index=63.75, talous=56.25, yhteiso=62.5, palvelut=80.0, rank=2, band="mid"),
     "Gamma": dict(respondents=3, index=200 / 3, talous=75.0, yhteiso=50.0, palvelut=None, rank=1, band="mid"),
-    "Zeta": dict(respondents=4, index=43.75, talous=56.25, yhteiso=62.5, palvelut=0.0, rank=4, band="low"),
-    "Eta": dict(respondents=3, index=0.0, talous=0.0, yhteiso=0.0, palvelut=0.0, rank=5, band=None),
+    "Iota": dict(respondents=4, index=50.0, talous=50.0, yhteiso=50.0, palvelut=50.0, rank=4, band="mid"),
+    "Zeta": dict(respondents=4, index=43.75, talous=56.25, yhteiso=62.5, palvelut=0.0, rank=5, band="low"),
+    "Eta": dict(respondents=3, index=0.0, talous=0.0, yhteiso=0.0, palvelut=0.0, rank=6, band=None),
     "Beta": dict(respondents=3, index=None, talous=None, yhteiso=50.0, palvelut=0.0, rank=None, band=None),
     "Theta": dict(respondents=2, index=None, talous=None, yhteiso=None, palvelut=None, rank=None, band=None),
 }
@@ -165,7 +170,7 @@ def test_score_csv_columns_empty_cells_and_full_precision(scored: dict[str, Any]
     assert float(rows["Gamma"]["index"]) == pytest.approx(200 / 3, abs=1e-12)
     assert len(rows["Gamma"]["index"].split(".")[1]) >= 12
     assert rows["Beta"]["index"] == "" and rows["Beta"]["rank"] == "" and rows["Beta"]["band"] == ""
-    assert rows["Alfa"]["rank"] == "2" and rows["Delta"]["rank"] == "2" and rows["Zeta"]["rank"] == "4"
+    assert rows["Alfa"]["rank"] == "2" and rows["Delta"]["rank"] == "2" and rows["Iota"]["rank"] == "4"
     # --output writes the same csv to the file and nothing (or nothing but a note) to stdout
     assert (scored["tmp"] / "out.csv").read_text(encoding="utf-8").splitlines()[0].split(",")[:9] == COLUMNS
 
