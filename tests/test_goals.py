@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicator import goals as g
@@ -140,6 +140,7 @@ def test_check_activity(small: g.Goals) -> None:
         g.check_activity(small, goal="events", project="a", when=date(2025, 1, 1), what="  ")
 
 
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.sampled_from([("events", "a"), ("events", "b"), ("trip", "a"), ("seminar", None)]),
                 max_size=30))
 def test_done_is_the_number_of_records_that_count(rows: list[tuple[str, str | None]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicator import poll, qr
@@ -96,6 +96,7 @@ def test_summary_by_hand() -> None:
     assert poll.respondents(long.iloc[0:0]) == 0
 
 
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.integers(1, 5), max_size=40))
 def test_summary_counts_add_up(values: list[int]) -> None:
     items = poll.default_items(load())[:1]
