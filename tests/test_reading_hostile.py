@@ -193,3 +193,16 @@ def test_random_cells_give_values_or_problems(rows: list) -> None:
         assert str(table[column].dtype) == "float64"
     assert set(table["E1"].dropna()) <= {1.0, 2.0, 3.0, 4.0, 5.0}
     assert set(table["E2"].dropna()) <= {0.0, 1.0}
+
+
+def test_openpyxl_fallback_when_calamine_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    import python_calamine
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise python_calamine.CalamineError("too strict")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", refuse)
+    result = read(xlsx([*GOOD_ROWS, ["C", "=2+2", "Ei", 3]]))
+    assert result.responses["E1"].tolist()[:2] == [4.0, 1.0]
+    assert result.responses["E3"].tolist() == [10.0, 2.5, 3.0]
+    assert [(p.row, p.value) for p in result.report.problems] == [(4, "=2+2")]

@@ -123,3 +123,11 @@ def test_given_village_overrides_the_column_with_a_warning() -> None:
     result = read("Kylä;E1\nAhvio;3\nSippola;4\n".encode(), village="Anjala")
     assert result.responses["village"].tolist() == ["Anjala", "Anjala"]
     assert any("every row was taken as village 'Anjala'" in w for w in result.report.warnings)
+
+
+def test_forms_with_localised_names_takes_the_completion_time() -> None:
+    data = xlsx([["Nr", "Alku", "Loppu", "Posti", "Kylä", "E1"],
+                 [1, dt.datetime(2024, 5, 1, 10), dt.datetime(2024, 5, 2, 11), "anonymous", "A", 4]])
+    result = read(data, "forms.xlsx")
+    assert result.report.source_tool == "forms" and result.report.date_column == "Loppu"
+    assert result.report.latest_date == dt.datetime(2024, 5, 2, 11)

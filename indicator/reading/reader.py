@@ -169,13 +169,15 @@ def _skip_tag_row(cells: np.ndarray, start: int) -> int:
     return start
 
 
-def _date_column(columns: ColumnMap) -> int | None:
+def _date_column(columns: ColumnMap, tool: str) -> int | None:
     taken = set(columns.items) | {columns.village}
     normalised = {normalise_header(h): j for j, h in reversed(list(enumerate(columns.headers)))}
     for name in DATE_HEADERS:
         j = normalised.get(name)
         if j is not None and j not in taken and j not in columns.personal:
             return j
+    if tool == "forms" and len(columns.headers) > 2 and 2 not in taken:
+        return 2  # Forms with localised names: ID, start time, completion time, ...
     return None
 
 
@@ -273,7 +275,7 @@ def read_survey(
         "village": pd.Series(villages[keep], dtype=object),
         "respondent": pd.Series(row_numbers[keep].astype(str), dtype=object),
     }
-    date_col = _date_column(columns)
+    date_col = _date_column(columns, tool)
     latest = earliest = None
     if date_col is not None:
         utc = is_utc_column(normalise_header(header.headers[date_col]))

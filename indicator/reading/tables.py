@@ -94,45 +94,77 @@ def _overlay_formulas(data: bytes, sheet: str, cells: np.ndarray) -> np.ndarray:
         book.close()
 
 
-def _calamine_grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterator[Grid]:
-    import python_calamine as pc
-
-    book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    formulas = kind in ("xlsx", "xlsm") and _formula_sheets(data)
-    worksheets = [m.name for m in book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
-    for name in worksheets:
-        sheet = book.get_sheet_by_name(name)
-        check_shape(sheet.total_height, sheet.total_width, limits, file, name)
-        cells = _to_array(sheet.to_python(skip_empty_area=False))
-        if formulas:
-            cells = _overlay_formulas(data, name, cells)
-        yield Grid(name, cells)
+def _damaged(file: str, exc: Exception) -> ReadError:
+    return ReadError(f"the workbook is damaged or not really Excel ({type(exc).__name__}: {exc}); save it "
+                     "again as .xlsx or CSV", file=file)
 
 
-def _openpyxl_grids(data: bytes, file: str, limits: Limits) -> Iterator[Grid]:
+def _calamine_sheet(book: object, name: str, data: bytes, formulas: bool, file: str, limits: Limits) -> Grid:
+    sheet = book.get_sheet_by_name(name)  # type: ignore[attr-defined]
+    check_shape(sheet.total_height, sheet.total_width, limits, file, name)
+    cells = _to_array(sheet.to_python(skip_empty_area=False))
+    if formulas:
+        cells = _overlay_formulas(data, name, cells)
+    return Grid(name, cells)
+
+
+def _openpyxl_grids(data: bytes, file: str, limits: Limits, only: list[str] | None = None) -> Iterator[Grid]:
     import openpyxl
 
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        names = book.sheetnames
-        for name in names:
-            ws = book[name]
-            ws.reset_dimensions()
-            rows: list[list[object]] = []
-            for row in ws.iter_rows(values_only=True):
-                rows.append(list(row))
-                check_shape(len(rows), len(row), limits, file, name)
-            cells = _to_array(rows)
-            if cells.size:
-                with_formula = _overlay_formulas(data, name, cells)
-                cells = with_formula
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on damaged files
+        raise _damaged(file, exc) from None
+    try:
+        for name in book.sheetnames if only is None else only:
+            try:
+                ws = book[name]
+                ws.reset_dimensions()
+                rows: list[list[object]] = []
+                for row in ws.iter_rows(values_only=True):
+                    rows.append(list(row))
+                    check_shape(len(rows), len(row), limits, file, name)
+                cells = _to_array(rows)
+                if cells.size:
+                    cells = _overlay_formulas(data, name, cells)
+            except ReadError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                raise _damaged(file, exc) from None
             yield Grid(name, cells)
     finally:
         book.close()
 
 
+def workbook_grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterator[Grid]:
+    """Sheets of an xlsx/xlsm/ods/xls one at a time, calamine first, openpyxl for an xlsx calamine refuses."""
+    import python_calamine as pc
+
+    fallback = kind in ("xlsx", "xlsm")
+    try:
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = [m.name for m in book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
+        formulas = fallback and _formula_sheets(data)
+    except Exception as exc:  # noqa: BLE001 - calamine and zipfile raise several unrelated types
+        if not fallback:
+            raise _damaged(file, exc) from None
+        yield from _openpyxl_grids(data, file, limits)
+        return
+    for n, name in enumerate(names):
+        try:
+            grid = _calamine_sheet(book, name, data, formulas, file, limits)
+        except ReadError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            if not fallback:
+                raise _damaged(file, exc) from None
+            yield from _openpyxl_grids(data, file, limits, only=names[n:])
+            return
+        yield grid
+
+
 def workbook_sheet_names(data: bytes) -> list[str]:
-    """Worksheet names of a workbook (for recognising report workbooks); [] if unknown."""
+    """Worksheet names of a workbook; [] if unknown."""
     try:
         import python_calamine as pc
 
@@ -140,26 +172,6 @@ def workbook_sheet_names(data: bytes) -> list[str]:
         return [m.name for m in book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
     except Exception:  # noqa: BLE001 - only a hint; the real read reports errors
         return []
-
-
-def workbook_grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterator[Grid]:
-    """Sheets of an xlsx/xlsm/ods/xls, calamine first, openpyxl for an xlsx calamine cannot read."""
-    try:
-        grids = list(_calamine_grids(data, kind, file, limits))
-    except ReadError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - calamine raises several unrelated types
-        if kind not in ("xlsx", "xlsm"):
-            raise ReadError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); "
-                            "save it again as .xlsx or CSV", file=file) from None
-        try:
-            grids = list(_openpyxl_grids(data, file, limits))
-        except ReadError:
-            raise
-        except Exception as exc2:  # noqa: BLE001 - openpyxl raises many types on damaged files
-            raise ReadError(f"the workbook is damaged or not really Excel ({type(exc2).__name__}: {exc2}); "
-                            "save it again as .xlsx or CSV", file=file) from None
-    yield from grids
 
 
 # --- text ----------------------------------------------------------------------------------------------
