@@ -70,7 +70,7 @@ def radar_chart(dimensions: pd.DataFrame, framework: Framework, village: str, la
         polar={"radialaxis": {"range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "angle": 90},
                "angularaxis": {"direction": "clockwise"}},
         legend={"orientation": "h", "y": 1.14, "yanchor": "bottom", "x": 0.5, "xanchor": "center"},
-        margin={"l": 90, "r": 90, "t": 110, "b": 50},
+        margin={"l": 110, "r": 110, "t": 110, "b": 50},
         height=560,
         font=FONT,
     )
