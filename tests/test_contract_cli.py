@@ -44,6 +44,9 @@ def cli(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         ["groups", noitem, "--by", "none", "--framework", fw],
         ["ingest", noitem, "--round", "2025", "--approve", "--db", db, "--framework", fw],
         ["score", a, "--round", "2025", "--format", "json", "--output", tmp / "s.json", "--framework", fw],
+        ["score", a, "--round", "vuosi", "--framework", fw],
+        ["score", a, "--format", "pdf", "--framework", fw],
+        ["groups", a, "--pin", "X", "--by", "none", "--framework", fw],
     )
     return {"tmp": tmp, "runs": runs, "fw": fw}
 
@@ -85,6 +88,12 @@ def test_a_file_without_village_column_or_name_is_refused(cli: dict[str, Any]) -
 def test_unusable_inputs_exit_2_with_one_line_naming_the_file(cli: dict[str, Any], index: int, name: str) -> None:
     line = refused(cli["runs"][index])
     assert name in line
+
+
+@pytest.mark.parametrize("index", [9, 10, 11])
+def test_bad_options_exit_2_with_one_line(cli: dict[str, Any], index: int) -> None:
+    # --round vuosi, --format pdf, --pin without "=GROUP"
+    refused(cli["runs"][index])
 
 
 def test_ingest_of_a_file_without_item_columns(cli: dict[str, Any]) -> None:

@@ -213,6 +213,26 @@ def _files(tmp: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
         f"paikkakunta;E3\nV13;1 950,5\nV13;2{NBSP}049,5\nV13;10{NNBSP}000\n", encoding="utf-8"
     )
     f["V13"] = (p, dict(respondents=3, dE1=None, dE2=None, dE3=20.495))
+
+    # NFKC: full-width "Ｅ１" is E1; labels after header normalisation (case, NBSP, doubled spaces);
+    # "don't know" in capitals.  E1 Täysin samaa mieltä 5, "täysin  eri mieltä" 1 -> 3 -> 50;
+    # E2 KYLLÄ -> 100 (EN OSAA SANOA is missing); E3 none
+    p = tmp / "f14.csv"
+    p.write_text(
+        "paikkakunta;Ｅ１;E2\n"
+        f"V14;Täysin{NBSP}SAMAA mieltä;KYLLÄ\nV14;täysin  eri mieltä ;EN OSAA SANOA\nV14;DON'T KNOW;\n",
+        encoding="utf-8",
+    )
+    f["V14"] = (p, dict(respondents=2, dE1=50.0, dE2=100.0, dE3=None))
+
+    # xlsx booleans and numbers: E2 TRUE, FALSE, 1, 0 -> 50; E1 4.0, 2 -> 3 -> 50; E3 1234.5 -> 12.345
+    p = tmp / "f15.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Paikkakunta", "E1", "E2", "E3"])
+    for row in (["V15", 4.0, True, 1234.5], ["V15", 2, False, None], ["V15", None, 1, None], ["V15", None, 0, None]):
+        wb.active.append(row)
+    wb.save(p)
+    f["V15"] = (p, dict(respondents=4, dE1=50.0, dE2=50.0, dE3=12.345))
     return f
 
 
@@ -255,7 +275,7 @@ def reading(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
 
 
-VILLAGES = [f"V{n:02d}" for n in range(1, 14)] + ["V05b", "V06x"]
+VILLAGES = [f"V{n:02d}" for n in range(1, 16)] + ["V05b", "V06x"]
 
 
 @pytest.mark.parametrize("village", sorted(VILLAGES))

@@ -97,6 +97,20 @@ EXPECTED: dict[str, dict[str, Any]] = {
 }
 
 
+def _reverse_framework() -> dict[str, Any]:
+    """"Less is better" for every item type, goalposts away from the scale ends."""
+    return {
+        "indicator": header(id="kaanteinen", min_respondents=2, min_dimension_coverage=0.3, village_aliases=["by"]),
+        "bands": [band("b", 0)],
+        "dimensions": [dim("k1"), dim("k2"), dim("k3")],
+        "items": [
+            item("K1", "k1", "likert5", 5, 1.5),
+            item("K2", "k2", "yesno", 80, 20),
+            item("K3", "k3", "number", 10, 2),
+        ],
+    }
+
+
 def _survey(path: Path) -> Path:
     lines = ["paikkakunta;A1;A2;B1;B2;C1"]
     for name, rows in VILLAGES.items():
@@ -140,6 +154,11 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         ["score", tmp / "r23.csv", tmp / "r24.csv", "--format", "json", "--framework", fw],
         ["score", tmp / "nodate.csv", "--village", "Omakylä", "--format", "json", "--framework", fw],
     )
+    reverse = write_framework(tmp / "kaanteinen.toml", _reverse_framework())
+    (tmp / "kaanteinen.csv").write_text(
+        "by;K1;K2;K3\nR1;2;Kyllä;4\nR1;3;Ei;6\nR1;;Ei;\nR1;;Ei;\nR2;1;Nej;20\nR2;1;Nej;\n", encoding="utf-8"
+    )
+    runs += run_many(["score", tmp / "kaanteinen.csv", "--round", "2024", "--format", "json", "--framework", reverse])
     today_year = dt.date.today().year
     return {"tmp": tmp, "runs": runs, "year": today_year}
 
@@ -206,3 +225,20 @@ def test_score_file_without_village_column_or_dates(scored: dict[str, Any]) -> N
     assert rows[0]["round"] == scored["year"]
     assert rows[0]["index"] == pytest.approx(63.75, abs=1e-9)
     assert rows[0]["respondents"] == 4
+
+
+def test_less_is_better_items_of_every_type(scored: dict[str, Any]) -> None:
+    rows = by_village(rows_json(ok(scored["runs"][6])))
+    # R1: K1 mean 2.5 -> 100*(2.5-5)/(1.5-5) = 250/3.5 = 71.43; K2 1 yes of 4 = 25 % -> 100*(25-80)/(20-80)
+    #     = 5500/60 = 91.67; K3 median(4, 6) = 5 -> 100*(5-10)/(2-10) = 62.5
+    k1, k2, k3 = 250 / 3.5, 5500 / 60, 62.5
+    r1 = rows["R1"]
+    assert (r1["k1"], r1["k2"], r1["k3"]) == (pytest.approx(k1), pytest.approx(k2), pytest.approx(k3))
+    assert r1["index"] == pytest.approx((k1 + k2 + k3) / 3, abs=1e-9)
+    assert r1["respondents"] == 4
+    # R2: K1 1 -> 100*(1-5)/(1.5-5) = 114 -> 100; K2 0 % -> 100*(-80)/(-60) = 133 -> 100;
+    #     K3 20 -> 100*(20-10)/(2-10) = -125 -> 0;  index 200/3
+    r2 = rows["R2"]
+    assert (r2["k1"], r2["k2"], r2["k3"]) == (100.0, 100.0, 0.0)
+    assert r2["index"] == pytest.approx(200 / 3, abs=1e-9)
+    assert (r2["rank"], r1["rank"]) == (2, 1)
