@@ -298,3 +298,14 @@ def test_personal_detection() -> None:
 
 def test_column_letters() -> None:
     assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+
+
+def test_personal_grid_parts_and_template_with_duplicate_headers() -> None:
+    assert is_personal("yhteystiedot - sukunimi") and is_personal("contact [email]")
+    data = "kylä;Palvelut;Palvelut;Yhteystiedot - Sukunimi\nA;4;2;Virtanen\n".encode()
+    first = read_survey(data, FRAMEWORK, filename="d.csv", overrides={"Palvelut (C)": "E1"})
+    assert first.report.mapped == {"Palvelut (C)": "E1"}
+    assert first.report.dropped_personal == ["Yhteystiedot - Sukunimi"]
+    again = read_survey(data, FRAMEWORK, filename="d.csv", overrides=template_from(first.report)["mapping"])
+    assert again.responses["E1"].tolist() == [2.0]
+    assert "Virtanen" not in again.responses.to_string()

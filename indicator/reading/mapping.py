@@ -19,6 +19,7 @@ EXACT_ID, EXACT_TEXT, ID_PREFIX, GRID_ROW, OVERRIDE = 1, 2, 3, 4, 0
 
 _BRACKET_ROW = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]$")
 _DASHES = (" - ", " – ", " — ")
+_LETTERED = re.compile(r"^(.*?)\s*\(([A-Z]{1,3})\)$")
 _QUIZ_PREFIXES = frozenset({"points", "feedback", "pisteet", "palaute", "poäng", "återkoppling"})
 
 _PERSONAL_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
@@ -47,9 +48,21 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def _letter_index(letters: str) -> int:
+    """0-based index of a column letter: A -> 0, AB -> 27."""
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index - 1
+
+
 def is_personal(header: str) -> bool:
-    """True for a (normalised) header that names personal data: e-mail, name, phone, address, IP, ..."""
-    return any(p.search(header) for p in _PERSONAL_PATTERNS)
+    """True for a (normalised) header that names personal data: e-mail, name, phone, address, IP, ...
+
+    The row part of a grid header counts too ("Yhteystiedot - Sukunimi", "Contact [Email]").
+    """
+    parts = [header, *Matcher._row_parts(header)]
+    return any(p.search(part) for part in parts for p in _PERSONAL_PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -131,11 +144,17 @@ class ColumnMap:
 
 
 def _find_column(key: str, headers: Sequence[str], normalised: Sequence[str]) -> int | None:
+    """A column by header text (exact, then normalised), by a report name "Header (D)", or by letter."""
     if key in headers:
         return list(headers).index(key)
     norm = normalise_header(key)
     if norm in normalised:
         return list(normalised).index(norm)
+    lettered = _LETTERED.match(key.strip())
+    if lettered:
+        j = _letter_index(lettered.group(2))
+        if j < len(headers) and normalise_header(headers[j]) == normalise_header(lettered.group(1)):
+            return j
     letters = key.strip().upper()
     if letters.isalpha() and len(letters) <= 3:
         for j in range(len(headers)):
