@@ -6,6 +6,7 @@ an item column -> header and columns -> answers parsed per column -> village, re
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -181,6 +182,101 @@ def _date_column(columns: ColumnMap, tool: str) -> int | None:
     return None
 
 
+@dataclass
+class _Items:
+    """Parsed item columns of the data rows."""
+
+    values: dict[str, np.ndarray]
+    reasons: dict[int, np.ndarray]
+    filled: np.ndarray
+    numeric: bool
+    warnings: list[str]
+
+
+def _parse_items(body: np.ndarray, columns: ColumnMap, framework: Framework, tool: str) -> _Items:
+    """Every mapped column parsed for its item type; Webropol numeric exports read 0 as blank."""
+    item_cols = list(columns.items)
+    scale_cols = [j for j in item_cols if framework.item(columns.items[j]).type == "likert5"] or item_cols
+    numeric = _numeric_share(body[:, scale_cols]) >= 0.9
+    out = _Items({}, {}, np.zeros(body.shape[0], dtype=bool), numeric, [])
+    for j in item_cols:
+        item = framework.item(columns.items[j])
+        parsed = parse_column(body[:, j], item.type, zero_is_missing=tool == "webropol" and numeric)
+        out.values[item.id] = parsed.values
+        out.reasons[j] = parsed.reasons
+        out.filled |= parsed.filled
+        if parsed.reversed_codes:
+            out.warnings.append(
+                f"{columns.label(j)}: {parsed.reversed_codes} answers carry a number opposite to their label "
+                "(e.g. '1 = täysin samaa mieltä'); the labels were used — numeric answers in files from "
+                "this survey may be reversed"
+            )
+    return out
+
+
+def _villages(body: np.ndarray, columns: ColumnMap, village: str | None) -> tuple[np.ndarray, list[str]]:
+    """The village of every data row: the given name, else the village column's cell (None if blank)."""
+    if village is None:
+        return _village_values(body[:, columns.village]), []
+    name = " ".join(village.split())
+    warnings = []
+    if columns.village is not None:
+        written = [v for v in pd.unique(_village_values(body[:, columns.village])) if v is not None]
+        if any(v != name for v in written):
+            warnings.append(f"the file's village column names {', '.join(map(repr, written[:5]))}; every "
+                            f"row was taken as village {name!r} as asked")
+    return np.full(body.shape[0], name, dtype=object), warnings
+
+
+def _problems(body: np.ndarray, items: _Items, columns: ColumnMap, names: list[str], rows: np.ndarray,
+              keep: np.ndarray, no_village: np.ndarray) -> list[Problem]:
+    """Unreadable cells of kept rows, and rows left out for want of a village, in row order."""
+    village_name = names[columns.village] if columns.village is not None else None
+    problems = [Problem(int(rows[i]), village_name, None, "the row has answers but no village; it was left out")
+                for i in np.flatnonzero(no_village)]
+    for j, reasons in items.reasons.items():
+        for i in np.flatnonzero(pd.notna(reasons) & keep):
+            problems.append(Problem(int(rows[i]), names[j], str(body[i, j]), f"{columns.label(j)}: {reasons[i]}"))
+    problems.sort(key=lambda p: p.row or 0)
+    return problems
+
+
+def _dates(body: np.ndarray, columns: ColumnMap, date_col: int | None,
+           keep: np.ndarray) -> tuple[np.ndarray | None, list[str]]:
+    """Response times of the kept rows from the timestamp column, and a warning for unreadable ones."""
+    if date_col is None:
+        return None, []
+    utc = is_utc_column(normalise_header(columns.headers[date_col]))
+    stamps, bad = parse_dates(body[:, date_col], utc=utc)
+    warnings = [f"{columns.label(date_col)}: {bad} cells are not readable dates"] if bad else []
+    return stamps[keep], warnings
+
+
+def _span(stamps: np.ndarray | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    if stamps is None:
+        return None, None
+    valid = stamps[~np.isnat(stamps)]
+    if not len(valid):
+        return None, None
+    return pd.Timestamp(valid.min()).to_pydatetime(), pd.Timestamp(valid.max()).to_pydatetime()
+
+
+def _table(villages: np.ndarray, rows: np.ndarray, stamps: np.ndarray | None, items: _Items,
+           framework: Framework, keep: np.ndarray) -> pd.DataFrame:
+    """The responses table (docs/architecture.md): village, respondent, date, one float column per item."""
+    frame: dict[str, pd.Series] = {
+        "village": pd.Series(villages[keep], dtype=object),
+        "respondent": pd.Series(rows[keep].astype(str), dtype=object),
+    }
+    if stamps is not None:
+        frame["date"] = pd.Series(stamps, dtype="datetime64[ns]")
+    n = int(keep.sum())
+    for item in framework.items:
+        column = items.values.get(item.id)
+        frame[item.id] = pd.Series(column[keep] if column is not None else np.full(n, math.nan), dtype="float64")
+    return pd.DataFrame(frame)
+
+
 def read_survey(
     source: str | Path | bytes,
     framework: Framework,
@@ -202,116 +298,55 @@ def read_survey(
     """
     limits = limits or Limits(max_bytes=max_bytes)
     data, file = _load(source, filename, limits)
+    if village is not None and not village.strip():
+        raise ReadError("the village name given for the file is empty", file=file)
     kind = sniff(data)
     matcher = Matcher.from_framework(framework)
     grid, header, _ = _choose(_grids(data, kind, file, limits), matcher, framework, file, overrides,
                               village_column)
     columns = header.columns
-    names = _display_names(header.headers)
-    warnings = [w for w in (_kind_warning(kind, file),) if w] + list(grid.warnings) + list(columns.warnings)
     if village is None and columns.village is None:
         raise ReadError("no village column (a column headed e.g. "
                         f"{', '.join(repr(a) for a in framework.village_aliases[:3])}); name the village of "
                         "this file or choose its village column", file=file)
-    cells = grid.cells
-    start = _skip_tag_row(cells, header.data_start)
-    body = cells[start:]
+    start = _skip_tag_row(grid.cells, header.data_start)
+    body = grid.cells[start:]
     if body.shape[0] == 0 or all(is_blank(v) for v in body.ravel()):
         raise ReadError(f"there are no answer rows below the header (row {grid.first_row + header.row})",
                         file=file)
-    tool = fingerprint(header.headers, cells, start)
-    row_numbers = np.arange(body.shape[0]) + grid.first_row + start
+    tool = fingerprint(header.headers, grid.cells, start)
+    names = _display_names(header.headers)
+    rows = np.arange(body.shape[0]) + grid.first_row + start
 
-    item_cols = list(columns.items)
-    scale_cols = [j for j in item_cols if framework.item(columns.items[j]).type == "likert5"] or item_cols
-    numeric = _numeric_share(body[:, scale_cols]) >= 0.9
-    webropol_numeric = tool == "webropol" and numeric
-    raw_filled = np.zeros(body.shape[0], dtype=bool)
-    values: dict[str, np.ndarray] = {}
-    reasons: dict[int, np.ndarray] = {}
-    for j in item_cols:
-        item = framework.item(columns.items[j])
-        column = body[:, j]
-        parsed = parse_column(column, item.type, zero_is_missing=webropol_numeric)
-        values[item.id] = parsed.values
-        reasons[j] = parsed.reasons
-        raw_filled |= parsed.filled
-        if parsed.reversed_codes:
-            warnings.append(
-                f"{columns.label(j)}: {parsed.reversed_codes} answers carry a number opposite to their label "
-                "(e.g. '1 = täysin samaa mieltä'); the labels were used — numeric answers in files from "
-                "this survey may be reversed"
-            )
-
-    if village is not None:
-        villages = np.full(body.shape[0], " ".join(village.split()), dtype=object)
-        if columns.village is not None:
-            written = [v for v in pd.unique(_village_values(body[:, columns.village])) if v is not None]
-            if any(v != villages[0] for v in written):
-                warnings.append(f"the file's village column names {', '.join(map(repr, written[:5]))}; every "
-                                f"row was taken as village {villages[0]!r} as asked")
-    else:
-        villages = _village_values(body[:, columns.village])
+    items = _parse_items(body, columns, framework, tool)
+    villages, village_warnings = _villages(body, columns, village)
     has_village = pd.notna(villages)
-    keep = raw_filled | (has_village if village is None else False)
-    problems: list[Problem] = []
-    no_village = raw_filled & ~has_village
-    for i in np.flatnonzero(no_village):
-        problems.append(Problem(int(row_numbers[i]), names[columns.village] if columns.village is not None
-                                else None, None, "the row has answers but no village; it was left out"))
-    keep &= has_village
-    for j in item_cols:
-        bad = np.flatnonzero(pd.notna(reasons[j]) & keep)
-        for i in bad:
-            raw = body[i, j]
-            problems.append(Problem(int(row_numbers[i]), names[j], str(raw),
-                                    f"{columns.label(j)}: {reasons[j][i]}"))
-    problems.sort(key=lambda p: (p.row or 0))
+    keep = (items.filled | (has_village if village is None else False)) & has_village
+    problems = _problems(body, items, columns, names, rows, keep, items.filled & ~has_village)
+    date_col = _date_column(columns, tool)
+    stamps, date_warnings = _dates(body, columns, date_col, keep)
+    responses = _table(villages, rows, stamps, items, framework, keep)
+    earliest, latest = _span(stamps)
+
+    warnings = [w for w in (_kind_warning(kind, file),) if w] + grid.warnings + columns.warnings
+    warnings += items.warnings + village_warnings + date_warnings
     if len(problems) > MAX_PROBLEMS:
         warnings.append(f"{len(problems)} problems found; only the first {MAX_PROBLEMS} are listed")
         problems = problems[:MAX_PROBLEMS]
-
-    frame: dict[str, object] = {
-        "village": pd.Series(villages[keep], dtype=object),
-        "respondent": pd.Series(row_numbers[keep].astype(str), dtype=object),
-    }
-    date_col = _date_column(columns, tool)
-    latest = earliest = None
-    if date_col is not None:
-        utc = is_utc_column(normalise_header(header.headers[date_col]))
-        stamps, bad_dates = parse_dates(body[:, date_col], utc=utc)
-        stamps = stamps[keep]
-        frame["date"] = pd.Series(stamps, dtype="datetime64[ns]")
-        valid = stamps[~np.isnat(stamps)]
-        if len(valid):
-            latest = pd.Timestamp(valid.max()).to_pydatetime()
-            earliest = pd.Timestamp(valid.min()).to_pydatetime()
-        if bad_dates:
-            warnings.append(f"{columns.label(date_col)}: {bad_dates} cells are not readable dates")
-    for item in framework.items:
-        column = values.get(item.id)
-        frame[item.id] = pd.Series(column[keep] if column is not None else np.full(int(keep.sum()), math.nan),
-                                   dtype="float64")
-    responses = pd.DataFrame(frame)
-    item_ids = list(framework.item_ids)
-    respondents = int(responses[item_ids].notna().any(axis=1).sum()) if len(responses) else 0
-    found_villages = [str(v) for v in pd.unique(responses["village"])] if len(responses) else []
-
-    warnings += checks.reversed_items(responses, framework, [columns.items[j] for j in item_cols],
-                                      numeric=numeric)
-    registry = checks.default_registry() if registry is None else registry
-    warnings += checks.unknown_villages(found_villages, registry)
+    found_villages = [str(v) for v in pd.unique(responses["village"])]
+    warnings += checks.reversed_items(responses, framework, list(columns.items.values()), numeric=items.numeric)
+    warnings += checks.unknown_villages(found_villages, checks.default_registry() if registry is None else registry)
     report = ImportReport(
         file=file,
         source_tool=tool,
         rows=len(responses),
         villages=found_villages,
-        mapped={names[j]: columns.items[j] for j in item_cols},
+        mapped={names[j]: item_id for j, item_id in columns.items.items()},
         unmapped=[names[j] for j in columns.unmapped],
         dropped_personal=[names[j] for j in columns.personal],
         problems=problems,
         warnings=warnings,
-        respondents=respondents,
+        respondents=int(responses[list(framework.item_ids)].notna().any(axis=1).sum()),
         latest_date=latest,
         header_signature=header_signature(header.headers),
         earliest_date=earliest,
@@ -325,4 +360,3 @@ def read_survey(
         delimiter=grid.delimiter,
     )
     return ReadResult(responses, report)
-
