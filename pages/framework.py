@@ -13,6 +13,7 @@ from indicator.charts.framework import rank_shift_chart, sunburst_chart
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
+from indicator.report import markdown_escape
 from indicator.xlsxsafe import xlsx_bytes
 from ui import context, filters
 from ui import format as fmt
@@ -68,7 +69,7 @@ def load_controls(fw, lang: str, store) -> None:
             for ident, value in values.items():
                 st.session_state[slider_key(ident)] = float(value)
             st.session_state[ITEMS_TOGGLE] = any(i in (sets[name] or {}).get("weights", {}) for i in fw.item_ids)
-            st.toast(t("framework_loaded", lang, name=name))
+            st.toast(t("framework_loaded", lang, name=markdown_escape(name)))
             st.rerun()
         if st.button(t("framework_reset", lang), key="framework_reset"):
             for ident, value in nominal(fw).items():
@@ -136,7 +137,7 @@ def save_controls(fw, lang: str, store, changed: Mapping[str, float]) -> None:
         try:
             store.save_document(wt.WEIGHT_SET_KIND, name.strip(), {"framework": fw.id, "weights": dict(changed)},
                                 actor="coordinator")
-            st.success(t("framework_saved", lang, name=name.strip()))
+            st.success(t("framework_saved", lang, name=markdown_escape(name.strip())))
         except IndicatorError as err:
             st.error(str(err))
 

@@ -35,7 +35,8 @@ def choose_village(villages: list[str], lang: str) -> str:
         if asked in villages:
             st.session_state[SELECT_KEY] = asked
         else:
-            st.warning(t("village_unknown_village", lang, village=asked, shown=villages[0]))
+            st.warning(t("village_unknown_village", lang, village=report.markdown_escape(asked),
+                         shown=report.markdown_escape(villages[0])))
     village = st.selectbox(t("village_choose_village", lang), villages, key=SELECT_KEY)
     filters.publish_to_url(URL_KEY, village, None)
     return village

@@ -121,6 +121,11 @@ def test_an_unknown_village_in_the_url_warns_and_shows_the_first(db):
         db.scores(load()).table["village"].unique(), key=str.casefold)[0]
 
 
+def test_a_village_name_from_the_url_is_not_read_as_markdown(db):
+    at = open_page("en", village="![x](http://example.org/t.png)")
+    assert "\\!\\[x\\]\\(http\\:" in at.warning[0].value
+
+
 def test_small_village_shows_no_breakdown(db):
     at = open_page("en", village=SMALL)
     assert any("fewer than 5 respondents" in i.value for i in at.info)
