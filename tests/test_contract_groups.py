@@ -28,6 +28,7 @@ from tests.test_contract_support import (
 )
 
 COLUMNS = ["village", "area", "group", "theme"]
+SEVENTH = {"V8": (40, 40)}
 POINTS = {"V1": (10, 90), "V2": (20, 80), "V3": (15, 70), "V4": (90, 15), "V5": (80, 30), "V6": (60, 50)}
 
 
@@ -94,6 +95,7 @@ def grouped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     new = _survey(tmp / "uusi.csv", POINTS, date="2025-05-01 10:00")
     db = f"sqlite:///{tmp / 'ryhmat.db'}"
     fw3 = write_framework(tmp / "kolme.toml", _framework(3))
+    seven = _survey(tmp / "seitseman.csv", {**POINTS, **SEVENTH})
     three = _survey(tmp / "kolme.csv", {f"T{n}": (10 * n, 90 - 10 * n, (37 * n) % 100) for n in range(1, 9)})
     runs = run_many(
         ["groups", survey, "--size", "3", "--by", "none", "--format", "json", "--framework", fw2],
@@ -113,6 +115,7 @@ def grouped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
          "--framework", fw2],
         ["ingest", old, "--round", "2024", "--approve", "--db", db, "--framework", fw2],
         ["groups", "--db", db, "--size", "3", "--by", "none", "--format", "json", "--framework", fw2],
+        ["groups", seven, "--size", "3", "--by", "none", "--format", "json", "--framework", fw2],
     )  # fmt: skip
     require_groups(runs[0])
     return {"runs": runs, "tmp": tmp}
@@ -135,6 +138,8 @@ def test_optimal_partition_and_themes_by_need(grouped: dict[str, Any]) -> None:
     # 6 full villages, size 3 -> max(1, round(6/3)) = 2 groups of 3; V7 (no g2) left out
     assert sorted(r["village"] for r in got) == sorted(POINTS)
     assert all(r["village"] != "V7" for r in got)
+    # ... and listed as left out (in the output or as a note)
+    assert "V7" in grouped["runs"][0].stdout + grouped["runs"][0].stderr
     assert {r["area"] for r in got} == {"all"}
     assert sorted(int(r["group"]) for r in got) == [1, 1, 1, 2, 2, 2]
     best = _brute_force(POINTS, 2)
@@ -159,9 +164,29 @@ def test_groups_csv_columns(grouped: dict[str, Any]) -> None:
     assert _partition(rows) == _brute_force(POINTS, 2)
 
 
+def _best_themes(partition: set[frozenset[str]], themes: list[str]) -> dict[frozenset[str], str]:
+    """Themes as evenly as possible (counts differ by <= 1), then the largest total need, by brute force."""
+    groups = sorted(partition, key=sorted)
+    best: tuple[float, dict[frozenset[str], str]] = (-np.inf, {})
+    for choice in itertools.product(range(len(themes)), repeat=len(groups)):
+        counts = [choice.count(t) for t in range(len(themes))]
+        if max(counts) - min(counts) > 1:
+            continue
+        # need = 100 - the group's mean score in its theme's dimension (theme t <-> dimension t)
+        need = sum(100 - np.mean([POINTS[v][t] for v in g]) for g, t in zip(groups, choice, strict=True))
+        if need > best[0] + 1e-9:
+            best = (need, {g: themes[t] for g, t in zip(groups, choice, strict=True)})
+    return best[1]
+
+
 def test_group_count_sizes_and_even_themes(grouped: dict[str, Any]) -> None:
     # size 2: round(6/2) = 3 groups of 2; 2 themes over 3 groups -> 2 and 1
     rows = _grouped_rows(rows_json(ok(grouped["runs"][2])))
+    partition = _partition(rows)
+    assert partition == _brute_force(POINTS, 3)
+    want = _best_themes(partition, ["ta", "tb"])
+    for r in rows:
+        assert r["theme"] == want[next(g for g in partition if r["village"] in g)], r
     sizes: dict[int, int] = {}
     themes: dict[int, str] = {}
     for r in rows:
@@ -232,3 +257,11 @@ def test_database_with_two_rounds_groups_the_latest(grouped: dict[str, Any]) -> 
     ok(grouped["runs"][12])
     rows = _grouped_rows(rows_json(ok(grouped["runs"][13])))
     assert sorted(r["village"] for r in rows) == sorted(POINTS)
+
+
+def test_sizes_differ_by_at_most_one(grouped: dict[str, Any]) -> None:
+    rows = _grouped_rows(rows_json(ok(grouped["runs"][14])))
+    # 7 villages, size 3 -> max(1, round(7/3)) = round(2.33) = 2 groups: 4 and 3
+    sizes = sorted(len(g) for g in _partition(rows))
+    assert sizes == [3, 4]
+    assert _partition(rows) == _brute_force({**POINTS, **SEVENTH}, 2)

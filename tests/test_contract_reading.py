@@ -233,6 +233,15 @@ def _files(tmp: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
         wb.active.append(row)
     wb.save(p)
     f["V15"] = (p, dict(respondents=4, dE1=50.0, dE2=50.0, dE3=12.345))
+
+    # "E1_..." (underscore is not alphanumeric) and "E2/..." prefixes; the village alias "Mikä  Kylä"
+    # written "MIKÄ KYLÄ ?"; Windows-1252 with an en dash (0x96) in the village name.
+    # E1 (5+4)/2 = 4.5 -> 87.5; E2 Ja, Nej -> 50; E3 (header "invånarantal" = sv text "Invånarantal?:") 700 -> 7
+    p = tmp / "f16.csv"
+    p.write_bytes(
+        "MIKÄ KYLÄ ?;E1_kysymys;E2/kauppa;invånarantal\nV16–Å;5;Ja;700\nV16–Å;4;Nej;\n".encode("cp1252")
+    )
+    f["V16–Å"] = (p, dict(respondents=2, dE1=87.5, dE2=50.0, dE3=7.0))
     return f
 
 
@@ -251,6 +260,8 @@ def reading(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     files = _files(tmp)
     noitem = tmp / "eikysymyksia.csv"
     noitem.write_text("paikkakunta;foo;bar\nV;1;2\n", encoding="utf-8")
+    named = tmp / "nimetty.csv"
+    named.write_text("Asuinpaikka;E1\nKoivula;3\nKuusela;4\n", encoding="utf-8")
     personal = tmp / "henkilo.csv"
     cols = PERSONAL
     personal.write_text(
@@ -266,6 +277,7 @@ def reading(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         ["score", noitem, "--round", "2025", "--framework", fw],
         ["import", personal, "--json", "--framework", fw],
         ["import", files["V05"][0], "--json", "--framework", fw],
+        ["import", named, "--json", "--village-column", "Asuinpaikka", "--framework", fw],
     ]
     runs = run_many(*score_calls, *import_calls)
     return {
@@ -275,7 +287,7 @@ def reading(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
 
 
-VILLAGES = [f"V{n:02d}" for n in range(1, 16)] + ["V05b", "V06x"]
+VILLAGES = [f"V{n:02d}" for n in range(1, 16)] + ["V05b", "V06x", "V16–Å"]
 
 
 @pytest.mark.parametrize("village", sorted(VILLAGES))
@@ -365,3 +377,8 @@ def test_personal_columns_are_dropped(reading: dict[str, Any]) -> None:
     report = json.loads(ok(reading["imports"][6]))
     assert sorted(report["dropped_personal"]) == sorted(PERSONAL)
     assert report["mapped"] == {"E1": "E1"}
+
+
+def test_village_column_named_on_the_command_line(reading: dict[str, Any]) -> None:
+    report = json.loads(ok(reading["imports"][8]))
+    assert sorted(report["villages"]) == ["Koivula", "Kuusela"]

@@ -199,7 +199,11 @@ def one_item_per_dimension(**head: Any) -> dict[str, Any]:
     """Reading framework: E1 likert5 1..5, E2 yesno 0..100, E3 number 0..10000, one dimension each,
     so every dimension score IS its item score: 25*(mean-1), % yes, median/100."""
     return {
-        "indicator": header(min_dimension_coverage=0.3, **head),
+        "indicator": header(
+            min_dimension_coverage=0.3,
+            village_aliases=["paikkakunta", "ort", "settlement", "Mikä  Kylä"],
+            **head,
+        ),
         "bands": [band("b0", 0)],
         "dimensions": [dim("dE1"), dim("dE2"), dim("dE3")],
         "items": [
@@ -230,7 +234,7 @@ def one_item_per_dimension(**head: Any) -> dict[str, Any]:
                 "number",
                 0,
                 10000,
-                {"fi": "Asukasluku", "sv": "Invånarantal", "en": "Population"},
+                {"fi": "Asukasluku", "sv": "Invånarantal?:", "en": "Population"},
             ),
         ],
     }
