@@ -96,7 +96,7 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str, allow_nan=False)
+    return json.dumps(value, ensure_ascii=False, default=str)  # NaN stays NaN (Python reads it back)
 
 
 def from_json(text: str | None) -> Any:
