@@ -22,6 +22,8 @@ from indicator.storage import Store
 from tests.conftest import SMALL_FRAMEWORK
 from tests.storage_helpers import counts, db_url, expected_village_index, village_file  # noqa: F401
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 # village -> T1 answers; "Sama" gets two different files that race to be approved
 FILES = {f"V{n}": [1 + n % 5, 1 + (n * 3) % 5, 3] for n in range(9)}
