@@ -117,13 +117,8 @@ def changes_view(changes: pd.DataFrame, lang: str) -> None:
             st.plotly_chart(rank_shift_chart(changes.loc[changes["shift"].fillna(0) != 0], lang), width="stretch",
                             key="framework_shift_chart", alt=t("framework_shift_alt", lang))
     with right:
-        table = changes.rename(columns={"village": t("framework_col_village", lang),
-                                        "rank_nominal": t("framework_col_rank_nominal", lang),
-                                        "rank_new": t("framework_col_rank_new", lang),
-                                        "shift": t("framework_col_shift", lang),
-                                        "index_nominal": t("framework_col_index_nominal", lang),
-                                        "index_new": t("framework_col_index_new", lang)})
-        st.dataframe(fmt.styled(table, lang), hide_index=True, placeholder="–")
+        show(changes, {"village": "village", "index_nominal": "index_nominal", "rank_nominal": "rank_nominal",
+                       "index_new": "index_new", "rank_new": "rank_new", "shift": "shift"}, lang)
 
 
 def save_controls(fw, lang: str, store, changed: Mapping[str, float]) -> None:
@@ -168,43 +163,48 @@ def audit_tables(token: str, round_: int) -> dict[str, pd.DataFrame]:
             "villages": pd.DataFrame({"n": [len(result.villages)]})}
 
 
+def show(frame: pd.DataFrame, columns: Mapping[str, str], lang: str, two_decimals: tuple[str, ...] = ()) -> None:
+    """A table of ``frame``'s ``columns`` (source -> ``framework_col_<key>`` header), locale-formatted."""
+    header = {c: t(f"framework_col_{k}", lang) for c, k in columns.items()}
+    out = frame[list(columns)].rename(columns=header)
+    decimals = {header[c]: 2 for c in two_decimals}
+    st.dataframe(fmt.styled(out, lang, decimals=decimals), hide_index=True, placeholder="–")
+
+
 def audit_view(fw, lang: str, round_: int) -> None:
     st.header(t("framework_audit", lang), anchor=False)
     tables = audit_tables(context.state_token(), round_)
     st.caption(t("framework_audit_intro", lang, round=round_, villages=int(tables["villages"]["n"].iloc[0])))
     yes_no = {True: t("framework_yes", lang), False: t("framework_no", lang)}
-    dims = tables["dimensions"]
+    numbers = ["alpha", "mean_r", "pc1_share", "availability", "skew", "kurtosis", "r"]
+
+    def prepared(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.assign(**{c: frame[c].astype(float) for c in numbers if c in frame})
+        if "dimension" in out:
+            out["dimension"] = out["dimension"].map(lambda d: text(fw.dimension(d).name, lang))
+        return out
+
     st.subheader(t("framework_audit_dimensions", lang))
-    st.dataframe(fmt.styled(pd.DataFrame({
-        t("framework_col_dimension", lang): dims["dimension"].map(lambda d: text(fw.dimension(d).name, lang)),
-        t("framework_col_items", lang): dims["items"], t("framework_col_villages", lang): dims["villages"],
-        t("framework_col_alpha", lang): dims["alpha"].astype(float), t("framework_col_mean_r", lang):
-        dims["mean_r"].astype(float), t("framework_col_pc1", lang): dims["pc1_share"].astype(float),
-        t("framework_col_collinear", lang): dims["collinear_pairs"]}), lang, decimals={
-        t("framework_col_alpha", lang): 2, t("framework_col_mean_r", lang): 2, t("framework_col_pc1", lang): 2}),
-        hide_index=True, placeholder="–")
-    items = tables["items"]
+    show(prepared(tables["dimensions"]), {"dimension": "dimension", "items": "items", "villages": "villages",
+                                          "alpha": "alpha", "mean_r": "mean_r", "pc1_share": "pc1",
+                                          "collinear_pairs": "collinear"}, lang, ("alpha", "mean_r", "pc1_share"))
+    items = prepared(tables["items"])
     st.subheader(t("framework_audit_items", lang))
     st.caption(t("framework_audit_flags_summary", lang, low=int(items["low_availability"].fillna(False).sum()),
                  outliers=int(items["outlier"].fillna(False).sum())))
-    st.dataframe(fmt.styled(pd.DataFrame({
-        t("framework_col_item", lang): items["item"],
-        t("framework_col_text", lang): items["item"].map(lambda i: text(fw.item(i).text, lang)),
-        t("framework_col_availability", lang): 100 * items["availability"].astype(float),
-        t("framework_col_low_availability", lang): items["low_availability"].map(yes_no.get),
-        t("framework_col_outlier", lang): items["outlier"].map(yes_no.get),
-        t("framework_col_skew", lang): items["skew"].astype(float),
-        t("framework_col_kurtosis", lang): items["kurtosis"].astype(float)}), lang), hide_index=True, placeholder="–")
+    items = items.assign(text=items["item"].map(lambda i: text(fw.item(i).text, lang)),
+                         availability=100 * items["availability"],
+                         low_availability=items["low_availability"].map(yes_no.get),
+                         outlier=items["outlier"].map(yes_no.get))
+    show(items, {"item": "item", "text": "text", "availability": "availability",
+                 "low_availability": "low_availability", "outlier": "outlier", "skew": "skew",
+                 "kurtosis": "kurtosis"}, lang)
     st.subheader(t("framework_audit_collinear", lang))
-    pairs = tables["collinear"]
-    if pairs.empty:
+    if tables["collinear"].empty:
         st.caption(t("framework_audit_no_collinear", lang))
     else:
-        st.dataframe(fmt.styled(pd.DataFrame({
-            t("framework_col_dimension", lang): pairs["dimension"].map(lambda d: text(fw.dimension(d).name, lang)),
-            t("framework_col_item_a", lang): pairs["item_a"], t("framework_col_item_b", lang): pairs["item_b"],
-            t("framework_col_r", lang): pairs["r"].astype(float)}), lang, decimals={t("framework_col_r", lang): 2}),
-            hide_index=True, placeholder="–")
+        show(prepared(tables["collinear"]), {"dimension": "dimension", "item_a": "item_a", "item_b": "item_b",
+                                             "r": "r"}, lang, ("r",))
 
 
 def main() -> None:
