@@ -99,9 +99,9 @@ def slide_goals(_scores: pd.DataFrame) -> None:
     line = " · ".join(t("goals.summary", lang, project=t(f"common_area_{r.project}", lang), reached=r.reached, goals=r.goals)
                       for r in project_goals.summary(table).itertuples())
     st.markdown(f"### {line}")
-    short = {k: textwrap.shorten(v, 50, placeholder=" …") for k, v in names.items()}
+    short = {k: textwrap.shorten(v, 60, placeholder=" …") for k, v in names.items()}
     fig = progress_charts.goals_figure(table, short, projects, lang=lang, font_size=22)
-    chart(fig.update_layout(height=740).update_xaxes(title=None), line, "seminar_fig")
+    chart(fig.update_layout(height=740).update_xaxes(visible=False), line, "seminar_fig")
 
 
 def slide_participation(scores: pd.DataFrame) -> None:

@@ -7,6 +7,8 @@ from the last score with the observed slope, clipped to 0–100 (dotted).
 
 from __future__ import annotations
 
+import html
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -240,7 +242,7 @@ def progress_grid(history: pd.DataFrame, table: pd.DataFrame, entity: str, frame
         f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}" for d in dims
     ]
     fig = make_subplots(rows=rows_n, cols=columns, subplot_titles=titles, shared_yaxes=True,
-                        vertical_spacing=0.18 / max(rows_n - 1, 1) + 0.08, horizontal_spacing=0.03)
+                        vertical_spacing=0.12 if rows_n > 1 else 0.0, horizontal_spacing=0.03)
     first_years = []
     for n, dim in enumerate(dims):
         series = measure_series(history, entity, dim)
@@ -252,7 +254,8 @@ def progress_grid(history: pd.DataFrame, table: pd.DataFrame, entity: str, frame
                      legend=n == 0, size=font_size)
     fig.update_annotations(font={"size": font_size})
     fig.update_layout(height=300 * rows_n + 60)
-    return _layout(fig, font_size, framework.target_year, min(first_years) if first_years else None)
+    _layout(fig, font_size, framework.target_year, min(first_years) if first_years else None)
+    return fig.update_layout(legend={"y": 1.0 + 0.25 / rows_n}, margin={"t": 90})
 
 
 def status_legend(lang: str = "fi") -> list[tuple[str, str, str]]:
@@ -273,6 +276,11 @@ def status_bar_figure(counts: pd.DataFrame, *, lang: str = "fi", font_size: int 
     return fig
 
 
+def _wrap(label: str, width: int = 36) -> str:
+    """A long axis label broken into Plotly lines, each escaped (Plotly renders a few HTML tags)."""
+    return "<br>".join(html.escape(line, quote=False) for line in textwrap.wrap(label, width)) or label
+
+
 def goals_figure(table: pd.DataFrame, names: dict[str, str], project_names: dict[str, str], *,
                  lang: str = "fi", font_size: int = 14) -> go.Figure:
     """Project goals: done versus the minimum target per goal, one bar colour per sub-project.
@@ -283,7 +291,7 @@ def goals_figure(table: pd.DataFrame, names: dict[str, str], project_names: dict
     for project, rows in table.groupby("project", sort=False):
         target = [f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in zip(rows["min"], rows["max"], strict=True)]
         fig.add_trace(go.Bar(
-            y=[names.get(g, g) for g in rows["goal"]], x=np.minimum(rows["share"], 1.0) * 100, orientation="h",
+            y=[_wrap(names.get(g, g)) for g in rows["goal"]], x=np.minimum(rows["share"], 1.0) * 100, orientation="h",
             name=project_names.get(project, project), marker_color=palette.area_colour(project),
             text=[f"{d} / {tg}" for d, tg in zip(rows["done"], target, strict=True)], textposition="outside",
             hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",

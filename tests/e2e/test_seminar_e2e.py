@@ -113,9 +113,10 @@ def browser(chromium_path, seminar_server) -> Iterator[object]:
         browser = p.chromium.launch(executable_path=chromium_path,
                                     args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
         warm = browser.new_page()
-        warm.goto(seminar_server)
-        warm.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
-        warm.wait_for_timeout(1000)
+        for path in ("", "/seminaari", "/kysely"):
+            warm.goto(f"{seminar_server}{path}")
+            warm.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
+            warm.wait_for_timeout(1000)
         warm.close()
         yield browser
         browser.close()
@@ -126,7 +127,16 @@ def _seminar(browser, base: str, query: str = ""):
     page = context.new_page()
     page.goto(f"{base}/seminaari?embed=true&poll_round={ROUND}{query}")
     page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
+    _close_dialogs(page)
     return context, page
+
+
+def _close_dialogs(page) -> None:
+    """Close Streamlit's one-off "Page not found" dialog if a fresh server still shows it."""
+    page.wait_for_timeout(500)
+    if page.get_by_role("dialog").count():
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
 
 
 def test_poll_answer_reaches_the_seminar_screen(browser, seminar_server) -> None:
@@ -140,6 +150,7 @@ def test_poll_answer_reaches_the_seminar_screen(browser, seminar_server) -> None
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     phone = phone_context.new_page()
     phone.goto(f"{seminar_server}/kysely?poll_round={ROUND}")
+    _close_dialogs(phone)
     radios = phone.locator("[data-testid='stRadio']")
     expect(radios.first).to_be_visible(timeout=TIMEOUT_MS)
     assert radios.count() >= 3
