@@ -170,3 +170,11 @@ def test_groups_refuses_a_broken_framework_with_exit_2(refusals: dict[str, Any])
 def test_a_missing_framework_file_is_exit_2_naming_it(refusals: dict[str, Any]) -> None:
     line = refused(refusals["runs"][-1])
     assert "eiole.toml" in line
+
+
+def test_a_file_that_is_not_toml_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "eitoml.toml"
+    path.write_text('[indicator\nid = "x"\n', encoding="utf-8")
+    with pytest.raises(Exception) as info:
+        load(path)
+    assert "eitoml.toml" in str(info.value) and "Traceback" not in str(info.value)

@@ -121,10 +121,10 @@ def _files(tmp: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
     # E1 Täysin samaa mieltä 5, Jokseenkin samaa mieltä 4 -> 4.5 -> 87.5; E2 100; E3 median(300,500) -> 4
     p = tmp / "f06.csv"
     p.write_text(
-        "Respondent ID,Paikkakunta,Arvioi kylääsi,,Asukasluku,Email Address\n"
-        ",Response,Kylässä on hyvä asua,Onko kylässä kauppa,Open-Ended Response,\n"
-        "1,V06,Täysin samaa mieltä,Kyllä,300,a@b.fi\n"
-        "2,V06,Jokseenkin samaa mieltä,Kyllä,500,c@d.fi\n",
+        "Respondent ID,Start Date,End Date,Paikkakunta,Arvioi kylääsi,,Asukasluku,Email Address\n"
+        ",,,Response,Kylässä on hyvä asua,Onko kylässä kauppa,Open-Ended Response,\n"
+        "1,03/15/2025 09:58:00 AM,03/15/2025 10:00:00 AM,V06,Täysin samaa mieltä,Kyllä,300,a@b.fi\n"
+        "2,12/30/2024 09:00:00 PM,12/30/2024 09:05:00 PM,V06,Jokseenkin samaa mieltä,Kyllä,500,c@d.fi\n",
         encoding="utf-8",
     )
     f["V06"] = (p, dict(respondents=2, dE1=87.5, dE2=100.0, dE3=4.0))
@@ -278,6 +278,7 @@ def reading(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         ["import", personal, "--json", "--framework", fw],
         ["import", files["V05"][0], "--json", "--framework", fw],
         ["import", named, "--json", "--village-column", "Asuinpaikka", "--framework", fw],
+        ["score", files["V09"][0], files["V06"][0], "--format", "json", "--framework", fw],
     ]
     runs = run_many(*score_calls, *import_calls)
     return {
@@ -382,3 +383,11 @@ def test_personal_columns_are_dropped(reading: dict[str, Any]) -> None:
 def test_village_column_named_on_the_command_line(reading: dict[str, Any]) -> None:
     report = json.loads(ok(reading["imports"][8]))
     assert sorted(report["villages"]) == ["Koivula", "Kuusela"]
+
+
+def test_round_from_tool_dates(reading: dict[str, Any]) -> None:
+    # Webropol "1.3.2025 10:00" (d.m.yyyy) and SurveyMonkey "03/15/2025 10:00:00 AM" (m/d/yyyy, latest
+    # of 2024-12-30 and 2025-03-15): both files are round 2025 without --round
+    rows = {r["village"]: r for r in rows_json(ok(reading["imports"][9]))}
+    assert rows["V09"]["round"] == 2025
+    assert rows["V06"]["round"] == 2025

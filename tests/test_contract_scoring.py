@@ -188,6 +188,7 @@ def test_score_csv_columns_empty_cells_and_full_precision(scored: dict[str, Any]
     # 200/3 written unrounded: float(text) equals 200/3 to the last bit of a double
     assert float(rows["Gamma"]["index"]) == pytest.approx(200 / 3, abs=1e-12)
     assert len(rows["Gamma"]["index"].split(".")[1]) >= 12
+    assert (rows["Alfa"]["round"], rows["Alfa"]["respondents"]) == ("2025", "4")
     assert rows["Beta"]["index"] == "" and rows["Beta"]["rank"] == "" and rows["Beta"]["band"] == ""
     assert rows["Alfa"]["rank"] == "2" and rows["Delta"]["rank"] == "2" and rows["Iota"]["rank"] == "4"
     # --output writes the same csv to the file and nothing (or nothing but a note) to stdout
