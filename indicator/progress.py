@@ -191,7 +191,7 @@ def _history_long(history: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     frame = history[["village", "round", *measures]].copy()
     frame[measures] = frame[measures].apply(pd.to_numeric, errors="coerce").astype(float)
     frame["village"] = frame["village"].astype(object)
-    frame = frame[frame["round"].notna()]
+    frame = frame[frame["round"].notna() & frame["village"].notna()]
     long = frame.melt(id_vars=["village", "round"], value_vars=measures, var_name="measure", value_name="score")
     long["round"] = long["round"].astype(float)
     return long
