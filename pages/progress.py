@@ -48,8 +48,11 @@ chosen = filters.current()
 allowed = filters.villages_in(chosen, reg)
 if level == "village" and allowed is not None:
     rows = rows[rows["village"].isin(allowed)]
-if level == "municipality" and chosen.municipality:
-    rows = rows[rows["village"] == chosen.municipality]
+if level == "municipality" and (chosen.area or chosen.municipality):
+    towns = reg.loc[reg["village"].isin(allowed), "municipality"] if allowed is not None else reg["municipality"]
+    rows = rows[rows["village"].isin(set(towns))]
+if level == "leader_area" and chosen.area:
+    rows = rows[rows["village"] == chosen.area]
 entities = sorted(rows["village"].unique(), key=lambda e: entity_name(level, e))
 if not entities:
     st.info(t("progress.no_entity", lang))

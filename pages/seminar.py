@@ -51,9 +51,15 @@ def chart(fig, alt: str, key: str) -> None:
                     config={"displayModeBar": False, "staticPlot": True})
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def progress_table(token: str) -> pd.DataFrame:
+    """Progress of every level for the database state ``token`` (the screen refreshes every few seconds)."""
+    return progress_charts.progress_table(context.scores_table(), context.framework(), registry=context.registry())
+
+
 def slide_progress(scores: pd.DataFrame) -> None:
     st.markdown(f"# {t('seminar.title.progress', lang, year=fw.target_year)}")
-    table = progress_charts.progress_table(scores, fw, registry=context.registry())
+    table = progress_table(context.state_token())
     province = table[table["level"] == "province"]
     row = province[province["measure"] == "index"].iloc[0]
     series = progress_charts.measure_series(progress_charts.level_history(scores, None, "province", fw),

@@ -156,3 +156,9 @@ def test_goals_figure_labels_done_over_target() -> None:
     values = dict(zip(sepra.y, sepra.x, strict=True))
     assert labels["start_events"] == "2 / 2–3" and values["start_events"] == pytest.approx(100.0)
     assert labels["group_meetings"] == "1 / 9" and values["group_meetings"] == pytest.approx(100 / 9)
+
+
+def test_titles_with_village_names_are_escaped(history, small_framework) -> None:
+    row = progress(history, small_framework).set_index(["village", "measure"]).loc[("A", "index")]
+    fig = cp.progress_figure(cp.measure_series(history, "A", "index"), row, 2030, title="<a href='x'>A</a>")
+    assert fig.layout.title.text == "&lt;a href='x'&gt;A&lt;/a&gt;"

@@ -138,3 +138,14 @@ def test_page_figures_equal_the_command_line(db_url, tmp_path) -> None:
     for column in ("first_score", "last_score", "slope", "required", "projected"):
         np.testing.assert_allclose(both[column].astype(float), both[f"{column}_cli"].astype(float), rtol=1e-9)
     assert (both["status"] == both["status_cli"]).all()
+
+
+def test_shared_area_filter_narrows_the_lists(db_url) -> None:
+    at = open_page("progress", area="kasvu")
+    at.radio(key="progress_level").set_value("village").run()
+    assert not at.exception
+    # Sippola, Utti and Verla are the kasvu villages of the test data
+    assert "/ 3 kylää on tavoitepolulla" in " ".join(m.value for m in at.markdown)
+    assert at.selectbox(key="progress_entity_village").options == ["Sippola", "Utti", "Verla"]
+    at.radio(key="progress_level").set_value("municipality").run()
+    assert "/ 1 kuntaa on tavoitepolulla" in " ".join(m.value for m in at.markdown)

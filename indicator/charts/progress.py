@@ -224,11 +224,14 @@ def _layout(fig: go.Figure, size: int, target_year: int, first_year: int | None)
 
 def progress_figure(series: pd.DataFrame, row: pd.Series | None, target_year: int, *, title: str,
                     lang: str = "fi", font_size: int = 14) -> go.Figure:
-    """One measure over the rounds with its target path to the target year and its projection."""
+    """One measure over the rounds with its target path to the target year and its projection.
+
+    ``title`` is plain text (it may hold a village name from a survey file): it is escaped.
+    """
     fig = go.Figure()
     _add_measure(fig, series, row, target_year, lang, size=font_size)
     first = int(series["round"].min()) if not series.empty else None
-    fig.update_layout(title={"text": title, "font": {"size": font_size * 1.4}})
+    fig.update_layout(title={"text": html.escape(title, quote=False), "font": {"size": font_size * 1.4}})
     return _layout(fig, font_size, target_year, first)
 
 
