@@ -206,3 +206,15 @@ def test_openpyxl_fallback_when_calamine_refuses(monkeypatch: pytest.MonkeyPatch
     assert result.responses["E1"].tolist()[:2] == [4.0, 1.0]
     assert result.responses["E3"].tolist() == [10.0, 2.5, 3.0]
     assert [(p.row, p.value) for p in result.report.problems] == [(4, "=2+2")]
+
+
+def test_many_sheets_without_answers_look_like_a_report() -> None:
+    book = openpyxl.Workbook()
+    for k in range(6):
+        sheet = book.active if k == 0 else book.create_sheet(f"Kysymys {k + 1}")
+        sheet.append(["Vastausvaihtoehto", "Vastaajien määrä", "Prosenttia"])
+        sheet.append(["Kyllä", 3, "60 %"])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ReadError, match="one sheet per question"):
+        read(out.getvalue())

@@ -30,6 +30,12 @@ _REPORT_MARKS: tuple[frozenset[str], ...] = (
     frozenset({"lukumäärä", "prosentti"}),
     frozenset({"vastaajien määrä", "%"}),
     frozenset({"antal", "procent"}),
+    frozenset({"antal", "%"}),
+    frozenset({"lukumäärä", "%"}),
+    frozenset({"vastaajien määrä", "prosenttia"}),
+    frozenset({"frequency", "percent"}),
+    frozenset({"count", "percent"}),
+    frozenset({"keskiarvo", "keskihajonta"}),
 )
 
 

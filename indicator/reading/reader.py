@@ -107,9 +107,9 @@ def _choose(grids: Iterator[Grid], matcher: Matcher, framework: Framework, file:
                              village_column=village_column, file=file)
         if header is not None:
             return grid, header, seen
-    if reports:
+    if reports or seen >= 5:
         raise ReadError(
-            "this is a report (summary tables with counts and percentages), not the answers: export the "
+            "this looks like a report (summary tables, one sheet per question), not the answers: export the "
             "raw answers instead (Webropol: Excel 'answers as text'; SurveyMonkey: 'All individual "
             "responses')", file=file)
     if not seen:
@@ -298,6 +298,23 @@ def read_survey(
     """
     limits = limits or Limits(max_bytes=max_bytes)
     data, file = _load(source, filename, limits)
+    try:
+        return _read(data, file, framework, village=village, village_column=village_column,
+                     overrides=overrides, registry=registry, limits=limits)
+    except ReadError:
+        raise
+    except MemoryError:
+        raise ReadError("the file needs more memory than this server has; upload a smaller export",
+                        file=file) from None
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one plain line, never a traceback
+        raise ReadError(f"the file could not be read ({type(exc).__name__}: {exc}); export it again as .xlsx "
+                        "or CSV, and tell the maintainers if this keeps happening", file=file) from exc
+
+
+def _read(data: bytes, file: str, framework: Framework, *, village: str | None, village_column: str | None,
+          overrides: Mapping[str, str | None] | None, registry: pd.DataFrame | None,
+          limits: Limits) -> ReadResult:
+    """`read_survey` after loading: every step that looks at the file's content."""
     if village is not None and not village.strip():
         raise ReadError("the village name given for the file is empty", file=file)
     kind = sniff(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 KINDS: tuple[str, ...] = ("xlsx", "xlsm", "ods", "xls", "html", "xml", "text", "unknown")
 
@@ -32,7 +33,8 @@ def _zip_kind(data: bytes) -> str:
             if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
                 types = archive.read("[Content_Types].xml")[:20000]
                 return "xlsm" if b"macroEnabled" in types else "xlsx"
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, RuntimeError, NotImplementedError,
+            zlib.error):
         return "broken-zip"
     return "unknown"
 
