@@ -10,6 +10,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indicator.errors import ReadError
 from indicator.framework import loads
@@ -309,3 +311,41 @@ def test_personal_grid_parts_and_template_with_duplicate_headers() -> None:
     again = read_survey(data, FRAMEWORK, filename="d.csv", overrides=template_from(first.report)["mapping"])
     assert again.responses["E1"].tolist() == [2.0]
     assert "Virtanen" not in again.responses.to_string()
+
+
+LABELS_FI = ("Täysin eri mieltä", "Jokseenkin eri mieltä", "Ei samaa eikä eri mieltä", "Jokseenkin samaa mieltä",
+             "Täysin samaa mieltä")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["Ahvio", "Sippola", "Äijälä"]), st.one_of(st.none(), st.integers(1, 5)),
+                       st.one_of(st.none(), st.booleans()),
+                       st.one_of(st.none(), st.decimals(-5000, 5000, places=2).map(float))),
+             min_size=1, max_size=15),
+    st.sampled_from([";", ",", "\t"]),
+    st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    st.booleans(),
+)
+def test_generic_csv_round_trip(rows: list, delimiter: str, encoding: str, labels: bool) -> None:
+    def number(x: float | None) -> str:
+        if x is None:
+            return ""
+        text = f"{x:,.2f}".replace(",", "\u00a0" if encoding != "cp1252" else " ").replace(".", ",")
+        return f'"{text}"'
+
+    lines = [delimiter.join(["Kylä", "E1", "Onko kylässä kauppa?", "Asukasmäärä"])]
+    for village, e1, e2, e3 in rows:
+        cells = [village, "" if e1 is None else (LABELS_FI[e1 - 1] if labels else str(e1)),
+                 "" if e2 is None else ("Kyllä" if e2 else "Ei"), number(e3)]
+        lines.append(delimiter.join(cells))
+    result = read_survey("\r\n".join(lines).encode(encoding), FRAMEWORK, filename="h.csv")
+    assert result.report.problems == []
+    table = result.responses
+    kept = rows  # a row with a village and no answers is kept (it is not a respondent)
+    assert table["village"].tolist() == [r[0] for r in kept]
+    assert result.report.respondents == sum(r[1:] != (None, None, None) for r in rows)
+    assert table["E1"].tolist() == pytest.approx([np.nan if r[1] is None else r[1] for r in kept], nan_ok=True)
+    assert table["E2"].tolist() == pytest.approx([np.nan if r[2] is None else float(r[2]) for r in kept],
+                                                 nan_ok=True)
+    assert table["E3"].tolist() == pytest.approx([np.nan if r[3] is None else r[3] for r in kept], nan_ok=True)
