@@ -38,7 +38,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -64,9 +63,11 @@ class ScoreOptions:
 
     normalisation: str = "goalposts"
     aggregation: str = "arithmetic"
-    weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    weights: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # A private plain-dict copy: picklable (Streamlit caches Scores) and safe from the caller's edits.
+        object.__setattr__(self, "weights", dict(self.weights))
         if self.normalisation not in NORMALISATIONS:
             raise IndicatorError(
                 f"unknown normalisation {self.normalisation!r}; choose one of {', '.join(NORMALISATIONS)}"

@@ -209,3 +209,13 @@ def test_a_better_answer_never_lowers_a_score(small_framework, rows, data):
     for column in ("index", "talous"):
         if not pd.isna(before.loc[key, column]):
             assert after.loc[key, column] >= before.loc[key, column] - 1e-9
+
+
+def test_scores_pickle_for_caching(small_framework):
+    import pickle
+
+    options = ScoreOptions(weights={"T1": 2.0})
+    result = score(responses(HAND), small_framework, options)
+    again = pickle.loads(pickle.dumps(result))
+    pd.testing.assert_frame_equal(again.table, result.table)
+    assert again.options == options
