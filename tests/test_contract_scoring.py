@@ -111,6 +111,25 @@ def _reverse_framework() -> dict[str, Any]:
     }
 
 
+def _tenths_framework() -> dict[str, Any]:
+    """Weights that are not exact binary fractions (0.1, 0.2, 0.3): thresholds and band limits must hold
+    for the hand-computed (exact) numbers."""
+    return {
+        "indicator": header(
+            id="kymmenykset", min_respondents=1, min_item_coverage=0.5, min_dimension_coverage=0.75,
+            village_aliases=["by"],
+        ),
+        "bands": [band("low", 0), band("mid", 50), band("full", 100)],
+        "dimensions": [dim("d1", 0.3), dim("d2", 0.1)],
+        "items": [
+            item("I1", "d1", "number", 0, 100, weight=0.1),
+            item("I2", "d1", "number", 0, 100, weight=0.2),
+            item("I3", "d1", "number", 0, 100, weight=0.3),
+            item("J1", "d2", "number", 0, 100),
+        ],
+    }  # fmt: skip
+
+
 def _survey(path: Path) -> Path:
     lines = ["paikkakunta;A1;A2;B1;B2;C1"]
     for name, rows in VILLAGES.items():
@@ -158,7 +177,14 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (tmp / "kaanteinen.csv").write_text(
         "by;K1;K2;K3\nR1;2;Kyllä;4\nR1;3;Ei;6\nR1;;Ei;\nR1;;Ei;\nR2;1;Nej;20\nR2;1;Nej;\n", encoding="utf-8"
     )
-    runs += run_many(["score", tmp / "kaanteinen.csv", "--round", "2024", "--format", "json", "--framework", reverse])
+    tenths = write_framework(tmp / "kymmenykset.toml", _tenths_framework())
+    (tmp / "kymmenykset.csv").write_text(
+        "by;I1;I2;I3;J1\nFull;100;100;100;100\nHalf;50;50;50;50\nOnly3;;;50;\n", encoding="utf-8"
+    )
+    runs += run_many(
+        ["score", tmp / "kaanteinen.csv", "--round", "2024", "--format", "json", "--framework", reverse],
+        ["score", tmp / "kymmenykset.csv", "--round", "2024", "--format", "json", "--framework", tenths],
+    )
     today_year = dt.date.today().year
     return {"tmp": tmp, "runs": runs, "year": today_year}
 
@@ -243,3 +269,37 @@ def test_less_is_better_items_of_every_type(scored: dict[str, Any]) -> None:
     assert (r2["k1"], r2["k2"], r2["k3"]) == (100.0, 100.0, 0.0)
     assert r2["index"] == pytest.approx(200 / 3, abs=1e-9)
     assert (r2["rank"], r1["rank"]) == (2, 1)
+
+
+def test_weights_that_are_not_binary_fractions_keep_thresholds(scored: dict[str, Any]) -> None:
+    rows = by_village(rows_json(ok(scored["runs"][7])))
+    # Only3: d1 has I3 only: coverage 0.3 / (0.1+0.2+0.3) = 0.3/0.6 = 0.5 exactly -> kept, d1 = 50;
+    # d2 none; dimension coverage 0.3 / (0.3+0.1) = 0.75 exactly -> kept, index = d1 = 50
+    assert rows["Only3"]["d1"] == pytest.approx(50.0, abs=1e-9)
+    assert rows["Only3"]["index"] == pytest.approx(50.0, abs=1e-9)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="contract break §3.6: with dimension weights 0.3/0.1 an index of exactly 50 (or 100) by hand is "
+    "49.99999999999999 (99.99999999999999) in floating point and falls into the band below",
+)
+def test_band_at_the_exact_band_minimum_with_decimal_weights(scored: dict[str, Any]) -> None:
+    rows = by_village(rows_json(ok(scored["runs"][7])))
+    # Half: every item 50 -> d1 = (0.1*50 + 0.2*50 + 0.3*50)/0.6 = 50, d2 = 50 -> index 50 -> band mid
+    # Full: every item 100 -> index 100 -> band full
+    assert rows["Half"]["index"] == pytest.approx(50.0, abs=1e-9)
+    assert rows["Full"]["index"] == pytest.approx(100.0, abs=1e-9)
+    assert rows["Half"]["band"] == "mid", rows["Half"]
+    assert rows["Full"]["band"] == "full", rows["Full"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="contract break §3.6: Only3 (index 50.0) and Half (index 50 by hand, 49.999999999999986 in floating "
+    "point) do not share rank 2: ranks 2 and 3",
+)
+def test_rank_ties_with_decimal_weights(scored: dict[str, Any]) -> None:
+    rows = by_village(rows_json(ok(scored["runs"][7])))
+    # Full 100 -> 1; Only3 50 and Half 50 tie -> 2, 2
+    assert [rows[v]["rank"] for v in ("Full", "Only3", "Half")] == [1, 2, 2]
