@@ -179,7 +179,7 @@ def poll_figure(summary: pd.DataFrame, labels: Mapping[str, str], scale_names: S
     means = [t("seminar.poll.mean", lang, mean=f"{m:.1f}".replace(".", "," if lang != "en" else "."), n=n)
              if n else t("seminar.poll.no_answers", lang) for m, n in zip(rows["mean"], rows["answers"], strict=True)]
     fig.add_trace(go.Scatter(y=y, x=[101] * len(y), mode="text", text=means, textposition="middle right",
-                             showlegend=False, hoverinfo="skip", textfont={"size": font_size * 0.8}))
+                             showlegend=False, hoverinfo="skip", textfont={"size": font_size}))
     fig.update_xaxes(range=[0, 135], visible=False)
     fig.update_layout(barmode="stack", legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0,
                                                "font": {"size": font_size * 0.7}, "traceorder": "normal"})
