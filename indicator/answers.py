@@ -136,6 +136,8 @@ YESNO_LABELS: Mapping[str, float] = _YESNO_LABELS
 
 # --- numbers in text -----------------------------------------------------------------------------------
 
+_EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                           "#CALC!", "#GETTING_DATA"})
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?: \d{3})+(?:[.,]\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
 _CODED_LABEL = re.compile(r"^([0-9])\s*(?:[-=.):–]\s*|\s+)(\D.*)$")
@@ -148,13 +150,15 @@ REASONS: Mapping[str, str] = MappingProxyType(
         "zero": "0 is not on the 1–5 scale",
         "date": "a date, not an answer",
         "formula": "a formula without a stored value (formulas are never evaluated)",
+        "error": "an Excel error value, not an answer",
     }
 )
 
 
 def text_number(text: str) -> float | None:
-    """A number written as text: decimal comma or point, spaces or NBSPs grouping thousands ("1 950,5")."""
-    s = normalise(text).replace("\u2212", "-").replace("\u2009", " ")
+    """A number written as text: decimal comma or point, spaces or NBSPs grouping thousands ("1 950,5"),
+    an optional trailing percent sign ("45 %" is 45, as percent items are numbers 0–100)."""
+    s = normalise(text).replace("\u2212", "-").replace("\u2009", " ").removesuffix("%").rstrip()
     if _GROUPED.match(s):
         s = s.replace(" ", "")
     elif not _PLAIN.match(s):
@@ -232,6 +236,8 @@ def parse_value(
         return math.nan, REASONS["date"], False
     if isinstance(value, str) and value.startswith("="):
         return math.nan, REASONS["formula"], False
+    if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
+        return math.nan, REASONS["error"], False
     label = _apostrophes(normalise(value))
     if not label or label in NO_ANSWER or (kind != "yesno" and label in _NO_ANSWER_CODES_NOT_YESNO):
         return math.nan, None, False

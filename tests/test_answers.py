@@ -115,3 +115,7 @@ def test_column_parse_equals_cellwise_parse(cells: list) -> None:
     assert same(whole.values.tolist(), [p.values[0] for p in one_by_one])
     assert whole.problems.tolist() == [bool(p.problems[0]) for p in one_by_one]
     assert set(np.unique(whole.values[~np.isnan(whole.values)])) <= {1.0, 2.0, 3.0, 4.0, 5.0}
+
+
+def test_percent_sign_on_numbers() -> None:
+    assert values(["45 %", "12,5%"], "number") == [45.0, 12.5]

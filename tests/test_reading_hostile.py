@@ -218,3 +218,18 @@ def test_many_sheets_without_answers_look_like_a_report() -> None:
     book.save(out)
     with pytest.raises(ReadError, match="one sheet per question"):
         read(out.getvalue())
+
+
+def test_excel_error_cells_are_problems() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["kylä", "E1", "E3"])
+    sheet.append(["A", "#N/A", 4])
+    sheet["B2"].data_type = "e"
+    sheet.append(["A", 3, "#DIV/0!"])
+    sheet["C3"].data_type = "e"
+    out = io.BytesIO()
+    book.save(out)
+    result = read(out.getvalue())
+    assert [(p.row, p.column, p.value) for p in result.report.problems] == [(2, "E1", "#N/A"), (3, "E3", "#DIV/0!")]
+    assert "Excel error" in result.report.problems[0].message

@@ -54,7 +54,8 @@ def _to_array(rows: list[list[object]]) -> np.ndarray:
 
 
 def _formula_sheets(data: bytes) -> bool:
-    """True when any worksheet of an xlsx holds a formula element (then openpyxl fills formula text)."""
+    """True when any worksheet of an xlsx holds a formula or an error cell (calamine reads both as empty
+    when there is no stored value; openpyxl then fills in the formula text or the error code)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for info in archive.infolist():
             if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
@@ -63,14 +64,15 @@ def _formula_sheets(data: bytes) -> bool:
             with archive.open(info) as member:
                 while chunk := member.read(1 << 22):
                     window = tail + chunk
-                    if b"<f>" in window or b"<f " in window or (b":f>" in window and _FORMULA.search(window)):
+                    if (b"<f>" in window or b"<f " in window or b't="e"' in window
+                            or (b":f>" in window and _FORMULA.search(window))):
                         return True
                     tail = chunk[-16:]
     return False
 
 
 def _overlay_formulas(data: bytes, sheet: str, cells: np.ndarray) -> np.ndarray:
-    """Where calamine gave an empty cell and the cell holds a formula, put the formula's text."""
+    """Where calamine gave an empty cell that holds a formula or an error (#N/A), put its text."""
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -82,7 +84,7 @@ def _overlay_formulas(data: bytes, sheet: str, cells: np.ndarray) -> np.ndarray:
         out = cells.copy()
         for i, row in enumerate(ws.iter_rows(values_only=True)):
             for j, value in enumerate(row):
-                if isinstance(value, str) and value.startswith("="):
+                if isinstance(value, str) and value.startswith(("=", "#")):
                     if i >= out.shape[0] or j >= out.shape[1]:
                         continue
                     if out[i, j] is None or out[i, j] == "":
