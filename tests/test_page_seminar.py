@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from indicator import poll
 from indicator.charts import seminar as charts
 from indicator.framework import load
+from indicator.storage import Store
 from tests.test_page_progress import ROOT, VILLAGES, fill_store
 
 
@@ -139,3 +140,18 @@ def test_participation_by_round() -> None:
                            "respondents": [6, 3, 7], "index": [40.0, None, 50.0]})
     out = charts.participation(scores).set_index("round")
     assert out.loc[2024].tolist() == [2, 1, 9] and out.loc[2026].tolist() == [1, 1, 7]
+
+
+def test_empty_database_shows_a_plain_message(tmp_path, monkeypatch) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    Store(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ALYKYLA_DEMO", "0")
+    monkeypatch.chdir(ROOT)
+    at = open_seminar(poll_url="https://example.org/kysely")
+    assert "# Ei vielä pisteitä." in [m.value for m in at.markdown]
+    assert "## Vastanneita: 0" in [m.value for m in at.markdown]
+    progress_page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    progress_page.switch_page("pages/progress.py").run()
+    assert not progress_page.exception
+    assert "Tietokannassa ei ole vielä pisteitä" in progress_page.info[0].value
