@@ -61,30 +61,31 @@ def make_file(path: Path, rows: int, seed: int = 0) -> None:
     book.save(path)
 
 
-def _time(code: list[str], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        done = subprocess.run(code, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if done.returncode:
-            print(f"failed ({done.returncode}): {' '.join(code)}\n{done.stderr.strip()[-500:]}", file=sys.stderr)
-            return float("nan")
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _once(code: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(code, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode:
+        print(f"failed ({done.returncode}): {' '.join(code)}\n{done.stderr.strip()[-500:]}", file=sys.stderr)
+        return float("nan")
+    return time.perf_counter() - start
 
 
 def run(path: Path, repeats: int) -> dict[str, float]:
-    """Median wall seconds of each variant as its own process."""
+    """Median wall seconds of each variant as its own process; variants interleaved in every repeat so
+    that a change in machine load hits all of them alike."""
     py = sys.executable
-    return {
-        "calamine": _time([py, "-c", f"import pandas as pd; pd.read_excel({str(path)!r}, engine='calamine')"],
-                          repeats),
-        "openpyxl": _time([py, "-c", f"import pandas as pd; pd.read_excel({str(path)!r}, engine='openpyxl')"],
-                          repeats),
-        "score": _time([py, "-m", "indicator", "score", str(path), "--format", "csv"], repeats),
-        "read_survey": _time([py, "-c", "from indicator.framework import load; from indicator.reading import "
-                              f"read_survey; read_survey({str(path)!r}, load())"], repeats),
+    variants = {
+        "calamine": [py, "-c", f"import pandas as pd; pd.read_excel({str(path)!r}, engine='calamine')"],
+        "openpyxl": [py, "-c", f"import pandas as pd; pd.read_excel({str(path)!r}, engine='openpyxl')"],
+        "score": [py, "-m", "indicator", "score", str(path), "--format", "csv"],
+        "read_survey": [py, "-c", "from indicator.framework import load; from indicator.reading import "
+                        f"read_survey; read_survey({str(path)!r}, load())"],
     }
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(repeats):
+        for name, code in variants.items():
+            times[name].append(_once(code))
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> None:

@@ -96,7 +96,7 @@ def _kind_warning(kind: str, file: str) -> str | None:
 
 def _choose(grids: Iterator[Grid], matcher: Matcher, framework: Framework, file: str,
             overrides: Mapping[str, str | None] | None,
-            village_column: str | None) -> tuple[Grid, Header, int]:
+            village_column: str | None) -> tuple[Grid, Header]:
     reports = seen = 0
     for grid in grids:
         seen += 1
@@ -106,7 +106,7 @@ def _choose(grids: Iterator[Grid], matcher: Matcher, framework: Framework, file:
         header = find_header(grid.cells, matcher, item_ids=framework.item_ids, overrides=overrides,
                              village_column=village_column, file=file)
         if header is not None:
-            return grid, header, seen
+            return grid, header
     if reports or seen >= 5:
         raise ReadError(
             "this looks like a report (summary tables, one sheet per question), not the answers: export the "
@@ -319,7 +319,7 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
         raise ReadError("the village name given for the file is empty", file=file)
     kind = sniff(data)
     matcher = Matcher.from_framework(framework)
-    grid, header, _ = _choose(_grids(data, kind, file, limits), matcher, framework, file, overrides,
+    grid, header = _choose(_grids(data, kind, file, limits), matcher, framework, file, overrides,
                               village_column)
     columns = header.columns
     if village is None and columns.village is None:

@@ -165,17 +165,6 @@ def workbook_grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterato
         yield grid
 
 
-def workbook_sheet_names(data: bytes) -> list[str]:
-    """Worksheet names of a workbook; [] if unknown."""
-    try:
-        import python_calamine as pc
-
-        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return [m.name for m in book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
-    except Exception:  # noqa: BLE001 - only a hint; the real read reports errors
-        return []
-
-
 # --- text ----------------------------------------------------------------------------------------------
 
 
