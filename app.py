@@ -42,10 +42,10 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
-def build_pages(role: str, lang: str) -> dict[str, list[st.Page]]:
-    """The navigation for ``role``: public pages always, coordinator pages only for coordinators.
-
-    A page is registered only when its file exists, so the app runs while pages are being written.
+def build_pages(role: str, lang: str) -> dict[str, list[st.Page]] | list[st.Page]:
+    """The navigation for ``role``: public pages always, coordinator pages only for coordinators
+    (then in two sections). A page is registered only when its file exists, so the app runs while
+    pages are being written.
     """
     sections: dict[str, list[st.Page]] = {}
     for spec in PAGES:
@@ -60,7 +60,7 @@ def build_pages(role: str, lang: str) -> dict[str, list[st.Page]]:
             default=spec.default,
         )
         sections.setdefault(section, []).append(page)
-    return sections
+    return sections if len(sections) > 1 else [p for pages in sections.values() for p in pages]
 
 
 def language_selector() -> str:
@@ -120,7 +120,7 @@ def main() -> None:
         st.divider()
         coordinator_box(lang)
     page = st.navigation(
-        build_pages(context.role(), lang), position="hidden" if embedded else "sidebar"
+        build_pages(context.role(), lang), position="hidden" if embedded else "sidebar", expanded=True
     )
     page.run()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -122,3 +123,18 @@ def test_hash_command_prints_a_verifiable_hash(monkeypatch, capsys):
     assert auth.main(["hash"]) == 0
     assert auth.verify("pitkä lause 1", capsys.readouterr().out.strip())
     assert auth.main(["nothing"]) == 2
+
+
+def test_round_filter_follows_a_new_latest_round(demo_env):
+    from indicator.framework import load
+    from indicator.storage import Store
+
+    at = testing.app().run()
+    assert at.sidebar.selectbox(key="round").value == 2026
+    csv = "Kylä;E2\n" + "\n".join("Verla;4" for _ in range(6)) + "\n"
+    Store(os.environ["DATABASE_URL"]).add_upload(csv.encode(), "uusi.csv", 2027, load(), approve=True)
+    at.run()
+    assert at.sidebar.selectbox(key="round").value == 2027
+    at.sidebar.selectbox(key="round").set_value(2024).run()
+    at.run()
+    assert at.sidebar.selectbox(key="round").value == 2024  # a deliberate choice stays

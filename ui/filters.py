@@ -86,6 +86,7 @@ def render(registry: pd.DataFrame, rounds: Sequence[int], lang: str) -> Filters:
     round_ = None
     if round_options:
         seed_from_url(ROUND_KEY, round_options, int)
+        follow_latest(round_options[0])
         round_ = st.selectbox(
             t("common_filter_round", lang), round_options, key=ROUND_KEY, help=t("common_filter_round_help", lang)
         )
@@ -93,6 +94,15 @@ def render(registry: pd.DataFrame, rounds: Sequence[int], lang: str) -> Filters:
     publish_to_url(MUNICIPALITY_KEY, municipality, ALL)
     publish_to_url(ROUND_KEY, round_, round_options[0] if round_options else None)
     return current()
+
+
+def follow_latest(latest: int) -> None:
+    """When a newer round arrives, move a round filter that sat on the old latest round to the new one
+    (a user who chose an older round on purpose keeps it)."""
+    previous = st.session_state.get("_filters_latest_round")
+    if previous is not None and previous != latest and st.session_state.get(ROUND_KEY) == previous:
+        st.session_state[ROUND_KEY] = latest
+    st.session_state["_filters_latest_round"] = latest
 
 
 def villages_in(filters: Filters, registry: pd.DataFrame) -> set[str] | None:

@@ -1,0 +1,136 @@
+"""End-to-end fixtures: the dashboard served by ``streamlit run`` and Debian's chromium via Playwright.
+
+Locally the tests skip with a reason when playwright or chromium is missing; with ``CI=true`` that is a
+failure. No browser is ever downloaded: Playwright drives ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+TIMEOUT_MS = 30_000
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def missing(reason: str) -> None:
+    """Skip locally, fail in CI."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"end-to-end test cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing("the playwright package is not installed")
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        missing("no chromium binary on PATH (Debian package 'chromium')")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(base: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    """Poll ``/_stcore/health`` until it answers ``ok``; fail with the server log if it dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                if reply.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="session")
+def serve(tmp_path_factory) -> Iterator[Callable[[Mapping[str, str]], str]]:
+    """A factory: ``serve(env)`` starts ``streamlit run app.py`` with extra env and returns its base URL.
+
+    Every server started is stopped at the end of the session.
+    """
+    started: list[subprocess.Popen] = []
+
+    def start(env: Mapping[str, str]) -> str:
+        folder = tmp_path_factory.mktemp("server")
+        port = free_port()
+        log = folder / "streamlit.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                 "--server.port", str(port), "--server.address", "127.0.0.1",
+                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+                 "--global.developmentMode", "false"],
+                cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
+            )
+        started.append(process)
+        base = f"http://127.0.0.1:{port}"
+        wait_healthy(base, process, log)
+        return base
+
+    yield start
+    for process in started:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path) -> Iterator[object]:
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def settle(page, timeout: int = TIMEOUT_MS) -> None:
+    """Wait as Streamlit's own suite does: connected, script not running, no skeletons."""
+    from playwright.sync_api import expect
+
+    page.wait_for_timeout(155)
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
+    settle(page)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot to ``artifacts/screenshots/<name>.png`` (git-ignored)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.wait_for_timeout(800)  # let Plotly finish drawing
+    page.screenshot(path=str(path), full_page=True)
+    return path

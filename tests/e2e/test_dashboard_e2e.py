@@ -1,0 +1,131 @@
+"""End to end in Debian's chromium: upload a demo export, sign in, approve it, see it on the overview.
+
+The server runs on a database holding the demo rounds before the latest one; the test uploads one
+export of the latest round through the browser. Screenshots of every page go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlparse
+
+import pytest
+
+from indicator.framework import load
+from indicator.i18n import t
+from indicator.reading import read_survey
+from indicator.storage import Store
+from tests.e2e.conftest import TIMEOUT_MS, open_page, screenshot, settle
+from ui import testing
+
+pytestmark = pytest.mark.e2e
+
+MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@pytest.fixture(scope="module")
+def exports() -> tuple[list, tuple]:
+    """(earlier demo exports, the export to upload): one csv of the latest demo round."""
+    files = list(testing.demo_exports())
+    latest = max(round_ for _, round_ in files)
+    upload = next((p, r) for p, r in files if r == latest and p.suffix == ".csv")
+    return [(p, r) for p, r in files if r < latest], upload
+
+
+@pytest.fixture(scope="module")
+def server(serve, exports, tmp_path_factory, browser) -> str:
+    """The app over the earlier demo rounds, with the test coordinator hash; warmed up once."""
+    earlier, _ = exports
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.db'}"
+    store, framework = Store(url), load()
+    for path, round_ in earlier:
+        store.add_upload(path.read_bytes(), path.name, round_, framework, role="admin", approve=True)
+    store.close()
+    base = serve({"DATABASE_URL": url, "ALYKYLA_DEMO": "0", "ALYKYLA_COORDINATOR_HASH": testing.test_hash()})
+    warm = browser.new_page()  # a fresh server's first session may still route by legacy pages/ names
+    open_page(warm, base)
+    warm.close()
+    return base
+
+
+def nav(page, title: str) -> None:
+    """Follow a sidebar navigation link (keeps the session, so the sign-in survives)."""
+    nav_bar = page.get_by_test_id("stSidebarNav")
+    nav_bar.get_by_role("link").filter(has=page.get_by_text(title, exact=True)).click()
+    settle(page)
+
+
+def test_upload_approve_and_see_it_on_the_overview(browser, server, exports):
+    from playwright.sync_api import expect
+
+    _, (path, _) = exports
+    villages = read_survey(path.read_bytes(), load(), filename=path.name).report.villages
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    open_page(page, server)
+    screenshot(page, "overview_before_upload")
+
+    nav(page, t("common_nav_upload", "fi"))
+    with page.expect_file_chooser() as chooser:
+        page.get_by_test_id("stFileUploaderDropzone").click()
+    chooser.value.set_files(files=[{"name": path.name, "mimeType": MIME.get(path.suffix[1:], "text/csv"),
+                                    "buffer": path.read_bytes()}])
+    expect(page.get_by_text(t("upload_report_title", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    screenshot(page, "upload_report")
+    page.get_by_role("button", name=t("upload_save", "fi")).click()
+    expect(page.get_by_text("Tallennettu, odottaa koordinaattorin hyväksyntää")).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    screenshot(page, "upload_saved")
+
+    page.get_by_text(t("common_login_title", "fi")).click()
+    page.get_by_label(t("common_login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
+    page.get_by_role("button", name=t("common_login_submit", "fi")).click()
+    expect(page.get_by_text(t("common_signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+
+    nav(page, t("common_nav_admin", "fi"))
+    expect(page.get_by_text(t("admin_pending_title", "fi", n=1))).to_be_visible(timeout=TIMEOUT_MS)
+    screenshot(page, "admin_pending")
+    page.get_by_role("button", name=t("admin_approve", "fi")).click()
+    expect(page.get_by_text(t("admin_no_pending", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    screenshot(page, "admin_after_approval")
+
+    nav(page, t("common_nav_overview", "fi"))
+    expect(page.get_by_text(f"Kierros {date.today().year}")).to_be_visible(timeout=TIMEOUT_MS)
+    kpi = page.get_by_test_id("stMetric").first
+    expect(kpi.get_by_test_id("stMetricValue")).to_have_text(str(len(villages)), timeout=TIMEOUT_MS)
+    grid = page.get_by_test_id("stDataFrame").first
+    for village in villages:
+        expect(grid.get_by_text(village, exact=True).first).to_be_attached(timeout=TIMEOUT_MS)
+    screenshot(page, "overview_after_approval")
+    context.close()
+
+
+def test_screenshots_of_every_page(browser, server):
+    """Every registered page on a desktop screen (as a coordinator) and the overview on a phone."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    open_page(page, server)
+    page.get_by_text(t("common_login_title", "fi")).click()
+    page.get_by_label(t("common_login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
+    page.get_by_role("button", name=t("common_login_submit", "fi")).click()
+    expect(page.get_by_text(t("common_signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
+    titles = [links.nth(i).inner_text().strip().split("\n")[-1] for i in range(links.count())]
+    assert t("common_nav_admin", "fi") in titles
+    for n, title in enumerate(titles):
+        nav(page, title)
+        assert not page.get_by_test_id("stException").count(), f"{title} raised an exception"
+        slug = urlparse(page.url).path.strip("/") or "etusivu"
+        screenshot(page, f"page_{n:02d}_{slug}")
+    context.close()
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    small = phone.new_page()
+    open_page(small, server)
+    screenshot(small, "overview_phone")
+    phone.close()
