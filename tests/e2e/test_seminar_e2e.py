@@ -1,125 +1,48 @@
 """End to end in Debian's chromium: a phone answers the poll, the seminar screen shows the new count.
 
 Also saves a 1920×1080 screenshot of every seminar slide (and of the poll on a phone) to
-``artifacts/screenshots/``. Skips locally when playwright or chromium is missing; with ``CI=true`` that
-is a failure.
+``artifacts/screenshots/``. Uses the server and browser fixtures of ``tests/e2e/conftest.py``: skips
+locally when playwright or chromium is missing; with ``CI=true`` that is a failure.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from indicator.charts.seminar import SLIDES
+from tests.e2e.conftest import SHOTS, TIMEOUT_MS
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "screenshots"
-TIMEOUT_MS = 30_000
 ROUND = "2026"
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"end-to-end test cannot run in CI: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
-def chromium_path() -> str:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _missing("the playwright package is not installed")
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        _missing("no chromium binary on PATH (Debian package 'chromium')")
-    return path
+def seminar_server(serve, browser, tmp_path_factory) -> str:
+    """The app over a fresh SQLite database: two scored rounds, a saved grouping, no poll answers.
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
-                if reply.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy within 60 s")
-
-
-@pytest.fixture(scope="module")
-def seminar_server(tmp_path_factory, chromium_path) -> Iterator[str]:
-    """The app on a free port over a fresh SQLite database with two scored rounds and no poll answers."""
+    Warmed up once per path: a fresh server's first session may still route by the legacy ``pages/``
+    names and show Streamlit's "Page not found" dialog.
+    """
     from tests.test_page_progress import VILLAGES, fill_store
 
-    folder = tmp_path_factory.mktemp("seminar-e2e")
-    url = f"sqlite:///{folder / 'e2e.db'}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('seminar-e2e') / 'e2e.db'}"
     store = fill_store(url)
     themes = ("elinkeinot", "brandi", "kylatalo")
     store.save_document("grouping", "e2e", {"assignments": [
         {"village": v, "area": "sepra" if n < 3 else "kasvu", "group": n % 3 + 1, "theme": themes[n % 3]}
         for n, v in enumerate(VILLAGES)
     ]})
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "ALYKYLA_DEMO": "0"}
-    log = folder / "streamlit.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--global.developmentMode", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, process, log)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path, seminar_server) -> Iterator[object]:
-    """Chromium, after one warm-up visit: a fresh server's first session may still route by the legacy
-    ``pages/`` names and show Streamlit's "Page not found" dialog once."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path,
-                                    args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
-        warm = browser.new_page()
-        for path in ("", "/seminaari", "/kysely"):
-            warm.goto(f"{seminar_server}{path}")
-            warm.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
-            warm.wait_for_timeout(1000)
-        warm.close()
-        yield browser
-        browser.close()
+    base = serve({"DATABASE_URL": url, "ALYKYLA_DEMO": "0"})
+    warm = browser.new_page()
+    for path in ("", "/seminaari", "/kysely"):
+        warm.goto(f"{base}{path}")
+        warm.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
+        warm.wait_for_timeout(1000)
+    warm.close()
+    return base
 
 
 def _seminar(browser, base: str, query: str = ""):
