@@ -105,7 +105,7 @@ class Framework:
         """The highest band whose ``min`` is at most the score; None for a missing score."""
         if score is None or (isinstance(score, float) and math.isnan(score)):
             return None
-        fitting = [b for b in self.bands if b.min <= score]
+        fitting = [b for b in self.bands if b.min <= round(score, 9)]  # float noise: 49.99999999999999 is 50
         return fitting[-1] if fitting else None
 
     def items_frame(self) -> pd.DataFrame:

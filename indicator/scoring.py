@@ -49,6 +49,9 @@ KEYS: tuple[str, str] = ("village", "round")
 NORMALISATIONS: tuple[str, ...] = ("goalposts", "minmax", "zscore")
 AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
 _EPS = 1e-12
+# Scores equal up to this many decimals are equal for ranks and bands: weighted means of decimal weights
+# (0.1, 0.2, 0.3) carry float noise such as 49.999999999999986 for a true 50.
+TIE_DECIMALS = 9
 
 # z-score normalisation: mean 50, one standard deviation = 10 points, then clipped to 0-100.
 Z_MEAN, Z_SD = 50.0, 10.0
@@ -167,7 +170,8 @@ def aggregate_batch(
 
 def rank_desc(values: pd.Series | np.ndarray) -> np.ndarray:
     """Ranks, highest first, ties sharing the lowest rank (1, 2, 2, 4); NaN stays unranked (NaN)."""
-    return pd.Series(np.asarray(values, dtype=float)).rank(method="min", ascending=False).to_numpy()
+    rounded = np.round(np.asarray(values, dtype=float), TIE_DECIMALS)
+    return pd.Series(rounded).rank(method="min", ascending=False).to_numpy()
 
 
 # --- item values and scores -------------------------------------------------------------------------
@@ -233,7 +237,7 @@ def normalise(values: pd.DataFrame, framework: Framework, method: str = "goalpos
 def _bands(index: np.ndarray, framework: Framework) -> pd.Series:
     mins = np.array([b.min for b in framework.bands])
     ids = np.array([b.id for b in framework.bands] + [None], dtype=object)
-    pos = np.searchsorted(mins, index, side="right") - 1
+    pos = np.searchsorted(mins, np.round(index, TIE_DECIMALS), side="right") - 1
     pos = np.where(np.isnan(index) | (pos < 0), len(mins), pos)
     return pd.Series(ids[pos], dtype=object)
 
@@ -272,7 +276,8 @@ def score(responses: pd.DataFrame, framework: Framework, options: ScoreOptions =
     table["respondents"] = respondents.to_numpy()
     table["index"] = index[0]
     table[list(framework.dimension_ids)] = dims[0]
-    table["rank"] = table.groupby("round", dropna=False)["index"].rank(method="min", ascending=False).astype("Int64")
+    ranked = table.assign(index=np.round(table["index"].to_numpy(dtype=float), TIE_DECIMALS))
+    table["rank"] = ranked.groupby("round", dropna=False)["index"].rank(method="min", ascending=False).astype("Int64")
     table["band"] = _bands(index[0], framework)
     coverage = pd.DataFrame(item_coverage, index=values.index, columns=list(framework.dimension_ids))
     dim_present = ~np.isnan(dims[0])

@@ -279,11 +279,6 @@ def test_weights_that_are_not_binary_fractions_keep_thresholds(scored: dict[str,
     assert rows["Only3"]["index"] == pytest.approx(50.0, abs=1e-9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contract break §3.6: with dimension weights 0.3/0.1 an index of exactly 50 (or 100) by hand is "
-    "49.99999999999999 (99.99999999999999) in floating point and falls into the band below",
-)
 def test_band_at_the_exact_band_minimum_with_decimal_weights(scored: dict[str, Any]) -> None:
     rows = by_village(rows_json(ok(scored["runs"][7])))
     # Half: every item 50 -> d1 = (0.1*50 + 0.2*50 + 0.3*50)/0.6 = 50, d2 = 50 -> index 50 -> band mid
@@ -294,11 +289,6 @@ def test_band_at_the_exact_band_minimum_with_decimal_weights(scored: dict[str, A
     assert rows["Full"]["band"] == "full", rows["Full"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contract break §3.6: Only3 (index 50.0) and Half (index 50 by hand, 49.999999999999986 in floating "
-    "point) do not share rank 2: ranks 2 and 3",
-)
 def test_rank_ties_with_decimal_weights(scored: dict[str, Any]) -> None:
     rows = by_village(rows_json(ok(scored["runs"][7])))
     # Full 100 -> 1; Only3 50 and Half 50 tie -> 2, 2

@@ -77,3 +77,7 @@ def test_bad_toml_and_missing_file(tmp_path):
 def test_band_for_an_index_below_the_first_band():
     source = SMALL_FRAMEWORK.replace("min = 0\n", "min = 10\n", 1)
     assert loads(source).band_for(5.0) is None
+
+
+def test_band_for_tolerates_float_noise(small_framework):
+    assert small_framework.band_for(49.999999999999986).id == "mid"

@@ -219,3 +219,8 @@ def test_scores_pickle_for_caching(small_framework):
     again = pickle.loads(pickle.dumps(result))
     pd.testing.assert_frame_equal(again.table, result.table)
     assert again.options == options
+
+
+def test_float_noise_does_not_split_ties_or_bands():
+    # 49.999999999999986 is 50 by hand: same rank as 50.0 and in the band starting at 50
+    assert list(rank_desc([100.0, 50.0, 49.999999999999986])) == [1, 2, 2]
