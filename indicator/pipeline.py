@@ -19,12 +19,15 @@ def read_files(
     *,
     round: int | None = None,
     village: str | None = None,
+    village_column: str | None = None,
     today: date | None = None,
 ) -> tuple[pd.DataFrame, list[ImportReport]]:
     """Read survey files into one responses table; each file's round is ``round`` or its own date rule."""
     frames, reports = [], []
     for path in paths:
-        result = read_survey(Path(path), framework, filename=str(path), village=village)
+        result = read_survey(
+            Path(path), framework, filename=str(path), village=village, village_column=village_column
+        )
         file_round_ = round if round is not None else file_round(result.report, today=today)
         frame = result.responses.assign(round=file_round_, source=str(path))
         frame["respondent"] = str(path) + ":" + frame["respondent"].astype(str)
@@ -41,9 +44,12 @@ def score_files(
     *,
     round: int | None = None,
     village: str | None = None,
+    village_column: str | None = None,
     options: ScoreOptions = DEFAULT_OPTIONS,
     today: date | None = None,
 ) -> Scores:
     """Score survey files together (contract §6 ``score``)."""
-    responses, _ = read_files(paths, framework, round=round, village=village, today=today)
+    responses, _ = read_files(
+        paths, framework, round=round, village=village, village_column=village_column, today=today
+    )
     return score(responses, framework, options)

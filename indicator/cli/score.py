@@ -35,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sc.add_argument("files", nargs="+")
     sc.add_argument("--round", type=int, help="round (year) of every file; default: each file's latest response year")
     sc.add_argument("--village", help="the files without a village column are this village")
+    sc.add_argument("--village-column", help="the column that names the village (default: by its header)")
     sc.add_argument("--format", choices=FORMATS, default="csv")
     sc.add_argument("--normalisation", choices=NORMALISATIONS, default="goalposts")
     sc.add_argument("--aggregation", choices=AGGREGATIONS, default="arithmetic")
@@ -75,6 +76,13 @@ def _summary(report: dict) -> str:
 def run_score(args: argparse.Namespace) -> int:
     framework = load(args.framework)
     options = ScoreOptions(normalisation=args.normalisation, aggregation=args.aggregation)
-    scores = score_files(args.files, framework, round=args.round, village=args.village, options=options)
+    scores = score_files(
+        args.files,
+        framework,
+        round=args.round,
+        village=args.village,
+        village_column=args.village_column,
+        options=options,
+    )
     write_table(scores.table, args.format, args.output, sheet="scores")
     return 0
