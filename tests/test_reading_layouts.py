@@ -131,3 +131,15 @@ def test_forms_with_localised_names_takes_the_completion_time() -> None:
     result = read(data, "forms.xlsx")
     assert result.report.source_tool == "forms" and result.report.date_column == "Loppu"
     assert result.report.latest_date == dt.datetime(2024, 5, 2, 11)
+
+
+def test_webropol_registration_export_with_metadata_and_contact_subheaders() -> None:
+    text = ("Kysely;Kylätutkimus 2024\r\nVastauksia;2\r\n\r\n"
+            "Vastausaika;Kylä;Kylässä on hyvät palvelut;Yhteystiedot;\r\n"
+            ";;;Etunimi;Sukunimi\r\n"
+            "1.5.2024 10:00:00;Ahvio;Täysin samaa mieltä;Aino;Virtanen\r\n")
+    result = read(text.encode(), "registration.csv")
+    assert result.report.header_row == 4
+    assert result.report.dropped_personal == ["Yhteystiedot - Etunimi", "Yhteystiedot - Sukunimi"]
+    assert result.responses["respondent"].tolist() == ["6"]
+    assert result.responses["E1"].tolist() == [5.0]

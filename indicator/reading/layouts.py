@@ -103,25 +103,47 @@ def find_header(
         return None
     best: tuple[int, int, int] | None = None
     best_headers: list[str] = []
+    best_depth = 1
     scan = min(HEADER_SCAN_ROWS, cells.shape[0])
     for r in range(scan):
         single = [cell_text(v) for v in cells[r]]
         if sum(1 for h in single if h) == 0:
             continue
-        candidates = [(single, 1)]
+        mapped_single = map_columns(single, matcher, item_ids=item_ids, overrides=overrides, file=file)
+        candidates = [(single, 1, mapped_single)]
         if r + 1 < cells.shape[0]:
-            candidates.append((combine_rows(cells[r], cells[r + 1]), 2))
-        for headers, depth in candidates:
-            mapped = map_columns(headers, matcher, item_ids=item_ids, overrides=overrides, file=file)
-            key = (len(mapped.items), -r, -depth)
-            if mapped.items and (best is None or key > best):
-                best, best_headers = key, headers
+            double = combine_rows(cells[r], cells[r + 1])
+            candidates.append((double, 2, map_columns(double, matcher, item_ids=item_ids, overrides=overrides,
+                                                      file=file)))
+        for headers, depth, mapped in candidates:
+            if not mapped.items:
+                continue
+            preference = _second_row_preference(cells[r + 1], mapped, mapped_single) if depth == 2 else 0
+            key = (len(mapped.items), -r, preference)
+            if best is None or key > best:
+                best, best_headers, best_depth = key, headers, depth
     if best is None:
         return None
-    row, depth = -best[1], -best[2]
+    row, depth = -best[1], best_depth
     columns = map_columns(best_headers, matcher, item_ids=item_ids, overrides=overrides,
                           village_column=village_column, file=file)
     return Header(row, depth, best_headers, columns)
+
+
+def _recognised(mapped: ColumnMap) -> int:
+    return len(mapped.items) + len(mapped.personal) + (mapped.village is not None)
+
+
+def _second_row_preference(second: np.ndarray, double: ColumnMap, single: ColumnMap) -> int:
+    """On a tie in items, two header rows win over one only when the second row holds no answers (blank
+    or ``Response`` under every item column) and either says ``Response`` somewhere (SurveyMonkey) or
+    makes more columns recognisable (Webropol contact fields: "Yhteystiedot - Sukunimi")."""
+    texts = [normalise(cell_text(v)) for v in second]
+    if not any(texts) or any(texts[j] not in _SECOND_ROW_PLAIN for j in double.items):
+        return -1
+    if any(t in ("response", "open-ended response") for t in texts):
+        return 1
+    return 1 if _recognised(double) > _recognised(single) else -1
 
 
 def looks_like_report(cells: np.ndarray, rows: int = 30) -> bool:
