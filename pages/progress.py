@@ -87,6 +87,8 @@ dims_alt = "; ".join(
 st.plotly_chart(grid, width="stretch", alt=t("progress.alt.grid", lang, items=dims_alt), key="progress_grid_chart")
 
 with st.expander(t("progress.legend.title", lang), expanded=True):
+    st.plotly_chart(charts.status_key_figure(lang), width="stretch", key="progress_status_key",
+                    config={"staticPlot": True}, alt=t("progress.legend.title", lang))
     st.markdown("\n".join(f"- **{arrow}** {words}" for arrow, _, words in charts.status_legend(lang)))
 
 if level != "province" and len(entities) > 1:

@@ -162,3 +162,13 @@ def test_titles_with_village_names_are_escaped(history, small_framework) -> None
     row = progress(history, small_framework).set_index(["village", "measure"]).loc[("A", "index")]
     fig = cp.progress_figure(cp.measure_series(history, "A", "index"), row, 2030, title="<a href='x'>A</a>")
     assert fig.layout.title.text == "&lt;a href='x'&gt;A&lt;/a&gt;"
+
+
+def test_status_key_shows_every_status_in_its_colour() -> None:
+    from indicator.charts import palette
+
+    fig = cp.status_key_figure("en")
+    trace = fig.data[0]
+    assert list(trace.text) == ["✓ target reached", "↑ on track", "➚ moderately improving", "→ stagnating",
+                                "↓ decreasing", "· too few measurements"]
+    assert list(trace.marker.color) == [palette.STATUS_COLOURS[s] for s in palette.STATUS_ORDER]

@@ -267,6 +267,24 @@ def status_legend(lang: str = "fi") -> list[tuple[str, str, str]]:
             for s in palette.STATUS_ORDER]
 
 
+def status_key_figure(lang: str = "fi", *, font_size: int = 14, columns: int = 3) -> go.Figure:
+    """The status colours as a small key: a coloured square with the arrow and the words of each status."""
+    statuses = list(palette.STATUS_ORDER)
+    x = [n % columns for n in range(len(statuses))]
+    y = [-(n // columns) for n in range(len(statuses))]
+    fig = go.Figure(go.Scatter(
+        x=x, y=y, mode="markers+text", text=[status_label(s, lang) for s in statuses], textposition="middle right",
+        marker={"symbol": "square", "size": font_size * 1.3, "color": [palette.STATUS_COLOURS[s] for s in statuses]},
+        hoverinfo="skip", textfont={"size": font_size},
+    ))
+    fig.update_xaxes(visible=False, range=[-0.1, columns])
+    fig.update_yaxes(visible=False, range=[min(y) - 0.6, 0.6])
+    rows = -(-len(statuses) // columns)
+    fig.update_layout(height=rows * font_size * 2.4 + 10, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+                      plot_bgcolor="white", showlegend=False)
+    return fig
+
+
 def status_bar_figure(counts: pd.DataFrame, *, lang: str = "fi", font_size: int = 14, title: str = "") -> go.Figure:
     """Horizontal bars: how many entities have each status (arrow and words on the axis)."""
     labels = [status_label(s, lang) for s in counts["status"]]
