@@ -101,3 +101,13 @@ if submitted:
         st.rerun()
 if st.session_state.pop("goals_saved", False):
     st.success(t("goals.record.saved", lang))
+
+if not activities.empty:
+    with st.expander(t("goals.delete.title", lang), icon=":material/delete:"):
+        labels = {int(r.id): f"{fmt.date(r.done_on, lang)} · {goal_names.get(r.goal_id, r.goal_id)} · {r.title}"
+                  for r in activities.itertuples()}
+        chosen = st.selectbox(t("goals.delete.which", lang), list(labels), format_func=labels.get,
+                              key="goals_delete_id")
+        if st.button(t("goals.delete.submit", lang), key="goals_delete"):
+            store.delete_activity(chosen, actor="coordinator")
+            st.rerun()

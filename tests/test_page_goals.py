@@ -64,3 +64,13 @@ def test_coordinator_cannot_record_without_text(db_url) -> None:
     save_button(at).click().run()
     assert any("description" in e.value for e in at.error)
     assert len(Store(db_url).activities()) == 2
+
+
+def test_coordinator_deletes_a_wrong_record(db_url) -> None:
+    at = open_page("goals", role="coordinator", lang="en")
+    first = Store(db_url).activities()["id"].min()
+    at.selectbox(key="goals_delete_id").set_value(int(first))
+    at.button(key="goals_delete").click().run()
+    assert not at.exception
+    left = Store(db_url).activities()
+    assert len(left) == 1 and first not in set(left["id"])
