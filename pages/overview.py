@@ -52,7 +52,7 @@ with map_col:
               "respondents": t("common_col_respondents", lang), "too_few": t("common_too_few", lang),
               "approximate": t("overview_map_hover_approx", lang)}
     fig = charts.village_map(frame, band_names, labels, number=lambda v: fmt.number(v, lang))
-    st.plotly_chart(fig, width="stretch", key="overview_map", config={"scrollZoom": False},
+    st.plotly_chart(fig, width="stretch", key="overview_map", config={"scrollZoom": False, "displayModeBar": False},
                     alt=t("overview_map_alt", lang, n=len(frame), summary="; ".join(count_lines)))
     located = frame.dropna(subset=["lat", "lon"])
     approx = int((located["coordinate_source"] == "anchor").sum())

@@ -49,8 +49,16 @@ def test_headline_counts_and_median_change(table, small_framework):
     head = overview.headline(table, small_framework, 2026)
     assert (head.villages, head.scored, head.respondents) == (3, 2, 12)
     assert head.median_index == 70.0  # median of 50 and 90
-    assert head.baseline_round == 2024 and head.baseline_median == 40.0  # median of 40, 60, 20
-    assert head.change == 30.0
+    # like with like: Aa and Bee are scored in both rounds (Cee has no index in 2026)
+    assert head.baseline_round == 2024 and head.baseline_median == 50.0  # median of 40 and 60
+    assert head.paired_median == 70.0 and head.change == 20.0
+
+
+def test_headline_change_ignores_villages_missing_from_either_round(table, small_framework):
+    joined_later = pd.concat([table, table.iloc[[3]].assign(village="Dee", index=99.0)], ignore_index=True)
+    assert overview.headline(joined_later, small_framework, 2026).change == 20.0
+    none_shared = table.assign(village=table["village"] + table["round"].astype(str))
+    assert overview.headline(none_shared, small_framework, 2026).change is None
 
 
 def test_headline_in_the_baseline_round_has_no_change(table, small_framework):
@@ -123,6 +131,8 @@ def test_dimension_long_and_summary(table, registry, small_framework):
     assert summary.loc[0, ["name", "villages", "low", "median", "high"]].tolist() == ["Talous", 2, 45.0, 70.0, 95.0]
     fig = overview.dimension_distribution(long, names, "Pisteet")
     assert [tr.name for tr in fig.data] == ["Talous", "Yhteisö"]
+    assert overview.wrap("Yhteisöllisyys, osallisuus ja vetovoima") == "Yhteisöllisyys,<br>osallisuus ja<br>vetovoima"
+    assert overview.wrap("A & B") == "A &amp; B"
     assert tuple(fig.layout.xaxis.range) == (0, 100)
 
 

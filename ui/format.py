@@ -48,10 +48,17 @@ def integer(value: Any, lang: str) -> str:
     return number(value, lang, 0)
 
 
+LOCAL_TIME_ZONE = "Europe/Helsinki"
+
+
 def date(value: Any, lang: str, with_time: bool = False) -> str:
+    """A date (and time) in the locale; stored UTC times are shown in Finnish local time."""
     if value is None or pd.isna(value):
         return MISSING
-    return fmt_date(pd.Timestamp(value).to_pydatetime(), lang, with_time)
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(LOCAL_TIME_ZONE)
+    return fmt_date(stamp.to_pydatetime(), lang, with_time)
 
 
 def styled(

@@ -41,13 +41,14 @@ class Headline:
     respondents: int
     median_index: float | None
     baseline_round: int | None
-    baseline_median: float | None
+    baseline_median: float | None  # over the villages scored in both rounds
+    paired_median: float | None = None  # this round's median over those same villages
 
     @property
     def change(self) -> float | None:
-        if self.median_index is None or self.baseline_median is None:
+        if self.paired_median is None or self.baseline_median is None:
             return None
-        return self.median_index - self.baseline_median
+        return self.paired_median - self.baseline_median
 
 
 def _median(values: pd.Series) -> float | None:
@@ -68,18 +69,22 @@ def baseline_round(table: pd.DataFrame, framework: object, round_: int | None) -
 def headline(table: pd.DataFrame, framework: object, round_: int | None) -> Headline:
     """KPI figures for ``round_`` over the villages in ``table`` (already filtered by area/municipality).
 
-    The change is the median index of ``round_`` minus the median index of the baseline round.
+    The change compares like with like: the median index of ``round_`` minus the median index of the
+    baseline round, both over the villages with an index in both rounds.
     """
     now = table[table["round"] == round_]
     base = baseline_round(table, framework, round_)
     before = table[table["round"] == base] if base is not None else table.iloc[0:0]
+    both = set(now.loc[now["index"].notna(), "village"]) & set(before.loc[before["index"].notna(), "village"])
+    paired = base is not None and len(both) > 0
     return Headline(
         villages=int(now["village"].nunique()),
         scored=int(now["index"].notna().sum()),
         respondents=int(now["respondents"].fillna(0).sum()),
         median_index=_median(now["index"]),
         baseline_round=base,
-        baseline_median=_median(before["index"]) if base is not None else None,
+        baseline_median=_median(before.loc[before["village"].isin(both), "index"]) if paired else None,
+        paired_median=_median(now.loc[now["village"].isin(both), "index"]) if paired else None,
     )
 
 
@@ -175,9 +180,9 @@ def dimension_summary(long: pd.DataFrame, dimension_names: Mapping[str, str]) ->
 def dimension_distribution(long: pd.DataFrame, dimension_names: Mapping[str, str], score_label: str) -> go.Figure:
     """Box plot of each dimension's village scores (0–100) with every village as a point."""
     fig = go.Figure()
-    order = [dimension_names[d] for d in dimension_names]
-    for dim, name in dimension_names.items():
-        part = long[long["dimension"] == dim]
+    order = [wrap(dimension_names[d]) for d in dimension_names]
+    for dim, full_name in dimension_names.items():
+        part, name = long[long["dimension"] == dim], wrap(full_name)
         fig.add_trace(
             go.Box(
                 y=[name] * len(part),
@@ -191,7 +196,7 @@ def dimension_distribution(long: pd.DataFrame, dimension_names: Mapping[str, str
                 line={"color": palette.PRIMARY},
                 fillcolor="rgba(86,180,233,0.25)",
                 text=part["village"].map(html.escape),
-                hovertemplate="%{text}: %{x:.1f}<extra>" + name + "</extra>",
+                hovertemplate="%{text}: %{x:.1f}<extra>" + html.escape(full_name) + "</extra>",
                 showlegend=False,
             )
         )
@@ -205,6 +210,17 @@ def dimension_distribution(long: pd.DataFrame, dimension_names: Mapping[str, str
         font={"size": 13},
     )
     return fig
+
+
+def wrap(label: str, width: int = 22) -> str:
+    """A long axis label broken into lines (Plotly ``<br>``) so charts stay readable on a phone."""
+    lines: list[str] = []
+    for word in html.escape(label).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def ranking_table(

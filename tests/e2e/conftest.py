@@ -132,5 +132,12 @@ def screenshot(page, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.wait_for_timeout(800)  # let Plotly finish drawing
+    size = page.viewport_size
+    # Streamlit scrolls inside its main area, so grow the window to the content for a whole-page shot.
+    height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('main, main *'))"
+                           ".map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 8000))})
+    page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path
