@@ -72,6 +72,15 @@ class Matcher:
     ids: tuple[tuple[str, str], ...]
     texts: Mapping[str, str]
     village_aliases: frozenset[str]
+    _matches: dict[str, tuple[str, int] | None] = field(default_factory=dict, compare=False, repr=False)
+    _normal: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def normal(self, header: str) -> str:
+        """`normalise_header`, remembered: header detection sees the same texts many times."""
+        found = self._normal.get(header)
+        if found is None:
+            found = self._normal[header] = normalise_header(header)
+        return found
 
     @classmethod
     def from_framework(cls, framework: Framework) -> Matcher:
@@ -99,6 +108,13 @@ class Matcher:
 
     def match(self, header: str) -> tuple[str, int] | None:
         """(item id, priority) for a normalised header, or None."""
+        if header in self._matches:
+            return self._matches[header]
+        found = self._match(header)
+        self._matches[header] = found
+        return found
+
+    def _match(self, header: str) -> tuple[str, int] | None:
         if not header:
             return None
         found = self._direct(header)
@@ -173,7 +189,7 @@ def map_columns(
     file: str | None = None,
 ) -> ColumnMap:
     """Map display headers to items, village and personal columns (contract §2 rules, then overrides)."""
-    normalised = [normalise_header(h) for h in headers]
+    normalised = [matcher.normal(h) for h in headers]
     result = ColumnMap(list(headers))
     claims: dict[str, tuple[int, int]] = {}  # item -> (priority, column)
     forced: dict[int, str | None] = {}
