@@ -143,3 +143,12 @@ def test_webropol_registration_export_with_metadata_and_contact_subheaders() -> 
     assert result.report.dropped_personal == ["Yhteystiedot - Etunimi", "Yhteystiedot - Sukunimi"]
     assert result.responses["respondent"].tolist() == ["6"]
     assert result.responses["E1"].tolist() == [5.0]
+
+
+def test_reversed_legend_in_header_is_warned() -> None:
+    text = "Kylä;E1 (1 = täysin samaa mieltä, 5 = täysin eri mieltä);E3 (1 = paljon)\nA;2;3\n"
+    result = read(text.encode(), "legend.csv")
+    flagged = [w for w in result.report.warnings if "legend" in w]
+    assert len(flagged) == 1 and "1 = 'täysin samaa mieltä'" in flagged[0]
+    ok = read("Kylä;E1 (1 = täysin eri mieltä, 5 = täysin samaa mieltä)\nA;2\n".encode(), "legend.csv")
+    assert not [w for w in ok.report.warnings if "legend" in w]

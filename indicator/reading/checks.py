@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from indicator.answers import LIKERT5_LABELS
 from indicator.framework import Framework
 from indicator.text import normalise
+
+_LEGEND = re.compile(r"\b([1-5])\s*=\s*([^,;()/=\d]+)")
 
 MIN_PAIRS = 10
 REVERSED_CORRELATION = -0.3
@@ -92,3 +96,24 @@ def _registry_functions():  # type: ignore[no-untyped-def]
             return [lookup[m] for m in difflib.get_close_matches(normalise(name), list(lookup), n=n)]
 
         return find, nearest
+
+
+def reversed_legends(headers: Mapping[str, str], framework: Framework) -> list[str]:
+    """Likert columns whose header states a reversed code legend, e.g. "(1 = täysin samaa mieltä)".
+
+    ``headers`` maps a column's display name to its item id. Numbers in such a column mean the
+    opposite of the contract's 1 = disagree … 5 = agree, so the user must recode or use labels.
+    """
+    out = []
+    for header, item_id in headers.items():
+        if framework.item(item_id).type != "likert5":
+            continue
+        for code, label in _LEGEND.findall(header):
+            value = LIKERT5_LABELS.get(normalise(label))
+            if value is not None and int(code) != 3 and value == 6 - int(code):
+                out.append(
+                    f"column {header!r}: its legend says {code} = {label.strip()!r}, the reverse of 1 = "
+                    f"disagree … 5 = agree; numeric answers in it are read as written and may be reversed"
+                )
+                break
+    return out

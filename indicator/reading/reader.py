@@ -351,6 +351,7 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
         warnings.append(f"{len(problems)} problems found; only the first {MAX_PROBLEMS} are listed")
         problems = problems[:MAX_PROBLEMS]
     found_villages = [str(v) for v in pd.unique(responses["village"])]
+    warnings += checks.reversed_legends({names[j]: item_id for j, item_id in columns.items.items()}, framework)
     warnings += checks.reversed_items(responses, framework, list(columns.items.values()), numeric=items.numeric)
     warnings += checks.unknown_villages(found_villages, checks.default_registry() if registry is None else registry)
     report = ImportReport(
