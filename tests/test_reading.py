@@ -349,3 +349,16 @@ def test_generic_csv_round_trip(rows: list, delimiter: str, encoding: str, label
     assert table["E2"].tolist() == pytest.approx([np.nan if r[2] is None else float(r[2]) for r in kept],
                                                  nan_ok=True)
     assert table["E3"].tolist() == pytest.approx([np.nan if r[3] is None else r[3] for r in kept], nan_ok=True)
+
+
+def test_report_is_json_and_signature_is_stable() -> None:
+    import json
+
+    from indicator.reading import header_signature
+
+    report = read_survey(CSV.encode(), FRAMEWORK, filename="k.csv").report
+    again = json.loads(json.dumps(report.to_dict()))
+    assert again["latest_date"] == "2025-05-03T09:00:00" and again["problems"][0]["row"] == 4
+    assert header_signature(["Kylä", "E1 ?"]) == header_signature(["KYLÄ", "e1\u00a0"])
+    assert header_signature(["Kylä", "E1"]) != header_signature(["E1", "Kylä"])
+    assert len(report.header_signature) == 16
