@@ -129,7 +129,9 @@ def _count(value: Any, entry: str, key: str, errors: list[str]) -> int:
     return value
 
 
-def _targets(table: Mapping[str, Any], entry: str, projects: set[str], errors: list[str]) -> tuple[Target, ...]:
+def _targets(
+    table: Mapping[str, Any], entry: str, projects: set[str], errors: list[str]
+) -> tuple[Target, ...]:
     raw = table.get("targets")
     if not isinstance(raw, Mapping) or not raw:
         errors.append(f"{entry}: 'targets' must be a table {{ <project> = {{ min = N, max = M }} }}")
@@ -252,9 +254,7 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def check_activity(
-    goals: Goals, *, goal: str, project: str, when: date | None, what: str
-) -> None:
+def check_activity(goals: Goals, *, goal: str, project: str, when: date | None, what: str) -> None:
     """Refuse an activity record that cannot count: unknown goal, project without that goal, no text."""
     target_goal = goals.goal(goal)
     if project == JOINT:

@@ -123,12 +123,14 @@ def summarise(answers: pd.DataFrame, items: Sequence[Item]) -> pd.DataFrame:
     for item in items:
         mine = frame.loc[frame["item"] == item.id, "value"]
         counts = mine.astype(int).value_counts()
-        rows.append({
-            "item": item.id,
-            "answers": int(mine.size),
-            "mean": float(mine.mean()) if mine.size else float("nan"),
-            **{f"n{v}": int(counts.get(v, 0)) for v in SCALE},
-        })
+        rows.append(
+            {
+                "item": item.id,
+                "answers": int(mine.size),
+                "mean": float(mine.mean()) if mine.size else float("nan"),
+                **{f"n{v}": int(counts.get(v, 0)) for v in SCALE},
+            }
+        )
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 

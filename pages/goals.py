@@ -35,26 +35,47 @@ table = project_goals.goal_progress(goals, activities)
 
 with st.container(horizontal=True, key="goals_kpis"):
     for row in project_goals.summary(table).itertuples():
-        st.metric(project_names[row.project], f"{row.reached} / {row.goals}", border=True, width="stretch",
-                  help=t("goals.summary", lang, project=project_names[row.project], reached=row.reached,
-                         goals=row.goals))
+        st.metric(
+            project_names[row.project],
+            f"{row.reached} / {row.goals}",
+            border=True,
+            width="stretch",
+            help=t(
+                "goals.summary",
+                lang,
+                project=project_names[row.project],
+                reached=row.reached,
+                goals=row.goals,
+            ),
+        )
 
 fig = charts.goals_figure(table, goal_names, project_names, lang=lang)
 alt_items = "; ".join(
-    t("goals.chart.alt_item", lang, goal=goal_names[r.goal], project=project_names[r.project], done=r.done,
-      target=r.min if r.min == r.max else f"{r.min}–{r.max}")
+    t(
+        "goals.chart.alt_item",
+        lang,
+        goal=goal_names[r.goal],
+        project=project_names[r.project],
+        done=r.done,
+        target=r.min if r.min == r.max else f"{r.min}–{r.max}",
+    )
     for r in table.itertuples()
 )
 st.plotly_chart(fig, width="stretch", alt=t("goals.chart.alt", lang, items=alt_items), key="goals_chart")
 
 with st.expander(t("goals.table", lang)):
-    shown = pd.DataFrame({
-        t("goals.col.goal", lang): table["goal"].map(goal_names),
-        t("goals.col.project", lang): table["project"].map(project_names),
-        t("goals.col.done", lang): table["done"],
-        t("goals.col.target", lang): [f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in zip(table["min"], table["max"], strict=True)],
-        t("goals.col.status", lang): table["status"].map(lambda s: t(f"goals.status.{s}", lang)),
-    })
+    shown = pd.DataFrame(
+        {
+            t("goals.col.goal", lang): table["goal"].map(goal_names),
+            t("goals.col.project", lang): table["project"].map(project_names),
+            t("goals.col.done", lang): table["done"],
+            t("goals.col.target", lang): [
+                f"{lo}" if lo == hi else f"{lo}–{hi}"
+                for lo, hi in zip(table["min"], table["max"], strict=True)
+            ],
+            t("goals.col.status", lang): table["status"].map(lambda s: t(f"goals.status.{s}", lang)),
+        }
+    )
     st.dataframe(shown, hide_index=True, key="goals_table")
 
 st.subheader(t("goals.records", lang))
@@ -62,15 +83,23 @@ if activities.empty:
     st.caption(t("goals.records.none", lang))
 else:
     records = activities.sort_values(["done_on", "id"], ascending=False)
-    st.dataframe(pd.DataFrame({
-        t("goals.col.date", lang): records["done_on"].map(lambda d: fmt.date(d, lang)),
-        t("goals.col.goal", lang): records["goal_id"].map(lambda g: goal_names.get(g, g)),
-        t("goals.col.project", lang): records["area"].map(lambda a: project_names.get(a or project_goals.JOINT, a)),
-        t("goals.col.what", lang): records["title"],
-        t("goals.col.groups", lang): records["groups"].map(lambda v: ", ".join(map(str, v))),
-        t("goals.col.villages", lang): records["villages"].map(lambda v: ", ".join(map(str, v))),
-        t("goals.col.note", lang): records["note"].fillna(""),
-    }), hide_index=True, key="goals_records")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("goals.col.date", lang): records["done_on"].map(lambda d: fmt.date(d, lang)),
+                t("goals.col.goal", lang): records["goal_id"].map(lambda g: goal_names.get(g, g)),
+                t("goals.col.project", lang): records["area"].map(
+                    lambda a: project_names.get(a or project_goals.JOINT, a)
+                ),
+                t("goals.col.what", lang): records["title"],
+                t("goals.col.groups", lang): records["groups"].map(lambda v: ", ".join(map(str, v))),
+                t("goals.col.villages", lang): records["villages"].map(lambda v: ", ".join(map(str, v))),
+                t("goals.col.note", lang): records["note"].fillna(""),
+            }
+        ),
+        hide_index=True,
+        key="goals_records",
+    )
 
 st.subheader(t("goals.record.title", lang))
 if not context.is_coordinator():
@@ -82,8 +111,11 @@ group_options = seminar_charts.group_labels(grouping) if grouping is not None el
 with st.form("goals_record", clear_on_submit=True):
     when = st.date_input(t("goals.record.date", lang), value=date.today(), format="DD.MM.YYYY")
     goal = st.selectbox(t("goals.record.goal", lang), list(goal_names), format_func=goal_names.get)
-    project = st.selectbox(t("goals.record.project", lang), [*[p.id for p in goals.projects], project_goals.JOINT],
-                           format_func=project_names.get)
+    project = st.selectbox(
+        t("goals.record.project", lang),
+        [*[p.id for p in goals.projects], project_goals.JOINT],
+        format_func=project_names.get,
+    )
     what = st.text_input(t("goals.record.what", lang), max_chars=500)
     groups = st.multiselect(t("goals.record.groups", lang), group_options)
     villages = st.multiselect(t("goals.record.villages", lang), sorted(context.registry()["village"]))
@@ -92,8 +124,16 @@ with st.form("goals_record", clear_on_submit=True):
 if submitted:
     try:
         project_goals.check_activity(goals, goal=goal, project=project, when=when, what=what)
-        store.add_activity(goal, what.strip(), when, area=None if project == project_goals.JOINT else project,
-                           groups=groups, villages=villages, note=note.strip() or None, actor="coordinator")
+        store.add_activity(
+            goal,
+            what.strip(),
+            when,
+            area=None if project == project_goals.JOINT else project,
+            groups=groups,
+            villages=villages,
+            note=note.strip() or None,
+            actor="coordinator",
+        )
     except IndicatorError as err:
         st.error(str(err))
     else:
@@ -104,10 +144,13 @@ if st.session_state.pop("goals_saved", False):
 
 if not activities.empty:
     with st.expander(t("goals.delete.title", lang), icon=":material/delete:"):
-        labels = {int(r.id): f"{fmt.date(r.done_on, lang)} · {goal_names.get(r.goal_id, r.goal_id)} · {r.title}"
-                  for r in activities.itertuples()}
-        chosen = st.selectbox(t("goals.delete.which", lang), list(labels), format_func=labels.get,
-                              key="goals_delete_id")
+        labels = {
+            int(r.id): f"{fmt.date(r.done_on, lang)} · {goal_names.get(r.goal_id, r.goal_id)} · {r.title}"
+            for r in activities.itertuples()
+        }
+        chosen = st.selectbox(
+            t("goals.delete.which", lang), list(labels), format_func=labels.get, key="goals_delete_id"
+        )
         if st.button(t("goals.delete.submit", lang), key="goals_delete"):
             store.delete_activity(chosen, actor="coordinator")
             st.rerun()

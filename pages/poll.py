@@ -39,13 +39,18 @@ with st.form("poll_form", border=False):
     for n, item in enumerate(items, start=1):
         st.radio(
             f"**{t('poll.question', lang, n=n, total=len(items))}** · {text(item.text, lang)}",
-            poll.SCALE, index=None, key=f"poll_item_{item.id}", format_func=labels.get,
+            poll.SCALE,
+            index=None,
+            key=f"poll_item_{item.id}",
+            format_func=labels.get,
         )
     sent = st.form_submit_button(t("poll.submit", lang), type="primary", width="stretch")
 
 if sent:
     try:
-        values = poll.validate_answers(items, {i.id: st.session_state.get(f"poll_item_{i.id}") for i in items})
+        values = poll.validate_answers(
+            items, {i.id: st.session_state.get(f"poll_item_{i.id}") for i in items}
+        )
     except IndicatorError:
         st.warning(t("poll.empty", lang))
         st.stop()

@@ -18,8 +18,9 @@ history = context.scores_table()
 @st.cache_data(max_entries=8, show_spinner=False)
 def progress_table(token: str, method: str) -> pd.DataFrame:
     """Every level's progress rows (the CLI's ``progress`` plus municipalities), per database state."""
-    return charts.progress_table(context.scores_table(), context.framework(), method=method,
-                                 registry=context.registry())
+    return charts.progress_table(
+        context.scores_table(), context.framework(), method=method, registry=context.registry()
+    )
 
 
 def entity_name(level: str, entity: str) -> str:
@@ -33,10 +34,21 @@ if history.empty or history["index"].notna().sum() == 0:
     st.stop()
 
 left, right = st.columns(2)
-level = left.radio(t("progress.level", lang), charts.LEVELS, key="progress_level", horizontal=True,
-                   format_func=lambda lv: t(f"progress.level.{lv}", lang))
-method = right.radio(t("progress.method", lang), METHODS, key="progress_method", horizontal=True,
-                     format_func=lambda m: t(f"progress.method.{m}", lang), help=t("progress.method.help", lang))
+level = left.radio(
+    t("progress.level", lang),
+    charts.LEVELS,
+    key="progress_level",
+    horizontal=True,
+    format_func=lambda lv: t(f"progress.level.{lv}", lang),
+)
+method = right.radio(
+    t("progress.method", lang),
+    METHODS,
+    key="progress_method",
+    horizontal=True,
+    format_func=lambda m: t(f"progress.method.{m}", lang),
+    help=t("progress.method.help", lang),
+)
 try:
     table = progress_table(context.state_token(), method)
 except IndicatorError as err:
@@ -49,7 +61,9 @@ allowed = filters.villages_in(chosen, reg)
 if level == "village" and allowed is not None:
     rows = rows[rows["village"].isin(allowed)]
 if level == "municipality" and (chosen.area or chosen.municipality):
-    towns = reg.loc[reg["village"].isin(allowed), "municipality"] if allowed is not None else reg["municipality"]
+    towns = (
+        reg.loc[reg["village"].isin(allowed), "municipality"] if allowed is not None else reg["municipality"]
+    )
     rows = rows[rows["village"].isin(set(towns))]
 if level == "leader_area" and chosen.area:
     rows = rows[rows["village"] == chosen.area]
@@ -60,20 +74,36 @@ if not entities:
 
 index_rows = rows[rows["measure"] == "index"]
 if level == "province":
-    st.markdown(f"**{t('progress.summary.province', lang, status=charts.status_label(index_rows['status'].iloc[0], lang))}**")
+    st.markdown(
+        f"**{t('progress.summary.province', lang, status=charts.status_label(index_rows['status'].iloc[0], lang))}**"
+    )
 else:
     on, total = charts.on_path_count(rows)
     st.markdown(f"**{t(f'progress.summary.{level}', lang, on=on, total=total)}**")
 
-entity = entities[0] if len(entities) == 1 else st.selectbox(
-    t("progress.entity", lang), entities, key=f"progress_entity_{level}", format_func=lambda e: entity_name(level, e))
+entity = (
+    entities[0]
+    if len(entities) == 1
+    else st.selectbox(
+        t("progress.entity", lang),
+        entities,
+        key=f"progress_entity_{level}",
+        format_func=lambda e: entity_name(level, e),
+    )
+)
 own = table[(table["level"] == level) & (table["village"] == entity)].set_index("measure")
 series_source = charts.level_history(history, reg, level, fw)
 index_row = own.loc["index"].copy() if "index" in own.index else None
 label = charts.measure_label("index", fw, lang)
 arrow = charts.STATUS_ARROWS.get(index_row["status"], "") if index_row is not None else ""
-fig = charts.progress_figure(charts.measure_series(series_source, entity, "index"), index_row, fw.target_year,
-                             title=f"{arrow} {entity_name(level, entity)}: {label}", lang=lang, font_size=15)
+fig = charts.progress_figure(
+    charts.measure_series(series_source, entity, "index"),
+    index_row,
+    fw.target_year,
+    title=f"{arrow} {entity_name(level, entity)}: {label}",
+    lang=lang,
+    font_size=15,
+)
 alt = charts.alt_text(index_row, label, fw.target_year, lang) if index_row is not None else label
 st.plotly_chart(fig, width="stretch", alt=alt, key="progress_index_chart")
 st.caption(alt)
@@ -82,20 +112,34 @@ st.subheader(t("progress.chart.dimensions", lang))
 grid = charts.progress_grid(series_source, table[table["level"] == level], entity, fw, lang=lang)
 dims_alt = "; ".join(
     charts.alt_text(own.loc[d], charts.measure_label(d, fw, lang), fw.target_year, lang)
-    for d in fw.dimension_ids if d in own.index
+    for d in fw.dimension_ids
+    if d in own.index
 )
-st.plotly_chart(grid, width="stretch", alt=t("progress.alt.grid", lang, items=dims_alt), key="progress_grid_chart")
+st.plotly_chart(
+    grid, width="stretch", alt=t("progress.alt.grid", lang, items=dims_alt), key="progress_grid_chart"
+)
 
 with st.expander(t("progress.legend.title", lang), expanded=True):
-    st.plotly_chart(charts.status_key_figure(lang), width="stretch", key="progress_status_key",
-                    config={"staticPlot": True}, alt=t("progress.legend.title", lang))
+    st.plotly_chart(
+        charts.status_key_figure(lang),
+        width="stretch",
+        key="progress_status_key",
+        config={"staticPlot": True},
+        alt=t("progress.legend.title", lang),
+    )
     st.markdown("\n".join(f"- **{arrow}** {words}" for arrow, _, words in charts.status_legend(lang)))
 
 if level != "province" and len(entities) > 1:
     counts = charts.status_counts(rows)
-    st.plotly_chart(charts.status_bar_figure(counts, lang=lang, title=t("progress.status_counts", lang)),
-                    width="stretch", key="progress_status_chart",
-                    alt="; ".join(f"{charts.status_label(s, lang)}: {n}" for s, n in zip(counts["status"], counts["count"], strict=True)))
+    st.plotly_chart(
+        charts.status_bar_figure(counts, lang=lang, title=t("progress.status_counts", lang)),
+        width="stretch",
+        key="progress_status_chart",
+        alt="; ".join(
+            f"{charts.status_label(s, lang)}: {n}"
+            for s, n in zip(counts["status"], counts["count"], strict=True)
+        ),
+    )
 
 with st.expander(t("progress.table", lang)):
     shown = rows[rows["village"].isin(entities)].copy()
@@ -103,12 +147,31 @@ with st.expander(t("progress.table", lang)):
     shown["status"] = shown["status"].map(lambda s: charts.status_label(s, lang))
     shown["village"] = shown["village"].map(lambda e: entity_name(level, e))
     shown = shown.astype({"first_round": str, "last_round": str})
-    shown = shown[["village", "measure", "first_round", "first_score", "last_round", "last_score", "slope",
-                   "required", "status", "projected"]].rename(columns={
-        "village": t("progress.col.entity", lang), "measure": t("progress.col.measure", lang),
-        "first_round": t("common_col_round", lang), "first_score": t("progress.col.first", lang),
-        "last_round": f"{t('common_col_round', lang)} ", "last_score": t("progress.col.last", lang),
-        "slope": t("progress.col.slope", lang), "required": t("progress.col.required", lang),
-        "status": t("progress.col.status", lang), "projected": t("progress.col.projected", lang, year=fw.target_year),
-    })
+    shown = shown[
+        [
+            "village",
+            "measure",
+            "first_round",
+            "first_score",
+            "last_round",
+            "last_score",
+            "slope",
+            "required",
+            "status",
+            "projected",
+        ]
+    ].rename(
+        columns={
+            "village": t("progress.col.entity", lang),
+            "measure": t("progress.col.measure", lang),
+            "first_round": t("common_col_round", lang),
+            "first_score": t("progress.col.first", lang),
+            "last_round": f"{t('common_col_round', lang)} ",
+            "last_score": t("progress.col.last", lang),
+            "slope": t("progress.col.slope", lang),
+            "required": t("progress.col.required", lang),
+            "status": t("progress.col.status", lang),
+            "projected": t("progress.col.projected", lang, year=fw.target_year),
+        }
+    )
     st.dataframe(fmt.styled(shown, lang), hide_index=True, key="progress_table")

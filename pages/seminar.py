@@ -40,21 +40,33 @@ def poll_address() -> str | None:
     try:
         if params.get("poll_url"):
             return qr.check_url(params["poll_url"])
-        extra = {"poll_round": str(poll_round), "items": ",".join(poll_items), "lang": lang if lang != "fi" else ""}
+        extra = {
+            "poll_round": str(poll_round),
+            "items": ",".join(poll_items),
+            "lang": lang if lang != "fi" else "",
+        }
         return qr.poll_url(str(st.context.url or ""), "kysely", extra)
     except IndicatorError:
         return None
 
 
 def chart(fig, alt: str, key: str) -> None:
-    st.plotly_chart(fig, width="stretch", alt=alt, key=key, theme=None,
-                    config={"displayModeBar": False, "staticPlot": True})
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        alt=alt,
+        key=key,
+        theme=None,
+        config={"displayModeBar": False, "staticPlot": True},
+    )
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def progress_table(token: str) -> pd.DataFrame:
     """Progress of every level for the database state ``token`` (the screen refreshes every few seconds)."""
-    return progress_charts.progress_table(context.scores_table(), context.framework(), registry=context.registry())
+    return progress_charts.progress_table(
+        context.scores_table(), context.framework(), registry=context.registry()
+    )
 
 
 def slide_progress(scores: pd.DataFrame) -> None:
@@ -62,15 +74,22 @@ def slide_progress(scores: pd.DataFrame) -> None:
     table = progress_table(context.state_token())
     province = table[table["level"] == "province"]
     row = province[province["measure"] == "index"].iloc[0]
-    series = progress_charts.measure_series(progress_charts.level_history(scores, None, "province", fw),
-                                            row["village"], "index")
+    series = progress_charts.measure_series(
+        progress_charts.level_history(scores, None, "province", fw), row["village"], "index"
+    )
     label = progress_charts.measure_label("index", fw, lang)
     villages = table[table["level"] == "village"]
     on, total = progress_charts.on_path_count(villages)
-    st.markdown(f"## {progress_charts.status_label(row['status'], lang)} · "
-                f"{t('progress.summary.village', lang, on=on, total=total)}")
+    st.markdown(
+        f"## {progress_charts.status_label(row['status'], lang)} · "
+        f"{t('progress.summary.village', lang, on=on, total=total)}"
+    )
     fig = progress_charts.progress_figure(series, row, fw.target_year, title="", lang=lang, font_size=FONT)
-    chart(fig.update_layout(height=700), progress_charts.alt_text(row, label, fw.target_year, lang), "seminar_fig")
+    chart(
+        fig.update_layout(height=700),
+        progress_charts.alt_text(row, label, fw.target_year, lang),
+        "seminar_fig",
+    )
 
 
 def slide_bands(scores: pd.DataFrame) -> None:
@@ -78,7 +97,7 @@ def slide_bands(scores: pd.DataFrame) -> None:
     counts = charts.band_counts(scores[scores["round"] == latest], fw)
     st.markdown(f"# {t('seminar.title.bands', lang, round=latest)}")
     names = {b.id: text(b.name, lang) for b in fw.bands} | {"none": t("seminar.bands.none", lang)}
-    alt = t("seminar.bands.alt", lang, items=", ".join(f"{names[b]} {n}" for b, n in zip(counts["band"], counts["villages"], strict=True)))
+    alt = t("seminar.bands.alt", lang, items=charts.pairs(map(names.get, counts["band"]), counts["villages"]))
     chart(charts.bands_figure(counts, fw, lang=lang).update_layout(height=720), alt, "seminar_fig")
 
 
@@ -92,7 +111,11 @@ def slide_groups(_scores: pd.DataFrame) -> None:
     areas = {a: t(f"common_area_{a}", lang) for a in ("sepra", "kasvu")}
     table = charts.groups_table(grouping, themes, areas)
     headers = [t(f"seminar.groups.col.{c}", lang) for c in ("area", "group", "theme", "villages")]
-    alt = t("seminar.groups.alt", lang, items="; ".join(f"{r.area} {r.group} {r.theme}: {r.villages}" for r in table.itertuples()))
+    alt = t(
+        "seminar.groups.alt",
+        lang,
+        items=charts.pairs((f"{r.area} {r.group} {r.theme}" for r in table.itertuples()), table["villages"]),
+    )
     chart(charts.groups_figure(table, headers).update_layout(height=760), alt, "seminar_fig")
 
 
@@ -102,8 +125,16 @@ def slide_goals(_scores: pd.DataFrame) -> None:
     table = project_goals.goal_progress(goals, context.store().activities())
     names = {g.id: text(g.name, lang) for g in goals.goals}
     projects = {p.id: text(p.name, lang) for p in goals.projects}
-    line = " · ".join(t("goals.summary", lang, project=t(f"common_area_{r.project}", lang), reached=r.reached, goals=r.goals)
-                      for r in project_goals.summary(table).itertuples())
+    line = " · ".join(
+        t(
+            "goals.summary",
+            lang,
+            project=t(f"common_area_{r.project}", lang),
+            reached=r.reached,
+            goals=r.goals,
+        )
+        for r in project_goals.summary(table).itertuples()
+    )
     st.markdown(f"### {line}")
     short = {k: textwrap.shorten(v, 60, placeholder=" …") for k, v in names.items()}
     fig = progress_charts.goals_figure(table, short, projects, lang=lang, font_size=22)
@@ -114,7 +145,9 @@ def slide_participation(scores: pd.DataFrame) -> None:
     st.markdown(f"# {t('seminar.title.participation', lang)}")
     rounds = charts.participation(scores)
     for r in rounds.itertuples():
-        st.markdown(f"### {t('seminar.survey.line', lang, round=r.round, respondents=r.respondents, villages=r.villages)}")
+        st.markdown(
+            f"### {t('seminar.survey.line', lang, round=r.round, respondents=r.respondents, villages=r.villages)}"
+        )
     try:
         items = poll.choose_items(fw, poll_items)
     except IndicatorError as err:
@@ -124,13 +157,23 @@ def slide_participation(scores: pd.DataFrame) -> None:
     labels = {i.id: text(i.text, lang) for i in items}
     scale = [t(f"poll.likert.{v}", lang) for v in poll.SCALE]
     st.markdown(f"## {t('seminar.poll.title', lang)}")
-    alt = t("seminar.poll.alt", lang, items="; ".join(
-        f"{labels[r.item]}: {r.answers}" for r in summary.itertuples()))
-    chart(charts.poll_figure(summary, labels, scale, lang=lang, font_size=24).update_layout(height=560), alt, "seminar_fig")
+    alt = t(
+        "seminar.poll.alt", lang, items=charts.pairs(map(labels.get, summary["item"]), summary["answers"])
+    )
+    chart(
+        charts.poll_figure(summary, labels, scale, lang=lang, font_size=24).update_layout(height=560),
+        alt,
+        "seminar_fig",
+    )
 
 
-SLIDE_DRAW = {"progress": slide_progress, "bands": slide_bands, "groups": slide_groups, "goals": slide_goals,
-              "participation": slide_participation}
+SLIDE_DRAW = {
+    "progress": slide_progress,
+    "bands": slide_bands,
+    "groups": slide_groups,
+    "goals": slide_goals,
+    "participation": slide_participation,
+}
 
 
 def side_panel(address: str | None) -> None:
@@ -159,8 +202,16 @@ def screen(address: str | None) -> None:
     with side:
         side_panel(address)
     n = charts.SLIDES.index(slide) + 1
-    st.caption(t("seminar.footer", lang, n=n, total=len(charts.SLIDES), every=every,
-                 time=datetime.now().strftime("%H:%M:%S")))
+    st.caption(
+        t(
+            "seminar.footer",
+            lang,
+            n=n,
+            total=len(charts.SLIDES),
+            every=every,
+            time=datetime.now().strftime("%H:%M:%S"),
+        )
+    )
 
 
 screen(poll_address())

@@ -11,24 +11,28 @@ from indicator import goals as g
 from indicator.charts import progress as cp
 from indicator.progress import progress
 
-REGISTRY = pd.DataFrame({
-    "village": ["A", "B", "C"],
-    "municipality": ["Kotka", "Kotka", "Iitti"],
-    "leader_area": ["sepra", "sepra", "kasvu"],
-})
+REGISTRY = pd.DataFrame(
+    {
+        "village": ["A", "B", "C"],
+        "municipality": ["Kotka", "Kotka", "Iitti"],
+        "leader_area": ["sepra", "sepra", "kasvu"],
+    }
+)
 
 
 @pytest.fixture()
 def history() -> pd.DataFrame:
     """Three villages over 2024 and 2026 (talous, yhteiso dimensions of the small framework)."""
-    return pd.DataFrame({
-        "village": ["A", "A", "B", "B", "C", "C"],
-        "round": pd.array([2024, 2026, 2024, 2026, 2024, 2026], dtype="Int64"),
-        "respondents": [6, 6, 6, 6, 6, 6],
-        "index": [40.0, 52.0, 60.0, 56.0, 10.0, 40.0],
-        "talous": [30.0, 60.0, 50.0, 50.0, None, 20.0],
-        "yhteiso": [50.0, 44.0, 70.0, 62.0, 10.0, 60.0],
-    })
+    return pd.DataFrame(
+        {
+            "village": ["A", "A", "B", "B", "C", "C"],
+            "round": pd.array([2024, 2026, 2024, 2026, 2024, 2026], dtype="Int64"),
+            "respondents": [6, 6, 6, 6, 6, 6],
+            "index": [40.0, 52.0, 60.0, 56.0, 10.0, 40.0],
+            "talous": [30.0, 60.0, 50.0, 50.0, None, 20.0],
+            "yhteiso": [50.0, 44.0, 70.0, 62.0, 10.0, 60.0],
+        }
+    )
 
 
 def test_target_path_from_first_score_to_100() -> None:
@@ -91,9 +95,14 @@ def test_progress_table_adds_municipalities_and_keeps_progress_rows(history, sma
 
 def test_municipality_of_the_area_level_equals_area(history, small_framework) -> None:
     """Kotka holds every sepra village, so their progress rows must be the same numbers."""
-    table = cp.progress_table(history, small_framework, registry=REGISTRY).set_index(["level", "village", "measure"])
+    table = cp.progress_table(history, small_framework, registry=REGISTRY).set_index(
+        ["level", "village", "measure"]
+    )
     for measure in ("index", "talous", "yhteiso"):
-        kotka, sepra = table.loc[("municipality", "Kotka", measure)], table.loc[("leader_area", "sepra", measure)]
+        kotka, sepra = (
+            table.loc[("municipality", "Kotka", measure)],
+            table.loc[("leader_area", "sepra", measure)],
+        )
         for column in ("first_score", "last_score", "slope", "required", "projected"):
             assert kotka[column] == pytest.approx(sepra[column], nan_ok=True)
 
@@ -147,7 +156,9 @@ def test_alt_text_and_legend(history, small_framework) -> None:
 
 def test_goals_figure_labels_done_over_target() -> None:
     goals = g.load()
-    acts = pd.DataFrame({"goal_id": ["start_events", "start_events", "group_meetings"], "area": ["sepra"] * 3})
+    acts = pd.DataFrame(
+        {"goal_id": ["start_events", "start_events", "group_meetings"], "area": ["sepra"] * 3}
+    )
     table = g.goal_progress(goals, acts)
     names = {x.id: x.id for x in goals.goals}
     fig = cp.goals_figure(table, names, {"sepra": "Sepra", "kasvu": "Kasvu"}, lang="en")
@@ -169,6 +180,12 @@ def test_status_key_shows_every_status_in_its_colour() -> None:
 
     fig = cp.status_key_figure("en")
     trace = fig.data[0]
-    assert list(trace.text) == ["✓ target reached", "↑ on track", "➚ moderately improving", "→ stagnating",
-                                "↓ decreasing", "· too few measurements"]
+    assert list(trace.text) == [
+        "✓ target reached",
+        "↑ on track",
+        "➚ moderately improving",
+        "→ stagnating",
+        "↓ decreasing",
+        "· too few measurements",
+    ]
     assert list(trace.marker.color) == [palette.STATUS_COLOURS[s] for s in palette.STATUS_ORDER]

@@ -58,8 +58,15 @@ def test_shipped_goals_match_the_project_plan() -> None:
     assert ("kasvu", "study_trip") not in targets.index
     assert tuple(targets.loc[("kasvu", "indicator")]) == (1, 1)
     assert ("sepra", "indicator") not in targets.index
-    for goal, n in [("theme_groups", 3), ("group_meetings", 9), ("joint_debrief", 1), ("strategies", 3),
-                    ("actions", 6), ("experiments", 3), ("closing_seminar", 1)]:
+    for goal, n in [
+        ("theme_groups", 3),
+        ("group_meetings", 9),
+        ("joint_debrief", 1),
+        ("strategies", 3),
+        ("actions", 6),
+        ("experiments", 3),
+        ("closing_seminar", 1),
+    ]:
         assert tuple(targets.loc[("sepra", goal)]) == (n, n)
         assert tuple(targets.loc[("kasvu", goal)]) == (n, n)
     assert len(targets) == 18
@@ -68,8 +75,15 @@ def test_shipped_goals_match_the_project_plan() -> None:
 
 
 def test_progress_counts_records_per_project_by_hand(small: g.Goals) -> None:
-    acts = records(("events", "a"), ("events", "a"), ("events", "a"), ("events", "b"), ("trip", "b"),
-                   ("seminar", None), ("unknown", "a"))
+    acts = records(
+        ("events", "a"),
+        ("events", "a"),
+        ("events", "a"),
+        ("events", "b"),
+        ("trip", "b"),
+        ("seminar", None),
+        ("unknown", "a"),
+    )
     table = g.goal_progress(small, acts).set_index(["project", "goal"])
     # a: 3 events of 2-3 -> max reached; the trip was recorded for b, which has no trip target
     assert table.loc[("a", "events"), ["done", "status"]].tolist() == [3, "max_reached"]
@@ -103,7 +117,9 @@ def test_store_activities_count(tmp_path) -> None:
     from indicator.storage import Store
 
     store = Store(f"sqlite:///{tmp_path / 'goals.db'}")
-    store.add_activity("start_events", "Kick-off in Kotka", date(2024, 9, 1), area="sepra", villages=["Kaukola"])
+    store.add_activity(
+        "start_events", "Kick-off in Kotka", date(2024, 9, 1), area="sepra", villages=["Kaukola"]
+    )
     store.add_activity("closing_seminar", "Closing seminar", date(2026, 2, 20))
     table = g.goal_progress(g.load(), store.activities()).set_index(["project", "goal"])
     assert table.loc[("sepra", "start_events"), "done"] == 1
@@ -141,8 +157,11 @@ def test_check_activity(small: g.Goals) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from([("events", "a"), ("events", "b"), ("trip", "a"), ("seminar", None)]),
-                max_size=30))
+@given(
+    st.lists(
+        st.sampled_from([("events", "a"), ("events", "b"), ("trip", "a"), ("seminar", None)]), max_size=30
+    )
+)
 def test_done_is_the_number_of_records_that_count(rows: list[tuple[str, str | None]]) -> None:
     goals = g.loads(SMALL)
     table = g.goal_progress(goals, records(*rows) if rows else None)

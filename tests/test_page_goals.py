@@ -14,8 +14,13 @@ from tests.test_page_progress import ROOT, open_page
 def db_url(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'goals.db'}"
     store = Store(url)
-    store.add_activity("start_events", "Starttitilaisuus Kotkassa", date(2024, 9, 12), area="sepra",
-                       villages=["Kaukola", "Huruksela"])
+    store.add_activity(
+        "start_events",
+        "Starttitilaisuus Kotkassa",
+        date(2024, 9, 12),
+        area="sepra",
+        villages=["Kaukola", "Huruksela"],
+    )
     store.add_activity("closing_seminar", "Loppuseminaari", date(2026, 2, 20), note="yhteinen")
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("ALYKYLA_DEMO", "0")

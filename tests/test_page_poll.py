@@ -46,8 +46,13 @@ def test_poll_asks_one_likert_item_per_theme(db_url) -> None:
     items = poll.default_items(load())
     radios = form_radios(at)
     assert [r.key for r in radios] == [f"poll_item_{i.id}" for i in items]
-    assert radios[0].options == ["Täysin eri mieltä", "Jokseenkin eri mieltä", "Ei samaa eikä eri mieltä",
-                                 "Jokseenkin samaa mieltä", "Täysin samaa mieltä"]
+    assert radios[0].options == [
+        "Täysin eri mieltä",
+        "Jokseenkin eri mieltä",
+        "Ei samaa eikä eri mieltä",
+        "Jokseenkin samaa mieltä",
+        "Täysin samaa mieltä",
+    ]
     assert all(r.value is None for r in radios)  # nothing preselected
 
 

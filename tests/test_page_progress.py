@@ -52,8 +52,15 @@ def fill_store(url: str, framework: Framework | None = None) -> Store:
     gain = dict(zip(VILLAGES, (0.3, 0.05, -0.1, 0.2, 0.1, 0.0), strict=True))
     for round_, seed, extra in ((2024, 1, 0.0), (2026, 2, 1.0)):
         level = {v: start[v] + extra * gain[v] for v in VILLAGES}
-        store.add_upload(survey_csv(framework, VILLAGES, level, seed), f"kysely-{round_}.csv", round_, framework,
-                         role="admin", actor="test", approve=True)
+        store.add_upload(
+            survey_csv(framework, VILLAGES, level, seed),
+            f"kysely-{round_}.csv",
+            round_,
+            framework,
+            role="admin",
+            actor="test",
+            approve=True,
+        )
     return store
 
 
@@ -101,8 +108,11 @@ def test_page_shows_every_level_without_errors(db_url) -> None:
     shown = at.dataframe[0].value
     assert len(shown) == len(own) == 6 * 8  # six villages, index and seven dimensions
     for column, source in (("Viimeisin", "last_score"), ("Ennuste 2030", "projected")):
-        np.testing.assert_allclose(np.sort(shown[column].astype(float).to_numpy()),
-                                   np.sort(own[source].astype(float).to_numpy()), rtol=1e-12)
+        np.testing.assert_allclose(
+            np.sort(shown[column].astype(float).to_numpy()),
+            np.sort(own[source].astype(float).to_numpy()),
+            rtol=1e-12,
+        )
 
 
 def test_method_switch_changes_the_rule(db_url) -> None:

@@ -20,10 +20,16 @@ def filled(tmp_path_factory) -> str:
 
     url = f"sqlite:///{tmp_path_factory.mktemp('seminar') / 'seminar.db'}"
     store = fill_store(url)
-    store.save_document("grouping", "syksy 2026", {"assignments": [
-        {"village": v, "area": "sepra" if n < 3 else "kasvu", "group": 1, "theme": "elinkeinot"}
-        for n, v in enumerate(VILLAGES)
-    ]})
+    store.save_document(
+        "grouping",
+        "syksy 2026",
+        {
+            "assignments": [
+                {"village": v, "area": "sepra" if n < 3 else "kasvu", "group": 1, "theme": "elinkeinot"}
+                for n, v in enumerate(VILLAGES)
+            ]
+        },
+    )
     store.add_activity("start_events", "Startti", date(2024, 9, 1), area="sepra")
     items = poll.default_items(load())
     store.add_poll_response("a", {items[0].id: 4.0}, 2026)
@@ -96,7 +102,13 @@ def test_band_counts_by_hand() -> None:
     fw = load()
     latest = pd.DataFrame({"band": ["alkuvaihe", "kehittyva", "kehittyva", None]})
     counts = charts.band_counts(latest, fw).set_index("band")["villages"]
-    assert counts.to_dict() == {"alkuvaihe": 1, "kehittyva": 2, "edistynyt": 0, "alykas_kyla_2030": 0, "none": 1}
+    assert counts.to_dict() == {
+        "alkuvaihe": 1,
+        "kehittyva": 2,
+        "edistynyt": 0,
+        "alykas_kyla_2030": 0,
+        "none": 1,
+    }
     fig = charts.bands_figure(charts.band_counts(latest, fw), fw, lang="en")
     # best band first on the reversed y axis (on top), "no score" last (at the bottom)
     assert list(fig.data[0].x) == [0, 0, 2, 1, 1]
@@ -106,9 +118,11 @@ def test_band_counts_by_hand() -> None:
 
 
 def test_grouping_payloads_and_escaping() -> None:
-    records = [{"village": "<b>X</b>", "area": "sepra", "group": 2, "theme": "brandi"},
-               {"village": "A", "area": "sepra", "group": 1, "theme": "elinkeinot"},
-               {"village": "B", "area": "sepra", "group": 1, "theme": "elinkeinot"}]
+    records = [
+        {"village": "<b>X</b>", "area": "sepra", "group": 2, "theme": "brandi"},
+        {"village": "A", "area": "sepra", "group": 1, "theme": "elinkeinot"},
+        {"village": "B", "area": "sepra", "group": 1, "theme": "elinkeinot"},
+    ]
     assert charts.grouping_frame({"assignments": records}) is not None
     assert charts.grouping_frame(records) is not None
     assert charts.grouping_frame({"nothing": 1}) is None
@@ -116,15 +130,21 @@ def test_grouping_payloads_and_escaping() -> None:
     frame = charts.grouping_frame(records)
     assert charts.group_labels(frame) == ["sepra 1", "sepra 2"]
     table = charts.groups_table(frame, {"elinkeinot": "Elinkeinot", "brandi": "Brändi"}, {"sepra": "Sepra"})
-    assert table.to_dict("list") == {"area": ["Sepra", "Sepra"], "group": [1, 2], "theme": ["Elinkeinot", "Brändi"],
-                                     "villages": ["A, B", "<b>X</b>"]}
+    assert table.to_dict("list") == {
+        "area": ["Sepra", "Sepra"],
+        "group": [1, 2],
+        "theme": ["Elinkeinot", "Brändi"],
+        "villages": ["A, B", "<b>X</b>"],
+    }
     fig = charts.groups_figure(table, ["Alue", "Ryhmä", "Teema", "Kylät"])
     assert "&lt;b&gt;X&lt;/b&gt;" in fig.data[0].cells.values[3][1]
 
 
 def test_poll_figure_shares() -> None:
     items = poll.default_items(load())
-    long = pd.DataFrame({"respondent": ["1", "2", "3", "4"], "item": [items[0].id] * 4, "value": [5.0, 5.0, 4.0, 1.0]})
+    long = pd.DataFrame(
+        {"respondent": ["1", "2", "3", "4"], "item": [items[0].id] * 4, "value": [5.0, 5.0, 4.0, 1.0]}
+    )
     summary = poll.summarise(long, items)
     fig = charts.poll_figure(summary, {i.id: i.id for i in items}, ["a", "b", "c", "d", "e"], lang="en")
     bars = {trace.name: list(trace.x) for trace in fig.data if trace.type == "bar"}
@@ -136,8 +156,14 @@ def test_poll_figure_shares() -> None:
 
 
 def test_participation_by_round() -> None:
-    scores = pd.DataFrame({"village": ["A", "B", "A"], "round": [2024, 2024, 2026],
-                           "respondents": [6, 3, 7], "index": [40.0, None, 50.0]})
+    scores = pd.DataFrame(
+        {
+            "village": ["A", "B", "A"],
+            "round": [2024, 2024, 2026],
+            "respondents": [6, 3, 7],
+            "index": [40.0, None, 50.0],
+        }
+    )
     out = charts.participation(scores).set_index("round")
     assert out.loc[2024].tolist() == [2, 1, 9] and out.loc[2026].tolist() == [1, 1, 7]
 

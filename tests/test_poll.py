@@ -81,11 +81,13 @@ def test_validate_answers() -> None:
 def test_summary_by_hand() -> None:
     items = poll.default_items(load())
     a, b, c = (i.id for i in items)
-    long = pd.DataFrame({
-        "respondent": ["1", "1", "2", "3", "3"],
-        "item": [a, b, a, a, b],
-        "value": [5.0, 2.0, 4.0, 4.0, 1.0],
-    })
+    long = pd.DataFrame(
+        {
+            "respondent": ["1", "1", "2", "3", "3"],
+            "item": [a, b, a, a, b],
+            "value": [5.0, 2.0, 4.0, 4.0, 1.0],
+        }
+    )
     table = poll.summarise(long, items).set_index("item")
     assert list(table.index) == [a, b, c]
     assert table.loc[a, "answers"] == 3 and table.loc[a, "mean"] == pytest.approx(13 / 3)
@@ -100,8 +102,13 @@ def test_summary_by_hand() -> None:
 @given(st.lists(st.integers(1, 5), max_size=40))
 def test_summary_counts_add_up(values: list[int]) -> None:
     items = poll.default_items(load())[:1]
-    long = pd.DataFrame({"respondent": [str(n) for n in range(len(values))],
-                         "item": [items[0].id] * len(values), "value": [float(v) for v in values]})
+    long = pd.DataFrame(
+        {
+            "respondent": [str(n) for n in range(len(values))],
+            "item": [items[0].id] * len(values),
+            "value": [float(v) for v in values],
+        }
+    )
     row = poll.summarise(long, items).iloc[0]
     assert sum(row[f"n{v}"] for v in poll.SCALE) == row["answers"] == len(values)
     if values:

@@ -87,7 +87,10 @@ def _registry_lookup(villages: pd.Series, registry: pd.DataFrame, column: str) -
 
 
 def aggregate_history(
-    history: pd.DataFrame, registry: pd.DataFrame | None, measures: Sequence[str], by: str = "municipality",
+    history: pd.DataFrame,
+    registry: pd.DataFrame | None,
+    measures: Sequence[str],
+    by: str = "municipality",
     province: str = PROVINCE,
 ) -> pd.DataFrame:
     """A history table with one row per (``by`` value, round): the plain mean of its villages' scores.
@@ -110,8 +113,9 @@ def aggregate_history(
     return means.astype({"round": "int64", "village": object})
 
 
-def level_history(history: pd.DataFrame, registry: pd.DataFrame | None, level: str,
-                  framework: Framework) -> pd.DataFrame:
+def level_history(
+    history: pd.DataFrame, registry: pd.DataFrame | None, level: str, framework: Framework
+) -> pd.DataFrame:
     """The score history of every entity at ``level`` (village, municipality, leader_area, province):
     the villages' own rows, or the per-round means that ``progress_table`` scores at that level."""
     if level not in LEVELS:
@@ -119,8 +123,13 @@ def level_history(history: pd.DataFrame, registry: pd.DataFrame | None, level: s
     return aggregate_history(history, registry, ["index", *framework.dimension_ids], by=level)
 
 
-def progress_table(history: pd.DataFrame, framework: Framework, *, method: str = "contract",
-                   registry: pd.DataFrame | None = None) -> pd.DataFrame:
+def progress_table(
+    history: pd.DataFrame,
+    framework: Framework,
+    *,
+    method: str = "contract",
+    registry: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """``indicator.progress.progress`` with municipality rows added (``level`` = ``municipality``).
 
     Village, Leader-area and province rows are ``progress()``'s own; a municipality's rows come from
@@ -188,42 +197,91 @@ def alt_text(row: pd.Series, label: str, target_year: int, lang: str) -> str:
 # --- figures --------------------------------------------------------------------------------------------
 
 
-def _add_measure(fig: go.Figure, series: pd.DataFrame, row: pd.Series | None, target_year: int, lang: str,
-                 *, cell: tuple[int, int] | None = None, legend: bool = True, size: int = 14) -> None:
+def _add_measure(
+    fig: go.Figure,
+    series: pd.DataFrame,
+    row: pd.Series | None,
+    target_year: int,
+    lang: str,
+    *,
+    cell: tuple[int, int] | None = None,
+    legend: bool = True,
+    size: int = 14,
+) -> None:
     """Draw scores, target path and projection of one measure into ``fig`` (or one subplot cell)."""
     where = {"row": cell[0], "col": cell[1]} if cell else {}
-    colour = palette.STATUS_COLOURS.get(row["status"], palette.PRIMARY) if row is not None else palette.PRIMARY
+    colour = (
+        palette.STATUS_COLOURS.get(row["status"], palette.PRIMARY) if row is not None else palette.PRIMARY
+    )
     if row is not None and pd.notna(row.get("first_score")):
         path = target_path(row["first_round"], row["first_score"], target_year)
-        fig.add_trace(go.Scatter(x=path["year"], y=path["score"], mode="lines", name=t("progress.chart.target", lang),
-                                 line={"color": palette.TARGET, "dash": "dash", "width": 2},
-                                 legendgroup="target", showlegend=legend), **where)
+        fig.add_trace(
+            go.Scatter(
+                x=path["year"],
+                y=path["score"],
+                mode="lines",
+                name=t("progress.chart.target", lang),
+                line={"color": palette.TARGET, "dash": "dash", "width": 2},
+                legendgroup="target",
+                showlegend=legend,
+            ),
+            **where,
+        )
     if row is not None and pd.notna(row.get("slope")):
         proj = projection_path(row["last_round"], row["last_score"], row["slope"], target_year)
-        fig.add_trace(go.Scatter(x=proj["year"], y=proj["score"], mode="lines",
-                                 name=t("progress.chart.projection", lang),
-                                 line={"color": colour, "dash": "dot", "width": 3},
-                                 legendgroup="projection", showlegend=legend), **where)
-    fig.add_trace(go.Scatter(x=series["round"], y=series["score"], mode="lines+markers",
-                             name=t("progress.chart.actual", lang), line={"color": colour, "width": 4},
-                             marker={"size": size * 0.8}, legendgroup="actual", showlegend=legend), **where)
+        fig.add_trace(
+            go.Scatter(
+                x=proj["year"],
+                y=proj["score"],
+                mode="lines",
+                name=t("progress.chart.projection", lang),
+                line={"color": colour, "dash": "dot", "width": 3},
+                legendgroup="projection",
+                showlegend=legend,
+            ),
+            **where,
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=series["round"],
+            y=series["score"],
+            mode="lines+markers",
+            name=t("progress.chart.actual", lang),
+            line={"color": colour, "width": 4},
+            marker={"size": size * 0.8},
+            legendgroup="actual",
+            showlegend=legend,
+        ),
+        **where,
+    )
 
 
 def _layout(fig: go.Figure, size: int, target_year: int, first_year: int | None) -> go.Figure:
     start = (first_year or target_year - 6) - 0.5
     fig.update_yaxes(range=[-2, 104], ticksuffix="", dtick=20)
     fig.update_xaxes(range=[start, target_year + 0.5], dtick=1)
-    fig.update_layout(font={"size": size}, margin={"l": 10, "r": 10, "t": 60 + size, "b": 10},
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                      plot_bgcolor="white", hovermode="x unified")
+    fig.update_layout(
+        font={"size": size},
+        margin={"l": 10, "r": 10, "t": 60 + size, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        plot_bgcolor="white",
+        hovermode="x unified",
+    )
     fig.update_xaxes(showgrid=True, gridcolor="#E5E5E5", tickfont={"size": size}, automargin=True)
     fig.update_yaxes(showgrid=True, gridcolor="#E5E5E5", tickfont={"size": size}, automargin=True)
     fig.update_layout(legend_font_size=size, hoverlabel_font_size=size)
     return fig
 
 
-def progress_figure(series: pd.DataFrame, row: pd.Series | None, target_year: int, *, title: str,
-                    lang: str = "fi", font_size: int = 14) -> go.Figure:
+def progress_figure(
+    series: pd.DataFrame,
+    row: pd.Series | None,
+    target_year: int,
+    *,
+    title: str,
+    lang: str = "fi",
+    font_size: int = 14,
+) -> go.Figure:
     """One measure over the rounds with its target path to the target year and its projection.
 
     ``title`` is plain text (it may hold a village name from a survey file): it is escaped.
@@ -235,8 +293,16 @@ def progress_figure(series: pd.DataFrame, row: pd.Series | None, target_year: in
     return _layout(fig, font_size, target_year, first)
 
 
-def progress_grid(history: pd.DataFrame, table: pd.DataFrame, entity: str, framework: Framework, *,
-                  lang: str = "fi", columns: int = 4, font_size: int = 12) -> go.Figure:
+def progress_grid(
+    history: pd.DataFrame,
+    table: pd.DataFrame,
+    entity: str,
+    framework: Framework,
+    *,
+    lang: str = "fi",
+    columns: int = 4,
+    font_size: int = 12,
+) -> go.Figure:
     """Small multiples: every dimension of one entity, each with its target path and projection."""
     dims = list(framework.dimension_ids)
     rows_n = -(-len(dims) // columns)
@@ -244,8 +310,14 @@ def progress_grid(history: pd.DataFrame, table: pd.DataFrame, entity: str, frame
     titles = [
         f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}" for d in dims
     ]
-    fig = make_subplots(rows=rows_n, cols=columns, subplot_titles=titles, shared_yaxes=True,
-                        vertical_spacing=0.12 if rows_n > 1 else 0.0, horizontal_spacing=0.03)
+    fig = make_subplots(
+        rows=rows_n,
+        cols=columns,
+        subplot_titles=titles,
+        shared_yaxes=True,
+        vertical_spacing=0.12 if rows_n > 1 else 0.0,
+        horizontal_spacing=0.03,
+    )
     first_years = []
     for n, dim in enumerate(dims):
         series = measure_series(history, entity, dim)
@@ -253,8 +325,16 @@ def progress_grid(history: pd.DataFrame, table: pd.DataFrame, entity: str, frame
         row = own.loc[dim].copy() if dim in own.index else None
         if row is not None:
             row["measure"] = dim
-        _add_measure(fig, series, row, framework.target_year, lang, cell=(n // columns + 1, n % columns + 1),
-                     legend=n == 0, size=font_size)
+        _add_measure(
+            fig,
+            series,
+            row,
+            framework.target_year,
+            lang,
+            cell=(n // columns + 1, n % columns + 1),
+            legend=n == 0,
+            size=font_size,
+        )
     fig.update_annotations(font={"size": font_size})
     fig.update_layout(height=300 * rows_n + 60)
     _layout(fig, font_size, framework.target_year, min(first_years) if first_years else None)
@@ -263,8 +343,10 @@ def progress_grid(history: pd.DataFrame, table: pd.DataFrame, entity: str, frame
 
 def status_legend(lang: str = "fi") -> list[tuple[str, str, str]]:
     """(arrow, colour, plain-word explanation) for every status, for a legend under the charts."""
-    return [(STATUS_ARROWS[s], palette.STATUS_COLOURS[s], t(f"progress.legend.{s}", lang))
-            for s in palette.STATUS_ORDER]
+    return [
+        (STATUS_ARROWS[s], palette.STATUS_COLOURS[s], t(f"progress.legend.{s}", lang))
+        for s in palette.STATUS_ORDER
+    ]
 
 
 def status_key_figure(lang: str = "fi", *, font_size: int = 14, columns: int = 3) -> go.Figure:
@@ -272,28 +354,58 @@ def status_key_figure(lang: str = "fi", *, font_size: int = 14, columns: int = 3
     statuses = list(palette.STATUS_ORDER)
     x = [n % columns for n in range(len(statuses))]
     y = [-(n // columns) for n in range(len(statuses))]
-    fig = go.Figure(go.Scatter(
-        x=x, y=y, mode="markers+text", text=[status_label(s, lang) for s in statuses], textposition="middle right",
-        marker={"symbol": "square", "size": font_size * 1.3, "color": [palette.STATUS_COLOURS[s] for s in statuses]},
-        hoverinfo="skip", textfont={"size": font_size},
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="markers+text",
+            text=[status_label(s, lang) for s in statuses],
+            textposition="middle right",
+            marker={
+                "symbol": "square",
+                "size": font_size * 1.3,
+                "color": [palette.STATUS_COLOURS[s] for s in statuses],
+            },
+            hoverinfo="skip",
+            textfont={"size": font_size},
+        )
+    )
     fig.update_xaxes(visible=False, range=[-0.1, columns])
     fig.update_yaxes(visible=False, range=[min(y) - 0.6, 0.6])
     rows = -(-len(statuses) // columns)
-    fig.update_layout(height=rows * font_size * 2.4 + 10, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-                      plot_bgcolor="white", showlegend=False)
+    fig.update_layout(
+        height=rows * font_size * 2.4 + 10,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        plot_bgcolor="white",
+        showlegend=False,
+    )
     return fig
 
 
-def status_bar_figure(counts: pd.DataFrame, *, lang: str = "fi", font_size: int = 14, title: str = "") -> go.Figure:
+def status_bar_figure(
+    counts: pd.DataFrame, *, lang: str = "fi", font_size: int = 14, title: str = ""
+) -> go.Figure:
     """Horizontal bars: how many entities have each status (arrow and words on the axis)."""
     labels = [status_label(s, lang) for s in counts["status"]]
-    fig = go.Figure(go.Bar(x=counts["count"], y=labels, orientation="h", text=counts["count"],
-                           textposition="outside", marker_color=[palette.STATUS_COLOURS[s] for s in counts["status"]]))
+    fig = go.Figure(
+        go.Bar(
+            x=counts["count"],
+            y=labels,
+            orientation="h",
+            text=counts["count"],
+            textposition="outside",
+            marker_color=[palette.STATUS_COLOURS[s] for s in counts["status"]],
+        )
+    )
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": font_size})
     fig.update_xaxes(visible=False, range=[0, max(1, int(counts["count"].max())) * 1.2])
-    fig.update_layout(title={"text": title}, font={"size": font_size}, plot_bgcolor="white",
-                      margin={"l": 10, "r": 10, "t": 50 + font_size, "b": 10}, showlegend=False)
+    fig.update_layout(
+        title={"text": title},
+        font={"size": font_size},
+        plot_bgcolor="white",
+        margin={"l": 10, "r": 10, "t": 50 + font_size, "b": 10},
+        showlegend=False,
+    )
     return fig
 
 
@@ -302,26 +414,45 @@ def _wrap(label: str, width: int = 36) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in textwrap.wrap(label, width)) or label
 
 
-def goals_figure(table: pd.DataFrame, names: dict[str, str], project_names: dict[str, str], *,
-                 lang: str = "fi", font_size: int = 14) -> go.Figure:
+def goals_figure(
+    table: pd.DataFrame,
+    names: dict[str, str],
+    project_names: dict[str, str],
+    *,
+    lang: str = "fi",
+    font_size: int = 14,
+) -> go.Figure:
     """Project goals: done versus the minimum target per goal, one bar colour per sub-project.
 
     ``table`` is ``indicator.goals.goal_progress``; the bar shows ``done`` and the label "done / min–max".
     """
     fig = go.Figure()
     for project, rows in table.groupby("project", sort=False):
-        target = [f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in zip(rows["min"], rows["max"], strict=True)]
-        fig.add_trace(go.Bar(
-            y=[_wrap(names.get(g, g)) for g in rows["goal"]], x=np.minimum(rows["share"], 1.0) * 100, orientation="h",
-            name=project_names.get(project, project), marker_color=palette.area_colour(project),
-            text=[f"{d} / {tg}" for d, tg in zip(rows["done"], target, strict=True)], textposition="outside",
-            hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",
-        ))
+        target = [
+            f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in zip(rows["min"], rows["max"], strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                y=[_wrap(names.get(g, g)) for g in rows["goal"]],
+                x=np.minimum(rows["share"], 1.0) * 100,
+                orientation="h",
+                name=project_names.get(project, project),
+                marker_color=palette.area_colour(project),
+                text=[f"{d} / {tg}" for d, tg in zip(rows["done"], target, strict=True)],
+                textposition="outside",
+                hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",
+            )
+        )
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": font_size})
-    fig.update_xaxes(range=[0, 125], ticksuffix=" %", title=t("goals.chart.share", lang),
-                     tickvals=[0, 25, 50, 75, 100])
-    fig.update_layout(barmode="group", font={"size": font_size}, plot_bgcolor="white",
-                      height=max(300, 60 * table["goal"].nunique() + 120),
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    fig.update_xaxes(
+        range=[0, 125], ticksuffix=" %", title=t("goals.chart.share", lang), tickvals=[0, 25, 50, 75, 100]
+    )
+    fig.update_layout(
+        barmode="group",
+        font={"size": font_size},
+        plot_bgcolor="white",
+        height=max(300, 60 * table["goal"].nunique() + 120),
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )
     return fig

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -24,7 +24,13 @@ SLIDES: tuple[str, ...] = ("progress", "bands", "groups", "goals", "participatio
 FONT_SIZE = 26
 GROUPING_KIND = "grouping"
 # Diverging five-point scale: disagree (vermillion) ... agree (blue); the midpoint is a light grey.
-SCALE_COLOURS: tuple[str, ...] = (palette.VERMILLION, palette.ORANGE, "#D9D9D9", palette.SKY_BLUE, palette.BLUE)
+SCALE_COLOURS: tuple[str, ...] = (
+    palette.VERMILLION,
+    palette.ORANGE,
+    "#D9D9D9",
+    palette.SKY_BLUE,
+    palette.BLUE,
+)
 
 
 def safe(value: object) -> str:
@@ -35,6 +41,15 @@ def safe(value: object) -> str:
 def wrap(value: str, width: int = 38) -> str:
     """A long label broken into Plotly lines (``<br>``), escaped."""
     return "<br>".join(safe(line) for line in textwrap.wrap(str(value), width)) or safe(value)
+
+
+def pairs(labels: Iterable[object], values: Iterable[object]) -> str:
+    """``label: value`` pairs joined by ``;`` for a chart's text alternative.
+
+    >>> pairs(["A", "B"], [1, 2])
+    'A: 1; B: 2'
+    """
+    return "; ".join(f"{label}: {value}" for label, value in zip(labels, values, strict=True))
 
 
 def slide_at(now: float, every: float, slides: Sequence[str] = SLIDES) -> str:
@@ -56,10 +71,15 @@ def parse_every(value: object, default: int = 15, low: int = 5, high: int = 600)
 
 
 def _base(fig: go.Figure, font_size: int, title: str = "") -> go.Figure:
-    fig.update_layout(font={"size": font_size, "color": "#1B2733"}, plot_bgcolor="white", paper_bgcolor="white",
-                      title={"text": title, "font": {"size": font_size * 1.2}} if title else None,
-                      margin={"l": 10, "r": 30, "t": 30 + (font_size * 2 if title else 0), "b": 10},
-                      legend_font_size=font_size * 0.8, hoverlabel_font_size=font_size)
+    fig.update_layout(
+        font={"size": font_size, "color": "#1B2733"},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        title={"text": title, "font": {"size": font_size * 1.2}} if title else None,
+        margin={"l": 10, "r": 30, "t": 30 + (font_size * 2 if title else 0), "b": 10},
+        legend_font_size=font_size * 0.8,
+        hoverlabel_font_size=font_size,
+    )
     fig.update_xaxes(tickfont={"size": font_size}, automargin=True)
     fig.update_yaxes(tickfont={"size": font_size}, automargin=True)
     return fig
@@ -77,17 +97,25 @@ def band_counts(latest: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def bands_figure(counts: pd.DataFrame, framework: Framework, *, lang: str = "fi",
-                 font_size: int = FONT_SIZE) -> go.Figure:
+def bands_figure(
+    counts: pd.DataFrame, framework: Framework, *, lang: str = "fi", font_size: int = FONT_SIZE
+) -> go.Figure:
     """Horizontal bars: how many villages are in each band, best band on top."""
     colours = palette.band_colours([b.id for b in framework.bands]) | {"none": palette.MISSING}
     names = {b.id: text(b.name, lang) for b in framework.bands} | {"none": t("seminar.bands.none", lang)}
     bands = counts[counts["band"] != "none"].iloc[::-1]
     shown = pd.concat([bands, counts[(counts["band"] == "none") & (counts["villages"] > 0)]])
-    fig = go.Figure(go.Bar(
-        x=shown["villages"], y=[names[b] for b in shown["band"]], orientation="h", text=shown["villages"],
-        textposition="outside", marker_color=[colours[b] for b in shown["band"]], cliponaxis=False,
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=shown["villages"],
+            y=[names[b] for b in shown["band"]],
+            orientation="h",
+            text=shown["villages"],
+            textposition="outside",
+            marker_color=[colours[b] for b in shown["band"]],
+            cliponaxis=False,
+        )
+    )
     fig.update_xaxes(visible=False, range=[0, max(1, int(shown["villages"].max())) * 1.15])
     fig.update_yaxes(autorange="reversed")
     return _base(fig, font_size).update_layout(showlegend=False, bargap=0.25)
@@ -129,11 +157,15 @@ def group_labels(frame: pd.DataFrame) -> list[str]:
     """One label per group, e.g. ``sepra 1``, in area and group order."""
     keys = frame[["area", "group"]].drop_duplicates()
     keys = keys.assign(order=pd.to_numeric(keys["group"], errors="coerce")).sort_values(["area", "order"])
-    return [f"{a} {g}" if a not in (None, "all") and pd.notna(a) else f"{g}"
-            for a, g in zip(keys["area"], keys["group"], strict=True)]
+    return [
+        f"{a} {g}" if a not in (None, "all") and pd.notna(a) else f"{g}"
+        for a, g in zip(keys["area"], keys["group"], strict=True)
+    ]
 
 
-def groups_table(frame: pd.DataFrame, theme_names: Mapping[str, str], area_names: Mapping[str, str]) -> pd.DataFrame:
+def groups_table(
+    frame: pd.DataFrame, theme_names: Mapping[str, str], area_names: Mapping[str, str]
+) -> pd.DataFrame:
     """One row per group: area, group, theme (names) and its villages (comma-separated, sorted)."""
     out = (
         frame.assign(order=pd.to_numeric(frame["group"], errors="coerce"))
@@ -150,23 +182,40 @@ def groups_table(frame: pd.DataFrame, theme_names: Mapping[str, str], area_names
 def groups_figure(table: pd.DataFrame, headers: Sequence[str], *, font_size: int = FONT_SIZE) -> go.Figure:
     """The theme groups as a large table (area, group, theme, villages); every cell escaped."""
     colours = [palette.CATEGORICAL[i % len(palette.CATEGORICAL)] for i in range(len(table))]
-    fig = go.Figure(go.Table(
-        columnwidth=[1.8, 0.7, 2.6, 4],
-        header={"values": [f"<b>{safe(h)}</b>" for h in headers], "font": {"size": font_size * 0.8},
-                "fill_color": "#EEF3F8", "align": "left", "height": font_size * 1.8},
-        cells={"values": [[safe(v) for v in table[c]] for c in ("area", "group", "theme")]
-               + [[wrap(v, 60) for v in table["villages"]]],
-               "font": {"size": font_size * 0.75}, "align": "left", "height": font_size * 1.7,
-               "line": {"color": [colours], "width": 1}},
-    ))
+    fig = go.Figure(
+        go.Table(
+            columnwidth=[1.8, 0.7, 2.6, 4],
+            header={
+                "values": [f"<b>{safe(h)}</b>" for h in headers],
+                "font": {"size": font_size * 0.8},
+                "fill_color": "#EEF3F8",
+                "align": "left",
+                "height": font_size * 1.8,
+            },
+            cells={
+                "values": [[safe(v) for v in table[c]] for c in ("area", "group", "theme")]
+                + [[wrap(v, 60) for v in table["villages"]]],
+                "font": {"size": font_size * 0.75},
+                "align": "left",
+                "height": font_size * 1.7,
+                "line": {"color": [colours], "width": 1},
+            },
+        )
+    )
     return _base(fig, font_size)
 
 
 # --- poll answers -------------------------------------------------------------------------------------
 
 
-def poll_figure(summary: pd.DataFrame, labels: Mapping[str, str], scale_names: Sequence[str], *,
-                lang: str = "fi", font_size: int = FONT_SIZE) -> go.Figure:
+def poll_figure(
+    summary: pd.DataFrame,
+    labels: Mapping[str, str],
+    scale_names: Sequence[str],
+    *,
+    lang: str = "fi",
+    font_size: int = FONT_SIZE,
+) -> go.Figure:
     """Stacked horizontal bars: the share of each answer 1..5 per poll item, the mean at the end."""
     rows = summary.iloc[::-1]
     y = [wrap(labels.get(i, i), 40) for i in rows["item"]]
@@ -174,15 +223,47 @@ def poll_figure(summary: pd.DataFrame, labels: Mapping[str, str], scale_names: S
     fig = go.Figure()
     for value, name, colour in zip(SCALE, scale_names, SCALE_COLOURS, strict=True):
         share = rows[f"n{value}"] / totals * 100
-        fig.add_trace(go.Bar(y=y, x=share, name=f"{value} {name}", orientation="h", marker_color=colour,
-                             customdata=rows[f"n{value}"], hovertemplate="%{customdata}<extra></extra>"))
-    means = [t("seminar.poll.mean", lang, mean=f"{m:.1f}".replace(".", "," if lang != "en" else "."), n=n)
-             if n else t("seminar.poll.no_answers", lang) for m, n in zip(rows["mean"], rows["answers"], strict=True)]
-    fig.add_trace(go.Scatter(y=y, x=[101] * len(y), mode="text", text=means, textposition="middle right",
-                             showlegend=False, hoverinfo="skip", textfont={"size": font_size}))
+        fig.add_trace(
+            go.Bar(
+                y=y,
+                x=share,
+                name=f"{value} {name}",
+                orientation="h",
+                marker_color=colour,
+                customdata=rows[f"n{value}"],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    means = [
+        t("seminar.poll.mean", lang, mean=f"{m:.1f}".replace(".", "," if lang != "en" else "."), n=n)
+        if n
+        else t("seminar.poll.no_answers", lang)
+        for m, n in zip(rows["mean"], rows["answers"], strict=True)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            y=y,
+            x=[101] * len(y),
+            mode="text",
+            text=means,
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            textfont={"size": font_size},
+        )
+    )
     fig.update_xaxes(range=[0, 135], visible=False)
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0,
-                                               "font": {"size": font_size * 0.7}, "traceorder": "normal"})
+    fig.update_layout(
+        barmode="stack",
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.02,
+            "x": 0,
+            "font": {"size": font_size * 0.7},
+            "traceorder": "normal",
+        },
+    )
     return _base(fig, font_size)
 
 
@@ -190,5 +271,6 @@ def participation(scores: pd.DataFrame) -> pd.DataFrame:
     """Per round: villages with respondents, villages scored and respondents (survey participation)."""
     frame = scores.assign(scored=scores["index"].notna())
     out = frame.groupby("round", as_index=False).agg(
-        villages=("village", "nunique"), scored=("scored", "sum"), respondents=("respondents", "sum"))
+        villages=("village", "nunique"), scored=("scored", "sum"), respondents=("respondents", "sum")
+    )
     return out.astype({"round": "int64", "villages": "int64", "scored": "int64", "respondents": "int64"})

@@ -31,10 +31,21 @@ def seminar_server(serve, browser, tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('seminar-e2e') / 'e2e.db'}"
     store = fill_store(url)
     themes = ("elinkeinot", "brandi", "kylatalo")
-    store.save_document("grouping", "e2e", {"assignments": [
-        {"village": v, "area": "sepra" if n < 3 else "kasvu", "group": n % 3 + 1, "theme": themes[n % 3]}
-        for n, v in enumerate(VILLAGES)
-    ]})
+    store.save_document(
+        "grouping",
+        "e2e",
+        {
+            "assignments": [
+                {
+                    "village": v,
+                    "area": "sepra" if n < 3 else "kasvu",
+                    "group": n % 3 + 1,
+                    "theme": themes[n % 3],
+                }
+                for n, v in enumerate(VILLAGES)
+            ]
+        },
+    )
     base = serve({"DATABASE_URL": url, "ALYKYLA_DEMO": "0"})
     warm = browser.new_page()
     for path in ("", "/seminaari", "/kysely"):
@@ -70,7 +81,9 @@ def test_poll_answer_reaches_the_seminar_screen(browser, seminar_server) -> None
     expect(count).to_contain_text("Vastanneita: 0", timeout=TIMEOUT_MS)
     expect(screen.get_by_role("img").first).to_be_visible(timeout=TIMEOUT_MS)  # the QR code
 
-    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     phone = phone_context.new_page()
     phone.goto(f"{seminar_server}/kysely?poll_round={ROUND}")
     _close_dialogs(phone)
