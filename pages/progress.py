@@ -55,18 +55,8 @@ except IndicatorError as err:
     st.error(str(err))
     st.stop()
 
-rows = table[table["level"] == level]
 chosen = filters.current()
-allowed = filters.villages_in(chosen, reg)
-if level == "village" and allowed is not None:
-    rows = rows[rows["village"].isin(allowed)]
-if level == "municipality" and (chosen.area or chosen.municipality):
-    towns = (
-        reg.loc[reg["village"].isin(allowed), "municipality"] if allowed is not None else reg["municipality"]
-    )
-    rows = rows[rows["village"].isin(set(towns))]
-if level == "leader_area" and chosen.area:
-    rows = rows[rows["village"] == chosen.area]
+rows = charts.level_rows(table, level, reg, villages=filters.villages_in(chosen, reg), area=chosen.area)
 entities = sorted(rows["village"].unique(), key=lambda e: entity_name(level, e))
 if not entities:
     st.info(t("progress.no_entity", lang))
@@ -142,36 +132,6 @@ if level != "province" and len(entities) > 1:
     )
 
 with st.expander(t("progress.table", lang)):
-    shown = rows[rows["village"].isin(entities)].copy()
-    shown["measure"] = shown["measure"].map(lambda m: charts.measure_label(m, fw, lang))
-    shown["status"] = shown["status"].map(lambda s: charts.status_label(s, lang))
-    shown["village"] = shown["village"].map(lambda e: entity_name(level, e))
-    shown = shown.astype({"first_round": str, "last_round": str})
-    shown = shown[
-        [
-            "village",
-            "measure",
-            "first_round",
-            "first_score",
-            "last_round",
-            "last_score",
-            "slope",
-            "required",
-            "status",
-            "projected",
-        ]
-    ].rename(
-        columns={
-            "village": t("progress.col.entity", lang),
-            "measure": t("progress.col.measure", lang),
-            "first_round": t("common_col_round", lang),
-            "first_score": t("progress.col.first", lang),
-            "last_round": f"{t('common_col_round', lang)} ",
-            "last_score": t("progress.col.last", lang),
-            "slope": t("progress.col.slope", lang),
-            "required": t("progress.col.required", lang),
-            "status": t("progress.col.status", lang),
-            "projected": t("progress.col.projected", lang, year=fw.target_year),
-        }
-    )
+    names = {e: entity_name(level, e) for e in entities}
+    shown = charts.display_table(rows[rows["village"].isin(entities)], fw, lang, names)
     st.dataframe(fmt.styled(shown, lang), hide_index=True, key="progress_table")

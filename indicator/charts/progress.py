@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,18 @@ STATUS_ARROWS: dict[str, str] = {
 }
 ON_PATH: tuple[str, ...] = ("achieved", "on_track")
 LEVELS: tuple[str, ...] = ("province", "leader_area", "municipality", "village")
+TABLE_COLUMNS: tuple[str, ...] = (
+    "village",
+    "measure",
+    "first_round",
+    "first_score",
+    "last_round",
+    "last_score",
+    "slope",
+    "required",
+    "status",
+    "projected",
+)
 
 
 # --- figure data ----------------------------------------------------------------------------------------
@@ -145,6 +157,51 @@ def progress_table(
     rows = progress(towns, framework, method=method)
     rows = rows[rows["level"] == "village"].assign(level="municipality")
     return pd.concat([table, rows], ignore_index=True)
+
+
+def level_rows(
+    table: pd.DataFrame,
+    level: str,
+    registry: pd.DataFrame,
+    *,
+    villages: set[str] | None = None,
+    area: str | None = None,
+) -> pd.DataFrame:
+    """One level's progress rows, narrowed by the shared filters.
+
+    ``villages``: the villages the area/municipality filters allow (None: all); ``area``: the chosen
+    Leader area. Villages keep the allowed ones, municipalities those holding an allowed village, the
+    Leader-area level the chosen area; the province is never narrowed.
+    """
+    rows = table[table["level"] == level]
+    if level == "village" and villages is not None:
+        rows = rows[rows["village"].isin(villages)]
+    elif level == "municipality" and villages is not None:
+        rows = rows[
+            rows["village"].isin(set(registry.loc[registry["village"].isin(villages), "municipality"]))
+        ]
+    elif level == "leader_area" and area:
+        rows = rows[rows["village"] == area]
+    return rows
+
+
+def display_table(
+    rows: pd.DataFrame, framework: Framework, lang: str, names: Mapping[str, str]
+) -> pd.DataFrame:
+    """Progress rows for a table on screen: names, measures and statuses in words, translated headers.
+
+    Scores stay unrounded numbers (the screen formats them); rounds become text so they are not
+    shown with thousands separators. ``names`` maps an entity id to its display name.
+    """
+    shown = rows[list(TABLE_COLUMNS)].assign(
+        village=rows["village"].map(lambda e: names.get(e, e)),
+        measure=rows["measure"].map(lambda m: measure_label(m, framework, lang)),
+        status=rows["status"].map(lambda s: status_label(s, lang)),
+        first_round=rows["first_round"].astype(str),
+        last_round=rows["last_round"].astype(str),
+    )
+    headers = {c: t(f"progress.col.{c}", lang, year=framework.target_year) for c in TABLE_COLUMNS}
+    return shown.rename(columns=headers).reset_index(drop=True)
 
 
 def on_path_count(table: pd.DataFrame, measure: str = "index") -> tuple[int, int]:
