@@ -68,12 +68,17 @@ def state_token() -> str:
     return str(store().state_token())
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
 def registry() -> pd.DataFrame:
-    """The village registry: village, municipality, leader_area, lat, lon, coordinate_source."""
+    """The village registry: village, municipality, leader_area, lat, lon, coordinate_source
+    (``data/villages.csv``, or the file named by env ``ALYKYLA_REGISTRY``)."""
+    return _registry(os.environ.get("ALYKYLA_REGISTRY") or None)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _registry(path: str | None) -> pd.DataFrame:
     from indicator.registry import load_villages
 
-    return load_villages()
+    return load_villages(path) if path else load_villages()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
