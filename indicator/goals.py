@@ -32,6 +32,8 @@ from typing import Any
 import pandas as pd
 
 from indicator.errors import IndicatorError
+from indicator.framework import text
+from indicator.i18n import fmt_date, t
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "goals.toml"
 JOINT = "all"
@@ -176,10 +178,10 @@ def parse(raw: Mapping[str, Any], source: str = "<string>") -> Goals:
     return Goals(tuple(projects), tuple(goals), source)
 
 
-def loads(text: str, source: str = "<string>") -> Goals:
+def loads(content: str, source: str = "<string>") -> Goals:
     """Parse goals TOML text."""
     try:
-        return parse(tomllib.loads(text), source)
+        return parse(tomllib.loads(content), source)
     except tomllib.TOMLDecodeError as exc:
         raise IndicatorError(f"not valid TOML: {exc}", file=source) from None
 
@@ -266,3 +268,71 @@ def check_activity(goals: Goals, *, goal: str, project: str, when: date | None, 
         raise IndicatorError("the activity needs a date")
     if not what or not what.strip():
         raise IndicatorError("the activity needs a description (what was done)")
+
+
+# --- texts for the screen -----------------------------------------------------------------------------
+
+
+def target_text(low: int, high: int) -> str:
+    """A target as written: ``3`` or ``2–3``."""
+    return f"{low}" if low == high else f"{low}–{high}"
+
+
+def names(goals: Goals, lang: str = "fi") -> tuple[dict[str, str], dict[str, str]]:
+    """(goal id -> name, project id -> name) in ``lang``; the joint project is named too."""
+    goal_names = {g.id: text(g.name, lang) for g in goals.goals}
+    project_names = {p.id: text(p.name, lang) for p in goals.projects} | {JOINT: t("goals.project.all", lang)}
+    return goal_names, project_names
+
+
+def progress_frame(table: pd.DataFrame, goals: Goals, lang: str = "fi") -> pd.DataFrame:
+    """``goal_progress`` for a table on screen: names, "done", "target" and status in words."""
+    goal_names, project_names = names(goals, lang)
+    return pd.DataFrame(
+        {
+            t("goals.col.goal", lang): table["goal"].map(goal_names),
+            t("goals.col.project", lang): table["project"].map(project_names),
+            t("goals.col.done", lang): table["done"],
+            t("goals.col.target", lang): [
+                target_text(a, b) for a, b in zip(table["min"], table["max"], strict=True)
+            ],
+            t("goals.col.status", lang): table["status"].map(lambda s: t(f"goals.status.{s}", lang)),
+        }
+    )
+
+
+def records_frame(activities: pd.DataFrame, goals: Goals, lang: str = "fi") -> pd.DataFrame:
+    """``Store.activities()`` for a table on screen, newest first: date, goal, project, what, groups,
+    villages, note (the recorded texts as they are; the screen shows them as plain text)."""
+    goal_names, project_names = names(goals, lang)
+    rows = activities.sort_values(["done_on", "id"], ascending=False)
+    return pd.DataFrame(
+        {
+            t("goals.col.date", lang): rows["done_on"].map(lambda d: fmt_date(d, lang)),
+            t("goals.col.goal", lang): rows["goal_id"].map(lambda g: goal_names.get(g, g)),
+            t("goals.col.project", lang): rows["area"].map(
+                lambda a: project_names.get(JOINT if pd.isna(a) or a == "" else a, a)
+            ),
+            t("goals.col.what", lang): rows["title"],
+            t("goals.col.groups", lang): rows["groups"].map(lambda v: ", ".join(map(str, v))),
+            t("goals.col.villages", lang): rows["villages"].map(lambda v: ", ".join(map(str, v))),
+            t("goals.col.note", lang): rows["note"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def alt_text(table: pd.DataFrame, goals: Goals, lang: str = "fi") -> str:
+    """The goals chart in words: every goal's done / target per project."""
+    goal_names, project_names = names(goals, lang)
+    items = "; ".join(
+        t(
+            "goals.chart.alt_item",
+            lang,
+            goal=goal_names[r.goal],
+            project=project_names[r.project],
+            done=r.done,
+            target=target_text(r.min, r.max),
+        )
+        for r in table.itertuples()
+    )
+    return t("goals.chart.alt", lang, items=items)

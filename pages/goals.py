@@ -2,14 +2,12 @@
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from indicator import goals as project_goals
 from indicator.charts import progress as charts
 from indicator.charts import seminar as seminar_charts
 from indicator.errors import IndicatorError
-from indicator.framework import text
 from indicator.i18n import t
 from ui import context
 from ui import format as fmt
@@ -24,9 +22,7 @@ def load_goals() -> project_goals.Goals:
 
 
 goals = load_goals()
-goal_names = {g.id: text(g.name, lang) for g in goals.goals}
-project_names = {p.id: text(p.name, lang) for p in goals.projects}
-project_names[project_goals.JOINT] = t("goals.project.all", lang)
+goal_names, project_names = project_goals.names(goals, lang)
 
 st.title(t("goals.title", lang))
 st.markdown(t("goals.intro", lang))
@@ -50,56 +46,16 @@ with st.container(horizontal=True, key="goals_kpis"):
         )
 
 fig = charts.goals_figure(table, goal_names, project_names, lang=lang)
-alt_items = "; ".join(
-    t(
-        "goals.chart.alt_item",
-        lang,
-        goal=goal_names[r.goal],
-        project=project_names[r.project],
-        done=r.done,
-        target=r.min if r.min == r.max else f"{r.min}–{r.max}",
-    )
-    for r in table.itertuples()
-)
-st.plotly_chart(fig, width="stretch", alt=t("goals.chart.alt", lang, items=alt_items), key="goals_chart")
+st.plotly_chart(fig, width="stretch", alt=project_goals.alt_text(table, goals, lang), key="goals_chart")
 
 with st.expander(t("goals.table", lang)):
-    shown = pd.DataFrame(
-        {
-            t("goals.col.goal", lang): table["goal"].map(goal_names),
-            t("goals.col.project", lang): table["project"].map(project_names),
-            t("goals.col.done", lang): table["done"],
-            t("goals.col.target", lang): [
-                f"{lo}" if lo == hi else f"{lo}–{hi}"
-                for lo, hi in zip(table["min"], table["max"], strict=True)
-            ],
-            t("goals.col.status", lang): table["status"].map(lambda s: t(f"goals.status.{s}", lang)),
-        }
-    )
-    st.dataframe(shown, hide_index=True, key="goals_table")
+    st.dataframe(project_goals.progress_frame(table, goals, lang), hide_index=True, key="goals_table")
 
 st.subheader(t("goals.records", lang))
 if activities.empty:
     st.caption(t("goals.records.none", lang))
 else:
-    records = activities.sort_values(["done_on", "id"], ascending=False)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("goals.col.date", lang): records["done_on"].map(lambda d: fmt.date(d, lang)),
-                t("goals.col.goal", lang): records["goal_id"].map(lambda g: goal_names.get(g, g)),
-                t("goals.col.project", lang): records["area"].map(
-                    lambda a: project_names.get(a or project_goals.JOINT, a)
-                ),
-                t("goals.col.what", lang): records["title"],
-                t("goals.col.groups", lang): records["groups"].map(lambda v: ", ".join(map(str, v))),
-                t("goals.col.villages", lang): records["villages"].map(lambda v: ", ".join(map(str, v))),
-                t("goals.col.note", lang): records["note"].fillna(""),
-            }
-        ),
-        hide_index=True,
-        key="goals_records",
-    )
+    st.dataframe(project_goals.records_frame(activities, goals, lang), hide_index=True, key="goals_records")
 
 st.subheader(t("goals.record.title", lang))
 if not context.is_coordinator():

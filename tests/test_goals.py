@@ -168,3 +168,42 @@ def test_done_is_the_number_of_records_that_count(rows: list[tuple[str, str | No
     joint = sum(1 for r in rows if r[1] is None)
     assert table["done"].sum() == len(rows) + joint  # a joint seminar counts for a and b
     assert ((table["done"] >= table["min"]) == table["status"].isin(["reached", "max_reached"])).all()
+
+
+def test_screen_tables_in_words(small: g.Goals) -> None:
+    acts = pd.DataFrame(
+        {
+            "id": [1, 2],
+            "goal_id": ["events", "seminar"],
+            "area": ["a", None],
+            "done_on": [date(2025, 3, 1), date(2026, 2, 20)],
+            "title": ["Kick-off", "Closing"],
+            "groups": [["a 1"], []],
+            "villages": [["X", "Y"], []],
+            "note": [None, "joint"],
+        }
+    )
+    records = g.records_frame(acts, small, "en")
+    assert list(records.columns) == [
+        "Date",
+        "Goal",
+        "Sub-project",
+        "What was done",
+        "Theme groups",
+        "Villages",
+        "Note",
+    ]
+    assert records.iloc[0].tolist() == [
+        "20 Feb 2026",
+        "Seminar",
+        "Joint (both sub-projects)",
+        "Closing",
+        "",
+        "",
+        "joint",
+    ]
+    assert records.iloc[1].tolist() == ["1 Mar 2025", "Events", "Project A", "Kick-off", "a 1", "X, Y", ""]
+    table = g.goal_progress(small, acts)
+    shown = g.progress_frame(table, small, "fi")
+    assert shown.iloc[0].tolist() == ["Tapahtumat", "A-hanke", 1, "2–3", "kesken"]
+    assert "Tapahtumat (A-hanke) 1 / 2–3" in g.alt_text(table, small, "fi")
