@@ -362,3 +362,13 @@ def test_report_is_json_and_signature_is_stable() -> None:
     assert header_signature(["Kylä", "E1 ?"]) == header_signature(["KYLÄ", "e1\u00a0"])
     assert header_signature(["Kylä", "E1"]) != header_signature(["E1", "Kylä"])
     assert len(report.header_signature) == 16
+
+
+def test_loose_text_matches_come_last() -> None:
+    matcher = Matcher.from_framework(FRAMEWORK)
+    assert matcher.match("kylässä on hyvät palvelut.") == ("E1", 5)
+    assert matcher.match("kylässä on hyvät palvelut: esimerkiksi kauppa ja koulu") == ("E1", 5)
+    assert matcher.match("kylässä on hyvät palvelutalot") is None
+    assert matcher.match("asukasmäärä: arvio") is None  # too short a text to take help text after it
+    cols = map_columns(["Kylässä on hyvät palvelut: selitys", "E1"], matcher)
+    assert cols.items == {1: "E1"}

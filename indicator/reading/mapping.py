@@ -15,11 +15,14 @@ from indicator.framework import LANGUAGES, Framework
 from indicator.text import normalise, normalise_header
 
 # Match priorities: lower wins when two columns claim one item.
-EXACT_ID, EXACT_TEXT, ID_PREFIX, GRID_ROW, OVERRIDE = 1, 2, 3, 4, 0
+EXACT_ID, EXACT_TEXT, ID_PREFIX, GRID_ROW, LOOSE_TEXT, OVERRIDE = 1, 2, 3, 4, 5, 0
+MIN_PREFIX_TEXT = 12  # an item text this long may be followed by help text ("Question: help")
 
 _BRACKET_ROW = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]$")
 _DASHES = (" - ", " – ", " — ")
 _LETTERED = re.compile(r"^(.*?)\s*\(([A-Z]{1,3})\)$")
+_LOOSE_END = " .!"
+_HELP_SEPARATORS = (":", " (", "(", " - ", " – ", ". ", "? ")
 _QUIZ_PREFIXES = frozenset({"points", "feedback", "pisteet", "palaute", "poäng", "återkoppling"})
 
 _PERSONAL_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
@@ -72,6 +75,7 @@ class Matcher:
     ids: tuple[tuple[str, str], ...]
     texts: Mapping[str, str]
     village_aliases: frozenset[str]
+    loose: Mapping[str, str] = field(default_factory=dict)  # texts without a final "." or "!"
     _matches: dict[str, tuple[str, int] | None] = field(default_factory=dict, compare=False, repr=False)
     _normal: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -93,7 +97,23 @@ class Matcher:
                 texts.setdefault(normalise_header(alias), item.id)
         ids = tuple(sorted(((normalise(i.id), i.id) for i in framework.items), key=lambda p: -len(p[0])))
         aliases = frozenset(normalise(a) for a in framework.village_aliases)
-        return cls(ids, texts, aliases)
+        loose: dict[str, str] = {}
+        for text, item_id in texts.items():
+            loose.setdefault(text.rstrip(_LOOSE_END), item_id)
+        ordered = dict(sorted(loose.items(), key=lambda kv: -len(kv[0])))
+        return cls(ids, texts, aliases, ordered)
+
+    def _loose(self, header: str) -> str | None:
+        """Beyond the contract, last resort: the text without its final period, or the text followed by
+        help text ("Kylässä on hyvät palvelut: esimerkiksi kauppa")."""
+        bare = header.rstrip(_LOOSE_END)
+        if bare in self.loose:
+            return self.loose[bare]
+        for text, item_id in self.loose.items():
+            if len(text) >= MIN_PREFIX_TEXT and header.startswith(text) and \
+                    header[len(text):].startswith(_HELP_SEPARATORS):
+                return item_id
+        return None
 
     def _direct(self, header: str) -> tuple[str, int] | None:
         for norm_id, item_id in self.ids:
@@ -120,10 +140,15 @@ class Matcher:
         found = self._direct(header)
         if found:
             return found
-        for part in self._row_parts(header):
+        parts = self._row_parts(header)
+        for part in parts:
             found = self._direct(part)
             if found:
                 return found[0], GRID_ROW
+        for text in (header, *parts):
+            item_id = self._loose(text)
+            if item_id:
+                return item_id, LOOSE_TEXT
         return None
 
     @staticmethod
