@@ -152,3 +152,14 @@ def test_reversed_legend_in_header_is_warned() -> None:
     assert len(flagged) == 1 and "1 = 'täysin samaa mieltä'" in flagged[0]
     ok = read("Kylä;E1 (1 = täysin eri mieltä, 5 = täysin samaa mieltä)\nA;2\n".encode(), "legend.csv")
     assert not [w for w in ok.report.warnings if "legend" in w]
+
+
+def test_ods_workbook(tmp_path) -> None:
+    import pandas as pd
+
+    path = tmp_path / "kysely.ods"
+    pd.DataFrame({"Kylä": ["Ahvio", "Sippola"], "E1": ["Osittain samaa mieltä", "5"], "E3": [3.5, 7]}).to_excel(
+        path, engine="odf", index=False)
+    result = read_survey(path, FRAMEWORK)
+    assert result.report.file_type == "ods"
+    assert result.responses[["E1", "E3"]].to_numpy().tolist() == [[4.0, 3.5], [5.0, 7.0]]
