@@ -204,7 +204,7 @@ def screen(address: str | None) -> None:
     n = charts.SLIDES.index(slide) + 1
     st.caption(
         t(
-            "seminar.footer",
+            "seminar.footer_pinned" if pinned else "seminar.footer",
             lang,
             n=n,
             total=len(charts.SLIDES),
