@@ -233,3 +233,10 @@ def test_excel_error_cells_are_problems() -> None:
     result = read(out.getvalue())
     assert [(p.row, p.column, p.value) for p in result.report.problems] == [(2, "E1", "#N/A"), (3, "E3", "#DIV/0!")]
     assert "Excel error" in result.report.problems[0].message
+
+
+def test_ragged_csv_rows_are_read() -> None:
+    text = "kylä;E1;E2\nA;4;Kyllä\nA;5;Ei;ylimääräinen;kenttä\nB;2\n"
+    result = read(text.encode(), "ragged.csv")
+    assert result.responses["E1"].tolist() == [4.0, 5.0, 2.0]
+    assert result.responses["E2"].tolist()[:2] == [1.0, 0.0]
