@@ -107,11 +107,14 @@ def _choose(grids: Iterator[Grid], matcher: Matcher, framework: Framework, file:
                              village_column=village_column, file=file)
         if header is not None:
             return grid, header
-    if reports or seen >= 5:
-        raise ReadError(
-            "this looks like a report (summary tables, one sheet per question), not the answers: export the "
-            "raw answers instead (Webropol: Excel 'answers as text'; SurveyMonkey: 'All individual "
-            "responses')", file=file)
+    raw_export = ("export the raw answers instead (Webropol: Excel 'answers as text'; SurveyMonkey: 'All "
+                  "individual responses')")
+    if reports:
+        raise ReadError("this looks like a report (summary tables with counts and percentages, one sheet "
+                        f"per question), not the answers: {raw_export}", file=file)
+    if seen >= 5:
+        raise ReadError(f"none of the {seen} sheets has a column matching an item; if this is a report (one "
+                        f"sheet per question), {raw_export}; otherwise check the framework", file=file)
     if not seen:
         raise ReadError("the file holds no sheet or table", file=file)
     raise ReadError("no column matches an item of the framework (by id, text or alias); check that this "
