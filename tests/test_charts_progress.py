@@ -199,17 +199,27 @@ def test_level_rows_follow_the_filters(history, small_framework) -> None:
     towns = cp.level_rows(table, "municipality", REGISTRY, villages=kotka_villages)
     assert set(towns["village"]) == {"Kotka"}
     assert set(cp.level_rows(table, "leader_area", REGISTRY, area="kasvu")["village"]) == {"kasvu"}
-    assert set(cp.level_rows(table, "province", REGISTRY, villages=kotka_villages, area="sepra")["village"]) == {
-        "Kymenlaakso"
-    }
+    assert set(
+        cp.level_rows(table, "province", REGISTRY, villages=kotka_villages, area="sepra")["village"]
+    ) == {"Kymenlaakso"}
 
 
 def test_display_table_words_and_headers(history, small_framework) -> None:
     rows = progress(history, small_framework)
     rows = rows[(rows["village"] == "A") & (rows["level"] == "village")]
     shown = cp.display_table(rows, small_framework, "en", {"A": "Village A"})
-    assert list(shown.columns) == ["Name", "Measure", "First round", "First", "Latest round", "Latest",
-                                   "Change / yr", "Needed / yr", "Status", "Projection 2030"]
+    assert list(shown.columns) == [
+        "Name",
+        "Measure",
+        "First round",
+        "First",
+        "Latest round",
+        "Latest",
+        "Change / yr",
+        "Needed / yr",
+        "Status",
+        "Projection 2030",
+    ]
     first = shown.iloc[0]
     assert first["Name"] == "Village A" and first["Measure"] == "Smart Village index"
     assert first["First round"] == "2024" and first["Latest"] == 52.0
