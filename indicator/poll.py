@@ -8,7 +8,6 @@ are stored as the seminar round without personal data; the summaries feed the se
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from itertools import zip_longest
 
 import pandas as pd
@@ -20,14 +19,6 @@ MIN_ITEMS = 3
 MAX_ITEMS = 6
 SCALE: tuple[int, ...] = (1, 2, 3, 4, 5)
 SUMMARY_COLUMNS: tuple[str, ...] = ("item", "answers", "mean", *(f"n{v}" for v in SCALE))
-
-
-@dataclass(frozen=True)
-class PollSpec:
-    """The poll as asked: its items (in order) and the survey round its answers belong to."""
-
-    items: tuple[str, ...]
-    round: int
 
 
 def _likert_by_dimension(framework: Framework) -> list[list[Item]]:
