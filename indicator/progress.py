@@ -24,8 +24,9 @@ When the first scored round is at or after the target year the required rate is 
 (and ``ratio``) are NaN and the status is ``achieved``, ``stagnating`` (slope >= 0) or ``decreasing``.
 ``projected = clip(last_score + slope * (target_year - last_year), 0, 100)`` (NaN with one round).
 
-Leader areas and the province: with a ``registry`` (``village``, ``leader_area``) each area gets rows
-(``village`` = area id, ``level`` = ``leader_area``), and the province one more (``village`` =
+Municipalities, Leader areas and the province: with a ``registry`` (``village``, ``municipality``,
+``leader_area``) each municipality gets rows (``village`` = its name, ``level`` = ``municipality``), each
+area too (``village`` = area id, ``level`` = ``leader_area``), and the province one more (``village`` =
 ``province``, default ``Kymenlaakso``, ``level`` = ``province``). Their score in a round is the plain mean
 of the scores of the villages scored in that round (every village weighs the same, whatever its
 population or respondent count); the villages scored may differ between rounds.
@@ -72,8 +73,16 @@ class Status(StrEnum):
 
 class Level(StrEnum):
     VILLAGE = "village"
+    MUNICIPALITY = "municipality"
     LEADER_AREA = "leader_area"
     PROVINCE = "province"
+
+
+# Aggregate levels taken from a registry column: (registry column, level).
+REGISTRY_LEVELS: tuple[tuple[str, Level], ...] = (
+    ("municipality", Level.MUNICIPALITY),
+    ("leader_area", Level.LEADER_AREA),
+)
 
 
 # method -> (status, factor): the first status whose "observed >= factor * required" holds; else decreasing.
@@ -203,15 +212,15 @@ def _aggregate(long: pd.DataFrame, key: pd.Series | str) -> pd.DataFrame:
     return grouped["score"].mean().reset_index()
 
 
-def _area_of(villages: pd.Series, registry: pd.DataFrame) -> pd.Series:
-    """Each village's Leader area from the registry (names matched by ``registry.find``), NaN if unknown."""
+def registry_column(villages: pd.Series, registry: pd.DataFrame, column: str) -> pd.Series:
+    """Each village's ``column`` value from the registry (names matched by ``registry.find``), NaN if unknown."""
     from indicator.registry import find
 
-    if not {"village", "leader_area"} <= set(registry.columns):
-        raise IndicatorError("the village registry needs 'village' and 'leader_area' columns")
-    areas = dict(zip(registry["village"].astype(str), registry["leader_area"], strict=False))
+    if not {"village", column} <= set(registry.columns):
+        raise IndicatorError(f"the village registry needs 'village' and {column!r} columns")
+    values = dict(zip(registry["village"].astype(str), registry[column], strict=False))
     names = {name: find(str(name), registry) for name in villages.dropna().unique()}
-    return villages.map(lambda v: areas.get(names.get(v)))
+    return villages.map(lambda v: values.get(names.get(v)))
 
 
 def progress(
@@ -231,11 +240,14 @@ def progress(
     long = _history_long(history, framework)
     parts = [measure_series(long, framework.target_year, method).assign(level=Level.VILLAGE.value)]
     if registry is not None and len(long):
-        area = _area_of(long["village"], registry)
-        known = area.notna()
-        if known.any():
-            areas = _aggregate(long[known], area[known].astype(str))
-            parts.append(measure_series(areas, framework.target_year, method).assign(level=Level.LEADER_AREA.value))
+        for column, level in REGISTRY_LEVELS:
+            if column not in registry.columns:
+                continue
+            group = registry_column(long["village"], registry, column)
+            known = group.notna()
+            if known.any():
+                means = _aggregate(long[known], group[known].astype(str))
+                parts.append(measure_series(means, framework.target_year, method).assign(level=level.value))
     if len(long):
         whole = _aggregate(long, province)
         parts.append(measure_series(whole, framework.target_year, method).assign(level=Level.PROVINCE.value))

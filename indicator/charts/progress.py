@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 from indicator.charts import palette
 from indicator.framework import Framework, text
 from indicator.i18n import fmt_number, t
-from indicator.progress import PROVINCE, progress
+from indicator.progress import PROVINCE, progress, registry_column
 
 STATUS_ARROWS: dict[str, str] = {
     "achieved": "✓",
@@ -91,13 +91,6 @@ def measure_series(history: pd.DataFrame, entity: str, measure: str) -> pd.DataF
     return out.reset_index(drop=True)
 
 
-def _registry_lookup(villages: pd.Series, registry: pd.DataFrame, column: str) -> pd.Series:
-    """Each village's ``column`` value from the registry, matched as ``progress()`` does (case-folded)."""
-    key = registry["village"].astype(str).str.strip().str.casefold()
-    lookup = dict(zip(key, registry[column], strict=False))
-    return villages.astype(str).str.strip().str.casefold().map(lookup)
-
-
 def aggregate_history(
     history: pd.DataFrame,
     registry: pd.DataFrame | None,
@@ -119,7 +112,7 @@ def aggregate_history(
     if by == "province":
         group = pd.Series(province, index=frame.index, dtype=object)
     else:
-        group = _registry_lookup(frame["village"], registry, by)
+        group = registry_column(frame["village"], registry, by)
     frame = frame.assign(village=group).dropna(subset=["village"])
     means = frame.groupby(["village", "round"], as_index=False)[cols].mean()
     return means.astype({"round": "int64", "village": object})
@@ -142,21 +135,8 @@ def progress_table(
     method: str = "contract",
     registry: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """``indicator.progress.progress`` with municipality rows added (``level`` = ``municipality``).
-
-    Village, Leader-area and province rows are ``progress()``'s own; a municipality's rows come from
-    ``progress()`` over the per-round mean of its villages (``aggregate_history``).
-    """
-    table = progress(history, framework, method=method, registry=registry)
-    if registry is None or history.empty:
-        return table
-    measures = ["index", *framework.dimension_ids]
-    towns = aggregate_history(history, registry, measures, by="municipality")
-    if towns.empty:
-        return table
-    rows = progress(towns, framework, method=method)
-    rows = rows[rows["level"] == "village"].assign(level="municipality")
-    return pd.concat([table, rows], ignore_index=True)
+    """``indicator.progress.progress`` for every level (village, municipality, Leader area, province)."""
+    return progress(history, framework, method=method, registry=registry)
 
 
 def level_rows(
