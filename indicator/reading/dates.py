@@ -102,7 +102,8 @@ def parse_dates(values: np.ndarray, *, utc: bool = False) -> tuple[np.ndarray, i
     if is_number.any():
         serial = pd.to_numeric(cells[is_number], errors="coerce").astype(float)
         serial = serial.where((serial > 1) & (serial < 2958466))
-        out[is_number] = pd.to_datetime(serial.to_numpy(), unit="D", origin="1899-12-30").as_unit("ns")
+        stamps = pd.to_datetime(serial.to_numpy(), unit="D", origin="1899-12-30").as_unit("ns")
+        out[is_number] = stamps.round("s")  # serial fractions carry float noise below a second
     is_text = kinds.isin([str])
     if is_text.any():
         texts = cells[is_text]

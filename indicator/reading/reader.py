@@ -261,7 +261,8 @@ def _span(stamps: np.ndarray | None) -> tuple[dt.datetime | None, dt.datetime | 
     valid = stamps[~np.isnat(stamps)]
     if not len(valid):
         return None, None
-    return pd.Timestamp(valid.min()).to_pydatetime(), pd.Timestamp(valid.max()).to_pydatetime()
+    first, last = (pd.Timestamp(v).floor("us").to_pydatetime() for v in (valid.min(), valid.max()))
+    return first, last
 
 
 def _table(villages: np.ndarray, rows: np.ndarray, stamps: np.ndarray | None, items: _Items,
