@@ -372,3 +372,10 @@ def test_loose_text_matches_come_last() -> None:
     assert matcher.match("asukasmäärä: arvio") is None  # too short a text to take help text after it
     cols = map_columns(["Kylässä on hyvät palvelut: selitys", "E1"], matcher)
     assert cols.items == {1: "E1"}
+
+
+def test_empty_village_column_is_an_error_not_an_empty_result() -> None:
+    with pytest.raises(ReadError, match="empty on every row with answers"):
+        read_survey(b"kyla;E1\n;4\n;3\n", FRAMEWORK, filename="e.csv", village_column="kyla")
+    result = read_survey(b"kyla;E1\n;4\n;3\n", FRAMEWORK, filename="e.csv", village="Anjala")
+    assert result.responses["E1"].tolist() == [4.0, 3.0]

@@ -342,6 +342,9 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
     items = _parse_items(body, columns, framework, tool)
     villages, village_warnings = _villages(body, columns, village)
     has_village = pd.notna(villages)
+    if items.filled.any() and not (items.filled & has_village).any():
+        raise ReadError(f"the village column {names[columns.village]!r} is empty on every row with answers; "
+                        "name the village of this file or choose another village column", file=file)
     keep = (items.filled | (has_village if village is None else False)) & has_village
     problems = _problems(body, items, columns, names, rows, keep, items.filled & ~has_village)
     date_col = _date_column(columns, tool)
