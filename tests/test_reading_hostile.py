@@ -240,3 +240,9 @@ def test_ragged_csv_rows_are_read() -> None:
     result = read(text.encode(), "ragged.csv")
     assert result.responses["E1"].tolist() == [4.0, 5.0, 2.0]
     assert result.responses["E2"].tolist()[:2] == [1.0, 0.0]
+
+
+def test_mojibake_is_warned_and_labels_reported() -> None:
+    result = read("kylä;E1\nA;Jokseenkin eri mielt‰\nA;2\n".encode(), "moji.csv")
+    assert any("garbled" in w for w in result.report.warnings)
+    assert [p.value for p in result.report.problems] == ["Jokseenkin eri mielt‰"]
