@@ -29,9 +29,15 @@ def supersede_notes(row: pd.Series, approved: pd.DataFrame, lang: str) -> list[s
     return notes
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def stored_report(token: str, upload_id: int) -> dict:
+    """The import report kept with an upload (cached: the stored row also holds the file's bytes)."""
+    return context.store().upload(upload_id)["report"] or {}
+
+
 def show_report(upload_id: int, lang: str) -> None:
     """The stored import report of one upload: mapped columns and cell problems."""
-    report = context.store().upload(upload_id)["report"] or {}
+    report = stored_report(context.state_token(), upload_id)
     headers = {k: t(f"upload_col_{k}", lang) for k in ("column", "item", "text")}
     st.dataframe(report_tables.mapped_table(report, context.framework(), lang, headers), hide_index=True)
     problems = report_tables.problems_table(report, {k: t(f"upload_col_{k}", lang)
@@ -73,7 +79,7 @@ def act(action, message: str) -> None:
     try:
         action()
     except IndicatorError as err:
-        st.error(str(err), icon=":material/error:")
+        st.error(fmt.plain(err), icon=":material/error:")
         return
     st.toast(message, icon=":material/task_alt:")
     st.rerun()

@@ -72,8 +72,7 @@ def column_choices(base: dict, lang: str) -> dict[str, str | None]:
     options = [None, *choices]
     chosen = {}
     for n, column in enumerate(unmapped):
-        label = str(column)
-        chosen[column] = st.selectbox(label, options, key=f"upload_map_{n}", format_func=lambda i: (
+        chosen[column] = st.selectbox(fmt.plain(column), options, key=f"upload_map_{n}", format_func=lambda i: (
             t("upload_unused", lang) if i is None else choices[i]))
     return {c: i for c, i in chosen.items() if i is not None}
 
@@ -120,7 +119,7 @@ try:
     overrides = column_choices(base, lang)
     result = read(upload.getvalue(), upload.name, village, tuple(sorted(overrides.items())))
 except IndicatorError as err:
-    st.error(str(err), icon=":material/error:")
+    st.error(fmt.plain(err), icon=":material/error:")
     if village is None:
         st.info(t("upload_no_village", lang))
     st.stop()
@@ -150,4 +149,4 @@ if st.button(t("upload_save", lang), type="primary", key="upload_save", icon=":m
         try:
             save(upload, result, int(round_), village, lang)
         except IndicatorError as err:
-            st.error(str(err), icon=":material/error:")
+            st.error(fmt.plain(err), icon=":material/error:")

@@ -128,3 +128,11 @@ def test_upload_code_is_checked(empty_url, monkeypatch):
     at.text_input(key="upload_code").input("verla-1")
     at.button(key="upload_save").click().run()
     assert len(Store(empty_url).uploads("pending")) == 1
+
+
+def test_file_text_is_never_rendered_as_markup(empty_url):
+    data = survey_csv(header_of={"E2": "**Lihava** <b>x</b> [linkki](http://example.org)"})
+    at = choose_file(open_upload(), "merkit.csv", data)
+    box = at.selectbox(key="upload_map_0")
+    assert box.label == r"\*\*Lihava\*\* x \[linkki\]\(http\://example\.org\)"  # the reader drops tags
+    assert not at.exception
