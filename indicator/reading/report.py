@@ -99,13 +99,13 @@ def file_round(report: ImportReport, today: dt.date | None = None) -> int:
     return (today or dt.date.today()).year
 
 
-def check_round(report: ImportReport, round_: int) -> list[str]:
+def check_round(report: ImportReport, round: int) -> list[str]:
     """Warnings when the file's response dates disagree with the round it is stored under."""
     found = [d for d in (report.earliest_date, report.latest_date) if d is not None]
     years = sorted({d.year for d in found})
-    if not years or years == [round_]:
+    if not years or years == [round]:
         return []
-    if round_ not in range(years[0], years[-1] + 1):
+    if round not in range(years[0], years[-1] + 1):
         span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-        return [f"{report.file}: the answers are dated {span}, but the file is stored as round {round_}"]
-    return [f"{report.file}: the answers span {years[0]}–{years[-1]}; check that round {round_} is right"]
+        return [f"{report.file}: the answers are dated {span}, but the file is stored as round {round}"]
+    return [f"{report.file}: the answers span {years[0]}–{years[-1]}; check that round {round} is right"]
