@@ -126,6 +126,9 @@ except IndicatorError as err:
 report = result.report.to_dict()
 with summary_box:
     show_summary(report, lang)
+    dated = result.report.latest_date
+    if dated is not None and not pd.isna(dated) and dated.year != int(round_):
+        st.warning(t("upload_round_mismatch", lang, year=dated.year, round=round_), icon=":material/event:")
     if not report.get("villages") and village is None:
         st.warning(t("upload_no_village", lang))
 with mapped_box:

@@ -136,3 +136,13 @@ def test_file_text_is_never_rendered_as_markup(empty_url):
     box = at.selectbox(key="upload_map_0")
     assert box.label == r"\*\*Lihava\*\* x \[linkki\]\(http\://example\.org\)"  # the reader drops tags
     assert not at.exception
+
+
+def test_round_that_disagrees_with_the_answer_dates_is_flagged(empty_url):
+    path, year = next((p, r) for p, r in testing.demo_exports() if p.suffix == ".csv")
+    at = choose_file(open_upload(), path.name, path.read_bytes())
+    other = next(r for r in at.selectbox(key="upload_round").options if r != year)
+    at.selectbox(key="upload_round").set_value(other).run()
+    assert t("upload_round_mismatch", "fi", year=year, round=other) in [w.value for w in at.warning]
+    at.selectbox(key="upload_round").set_value(year).run()
+    assert not any("päivätty" in w.value for w in at.warning)
