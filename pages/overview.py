@@ -28,6 +28,7 @@ def build(token: str, area: str | None, municipality: str | None, round_: int | 
         "frame": frame,
         "head": charts.headline(in_scope, fw, round_),
         "counts": [(band_names.get(b, t("overview_no_score", lang)), int(n)) for b, n in counts.items() if n],
+        "bars": charts.band_bars(counts, band_names, t("overview_no_score", lang)),
         "map": charts.village_map(frame, band_names, labels, number=lambda v: fmt.number(v, lang)),
         "ranking": charts.ranking_table(frame, dim_names, band_names, headers, too_few=t("common_too_few", lang),
                                         area_names={a: t(f"common_area_{a}", lang) for a in ("sepra", "kasvu")},
@@ -84,7 +85,7 @@ st.caption(t("overview_scope", lang, round=round_, area=fmt.plain(chosen.municip
 kpi_row(parts["head"], lang)
 
 count_lines = [t("overview_band_line", lang, band=band, n=n) for band, n in parts["counts"]]
-map_col, band_col = st.columns([3, 1], gap="medium")
+map_col, band_col = st.columns([5, 2], gap="medium")
 with map_col:
     st.subheader(t("overview_map_title", lang))
     st.plotly_chart(parts["map"], width="stretch", key="overview_map",
@@ -93,10 +94,12 @@ with map_col:
     st.caption(map_notes(frame, lang))
 with band_col:
     st.subheader(t("overview_bands_title", lang))
-    st.markdown("\n".join(f"- {line}" for line in count_lines))
+    st.plotly_chart(parts["bars"], width="stretch", key="overview_bands", config={"displayModeBar": False,
+                    "staticPlot": True}, alt=t("overview_bands_title", lang) + ": " + "; ".join(count_lines))
     names = fmt.band_names(fw, lang)
-    st.caption(t("overview_band_ranges", lang,
-                 ranges=", ".join(f"{names[b.id]} ≥ {fmt.integer(b.min, lang)}" for b in fw.bands)))
+    ranges = t("overview_band_ranges", lang,
+               ranges=", ".join(f"{names[b.id]} ≥ {fmt.integer(b.min, lang)}" for b in fw.bands))
+    st.caption(" · ".join(count_lines) + ". " + ranges)
 
 st.subheader(t("overview_ranking_title", lang))
 ranking = parts["ranking"]

@@ -164,3 +164,15 @@ def test_upload_tables_from_a_report_dict(small_framework):
     assert problems.loc[0, "Rivi"] == 3 and problems.loc[0, "Ongelma"] == "not a five-point answer"
     assert list(upload_tables.item_choices(small_framework, report, "fi")) == ["T2", "Y2"]
     assert upload_tables.problems_table({}, {}).empty
+
+
+def test_band_bars_best_band_on_top_in_map_colours():
+    counts = pd.Series({"low": 2, "mid": 0, "high": 1, overview.NO_SCORE: 3})
+    fig = overview.band_bars(counts, {"low": "Matala", "mid": "Keski", "high": "Korkea"}, "Ei pisteitä")
+    bar = fig.data[0]
+    assert list(bar.y) == ["Ei pisteitä", "Matala", "Keski", "Korkea"]  # bottom to top
+    assert list(bar.x) == [3, 2, 0, 1]
+    assert bar.marker.color[-1] == palette.band_colours(["low", "mid", "high"])["high"]
+    none_missing = overview.band_bars(counts.drop(overview.NO_SCORE).reindex(
+        ["low", "mid", "high", overview.NO_SCORE], fill_value=0), {"low": "M", "mid": "K", "high": "H"}, "E")
+    assert list(none_missing.data[0].y) == ["M", "K", "H"]

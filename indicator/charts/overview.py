@@ -258,3 +258,33 @@ def ranking_table(
     for dim in dims:
         table[dimension_names[dim]] = scores[dim]
     return table.reset_index(drop=True)
+
+
+def band_bars(counts: pd.Series, band_names: Mapping[str, str], no_score: str) -> go.Figure:
+    """Villages per band as horizontal bars in the map's colours (best band on top), with counts."""
+    colours = {**palette.band_colours(list(band_names)), NO_SCORE: palette.MISSING}
+    names = {**band_names, NO_SCORE: no_score}
+    # Plotly draws the first category at the bottom: unscored, then the bands from lowest to highest.
+    order = [b for b in [NO_SCORE, *band_names] if b in counts.index and (b != NO_SCORE or counts[b])]
+    fig = go.Figure(
+        go.Bar(
+            y=[wrap(names[b], 16) for b in order],
+            x=[int(counts[b]) for b in order],
+            orientation="h",
+            marker={"color": [colours[b] for b in order]},
+            text=[int(counts[b]) for b in order],
+            textposition="outside",
+            cliponaxis=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        height=60 + 44 * len(order),
+        margin={"l": 10, "r": 30, "t": 10, "b": 10},
+        xaxis={"visible": False},
+        yaxis={"automargin": True},
+        plot_bgcolor="white",
+        font={"size": 13},
+        bargap=0.3,
+    )
+    return fig

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "screenshots"
-TIMEOUT_MS = 30_000
+from tests.e2e.browser import ROOT
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -109,35 +108,3 @@ def browser(chromium_path) -> Iterator[object]:
         browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-def settle(page, timeout: int = TIMEOUT_MS) -> None:
-    """Wait as Streamlit's own suite does: connected, script not running, no skeletons."""
-    from playwright.sync_api import expect
-
-    page.wait_for_timeout(155)
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
-
-
-def open_page(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
-    settle(page)
-
-
-def screenshot(page, name: str) -> Path:
-    """Save a screenshot to ``artifacts/screenshots/<name>.png`` (git-ignored)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.wait_for_timeout(800)  # let Plotly finish drawing
-    size = page.viewport_size
-    # Streamlit scrolls inside its main area, so grow the window to the content for a whole-page shot.
-    height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('main, main *'))"
-                           ".map(e => e.scrollHeight))")
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 8000))})
-    page.wait_for_timeout(400)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(size)
-    return path

@@ -15,7 +15,7 @@ from indicator.framework import load
 from indicator.i18n import t
 from indicator.reading import read_survey
 from indicator.storage import Store
-from tests.e2e.conftest import TIMEOUT_MS, open_page, screenshot, settle
+from tests.e2e.browser import TIMEOUT_MS, open_page, screenshot, settle
 from ui import testing
 
 pytestmark = pytest.mark.e2e
