@@ -138,3 +138,33 @@ def test_round_filter_follows_a_new_latest_round(demo_env):
     at.sidebar.selectbox(key="round").set_value(2024).run()
     at.run()
     assert at.sidebar.selectbox(key="round").value == 2024  # a deliberate choice stays
+
+
+def test_suppress_blanks_every_breakdown_below_min_respondents(small_framework):
+    import pandas as pd
+
+    from ui import format as fmt
+
+    frame = pd.DataFrame({"village": ["A", "B", "C"], "round": [2026] * 3, "respondents": [1, 2, None],
+                          "index": [10.0, 20.0, 30.0], "count": [4, 5, 6]})
+    out = fmt.suppress(frame, small_framework)  # min_respondents = 2
+    assert out["index"].isna().tolist() == [True, False, True]
+    assert out["count"].isna().tolist() == [True, False, True]
+    assert out["round"].tolist() == [2026] * 3 and out["respondents"].iloc[0] == 1
+    assert frame["index"].notna().all()  # the input is left alone
+    assert fmt.too_few(1, small_framework) and not fmt.too_few(2, small_framework) and fmt.too_few(None, small_framework)
+
+
+def test_locale_formats_and_plain_text():
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    from ui import format as fmt
+
+    assert fmt.number(1234.56, "fi") == "1\u202f234,6" and fmt.number(1234.56, "en") == "1,234.6"
+    assert fmt.number(float("nan"), "fi") == fmt.MISSING and fmt.integer(7, "sv") == "7"
+    assert fmt.date(datetime(2026, 6, 30, 21, 30, tzinfo=UTC), "fi", with_time=True) == "1.7.2026 00:30"
+    assert fmt.plain("**x** [a](b)") == r"\*\*x\*\* \[a\]\(b\)"
+    styled = fmt.styled(pd.DataFrame({"n": pd.array([3], dtype="Int64"), "v": [2.26]}), "fi").to_html()
+    assert ">3<" in styled and ">2,3<" in styled
