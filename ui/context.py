@@ -7,12 +7,14 @@ Data are cached per database state: ``scores()`` and ``responses()`` are keyed b
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from indicator.errors import IndicatorError
 from indicator.i18n import LANGUAGES
 
 ROLES: tuple[str, ...] = ("public", "coordinator")
@@ -53,7 +55,10 @@ def _store(url: str | None) -> Any:
 
     store = Store(url)
     if store.is_empty() and os.environ.get("ALYKYLA_DEMO", "1") != "0":
-        store.load_demo(framework())
+        try:
+            store.load_demo(framework())
+        except (IndicatorError, OSError) as err:  # the app still runs, just without demo data
+            logging.getLogger(__name__).warning("demo data not loaded: %s", err)
     return store
 
 
