@@ -23,7 +23,9 @@ from indicator.errors import ReadError
 from indicator.reading.safety import Limits, check_shape, parse_xml
 
 DELIMITERS: tuple[str, ...] = (";", "\t", ",")  # preference order on ties
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# Formula elements end in "</f>" (a shared formula's master holds its text; also "</x:f>"), error cells
+# have t="e". Rare byte patterns keep the scan of a 60 MB sheet near 0.1 s.
+_OVERLAY_MARKS = (b"</f>", b":f>", b't="e"')
 _MOJIBAKE = re.compile(r"Ã[¤¶¥„–…]|â€|[a-zåäö]‰|‰[a-zåäö]|Ã©")
 
 
@@ -63,11 +65,10 @@ def _formula_sheets(data: bytes) -> bool:
             tail = b""
             with archive.open(info) as member:
                 while chunk := member.read(1 << 22):
-                    window = tail + chunk
-                    if (b"<f>" in window or b"<f " in window or b't="e"' in window
-                            or (b":f>" in window and _FORMULA.search(window))):
+                    seam = tail + chunk[:8]
+                    if any(mark in part for part in (chunk, seam) for mark in _OVERLAY_MARKS):
                         return True
-                    tail = chunk[-16:]
+                    tail = chunk[-8:]
     return False
 
 
