@@ -246,3 +246,21 @@ def test_mojibake_is_warned_and_labels_reported() -> None:
     result = read("kylä;E1\nA;Jokseenkin eri mielt‰\nA;2\n".encode(), "moji.csv")
     assert any("garbled" in w for w in result.report.warnings)
     assert [p.value for p in result.report.problems] == ["Jokseenkin eri mielt‰"]
+
+
+def test_zip_bomb_by_lying_central_directory() -> None:
+    """A member that claims to unpack to ~4 GB is refused before anything is decompressed."""
+    import struct
+
+    data = bytearray(GOOD_XLSX)
+    target = b"xl/worksheets/sheet1.xml"
+    pos = data.find(b"PK\x01\x02")
+    while pos >= 0:
+        name_length = struct.unpack_from("<H", data, pos + 28)[0]
+        if bytes(data[pos + 46:pos + 46 + name_length]) == target:
+            struct.pack_into("<I", data, pos + 24, 0xFFFFFFF0)
+            break
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    assert pos >= 0
+    with pytest.raises(ReadError, match="zip bomb"):
+        read(bytes(data))
