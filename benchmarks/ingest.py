@@ -80,6 +80,9 @@ def run(path: Path, repeats: int, skip: tuple[str, ...] = ()) -> dict[str, float
         "score": [py, "-m", "indicator", "score", str(path), "--format", "csv"],
         "read_survey": [py, "-c", "from indicator.framework import load; from indicator.reading import "
                         f"read_survey; read_survey({str(path)!r}, load())"],
+        # the same work as `score` without the command line's imports of every subcommand's modules
+        "pipeline": [py, "-c", "import sys; from indicator.framework import load; from indicator.pipeline "
+                     f"import score_files; score_files([{str(path)!r}], load()).table.to_csv(sys.stdout)"],
     }
     variants = {name: code for name, code in variants.items() if name not in skip}
     times: dict[str, list[float]] = {name: [] for name in variants}
@@ -94,7 +97,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--keep", help="write the generated file here (and reuse it if it exists)")
-    parser.add_argument("--skip", action="append", default=[], choices=["openpyxl", "read_survey"],
+    parser.add_argument("--skip", action="append", default=[], choices=["openpyxl", "read_survey", "pipeline"],
                         help="leave out a variant (openpyxl takes ~10x longer than the others)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,8 +112,9 @@ def main() -> None:
     print(f"score / calamine       = {times['score'] / times['calamine']:.2f}  (goal <= 1.5)")
     if "openpyxl" in times:
         print(f"openpyxl / score       = {times['openpyxl'] / times['score']:.2f}  (goal >= 3)")
-    if "read_survey" in times:
-        print(f"read_survey / calamine = {times['read_survey'] / times['calamine']:.2f}")
+    for name in ("read_survey", "pipeline"):
+        if name in times:
+            print(f"{name + ' / calamine':22s} = {times[name] / times['calamine']:.2f}")
 
 
 if __name__ == "__main__":
