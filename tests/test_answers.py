@@ -119,3 +119,11 @@ def test_column_parse_equals_cellwise_parse(cells: list) -> None:
 
 def test_percent_sign_on_numbers() -> None:
     assert values(["45 %", "12,5%"], "number") == [45.0, 12.5]
+
+
+@given(st.sampled_from(sorted(LIKERT5_LABELS)), st.lists(st.booleans(), min_size=60, max_size=60),
+       st.sampled_from(["", " ", "\u00a0", ":", " ?", "  :?"]))
+def test_labels_survive_case_spacing_and_trailing_marks(label: str, upper: list[bool], tail: str) -> None:
+    varied = "".join(c.upper() if u else c for c, u in zip(label, upper + [False] * len(label), strict=False))
+    varied = varied.replace(" ", "  ") + tail
+    assert values([varied], "likert5") == [LIKERT5_LABELS[label]]
