@@ -264,3 +264,14 @@ def test_zip_bomb_by_lying_central_directory() -> None:
     assert pos >= 0
     with pytest.raises(ReadError, match="zip bomb"):
         read(bytes(data))
+
+
+def test_password_protected_workbook() -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 500
+    with pytest.raises(ReadError, match="password-protected"):
+        read(ole, "salattu.xlsx")
+
+
+def test_fake_legacy_xls_is_refused_plainly() -> None:
+    with pytest.raises(ReadError, match="damaged or not really Excel"):
+        read(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 2000, "vanha.xls")

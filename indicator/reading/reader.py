@@ -64,6 +64,9 @@ def _load(source: str | Path | bytes, filename: str | None, limits: Limits) -> t
 
 
 def _grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterator[Grid]:
+    if kind == "xls" and "EncryptionInfo".encode("utf-16-le") in data[:1 << 20]:
+        raise ReadError("the workbook is password-protected; open it, remove the password and save it again",
+                        file=file)
     if kind in ("xlsx", "xlsm", "ods", "xls"):
         if kind in ("xlsx", "xlsm", "ods"):
             check_zip(data, limits, file)
