@@ -15,6 +15,18 @@ from indicator.errors import IndicatorError
 from indicator.framework import DEFAULT_PATH
 
 COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups")
+# Which module registers each subcommand: a run imports only that one module, so ``score`` does not pay for
+# SQLAlchemy or scikit-learn at start-up (the ingest benchmark times whole processes).
+SUBCOMMANDS: dict[str, str] = {
+    "import": "score",
+    "score": "score",
+    "ingest": "store",
+    "progress": "store",
+    "export": "store",
+    "restore": "store",
+    "demo": "store",
+    "groups": "groups",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,10 +46,10 @@ def add_output_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", help="write the result to this file instead of standard output")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m indicator", description="Älykylä-mittaristo command line")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(f"indicator.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -50,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; IndicatorError becomes one line on stderr and exit code 2."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    module = SUBCOMMANDS.get(argv[0]) if argv else None
+    args = build_parser((module,) if module else COMMAND_MODULES).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except IndicatorError as exc:
