@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicator.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from ui import auth, context, filters
+from ui import auth, context, filters, navigation
 from ui.navigation import build_pages
 
 
@@ -64,6 +64,7 @@ def main() -> None:
         initial_sidebar_state="collapsed" if embedded else "auto",
         menu_items={"About": t("common_footer", "fi")},
     )
+    navigation.mark_routed()
     with st.sidebar:
         lang = language_selector()
         st.subheader(t("common_filters", lang))

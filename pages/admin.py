@@ -12,6 +12,9 @@ from indicator.errors import IndicatorError
 from indicator.i18n import t
 from ui import context
 from ui import format as fmt
+from ui.navigation import ensure_routed
+
+ensure_routed(coordinator=True)
 
 ACTOR = "coordinator"
 

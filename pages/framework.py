@@ -17,6 +17,9 @@ from indicator.report import markdown_escape
 from indicator.xlsxsafe import xlsx_bytes
 from ui import context, filters
 from ui import format as fmt
+from ui.navigation import ensure_routed
+
+ensure_routed()
 
 ITEMS_TOGGLE, SET_KEY, NAME_KEY = "framework_items_toggle", "framework_set", "framework_set_name"
 

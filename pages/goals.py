@@ -11,6 +11,9 @@ from indicator.errors import IndicatorError
 from indicator.i18n import t
 from ui import context
 from ui import format as fmt
+from ui.navigation import ensure_routed
+
+ensure_routed()
 
 lang, store = context.lang(), context.store()
 

@@ -7,6 +7,9 @@ from indicator.i18n import t
 from indicator.xlsxsafe import xlsx_bytes
 from ui import context, filters
 from ui import format as fmt
+from ui.navigation import ensure_routed
+
+ensure_routed()
 
 
 @st.cache_data(max_entries=48, show_spinner=False)

@@ -9,6 +9,9 @@ from indicator.i18n import t
 from indicator.progress import METHODS
 from ui import context, filters
 from ui import format as fmt
+from ui.navigation import ensure_routed
+
+ensure_routed()
 
 lang = context.lang()
 fw, reg = context.framework(), context.registry()

@@ -20,6 +20,9 @@ from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
 from ui import context
+from ui.navigation import ensure_routed
+
+ensure_routed()
 
 lang, fw = context.lang(), context.framework()
 params = st.query_params

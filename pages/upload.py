@@ -12,6 +12,9 @@ from indicator.i18n import t
 from indicator.registry import find
 from ui import auth, context
 from ui import format as fmt
+from ui.navigation import ensure_routed
+
+ensure_routed()
 
 TYPES = ["xlsx", "xlsm", "ods", "csv", "tsv", "txt", "xls"]
 

@@ -13,6 +13,9 @@ from indicator.framework import text
 from indicator.i18n import t
 from ui import context, filters
 from ui import format as fmt
+from ui.navigation import ensure_routed
+
+ensure_routed()
 
 SELECT_KEY, URL_KEY = "village_select", "village"
 

@@ -39,6 +39,28 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+ROUTED_KEY = "_routed"
+
+
+def mark_routed() -> None:
+    """Called by the router (app.py) on every run: pages may trust the frame it drew."""
+    st.session_state[ROUTED_KEY] = True
+
+
+def ensure_routed(*, coordinator: bool = False) -> None:
+    """First line of every page: run only through the router, coordinator pages only for coordinators.
+
+    While no session has called ``st.navigation`` yet (a fresh server), Streamlit's legacy multipage mode
+    runs a file of ``pages/`` named in the URL directly, without app.py and its sign-in gate. Such a
+    run hands over to the router for good: ``st.navigation`` switches Streamlit to it, then a rerun.
+    """
+    if not st.session_state.get(ROUTED_KEY):
+        st.navigation(build_pages(st.session_state.get("role", "public"), "fi"), position="hidden")
+        st.rerun()
+    if coordinator and st.session_state.get("role") != "coordinator":
+        st.stop()
+
+
 def build_pages(role: str, lang: str) -> dict[str, list[st.Page]] | list[st.Page]:
     """The navigation for ``role``: public pages always, coordinator pages only for coordinators
     (then in two sections). A page is registered only when its file exists, so the app runs while
