@@ -12,7 +12,7 @@ import time
 import pytest
 
 from indicator.charts.seminar import SLIDES
-from tests.e2e.conftest import SHOTS, TIMEOUT_MS
+from tests.e2e.browser import SHOTS, TIMEOUT_MS
 
 pytestmark = pytest.mark.e2e
 
