@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import combinations, permutations
+from itertools import combinations
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -43,8 +43,13 @@ class Partition:
 def _size_sequences(n: int, k: int) -> list[tuple[int, ...]]:
     """Block sizes in block order: every distinct arrangement of the balanced size multiset."""
     small, large, n_large = group_sizes(n, k)
-    sizes = (large,) * n_large + (small,) * (k - n_large)
-    return sorted(set(permutations(sizes)), reverse=True)
+    out = []
+    for where in combinations(range(k), n_large):
+        seq = [small] * k
+        for position in where:
+            seq[position] = large
+        out.append(tuple(seq))
+    return sorted(out, reverse=True)
 
 
 def _prune(labels: np.ndarray, block: int, together: np.ndarray, apart: np.ndarray) -> np.ndarray:
