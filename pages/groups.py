@@ -13,7 +13,7 @@ from ui import context, filters
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
-ensure_routed()
+ensure_routed(coordinator=True)
 lang = context.lang()
 fw = context.framework()
 dims = list(fw.dimension_ids)
