@@ -6,7 +6,6 @@ Data are cached per database state: ``scores()`` and ``responses()`` are keyed b
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from typing import Any
@@ -88,15 +87,7 @@ def _registry(path: str | None) -> pd.DataFrame:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _scores(url: str | None, token: str) -> Any:
-    return picklable(_store(url).scores(framework()))
-
-
-def picklable(result: Any) -> Any:
-    """``Scores`` with its options' read-only weight mapping as a plain dict (``st.cache_data`` pickles)."""
-    options = getattr(result, "options", None)
-    if options is None or not dataclasses.is_dataclass(options) or not hasattr(options, "weights"):
-        return result
-    return dataclasses.replace(result, options=dataclasses.replace(options, weights=dict(options.weights)))
+    return _store(url).scores(framework())
 
 
 def scores() -> Any:
