@@ -6,14 +6,18 @@ province), and balanced k-means against exhaustive search on 20 random 15-villag
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from indicator.framework import load
-from indicator.grouping import core
-from indicator.groups import make_groups
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+
+from indicator.framework import load  # noqa: E402
+from indicator.grouping import core  # noqa: E402
+from indicator.groups import make_groups  # noqa: E402
 
 
 def synthetic(n: int, framework, seed: int) -> pd.DataFrame:
