@@ -48,6 +48,26 @@ def survey(framework: Framework, respondents: int, seed: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def bare_insert(url: str, rows: int) -> float:
+    """Rows/s of a bare executemany of ``rows`` long-form rows into a scratch table, one transaction:
+    the database's own speed on this machine in this run, the baseline for the store's figures."""
+    engine = sa.create_engine(url)
+    table = sa.Table(
+        "bench_baseline", sa.MetaData(), sa.Column("upload_id", sa.Integer), sa.Column("respondent", sa.String),
+        sa.Column("village", sa.String), sa.Column("item", sa.String), sa.Column("value", sa.Float),
+    )
+    table.create(engine, checkfirst=True)
+    data = [{"upload_id": 1, "respondent": str(n // 40), "village": "Kylä", "item": f"I{n % 40}", "value": 3.0}
+            for n in range(rows)]
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(table.insert(), data)
+    seconds = time.perf_counter() - start
+    table.drop(engine)
+    engine.dispose()
+    return rows / seconds
+
+
 def bench(url: str, label: str, framework: Framework, files: list[bytes]) -> None:
     store = Store(url)
     start = time.perf_counter()
@@ -65,11 +85,13 @@ def bench(url: str, label: str, framework: Framework, files: list[bytes]) -> Non
     start = time.perf_counter()
     store.scores(framework)
     scoring = time.perf_counter() - start
+    base = bare_insert(url, int(answers))
     print(
         f"{label:>10}: {len(files)} files, {rows} respondents, {answers} answer rows | "
         f"add_upload {answers / end_to_end:,.0f} rows/s ({end_to_end:.2f} s) | "
         f"storage only {answers / storage_only:,.0f} rows/s ({storage_only:.2f} s) | "
-        f"responses+scores of {2 * rows} respondents {scoring:.2f} s"
+        f"responses+scores of {2 * rows} respondents {scoring:.2f} s | "
+        f"baseline bare executemany {base:,.0f} rows/s: storage at {answers / storage_only / base:.2f}x of it"
     )
     store.close()
 
