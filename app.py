@@ -64,7 +64,6 @@ def main() -> None:
         initial_sidebar_state="collapsed" if embedded else "auto",
         menu_items={"About": t("common_footer", "fi")},
     )
-    navigation.mark_routed()
     with st.sidebar:
         lang = language_selector()
         st.subheader(t("common_filters", lang))
@@ -74,6 +73,7 @@ def main() -> None:
     page = st.navigation(
         build_pages(context.role(), lang), position="hidden" if embedded else "sidebar", expanded=True
     )
+    navigation.mark_routed()
     page.run()
 
 

@@ -105,7 +105,7 @@ def time_pages(runs: int) -> list[tuple[str, float, float]]:
         at = testing.app(timeout=120)
         at.session_state["role"] = "coordinator"
         at.run()
-        if spec.path != "pages/overview.py":
+        if spec.path != "pages/etusivu.py":
             at.switch_page(spec.path).run()
         at.run()  # warm
         if at.exception:

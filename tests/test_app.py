@@ -39,7 +39,7 @@ def test_default_page_renders_in_each_language(demo_env, lang):
 
 def test_coordinator_pages_are_not_registered_for_the_public(demo_env):
     at = testing.app().run()
-    for page in ("pages/admin.py", "pages/groups.py"):
+    for page in ("pages/hallinta.py", "pages/teemaryhmat.py"):
         with pytest.raises(ValueError, match="Could not find"):
             at.switch_page(page)
 
@@ -50,13 +50,13 @@ def test_wrong_passphrase_keeps_the_public_role(demo_env):
     assert at.session_state["role"] == "public"
     assert at.sidebar.error[0].value == t("common_login_failed", "fi")
     with pytest.raises(ValueError):
-        at.switch_page("pages/admin.py")
+        at.switch_page("pages/hallinta.py")
 
 
 def test_sign_in_opens_admin_and_sign_out_closes_it(demo_env):
     at = sign_in(testing.app().run(), testing.TEST_PASSPHRASE)
     assert at.session_state["role"] == "coordinator"
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("pages/hallinta.py").run()
     assert not at.exception
     assert at.title[0].value == t("common_nav_admin", "fi")
     at.sidebar.button(key="common_logout").click().run()

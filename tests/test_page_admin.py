@@ -32,13 +32,13 @@ def open_admin(lang: str = "fi"):
     at.query_params["lang"] = lang
     at.session_state["role"] = "coordinator"
     at.run()
-    return at.switch_page("pages/admin.py").run()
+    return at.switch_page("pages/hallinta.py").run()
 
 
 def test_admin_is_unreachable_without_sign_in(pending):
     at = testing.app().run()
     with pytest.raises(ValueError, match="Could not find"):
-        at.switch_page("pages/admin.py")
+        at.switch_page("pages/hallinta.py")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -58,7 +58,7 @@ def test_approve_makes_the_village_count(pending):
     assert not at.exception
     assert Store(url).upload(upload_id)["status"] == "approved"
     assert at.success[0].value == t("admin_no_pending", "fi")
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("pages/etusivu.py").run()
     assert at.sidebar.selectbox(key="round").value == 2027  # the new latest round
     shown = at.dataframe[0].value
     assert shown[t("common_col_village", "fi")].tolist() == ["Vaalimaa"]

@@ -13,7 +13,7 @@ from indicator.i18n import fmt_number, t
 from indicator.scoring import ScoreOptions, score
 from tests.test_page_village import ROOT, seed_store  # noqa: F401  (ROOT: the app's folder)
 
-PAGE = "pages/framework.py"
+PAGE = "pages/mittaristo.py"
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def save_button(at):
 
 
 def test_public_sees_progress_and_records_but_no_form(db_url) -> None:
-    at = open_page("goals")
+    at = open_page("tavoitteet")
     assert at.title[0].value == "Hankkeen tavoitteet"
     metrics = {m.label: m.value for m in at.metric}
     # sepra: closing seminar (joint) reached; start events 1 of 2-3 not yet; kasvu: closing seminar
@@ -47,7 +47,7 @@ def test_public_sees_progress_and_records_but_no_form(db_url) -> None:
 
 
 def test_coordinator_records_an_activity(db_url) -> None:
-    at = open_page("goals", role="coordinator", lang="en")
+    at = open_page("tavoitteet", role="coordinator", lang="en")
     what = next(w for w in at.text_input if w.form_id == "goals_record")
     what.set_value("Theme group meeting in Utti")
     goal_box = next(s for s in at.selectbox if s.label == "Goal")
@@ -65,14 +65,14 @@ def test_coordinator_records_an_activity(db_url) -> None:
 
 
 def test_coordinator_cannot_record_without_text(db_url) -> None:
-    at = open_page("goals", role="coordinator", lang="en")
+    at = open_page("tavoitteet", role="coordinator", lang="en")
     save_button(at).click().run()
     assert any("description" in e.value for e in at.error)
     assert len(Store(db_url).activities()) == 2
 
 
 def test_coordinator_deletes_a_wrong_record(db_url) -> None:
-    at = open_page("goals", role="coordinator", lang="en")
+    at = open_page("tavoitteet", role="coordinator", lang="en")
     first = Store(db_url).activities()["id"].min()
     at.selectbox(key="goals_delete_id").set_value(int(first))
     at.button(key="goals_delete").click().run()

@@ -26,7 +26,7 @@ def open_page(**state):
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
-    at.switch_page("pages/groups.py").run()
+    at.switch_page("pages/teemaryhmat.py").run()
     assert not at.exception, at.exception
     return at
 

@@ -24,7 +24,7 @@ def db_url(tmp_path, monkeypatch) -> str:
 def open_poll(**query: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.run()
-    at.switch_page("pages/poll.py")
+    at.switch_page("pages/kysely.py")
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
@@ -85,7 +85,7 @@ def test_items_from_the_url_and_language(db_url) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["lang"] = "sv"
     at.run()
-    at.switch_page("pages/poll.py")
+    at.switch_page("pages/kysely.py")
     at.query_params["items"] = ",".join(chosen)
     at.run()
     assert [r.key for r in form_radios(at)] == [f"poll_item_{i}" for i in chosen]

@@ -91,7 +91,7 @@ def open_page(page: str, **state) -> AppTest:
 
 
 def test_page_shows_every_level_without_errors(db_url) -> None:
-    at = open_page("progress")
+    at = open_page("eteneminen")
     assert at.title[0].value == "Eteneminen kohti vuotta 2030"
     markdown = " ".join(m.value for m in at.markdown)
     assert "Maakunta:" in markdown
@@ -116,7 +116,7 @@ def test_page_shows_every_level_without_errors(db_url) -> None:
 
 
 def test_method_switch_changes_the_rule(db_url) -> None:
-    at = open_page("progress", lang="en")
+    at = open_page("eteneminen", lang="en")
     at.radio(key="progress_level").set_value("village").run()
     at.radio(key="progress_method").set_value("growth_ratio").run()
     assert not at.exception
@@ -151,7 +151,7 @@ def test_page_figures_equal_the_command_line(db_url, tmp_path) -> None:
 
 
 def test_shared_area_filter_narrows_the_lists(db_url) -> None:
-    at = open_page("progress", area="kasvu")
+    at = open_page("eteneminen", area="kasvu")
     at.radio(key="progress_level").set_value("village").run()
     assert not at.exception
     # Sippola, Utti and Verla are the kasvu villages of the test data

@@ -48,7 +48,7 @@ def db_url(filled, monkeypatch) -> str:
 def open_seminar(**query: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.run()
-    at.switch_page("pages/seminar.py")
+    at.switch_page("pages/seminaari.py")
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
@@ -178,6 +178,6 @@ def test_empty_database_shows_a_plain_message(tmp_path, monkeypatch) -> None:
     assert "# Ei vielä pisteitä." in [m.value for m in at.markdown]
     assert "## Vastanneita: 0" in [m.value for m in at.markdown]
     progress_page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
-    progress_page.switch_page("pages/progress.py").run()
+    progress_page.switch_page("pages/eteneminen.py").run()
     assert not progress_page.exception
     assert "Tietokannassa ei ole vielä pisteitä" in progress_page.info[0].value

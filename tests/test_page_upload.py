@@ -42,7 +42,7 @@ def open_upload(lang: str = "fi"):
     at = testing.app()
     at.query_params["lang"] = lang
     at.run()
-    return at.switch_page("pages/upload.py").run()
+    return at.switch_page("pages/lataa.py").run()
 
 
 def choose_file(at, name: str, data: bytes, mime: str = CSV):

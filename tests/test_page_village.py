@@ -20,7 +20,7 @@ from indicator.registry import load_villages
 from indicator.storage import Store
 
 SMALL = "Mäntlahti"  # three respondents in 2026: private
-PAGE = "pages/village.py"
+PAGE = "pages/kyla.py"
 ROOT = Path(__file__).resolve().parent.parent
 
 

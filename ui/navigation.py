@@ -1,14 +1,18 @@
 """The dashboard's pages: which exist, their titles, icons and URLs, and which roles see them.
 
 A page not registered for a role cannot be reached by URL: Streamlit falls back to the default page.
+A page's address is its file name (``pages/seminaari.py`` is ``/seminaari``), so that the link works
+even as the first request of a fresh server, when Streamlit still resolves it from the ``pages/`` folder.
 """
 
 from __future__ import annotations
 
+import runpy
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from indicator.i18n import t
 
@@ -20,22 +24,21 @@ class PageSpec:
     path: str
     name: str  # catalog key common_nav_<name>
     icon: str
-    url_path: str | None = None
     default: bool = False
     coordinator: bool = False
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "overview", ":material/dashboard:", "etusivu", default=True),
-    PageSpec("pages/village.py", "village", ":material/holiday_village:", "kyla"),
-    PageSpec("pages/framework.py", "framework", ":material/rule:", "mittaristo"),
-    PageSpec("pages/progress.py", "progress", ":material/trending_up:", "eteneminen"),
-    PageSpec("pages/goals.py", "goals", ":material/flag:", "tavoitteet"),
-    PageSpec("pages/upload.py", "upload", ":material/upload_file:", "lataa"),
-    PageSpec("pages/seminar.py", "seminar", ":material/co_present:", "seminaari"),
-    PageSpec("pages/poll.py", "poll", ":material/how_to_vote:", "kysely"),
-    PageSpec("pages/admin.py", "admin", ":material/admin_panel_settings:", "hallinta", coordinator=True),
-    PageSpec("pages/groups.py", "groups", ":material/groups:", "teemaryhmat", coordinator=True),
+    PageSpec("pages/etusivu.py", "overview", ":material/dashboard:", default=True),
+    PageSpec("pages/kyla.py", "village", ":material/holiday_village:"),
+    PageSpec("pages/mittaristo.py", "framework", ":material/rule:"),
+    PageSpec("pages/eteneminen.py", "progress", ":material/trending_up:"),
+    PageSpec("pages/tavoitteet.py", "goals", ":material/flag:"),
+    PageSpec("pages/lataa.py", "upload", ":material/upload_file:"),
+    PageSpec("pages/seminaari.py", "seminar", ":material/co_present:"),
+    PageSpec("pages/kysely.py", "poll", ":material/how_to_vote:"),
+    PageSpec("pages/hallinta.py", "admin", ":material/admin_panel_settings:", coordinator=True),
+    PageSpec("pages/teemaryhmat.py", "groups", ":material/groups:", coordinator=True),
 )
 
 
@@ -43,20 +46,24 @@ ROUTED_KEY = "_routed"
 
 
 def mark_routed() -> None:
-    """Called by the router (app.py) on every run: pages may trust the frame it drew."""
+    """Called by the router (app.py) just before it runs the page: this run drew the frame."""
     st.session_state[ROUTED_KEY] = True
 
 
 def ensure_routed(*, coordinator: bool = False) -> None:
     """First line of every page: run only through the router, coordinator pages only for coordinators.
 
-    While no session has called ``st.navigation`` yet (a fresh server), Streamlit's legacy multipage mode
-    runs a file of ``pages/`` named in the URL directly, without app.py and its sign-in gate. Such a
-    run hands over to the router for good: ``st.navigation`` switches Streamlit to it, then a rerun.
+    While no session has called ``st.navigation`` yet (a fresh server; every ``AppTest.run``), Streamlit's
+    legacy multipage mode runs a file of ``pages/`` named in the URL directly, without app.py and its
+    sign-in gate. Such a run runs the router in its place (which runs the page it allows), then stops.
+    The router's mark is consumed here, so each run must have passed through the router itself.
     """
-    if not st.session_state.get(ROUTED_KEY):
-        st.navigation(build_pages(st.session_state.get("role", "public"), "fi"), position="hidden")
-        st.rerun()
+    if not st.session_state.pop(ROUTED_KEY, False):
+        ctx = get_script_run_ctx()
+        if ctx is not None:  # the router's widgets keep the identity they have in a routed run
+            with ctx.run_with_active_hash(ctx.pages_manager.main_script_hash):
+                runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
+        st.stop()
     if coordinator and st.session_state.get("role") != "coordinator":
         st.stop()
 
@@ -75,7 +82,7 @@ def build_pages(role: str, lang: str) -> dict[str, list[st.Page]] | list[st.Page
             spec.path,
             title=t(f"common_nav_{spec.name}", lang),
             icon=spec.icon,
-            url_path=spec.url_path,
+            url_path=Path(spec.path).stem,
             default=spec.default,
         )
         sections.setdefault(section, []).append(page)
