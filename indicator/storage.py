@@ -210,6 +210,7 @@ class Store:
         village: str | None = None,
         overrides: Mapping[str, str] | None = None,
         approve: bool = False,
+        village_column: str | None = None,
     ) -> UploadResult:
         """Read a survey file and store bytes, answers and an audit row in one transaction.
 
@@ -219,7 +220,8 @@ class Store:
         """
         from indicator.reading import read_survey
 
-        result = read_survey(content, framework, filename=filename, village=village, overrides=overrides)
+        result = read_survey(content, framework, filename=filename, village=village, overrides=overrides,
+                             village_column=village_column)
         return self.store_read(
             content, filename, round, framework, result.responses, result.report,
             role=role, actor=actor, uploader_village=uploader_village, village=village, approve=approve,

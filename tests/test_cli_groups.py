@@ -131,3 +131,14 @@ def test_parse_pins():
     assert parse_pins(["Ala=2", "Kylä = 3 =1"]) == {"Ala": 2, "Kylä = 3": 1}
     with pytest.raises(GroupingError, match="VILLAGE=GROUP"):
         parse_pins(["Ala=two"])
+
+
+def test_village_column_named_on_the_command_line(capsys, env):
+    renamed = env["dir"] / "renamed.csv"
+    renamed.write_bytes(survey(VILLAGES).replace(b"Kyl\xc3\xa4;T1", b"Paikka;T1", 1))
+    code, _, err = run(capsys, "groups", str(renamed), "--by", "none", "--framework", env["fw"])
+    assert code == 2 and "no village column" in err
+    code, out, _ = run(capsys, "groups", str(renamed), "--size", "2", "--by", "none", "--village-column", "Paikka",
+                       "--framework", env["fw"])
+    assert code == 0
+    assert sorted(pd.read_csv(pd.io.common.StringIO(out))["village"]) == sorted(VILLAGES)

@@ -126,3 +126,15 @@ def test_export_restore_demo(capsys, env, tmp_path, monkeypatch):
     assert code == 0 and out.startswith("demo: 1 files stored and approved")
     code, out, _ = run(capsys, "demo", "--db", fresh, "--framework", env["fw"])
     assert out.startswith("demo: 0 files")
+
+
+def test_ingest_takes_the_village_column_by_name(capsys, env):
+    renamed = env["dir"] / "renamed.csv"
+    renamed.write_bytes(known_file("Ala").replace("Kylä".encode(), b"Paikka", 1))
+    argv = ["ingest", str(renamed), "--round", "2025", "--db", env["db"], "--framework", env["fw"], "--approve"]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "no village column" in err
+    code, _, _ = run(capsys, *argv, "--village-column", "Paikka")
+    assert code == 0
+    table = Store(env["db"]).scores(load(env["fw"])).table
+    assert table["village"].tolist() == ["Ala"] and table["index"].iloc[0] == pytest.approx(KNOWN_INDEX)

@@ -163,3 +163,10 @@ def test_ods_workbook(tmp_path) -> None:
     result = read_survey(path, FRAMEWORK)
     assert result.report.file_type == "ods"
     assert result.responses[["E1", "E3"]].to_numpy().tolist() == [[4.0, 3.5], [5.0, 7.0]]
+
+
+@pytest.mark.parametrize("header", ["Submitted At", "Submitted", "Lähetetty"])
+def test_generic_submission_time_headers_give_the_round(header) -> None:
+    result = read(f"Kylä;{header};E1\nA;3.4.2023 09:00;4\nA;5.4.2023 12:30;3\n".encode())
+    assert result.report.date_column == header
+    assert result.report.latest_date == dt.datetime(2023, 4, 5, 12, 30)

@@ -34,6 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--together", action="append", nargs=2, default=[], metavar="VILLAGE", help="two villages in one group")
     parser.add_argument("--apart", action="append", nargs=2, default=[], metavar="VILLAGE", help="two villages in different groups")
     parser.add_argument("--round", type=int, help="the round (year) to group; default: the latest")
+    parser.add_argument("--village", help="survey files without a village column are this village")
+    parser.add_argument("--village-column", help="the column that names the village (default: by its header)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the k-means restarts (default: %(default)s)")
     parser.add_argument("--format", choices=FORMATS, default="csv")
     add_framework_option(parser)
@@ -63,15 +65,17 @@ def pick_round(table: pd.DataFrame, wanted: int | None, where: str) -> pd.DataFr
     return table[table["round"] == chosen].reset_index(drop=True)
 
 
-def _scores_from_files(files: list[str], framework: Framework, wanted: int | None) -> pd.DataFrame:
+def _scores_from_files(args: argparse.Namespace, framework: Framework) -> pd.DataFrame:
     """Score the files with their own rounds; ``--round`` picks one of them, or is every file's round
     when no file has it (as in ``score``)."""
     from indicator.pipeline import read_files
     from indicator.scoring import score
 
-    responses, _ = read_files(files, framework)
+    files, wanted = args.files, args.round
+    village = {"village": args.village, "village_column": args.village_column}
+    responses, _ = read_files(files, framework, **village)
     if wanted is not None and wanted not in set(responses["round"].dropna().astype(int)):
-        responses, _ = read_files(files, framework, round=wanted)
+        responses, _ = read_files(files, framework, round=wanted, **village)
     return pick_round(score(responses, framework).table, wanted, files[0] if len(files) == 1 else "the files")
 
 
@@ -87,7 +91,7 @@ def run_groups(args: argparse.Namespace) -> int:
     if args.files and args.db:
         raise GroupingError("give either survey files or --db, not both")
     if args.files:
-        scores = _scores_from_files(args.files, framework, args.round)
+        scores = _scores_from_files(args, framework)
     else:
         scores = _scores_from_db(args.db, framework, args.round)
     grouping = make_groups(

@@ -32,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ing.add_argument("--round", type=int, required=True, help="survey round (year) of every file")
     ing.add_argument("--approve", action="store_true", help="approve the files at once")
     ing.add_argument("--village", help="the files without a village column are this village")
+    ing.add_argument("--village-column", help="the column that names the village (default: by its header)")
     _add_db_option(ing)
     add_framework_option(ing)
     add_output_option(ing)
@@ -92,7 +93,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     lines = []
     for path, content in contents:
         result = store.add_upload(content, Path(path).name, args.round, framework, role="admin",
-                                  actor="cli", village=args.village, approve=args.approve)
+                                  actor="cli", village=args.village, approve=args.approve,
+                                  village_column=args.village_column)
         problems = len(getattr(result.report, "problems", []) or [])
         state = "duplicate of upload" if result.duplicate else "stored as upload"
         lines.append(f"{path}: {state} {result.upload_id} ({result.status}), {problems} problems")

@@ -25,7 +25,8 @@ _LOCAL_ZONE = "Europe/Helsinki"
 # Header names of timestamp columns, most telling first (completion before start).
 DATE_HEADERS: tuple[str, ...] = (
     "submit date (utc)", "completion time", "valmistumisaika", "slutförandetid", "submitdate",
-    "date submitted", "end", "end date", "_submission_time", "vastausaika", "svarstid", "timestamp",
+    "date submitted", "submitted at", "submitted", "submission time", "submission date", "completed at",
+    "completed", "lähetetty", "lähetysaika", "inskickad", "end", "end date", "_submission_time", "vastausaika", "svarstid", "timestamp",
     "aikaleima", "tidsstämpel", "response date", "responsedate", "vastauspäivä", "datestamp",
     "date last action", "start time", "aloitusaika", "starttid", "startdate", "start date",
     "start date (utc)", "start", "date", "päivämäärä", "pvm", "datum",
