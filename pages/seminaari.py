@@ -108,8 +108,11 @@ def slide_groups(_scores: pd.DataFrame) -> None:
     st.markdown(f"# {t('seminar.title.groups', lang)}")
     grouping = charts.latest_grouping(context.store())
     if grouping is None:
-        st.markdown(f"## {t('seminar.groups.none', lang)}")
-        return
+        grouping = context.proposed_grouping()
+        if grouping is None:
+            st.markdown(f"## {t('seminar.groups.none', lang)}")
+            return
+        st.markdown(f"### {t('seminar.groups.proposal', lang)}")
     themes = {th.id: text(th.name, lang) for th in fw.themes}
     areas = {a: t(f"common_area_{a}", lang) for a in ("sepra", "kasvu")}
     table = charts.groups_table(grouping, themes, areas)

@@ -181,3 +181,14 @@ def test_empty_database_shows_a_plain_message(tmp_path, monkeypatch) -> None:
     progress_page.switch_page("pages/eteneminen.py").run()
     assert not progress_page.exception
     assert "Tietokannassa ei ole vielä pisteitä" in progress_page.info[0].value
+
+
+def test_groups_slide_proposes_the_default_grouping_while_none_is_saved(tmp_path, monkeypatch) -> None:
+    url = f"sqlite:///{tmp_path / 'unsaved.db'}"
+    fill_store(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ALYKYLA_DEMO", "0")
+    at = open_seminar(slide="groups", poll_url="https://example.org/kysely")
+    markdown = [m.value for m in at.markdown]
+    assert markdown[markdown.index("# Teemaryhmät") + 1].startswith("### Ehdotus:")
+    assert len(at.get("plotly_chart")) == 1

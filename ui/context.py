@@ -110,6 +110,28 @@ def responses() -> pd.DataFrame:
     return _responses(database_url(), state_token())
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _proposed_grouping(url: str | None, token: str) -> pd.DataFrame | None:
+    from indicator.errors import GroupingError
+    from indicator.groups import ASSIGNMENT_COLUMNS, make_groups
+
+    table = _scores(url, token).table
+    if table.empty:
+        return None
+    latest = table[table["round"] == table["round"].max()].reset_index(drop=True)
+    try:
+        grouping = make_groups(latest, framework(), registry=registry(), bootstraps=0)
+    except GroupingError:
+        return None
+    return grouping.assignments[list(ASSIGNMENT_COLUMNS)]
+
+
+def proposed_grouping() -> pd.DataFrame | None:
+    """The default theme groups (contract §5) of the latest round, while none has been saved; None
+    when the villages cannot be grouped. Refreshed when the database changes."""
+    return _proposed_grouping(database_url(), state_token())
+
+
 def clear_data_caches() -> None:
     """Drop cached tables (after a write the token changes anyway; this frees memory at once)."""
     _scores.clear()
