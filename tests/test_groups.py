@@ -419,3 +419,22 @@ def test_stability_of_clear_groups_and_flags(fw):
     flagged = noise.stability["jaccard"] < 0.6
     assert (noise.stability["flag"] == flagged).all()
     assert noise.stability["jaccard"].between(0, 1).all()
+
+
+def test_large_case_ends_at_labels_the_exact_assignment_keeps():
+    """Above DENSE_LIMIT the steps are sparse, but the result must be a fixed point of the exact step."""
+    from indicator.grouping.model import group_means, group_sizes
+
+    rng = np.random.default_rng(3)
+    n, k = partition.DENSE_LIMIT + 200, (partition.DENSE_LIMIT + 200) // 5
+    # 600 villages in one tight cluster that only two starting centres are near: most of them must go
+    # to centres beyond their nearest ones, which the sparse steps alone do not consider
+    x = np.vstack([rng.normal(scale=0.01, size=(600, 2)), rng.uniform(-10, 10, size=(n - 600, 2))])
+    pins = np.full(n, -1)
+    labels = partition.lloyd(x, k, pins, np.vstack([x[:2], x[600:600 + k - 2]]))
+    assert np.bincount(labels, minlength=k).tolist() == [5] * k
+    small, large, _ = group_sizes(n, k)
+    dist = partition._sq_dist(x, group_means(x, labels, k))
+    exact = partition._dense_assign(dist, small, large, float(dist.max() + 1) * (n + 1))
+    cost = dist[np.arange(n), labels].sum()
+    assert dist[np.arange(n), exact].sum() == pytest.approx(cost, rel=1e-9)

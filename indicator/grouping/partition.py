@@ -21,7 +21,7 @@ from indicator.grouping.model import Links, group_means, group_sizes, within_ss
 
 ENUMERATION_LIMIT = 3_000_000  # partitions; 18 villages into 3 x 6 is 2,858,856
 CHUNK_ROWS = 250_000
-DENSE_LIMIT = 1_000  # villages; above it the assignment step looks at each village's nearest centres
+DENSE_LIMIT = 1_000  # villages; above it the steps look at nearest centres until an exact step confirms
 NEAREST_CENTRES = 40
 MAX_ITER = 60
 
@@ -199,30 +199,41 @@ def _kmeans_pp(x: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def lloyd(x: np.ndarray, k: int, pins: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """Balanced Lloyd iterations from ``centres`` until the labels stop changing."""
+    """Balanced Lloyd iterations from ``centres`` until the labels stop changing.
+
+    Every step is an exact assignment up to ``DENSE_LIMIT`` villages. Above it the steps look at each
+    village's nearest centres (sparse), and a converged sparse step is confirmed by one exact dense
+    step: the iterations end only at labels that the exact assignment keeps.
+    """
     n = len(x)
     small, large, _ = group_sizes(n, k)
     pinned = pins >= 0
     labels = _start_labels(n, k, pins)
     last = np.inf
+    exact = n <= DENSE_LIMIT
     for _ in range(MAX_ITER):
         dist = _sq_dist(x, centres)
         big = (float(dist.max()) + 1.0) * (n + 1)
         dist[pinned] = big
         dist[pinned, pins[pinned]] = 0.0
-        if n <= DENSE_LIMIT:
-            new = _dense_assign(dist, small, large, big)
-        else:
-            new = _sparse_assign(dist, small, large, labels)
-        if np.array_equal(new, labels):
-            break
+        new = _dense_assign(dist, small, large, big) if exact else _sparse_assign(dist, small, large, labels)
+        if np.array_equal(new, labels) or not exact and _cost(x, new, k) >= last - 1e-9 * max(1.0, last):
+            if exact:
+                break
+            exact = True  # the sparse steps have converged: confirm (or improve) with an exact step
+            continue
         labels = new
         centres = group_means(x, labels, k)
-        cost = float(((x - centres[labels]) ** 2).sum())
+        cost = _cost(x, labels, k)
         if cost >= last - 1e-9 * max(1.0, cost):
             break  # no real progress (exact steps never increase the cost; ties may cycle)
         last = cost
+        exact = n <= DENSE_LIMIT
     return labels
+
+
+def _cost(x: np.ndarray, labels: np.ndarray, k: int) -> float:
+    return float(((x - group_means(x, labels, k)[labels]) ** 2).sum())
 
 
 def kmeans(x: np.ndarray, k: int, links: Links, *, seed: int, restarts: int) -> Partition:
