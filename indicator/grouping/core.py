@@ -9,7 +9,8 @@ Rules (contract §5) and the choices made here:
   a constant dimension contributes 0.
 - Exhaustive search (the true optimum) when at most ``ENUMERATION_LIMIT`` balanced partitions exist
   (every case up to 18 villages in 3 groups); otherwise balanced k-means with an exact assignment step
-  (sparse over the 40 nearest centres and the previous one above 1,000 villages), ``restarts`` seeded
+  (above 1,000 villages, sparse steps over the 40 nearest centres and the previous one, until an exact
+  dense step confirms the labels), ``restarts`` seeded
   k-means++ starts (proportionally fewer above 1,000 villages, at least one), swap refinement up to
   1,000 villages, then the cheapest swaps that mend broken together/apart links.
 - Stability: 100 bootstraps regrouped by balanced k-means from the grouping's means (no pins or links);
