@@ -13,6 +13,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from indicator.i18n import fmt_date, fmt_number, t
+from indicator.report import markdown_escape
 
 MISSING = "–"
 
@@ -102,10 +103,7 @@ def too_few_label(lang: str) -> str:
     return t("common_too_few", lang)
 
 
-_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
-
-
 def plain(text: Any) -> str:
     """Text from a file or a user (village names, file names) made safe inside ``st.markdown``-based
     messages: every Markdown special character is escaped, so it shows exactly as written."""
-    return str(text).translate(_MARKDOWN_SPECIALS)
+    return markdown_escape(text)
