@@ -77,4 +77,5 @@ def main() -> None:
     page.run()
 
 
-main()
+with navigation.router_identity():
+    main()

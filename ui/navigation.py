@@ -8,6 +8,8 @@ even as the first request of a fresh server, when Streamlit still resolves it fr
 from __future__ import annotations
 
 import runpy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +47,22 @@ PAGES: tuple[PageSpec, ...] = (
 ROUTED_KEY = "_routed"
 
 
+@contextmanager
+def router_identity() -> Iterator[None]:
+    """Run the router's own widgets under the main script's identity, however the run began.
+
+    A widget's id includes the active script's hash. The router runs as the main script normally, but
+    as a page of the legacy ``pages/`` mode in a fresh server's first run; without this, a widget used
+    on that first screen (the sign-in form, the language menu) would not be recognised on the next run.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        yield
+        return
+    with ctx.run_with_active_hash(ctx.pages_manager.main_script_hash):
+        yield
+
+
 def mark_routed() -> None:
     """Called by the router (app.py) just before it runs the page: this run drew the frame."""
     st.session_state[ROUTED_KEY] = True
@@ -59,10 +77,7 @@ def ensure_routed(*, coordinator: bool = False) -> None:
     The router's mark is consumed here, so each run must have passed through the router itself.
     """
     if not st.session_state.pop(ROUTED_KEY, False):
-        ctx = get_script_run_ctx()
-        if ctx is not None:  # the router's widgets keep the identity they have in a routed run
-            with ctx.run_with_active_hash(ctx.pages_manager.main_script_hash):
-                runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
+        runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
         st.stop()
     if coordinator and st.session_state.get("role") != "coordinator":
         st.stop()
