@@ -197,6 +197,13 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def failure_reason(exc: BaseException) -> str:
+    """The driver's own words for a database failure, on one line (no SQL, no traceback)."""
+    cause = getattr(exc, "orig", None) or exc
+    text = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+    return " ".join(text.split("\n")[0].split())
+
+
 def create_schema(engine: Engine) -> None:
     """Create missing tables and add missing columns (idempotent, safe for concurrent starters)."""
     try:

@@ -194,8 +194,10 @@ def item_values(responses: pd.DataFrame, framework: Framework) -> tuple[pd.DataF
     """Per village and round: item values (likert mean, % yes, number median), answer counts, respondents."""
     frame = _prepare(responses, framework)
     items = list(framework.item_ids)
-    valid = frame[items].notna().any(axis=1)
-    frame = frame[valid & frame["village"].notna()]
+    frame = frame[frame["village"].notna()]
+    # every village and round of the file gets a row, also one without a valid respondent (§3.2)
+    present = frame.groupby(list(KEYS), sort=True, dropna=False).size().index
+    frame = frame[frame[items].notna().any(axis=1)]
     grouped = frame.groupby(list(KEYS), sort=True, dropna=False)[items]
     values = grouped.mean()
     numbers = [i.id for i in framework.items if i.type == "number"]
@@ -203,9 +205,9 @@ def item_values(responses: pd.DataFrame, framework: Framework) -> tuple[pd.DataF
         values[numbers] = grouped.median()[numbers]
     yesno = [i.id for i in framework.items if i.type == "yesno"]
     values[yesno] = values[yesno] * 100.0
-    counts = grouped.count()
+    counts = grouped.count().reindex(present, fill_value=0)
     respondents = frame.groupby(list(KEYS), sort=True, dropna=False).size().rename("respondents")
-    return values, counts, respondents
+    return values.reindex(present), counts, respondents.reindex(present, fill_value=0)
 
 
 def normalise(values: pd.DataFrame, framework: Framework, method: str = "goalposts") -> pd.DataFrame:

@@ -157,10 +157,13 @@ class Store:
     """The survey database (see the module docstring for the API)."""
 
     def __init__(self, url: str | None = None, *, poll_rate_limit: tuple[int, float] = POLL_RATE_LIMIT) -> None:
-        self.engine = db.create_engine(url)
-        self.url = self.engine.url.render_as_string(hide_password=True)
+        self.url = db.resolve_url(url).render_as_string(hide_password=True)
         self.poll_rate_limit = poll_rate_limit
-        db.create_schema(self.engine)
+        try:
+            self.engine = db.create_engine(url)
+            db.create_schema(self.engine)
+        except (sa.exc.SQLAlchemyError, OSError) as exc:
+            raise StorageError(f"cannot open the database: {db.failure_reason(exc)}", file=self.url) from None
 
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
@@ -215,7 +218,8 @@ class Store:
         """Read a survey file and store bytes, answers and an audit row in one transaction.
 
         The same bytes for the same round are stored once: a repeat returns ``duplicate=True`` and
-        the first upload's id and time. ``approve=True`` approves it in the same transaction.
+        the first upload's id and time. ``approve=True`` approves it in the same transaction (a pending
+        repeat is approved then; a rejected or superseded one keeps its status).
         Raises ``ReadError`` for an unusable file (nothing is stored).
         """
         from indicator.reading import read_survey
@@ -249,7 +253,13 @@ class Store:
         sha = hashlib.sha256(content).hexdigest()
         known = self._find(sha, round)
         if known is not None:
-            return UploadResult(known["id"], known["status"], True, known["uploaded_at"], report)
+            status = known["status"]
+            if approve and status == "pending":  # asked to approve what is already here: approve that
+                with self._write() as conn:
+                    if _get_upload(conn, known["id"]).status == "pending":
+                        self._approve(conn, known["id"], actor, role)
+                status = "approved"
+            return UploadResult(known["id"], status, True, known["uploaded_at"], report)
         rows = long_form(frame, framework)
         villages = sorted(rows["village"].unique())
         row = {

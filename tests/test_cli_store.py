@@ -42,9 +42,9 @@ def test_ingest_prints_one_line_per_file(capsys, env):
         f"{env['dir'] / 'ala.csv'}: stored as upload 1 (pending), 0 problems",
         f"{env['dir'] / 'yla.csv'}: stored as upload 2 (pending), 0 problems",
     ]
-    code, out, _ = ingest(capsys, env, "--approve")
-    assert code == 0 and out.splitlines()[0].endswith("duplicate of upload 1 (pending), 0 problems")
-    assert Store(env["db"]).uploads()["status"].tolist() == ["pending", "pending"]
+    code, out, _ = ingest(capsys, env, "--approve")  # the repeats are not stored again, but approved
+    assert code == 0 and out.splitlines()[0].endswith("duplicate of upload 1 (approved), 0 problems")
+    assert Store(env["db"]).uploads()["status"].tolist() == ["approved", "approved"]
 
 
 def test_ingest_default_database_is_database_url(capsys, env):

@@ -56,7 +56,8 @@ def test_duplicate_same_round_is_stored_once(store, small_framework):
     content = known_file("Ala")
     first = store.add_upload(content, "ala.csv", 2025, small_framework)
     again = store.add_upload(content, "renamed.csv", 2025, small_framework, approve=True)
-    assert again.duplicate and again.upload_id == first.upload_id and again.status == "pending"
+    assert again.duplicate and again.upload_id == first.upload_id and again.status == "approved"
+    assert store.upload(first.upload_id)["status"] == "approved"  # approving a repeat approves the first
     assert again.first_seen == store.upload(first.upload_id)["uploaded_at"]
     other_round = store.add_upload(content, "ala.csv", 2026, small_framework)
     assert not other_round.duplicate and other_round.upload_id != first.upload_id

@@ -72,3 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        if not type(exc).__module__.startswith("sqlalchemy"):
+            raise
+        from indicator.db import failure_reason  # a database that fails mid-command: one line, exit 2
+
+        sys.stderr.write(f"error: the database: {failure_reason(exc)}\n")
+        return 2

@@ -1,4 +1,4 @@
-"""Contract deviations found in review: each test asserts the contract's behaviour (hand-computed)."""
+"""Contract edge cases (§3.2, §6): an unusable database, a repeated ingest with --approve, a village without valid respondents."""
 
 from __future__ import annotations
 
