@@ -56,10 +56,12 @@ def router_identity() -> Iterator[None]:
     on that first screen (the sign-in form, the language menu) would not be recognised on the next run.
     """
     ctx = get_script_run_ctx()
-    if ctx is None:
+    scoped = getattr(ctx, "run_with_active_hash", None)
+    main_hash = getattr(getattr(ctx, "pages_manager", None), "main_script_hash", None)
+    if scoped is None or main_hash is None:  # bare mode, or a Streamlit without these internals
         yield
         return
-    with ctx.run_with_active_hash(ctx.pages_manager.main_script_hash):
+    with scoped(main_hash):
         yield
 
 
