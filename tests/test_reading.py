@@ -101,7 +101,8 @@ def test_generic_csv_values_report_and_problems() -> None:
     d = report.to_dict()
     assert list(d)[:8] == ["file", "source_tool", "rows", "villages", "mapped", "unmapped",
                            "dropped_personal", "problems"]
-    assert d["file"] == "kysely.csv" and d["rows"] == 3 and d["villages"] == ["Ahvio", "Sippola"]
+    # rows counts the data rows of the file: row 6 has answers but no village (left out, a problem)
+    assert d["file"] == "kysely.csv" and d["rows"] == 4 and d["villages"] == ["Ahvio", "Sippola"]
     assert d["mapped"] == {"E1. Kylässä on hyvät palvelut?": "E1", "Onko kylässä kauppa:": "E2",
                            "Asukasmäärä": "E3"}
     assert d["dropped_personal"] == ["Sähköposti"]

@@ -367,7 +367,7 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
     report = ImportReport(
         file=file,
         source_tool=tool,
-        rows=len(responses),
+        rows=int((items.filled | has_village).sum()),  # data rows: answered or naming a village
         villages=found_villages,
         mapped={names[j]: item_id for j, item_id in columns.items.items()},
         unmapped=[names[j] for j in columns.unmapped],
