@@ -22,11 +22,12 @@ def read_files(
     village_column: str | None = None,
     today: date | None = None,
 ) -> tuple[pd.DataFrame, list[ImportReport]]:
-    """Read survey files into one responses table; each file's round is ``round`` or its own date rule."""
+    """Read survey files into one responses table; each file's round is ``round`` or its own date rule,
+    ``village`` the village of the files that have no village column."""
     frames, reports = [], []
     for path in paths:
         result = read_survey(
-            Path(path), framework, filename=str(path), village=village, village_column=village_column
+            Path(path), framework, filename=str(path), village_default=village, village_column=village_column
         )
         file_round_ = round if round is not None else file_round(result.report, today=today)
         frame = result.responses.assign(round=file_round_, source=str(path))

@@ -214,6 +214,7 @@ class Store:
         overrides: Mapping[str, str] | None = None,
         approve: bool = False,
         village_column: str | None = None,
+        village_default: str | None = None,
     ) -> UploadResult:
         """Read a survey file and store bytes, answers and an audit row in one transaction.
 
@@ -225,7 +226,7 @@ class Store:
         from indicator.reading import read_survey
 
         result = read_survey(content, framework, filename=filename, village=village, overrides=overrides,
-                             village_column=village_column)
+                             village_column=village_column, village_default=village_default)
         return self.store_read(
             content, filename, round, framework, result.responses, result.report,
             role=role, actor=actor, uploader_village=uploader_village, village=village, approve=approve,

@@ -113,3 +113,17 @@ def test_usage_error_exits_2(capsys):
     code = info.value.code
     assert code == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_village_option_names_only_the_files_without_a_village_column(tmp_path, capsys):
+    """Contract §2: a file without a village column scores as one village when a name is given; a file
+    with one keeps its own villages."""
+    with_column = tmp_path / "a.csv"
+    with_column.write_text("Kylä;E1\nAhvio;5\nAhvio;3\n", encoding="utf-8")
+    without = tmp_path / "b.csv"
+    without.write_text("E1\n1\n2\n", encoding="utf-8")
+    assert main(["score", str(with_column), str(without), "--village", "Sippola", "--round", "2025",
+                 "--format", "json"]) == 0
+    rows = {r["village"]: r for r in json.loads(capsys.readouterr().out)}
+    assert sorted(rows) == ["Ahvio", "Sippola"]
+    assert rows["Ahvio"]["respondents"] == 2 and rows["Sippola"]["respondents"] == 2

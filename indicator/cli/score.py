@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     imp.add_argument("file")
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
-    imp.add_argument("--village", help="the file is this one village")
+    imp.add_argument("--village", help="the village of the file when it has no village column")
     imp.add_argument("--village-column", help="the column that names the village")
     add_framework_option(imp)
     add_output_option(imp)
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_import(args: argparse.Namespace) -> int:
     framework = load(args.framework)
     result = read_survey(
-        args.file, framework, filename=args.file, village=args.village, village_column=args.village_column
+        args.file, framework, filename=args.file, village_default=args.village, village_column=args.village_column
     )
     report = result.report.to_dict()
     if args.json:

@@ -93,7 +93,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     lines = []
     for path, content in contents:
         result = store.add_upload(content, Path(path).name, args.round, framework, role="admin",
-                                  actor="cli", village=args.village, approve=args.approve,
+                                  actor="cli", village_default=args.village, approve=args.approve,
                                   village_column=args.village_column)
         problems = len(getattr(result.report, "problems", []) or [])
         state = "duplicate of upload" if result.duplicate else "stored as upload"

@@ -291,6 +291,7 @@ def read_survey(
     filename: str | None = None,
     village: str | None = None,
     village_column: str | None = None,
+    village_default: str | None = None,
     overrides: Mapping[str, str | None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     registry: pd.DataFrame | None = None,
@@ -298,7 +299,9 @@ def read_survey(
 ) -> ReadResult:
     """Read one survey export into the responses table and an import report.
 
-    ``village`` names the village of the whole file; ``village_column`` picks the village column;
+    ``village`` names the village of the whole file (over its village column, with a warning);
+    ``village_default`` names it only when the file has no village column (the command line's
+    ``--village``); ``village_column`` picks the village column;
     ``overrides`` maps column headers to item ids (``None``/"" ignores a column); ``registry`` (default:
     the shipped village registry) is checked for the village names. Raises `ReadError`
     for a file that cannot be used (type, size, no item column, no village).
@@ -307,7 +310,7 @@ def read_survey(
     data, file = _load(source, filename, limits)
     try:
         return _read(data, file, framework, village=village, village_column=village_column,
-                     overrides=overrides, registry=registry, limits=limits)
+                     village_default=village_default, overrides=overrides, registry=registry, limits=limits)
     except ReadError:
         raise
     except MemoryError:
@@ -319,16 +322,18 @@ def read_survey(
 
 
 def _read(data: bytes, file: str, framework: Framework, *, village: str | None, village_column: str | None,
-          overrides: Mapping[str, str | None] | None, registry: pd.DataFrame | None,
-          limits: Limits) -> ReadResult:
+          village_default: str | None, overrides: Mapping[str, str | None] | None,
+          registry: pd.DataFrame | None, limits: Limits) -> ReadResult:
     """`read_survey` after loading: every step that looks at the file's content."""
-    if village is not None and not village.strip():
+    if any(v is not None and not v.strip() for v in (village, village_default)):
         raise ReadError("the village name given for the file is empty", file=file)
     kind = sniff(data)
     matcher = Matcher.from_framework(framework)
     grid, header = _choose(_grids(data, kind, file, limits), matcher, framework, file, overrides,
                               village_column)
     columns = header.columns
+    if village is None and columns.village is None:
+        village = village_default
     if village is None and columns.village is None:
         raise ReadError("no village column (a column headed e.g. "
                         f"{', '.join(repr(a) for a in framework.village_aliases[:3])}); name the village of "
