@@ -13,13 +13,17 @@ import re
 import numpy as np
 import pandas as pd
 
-_FINNISH = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y klo %H.%M", "%d.%m.%Y %H.%M", "%d.%m.%Y")
+_FINNISH = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y klo %H.%M", "%d.%m.%Y %H.%M.%S", "%d.%m.%Y %H.%M",
+            "%d.%m.%Y")
+# Google Forms' own CSV: "2024/12/31 11:59:59 PM" (its zone, "GMT+2", is taken off first)
+_YEAR_FIRST = ("%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %I:%M %p", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
 _US = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y",
        "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y")
 _DAY_FIRST = tuple(f.replace("%m/%d", "%d/%m") for f in _US)
 _JS = re.compile(r"^\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4}).*$")
 _SLASH_DAY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/")
 _OFFSET = re.compile(r"\d(?:Z|[+-]\d{2}:?\d{2})$")
+_GMT = re.compile(r"^(.*?\S)\s*(?:GMT|UTC)\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$")
 _LOCAL_ZONE = "Europe/Helsinki"
 
 # Header names of timestamp columns, most telling first (completion before start).
@@ -52,17 +56,33 @@ def _parse(texts: pd.Series, fmt: str, utc: bool) -> pd.Series:
     return pd.Series(_naive(pd.DatetimeIndex(parsed)).as_unit("ns"), index=texts.index)
 
 
+def _parse_zoned(texts: pd.Series) -> pd.Series:
+    """Texts ending in a ``GMT+2``-style zone (Google Forms) -> local wall time; NaT for the others."""
+    parts = texts.str.extract(_GMT)
+    zoned = parts[0].dropna()
+    if zoned.empty:
+        return pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]")
+    wall = pd.Series(_parse_texts(zoned.to_numpy()).to_numpy(), index=zoned.index)
+    sign = parts.loc[zoned.index, 1].map({"+": 1, "-": -1}).fillna(0)
+    minutes = sign * (pd.to_numeric(parts.loc[zoned.index, 2]).fillna(0) * 60
+                      + pd.to_numeric(parts.loc[zoned.index, 3]).fillna(0))
+    utc = (wall - pd.to_timedelta(minutes, unit="min")).to_numpy(dtype="datetime64[ns]")
+    return pd.Series(_from_utc(utc), index=zoned.index).reindex(texts.index)
+
+
 def _parse_texts(texts: np.ndarray) -> pd.Series:
     """Distinct date texts -> timestamps (NaT where no known form fits)."""
     result = pd.Series(pd.NaT, index=pd.Index(texts), dtype="datetime64[ns]")
     remaining = pd.Series(texts, index=texts, dtype=object).str.strip()
+    if remaining.str.contains("GMT|UTC", regex=True).any():
+        result[:] = _parse_zoned(remaining).to_numpy()
     firsts = remaining.str.extract(_SLASH_DAY)[0].dropna().astype(int)
     slash = _DAY_FIRST + _US if len(firsts) and firsts.max() > 12 else _US + _DAY_FIRST
     aware = remaining.str.contains(_OFFSET, regex=True)
-    formats = (("ISO8601", True), ("ISO8601", False), *((f, False) for f in (*_FINNISH, *slash)))
+    formats = (("ISO8601", True), ("ISO8601", False), *((f, False) for f in (*_FINNISH, *slash, *_YEAR_FIRST)))
     for sampled in (True, False):  # first the formats that fit a sample, then all on what is left
         for fmt, utc in formats:
-            todo = result.isna() & (aware if utc else ~aware)
+            todo = result.isna() & (aware if utc else ~aware) & remaining.notna()
             if not todo.any():
                 continue
             if sampled and _parse(remaining[todo].iloc[:20], fmt, utc).isna().all():
