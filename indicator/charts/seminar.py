@@ -184,20 +184,20 @@ def groups_figure(table: pd.DataFrame, headers: Sequence[str], *, font_size: int
     colours = [palette.CATEGORICAL[i % len(palette.CATEGORICAL)] for i in range(len(table))]
     fig = go.Figure(
         go.Table(
-            columnwidth=[1.8, 0.7, 2.6, 4],
+            columnwidth=[1.7, 0.85, 2.5, 4.0],
             header={
                 "values": [f"<b>{safe(h)}</b>" for h in headers],
-                "font": {"size": font_size * 0.8},
+                "font": {"size": font_size},
                 "fill_color": "#EEF3F8",
                 "align": "left",
                 "height": font_size * 1.8,
             },
-            cells={
+            cells={  # projector type: the cells as large as the rest of the slide's text
                 "values": [[safe(v) for v in table[c]] for c in ("area", "group", "theme")]
-                + [[wrap(v, 60) for v in table["villages"]]],
-                "font": {"size": font_size * 0.75},
+                + [[wrap(v, 44) for v in table["villages"]]],
+                "font": {"size": font_size},
                 "align": "left",
-                "height": font_size * 1.7,
+                "height": font_size * 1.9,
                 "line": {"color": [colours], "width": 1},
             },
         )
