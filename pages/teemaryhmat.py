@@ -42,18 +42,18 @@ def parse_lines(raw: str, sep: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def card(area_summary: pd.Series, profile: pd.DataFrame, stability: pd.Series) -> None:
+def card(area_summary: pd.Series, profile: pd.DataFrame, stability: pd.Series, single: bool) -> None:
     theme = text(fw.theme(area_summary["theme"]).name, lang) if area_summary["theme"] else "–"
     with st.container(border=True):
         st.subheader(t("groups.card_title", lang, group=area_summary["group"], theme=theme))
-        st.write(area_summary["villages"])
+        st.markdown(fmt.plain(area_summary["villages"]))
         if area_summary["theme"]:
             st.caption(t("groups.need", lang, need=fmt.number(area_summary["need"], lang)))
         top = profile[profile["top"]].sort_values("rank")
         parts = [t("groups.profile_part", lang, dimension=names.get(r.dimension, r.dimension),
-                   mean=fmt.number(r.group_mean, lang, 0), area_mean=fmt.number(r.area_mean, lang, 0),
-                   z=fmt.number(r.z, lang, 1)) for r in top.itertuples()]
-        st.write(t("groups.profile", lang, parts="; ".join(parts)))
+                   words=t(f"groups.level.{r.level}", lang), mean=fmt.number(r.group_mean, lang, 0),
+                   area_mean=fmt.number(r.area_mean, lang, 0)) for r in top.itertuples()]
+        st.write(t("groups.profile_single", lang) if single else t("groups.profile", lang, parts="; ".join(parts)))
         if stability["flag"]:
             st.warning(t("groups.unstable", lang, value=fmt.number(stability["jaccard"], lang, 2)))
 
@@ -89,14 +89,14 @@ for area in grouping.cost["area"]:
     st.caption(t(f"groups.method.{cost['method']}", lang))
     alt = grouping.alternative.set_index("area").loc[area]
     if alt["moved"]:
-        st.caption(t("groups.alternative", lang, pct=fmt.number(alt["extra_pct"], lang, 1), moved=alt["moved"]))
+        st.caption(t("groups.alternative", lang, pct=fmt.number(alt["extra_pct"], lang, 1), moved=fmt.plain(alt["moved"])))
     summary = grouping.summary[grouping.summary["area"] == area]
     columns = st.columns(min(3, len(summary)))
     stab = grouping.stability[grouping.stability["area"] == area].set_index("group")
     prof = grouping.profiles[grouping.profiles["area"] == area]
     for n, row in enumerate(summary.itertuples(index=False)):
         with columns[n % len(columns)]:
-            card(pd.Series(row._asdict()), prof[prof["group"] == row.group], stab.loc[row.group])
+            card(pd.Series(row._asdict()), prof[prof["group"] == row.group], stab.loc[row.group], len(summary) == 1)
     members = grouping.assignments[grouping.assignments["area"] == area]
     labels = {"x": "PC1", "y": "PC2", "group": t("groups.group", lang)}
     st.plotly_chart(charts.group_map(members, scores, dims, labels), key=f"groups_map_{area}",

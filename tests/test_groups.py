@@ -438,3 +438,14 @@ def test_large_case_ends_at_labels_the_exact_assignment_keeps():
     exact = partition._dense_assign(dist, small, large, float(dist.max() + 1) * (n + 1))
     cost = dist[np.arange(n), labels].sum()
     assert dist[np.arange(n), exact].sum() == pytest.approx(cost, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("z", "words"),
+    [(1.0, "well_above"), (0.99, "above"), (0.3, "above"), (0.29, "at"), (0.0, "at"), (-0.29, "at"),
+     (-0.3, "below"), (-0.99, "below"), (-1.0, "well_below"), (-2.5, "well_below")],
+)
+def test_profile_level_words_follow_the_area_sd(z, words):
+    from indicator.grouping.explain import level
+
+    assert level(z) == words

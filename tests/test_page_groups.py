@@ -38,6 +38,8 @@ def test_cards_per_area_and_pins(db_url) -> None:
     assert len(headers) == 2  # both Leader areas
     cards = [s.value for s in at.subheader if s.value.startswith("Ryhmä ")]
     assert len(cards) >= 4 and any("Kylien elinkeinot" in c for c in cards)
+    profiles = [m.value for m in at.markdown if m.value.startswith("Erottuu: ")]
+    assert len(profiles) == len(cards) and all("alueen keskiarvon" in p for p in profiles)  # plain words
     at.text_area(key="groups_pins").set_value("Anjala = 2").run()
     assert not at.exception
     assert not at.error

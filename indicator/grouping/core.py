@@ -59,7 +59,7 @@ class Grouping:
     cost: pd.DataFrame  # area, villages, groups, method, optimal, cost
     alternative: pd.DataFrame  # area, cost, alternative_cost, extra_cost, extra_pct, moved
     alternative_assignments: pd.DataFrame  # village, area, group
-    profiles: pd.DataFrame  # area, group, dimension, group_mean, area_mean, z, rank, top
+    profiles: pd.DataFrame  # area, group, dimension, group_mean, area_mean, z, level, rank, top
     need: pd.DataFrame  # area, group, theme, need, assigned
     stability: pd.DataFrame  # area, group, jaccard, ari, flag
     summary: pd.DataFrame  # area, group, theme, size, need, exemplar, villages, jaccard, flag
@@ -343,7 +343,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "alternative_assignments": ("village", "area", "group"),
     "cost": ("area", "villages", "groups", "method", "optimal", "cost"),
     "alternative": ("area", "cost", "alternative_cost", "extra_cost", "extra_pct", "moved"),
-    "profiles": ("area", "group", "dimension", "group_mean", "area_mean", "z", "rank", "top"),
+    "profiles": ("area", "group", "dimension", "group_mean", "area_mean", "z", "level", "rank", "top"),
     "need": ("area", "group", "theme", "need", "assigned"),
     "stability": ("area", "group", "jaccard", "ari", "flag"),
     "summary": ("area", "group", "theme", "size", "need", "exemplar", "villages", "jaccard"),

@@ -15,9 +15,21 @@ SWAP_CHUNK = 500
 STABLE = 0.6  # Hennig (2007): below about 0.6 a group's membership is doubtful
 
 
+CLEAR, NOTABLE = 1.0, 0.3  # area standard deviations
+
+
+def level(z: float) -> str:
+    """A group's distance from its area mean in words (a catalog key): ``well_above`` (z >= 1),
+    ``above`` (z >= 0.3), ``at``, ``below`` (z <= -0.3), ``well_below`` (z <= -1)."""
+    if abs(z) < NOTABLE:
+        return "at"
+    side = "above" if z > 0 else "below"
+    return f"well_{side}" if abs(z) >= CLEAR else side
+
+
 def profile_rows(raw: np.ndarray, labels: np.ndarray, k: int, dims: list[str], top: int = 3) -> list[dict]:
     """Group mean per dimension against the area mean, in area sd units (ddof=0; a constant dimension
-    gives 0); the ``top`` dimensions by |z| in each group are marked."""
+    gives 0), with ``level`` in words; the ``top`` dimensions by |z| in each group are marked."""
     area_mean = raw.mean(axis=0)
     sd = raw.std(axis=0, ddof=0)
     means = group_means(raw, labels, k)
@@ -35,6 +47,7 @@ def profile_rows(raw: np.ndarray, labels: np.ndarray, k: int, dims: list[str], t
                     "group_mean": float(means[g, d]),
                     "area_mean": float(area_mean[d]),
                     "z": float(z[g, d]),
+                    "level": level(float(z[g, d])),
                     "rank": int(rank[d]),
                     "top": bool(rank[d] <= top),
                 }
