@@ -55,7 +55,7 @@ def card(area_summary: pd.Series, profile: pd.DataFrame, stability: pd.Series, s
                    area_mean=fmt.number(r.area_mean, lang, 0)) for r in top.itertuples()]
         st.write(t("groups.profile_single", lang) if single else t("groups.profile", lang, parts="; ".join(parts)))
         if stability["flag"]:
-            st.warning(t("groups.unstable", lang, value=fmt.number(stability["jaccard"], lang, 2)))
+            st.warning(t("groups.unstable", lang, value=fmt.number(stability["ari"], lang, 2)))
 
 
 st.title(t("groups.title", lang))

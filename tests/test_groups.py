@@ -412,13 +412,15 @@ def test_stability_of_clear_groups_and_flags(fw):
     values = np.vstack([c + rng.normal(0, 2, size=(5, 3)) for c in centres])
     grouping = make_groups(scores_frame(values), fw, by="none", bootstraps=50)
     # balanced sizes force a split when a draw holds 7 villages of one cluster, so not 1.0
-    assert (grouping.stability["jaccard"] > 0.7).all() and not grouping.stability["flag"].any()
+    assert (grouping.stability["jaccard"] > 0.7).all() and (grouping.stability["ari"] > 0.6).all()
+    assert not grouping.stability["flag"].any()
     noise = make_groups(scores_frame(random_scores(15, 1)), fw, by="none", bootstraps=50)
-    assert noise.stability["ari"].iloc[0] < grouping.stability["ari"].iloc[0]
+    assert noise.stability["area_ari"].iloc[0] < grouping.stability["area_ari"].iloc[0]
+    assert noise.stability["ari"].mean() < grouping.stability["ari"].mean()
     assert noise.stability["jaccard"].mean() < grouping.stability["jaccard"].mean()
-    flagged = noise.stability["jaccard"] < 0.6
-    assert (noise.stability["flag"] == flagged).all()
-    assert noise.stability["jaccard"].between(0, 1).all()
+    flagged = noise.stability["ari"] < 0.6
+    assert flagged.any() and (noise.stability["flag"] == flagged).all()
+    assert noise.stability["jaccard"].between(0, 1).all() and noise.stability["ari"].between(-1, 1).all()
 
 
 def test_large_case_ends_at_labels_the_exact_assignment_keeps():
@@ -449,3 +451,19 @@ def test_profile_level_words_follow_the_area_sd(z, words):
     from indicator.grouping.explain import level
 
     assert level(z) == words
+
+
+def test_group_ari_equals_sklearn_on_the_two_way_split():
+    """Each group's bootstrap ARI is the ARI of 'in the group or not' against its best-matching new group."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from indicator.grouping.explain import _per_group
+
+    labels = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2])
+    idx = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 0])  # village 0 drawn twice: counted once
+    new = np.array([0, 0, 1, 1, 1, 2, 2, 2, 2, 0])  # village 2 moved to group 1, village 5 to group 2
+    jaccard, ari = _per_group(labels, idx, new, 3)
+    assert jaccard.tolist() == pytest.approx([2 / 3, 2 / 4, 3 / 4])
+    in_0, in_new_0 = labels == 0, np.array([1, 1, 0, 0, 0, 0, 0, 0, 0], dtype=bool)
+    assert ari[0] == pytest.approx(adjusted_rand_score(in_0, in_new_0))
+    assert ari[2] == pytest.approx(adjusted_rand_score(labels == 2, np.arange(9) >= 5))

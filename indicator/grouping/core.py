@@ -14,7 +14,8 @@ Rules (contract §5) and the choices made here:
   k-means++ starts (proportionally fewer above 1,000 villages, at least one), swap refinement up to
   1,000 villages, then the cheapest swaps that mend broken together/apart links.
 - Stability: 100 bootstraps regrouped by balanced k-means from the grouping's means (no pins or links);
-  mean ARI per area and each group's mean best Jaccard; a group is flagged below 0.6 Jaccard.
+  per group the mean adjusted Rand index of "in the group or not" against its best-matching new group
+  (flagged below 0.6) and the mean best Jaccard overlap; the whole area's mean ARI too.
 - Group numbers: a pinned group keeps its pin's number; the others are numbered, in the order of their
   alphabetically first village, with the numbers left.
 - Themes: per area, via ``themes.assign_themes``; need uses raw 0-100 scores and the plain mean of the
@@ -61,8 +62,8 @@ class Grouping:
     alternative_assignments: pd.DataFrame  # village, area, group
     profiles: pd.DataFrame  # area, group, dimension, group_mean, area_mean, z, level, rank, top
     need: pd.DataFrame  # area, group, theme, need, assigned
-    stability: pd.DataFrame  # area, group, jaccard, ari, flag
-    summary: pd.DataFrame  # area, group, theme, size, need, exemplar, villages, jaccard, flag
+    stability: pd.DataFrame  # area, group, ari, jaccard, area_ari, flag (ari < 0.6)
+    summary: pd.DataFrame  # area, group, theme, size, need, exemplar, villages, ari
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ def _group_area(area: _Area, k: int, links: Links, opts: dict) -> dict[str, list
     need = need_matrix(group_raw, dims, themes) if themes else np.zeros((k, 0))
     theme_ids = list(themes)
     chosen = assign_themes(need)
-    ari, jaccard = explain.bootstrap(x, labels, k, seed=opts["seed"], runs=opts["bootstraps"])
+    area_ari, jaccard, ari = explain.bootstrap(x, labels, k, seed=opts["seed"], runs=opts["bootstraps"])
     return {
         "assignments": _assignment_rows(area, labels, chosen, theme_ids, margins),
         "alternative_assignments": [
@@ -232,13 +233,14 @@ def _group_area(area: _Area, k: int, links: Links, opts: dict) -> dict[str, list
             {
                 "area": area.name,
                 "group": g + 1,
+                "ari": float(ari[g]),
                 "jaccard": float(jaccard[g]),
-                "ari": ari,
-                "flag": bool(opts["bootstraps"] > 0 and jaccard[g] < explain.STABLE),
+                "area_ari": area_ari,
+                "flag": bool(opts["bootstraps"] > 0 and ari[g] < explain.STABLE),
             }
             for g in range(k)
         ],
-        "summary": _summary_rows(area, x, labels, k, chosen, theme_ids, need, jaccard),
+        "summary": _summary_rows(area, x, labels, k, chosen, theme_ids, need, ari),
     }
 
 
@@ -275,7 +277,7 @@ def _alternative_row(area, labels, alt_labels, cost, alt_cost) -> dict:
     }
 
 
-def _summary_rows(area, x, labels, k, chosen, theme_ids, need, jaccard) -> list[dict]:
+def _summary_rows(area, x, labels, k, chosen, theme_ids, need, ari) -> list[dict]:
     """One row per group: theme, size, need served, villages and the exemplar (closest to the mean)."""
     means = group_means(x, labels, k)
     rows = []
@@ -291,7 +293,7 @@ def _summary_rows(area, x, labels, k, chosen, theme_ids, need, jaccard) -> list[
                 "need": float(need[g, chosen[g]]) if theme_ids else float("nan"),
                 "exemplar": area.villages[closest],
                 "villages": ", ".join(area.villages[i] for i in members),
-                "jaccard": float(jaccard[g]),
+                "ari": float(ari[g]),
             }
         )
     return rows
@@ -345,8 +347,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "alternative": ("area", "cost", "alternative_cost", "extra_cost", "extra_pct", "moved"),
     "profiles": ("area", "group", "dimension", "group_mean", "area_mean", "z", "level", "rank", "top"),
     "need": ("area", "group", "theme", "need", "assigned"),
-    "stability": ("area", "group", "jaccard", "ari", "flag"),
-    "summary": ("area", "group", "theme", "size", "need", "exemplar", "villages", "jaccard"),
+    "stability": ("area", "group", "ari", "jaccard", "area_ari", "flag"),
+    "summary": ("area", "group", "theme", "size", "need", "exemplar", "villages", "ari"),
 }
 
 

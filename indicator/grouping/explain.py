@@ -12,7 +12,7 @@ from indicator.grouping.model import Links, group_means, within_ss
 from indicator.grouping.partition import lloyd, swap_matrix
 
 SWAP_CHUNK = 500
-STABLE = 0.6  # Hennig (2007): below about 0.6 a group's membership is doubtful
+STABLE = 0.6  # a group's bootstrap ARI below this: its membership is doubtful (cf. Hennig 2007)
 
 
 CLEAR, NOTABLE = 1.0, 0.3  # area standard deviations
@@ -128,31 +128,55 @@ def alternative(
     return best, cost
 
 
-def bootstrap(x: np.ndarray, labels: np.ndarray, k: int, *, seed: int, runs: int) -> tuple[float, np.ndarray]:
-    """Mean adjusted Rand index between the grouping and regroupings of bootstrap samples (balanced
-    k-means started from the grouping's means, no pins or links), and each group's mean best Jaccard."""
+def bootstrap(x: np.ndarray, labels: np.ndarray, k: int, *, seed: int,
+              runs: int) -> tuple[float, np.ndarray, np.ndarray]:
+    """Stability under bootstrap resampling: regroupings of bootstrap samples (balanced k-means started
+    from the grouping's means, no pins or links) against the grouping. Returns the area's mean adjusted
+    Rand index, and per group the mean best Jaccard overlap and the mean adjusted Rand index of
+    "in this group or not" against "in its best-matching new group or not"."""
     if k < 2 or runs <= 0:
-        return 1.0, np.ones(k)
+        return 1.0, np.ones(k), np.ones(k)
     rng = np.random.default_rng(seed)
     n = len(x)
     centres = group_means(x, labels, k)
-    aris, jaccards = [], []
+    aris, jaccards, group_aris = [], [], []
     free = np.full(n, -1)
     for _ in range(runs):
         idx = rng.integers(0, n, n)
         new = lloyd(x[idx], k, free, centres.copy())
         aris.append(adjusted_rand_score(labels[idx], new))
-        jaccards.append(_jaccard(labels, idx, new, k))
-    return float(np.mean(aris)), np.nanmean(np.array(jaccards), axis=0)
+        jaccard, group_ari = _per_group(labels, idx, new, k)
+        jaccards.append(jaccard)
+        group_aris.append(group_ari)
+    return (float(np.mean(aris)), np.nanmean(np.array(jaccards), axis=0),
+            np.nanmean(np.array(group_aris), axis=0))
 
 
-def _jaccard(labels: np.ndarray, idx: np.ndarray, new: np.ndarray, k: int) -> np.ndarray:
-    """For each original group, the best Jaccard overlap with a new group over the villages drawn."""
+def _pairs(count: np.ndarray) -> np.ndarray:
+    return count * (count - 1) / 2.0
+
+
+def _per_group(labels: np.ndarray, idx: np.ndarray, new: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each original group, over the villages drawn: the best Jaccard overlap with a new group,
+    and the adjusted Rand index of the two-way split (in the group or not) against that new group's."""
     drawn, first = np.unique(idx, return_index=True)
     overlap = np.zeros((k, k))
     np.add.at(overlap, (labels[drawn], new[first]), 1)
-    union = overlap.sum(axis=1)[:, None] + overlap.sum(axis=0)[None, :] - overlap
+    sizes, new_sizes, m = overlap.sum(axis=1), overlap.sum(axis=0), float(len(drawn))
+    union = sizes[:, None] + new_sizes[None, :] - overlap
     with np.errstate(invalid="ignore", divide="ignore"):
-        best = (overlap / union).max(axis=1)
-    best[overlap.sum(axis=1) == 0] = np.nan
-    return best
+        jac = overlap / union
+        match = np.nanargmax(np.where(np.isnan(jac), -1.0, jac), axis=1)
+        best = jac[np.arange(k), match]
+        both = overlap[np.arange(k), match]
+        a, b = sizes, new_sizes[match]
+        index = _pairs(both) + _pairs(a - both) + _pairs(b - both) + _pairs(m - a - b + both)
+        rows, cols = _pairs(a) + _pairs(m - a), _pairs(b) + _pairs(m - b)
+        expected = rows * cols / _pairs(np.array(m))
+        top = (rows + cols) / 2.0
+        ari = np.where(top == expected, 1.0, (index - expected) / (top - expected))
+    absent = sizes == 0
+    best[absent], ari[absent] = np.nan, np.nan
+    return best, ari
+
+
