@@ -250,9 +250,10 @@ def poll_figure(
             showlegend=False,
             hoverinfo="skip",
             textfont={"size": font_size},
+            cliponaxis=False,  # the mean or "no answers" may run past the plot area; never cut it
         )
     )
-    fig.update_xaxes(range=[0, 135], visible=False)
+    fig.update_xaxes(range=[0, 150], visible=False)
     fig.update_layout(
         barmode="stack",
         legend={
