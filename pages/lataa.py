@@ -1,6 +1,7 @@
 """Lataa kysely: read a survey file, show the import report, let the user fix the mapping, then store
 it as a pending upload for the coordinator."""
 
+import hashlib
 from datetime import date
 
 import pandas as pd
@@ -9,6 +10,7 @@ import streamlit as st
 from indicator.charts import upload as report_tables
 from indicator.errors import IndicatorError
 from indicator.i18n import t
+from indicator.reading.reader import NO_VILLAGE_COLUMN
 from indicator.registry import find
 from ui import auth, context
 from ui import format as fmt
@@ -115,15 +117,19 @@ if upload is None:
     st.stop()
 
 st.subheader(t("upload_report_title", lang))
-st.caption(t("upload_report_caption", lang))
+saved_key = (hashlib.sha256(upload.getvalue()).hexdigest(), int(round_))
+already_saved = st.session_state.get("upload_saved_key") == saved_key
+caption_box = st.empty()
+caption_box.caption(t("upload_report_caption_saved" if already_saved else "upload_report_caption", lang))
 summary_box, mapped_box = st.container(), st.container()
 try:
     base = read(upload.getvalue(), upload.name, village, ()).report.to_dict()
     overrides = column_choices(base, lang)
     result = read(upload.getvalue(), upload.name, village, tuple(sorted(overrides.items())))
 except IndicatorError as err:
-    st.error(fmt.plain(err), icon=":material/error:")
-    if village is None:
+    st.error(f"**{t('upload_read_failed', lang)}** {t('upload_read_failed_help', lang)} {fmt.plain(err)}",
+             icon=":material/error:")
+    if village is None and NO_VILLAGE_COLUMN in str(err):
         st.info(t("upload_no_village", lang))
     st.stop()
 report = result.report.to_dict()
@@ -145,7 +151,8 @@ targets = [village] if village else list(report.get("villages") or [])
 needs_code = [v for v in targets if auth.needs_upload_code(v)]
 code = st.text_input(t("upload_code", lang), type="password", key="upload_code",
                      help=t("upload_code_help", lang)) if needs_code else ""
-if st.button(t("upload_save", lang), type="primary", key="upload_save", icon=":material/save:"):
+if st.button(t("upload_save", lang), type="primary", key="upload_save", icon=":material/save:",
+             disabled=already_saved):
     wrong = [v for v in needs_code if not auth.check_upload_code(v, code)]
     if wrong:
         st.error(t("upload_code_wrong", lang, village=fmt.plain(", ".join(wrong))))
@@ -154,5 +161,7 @@ if st.button(t("upload_save", lang), type="primary", key="upload_save", icon=":m
     else:
         try:
             save(upload, result, int(round_), village, lang)
+            st.session_state["upload_saved_key"] = saved_key
+            caption_box.caption(t("upload_report_caption_saved", lang))
         except IndicatorError as err:
             st.error(fmt.plain(err), icon=":material/error:")

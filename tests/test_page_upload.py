@@ -80,8 +80,11 @@ def test_save_stores_a_pending_upload_once(empty_url):
     uploads = Store(empty_url).uploads()
     assert uploads[["filename", "round", "status", "villages", "respondents"]].values.tolist() == [
         ["kysely.csv", date.today().year, "pending", "Utti, Verla", 12]]
-    at.button(key="upload_save").click().run()
-    assert at.info[0].value.startswith("Tämä tiedosto saapui jo")
+    assert at.caption[0].value == t("upload_report_caption_saved", "fi")  # no longer "nothing saved yet"
+    assert at.run().button(key="upload_save").disabled  # and no second save of the same file and round
+    again = choose_file(open_upload(), "kysely.csv", data)  # the same file from another session
+    again.button(key="upload_save").click().run()
+    assert again.info[0].value.startswith("Tämä tiedosto saapui jo")
     assert len(Store(empty_url).uploads()) == 1
 
 
@@ -115,6 +118,7 @@ def test_unreadable_file_is_one_error_line(empty_url):
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert not at.exception
     assert len(at.error) == 1 and "\n" not in at.error[0].value
+    assert at.error[0].value.startswith(f"**{t('upload_read_failed', 'fi')}**")
     assert Store(empty_url).uploads().empty
 
 

@@ -28,6 +28,8 @@ from indicator.reading.sniff import DESCRIPTIONS, sniff
 from indicator.reading.tables import Grid, html_grids, spreadsheetml_grids, text_grid, workbook_grids
 from indicator.text import normalise_header
 
+NO_VILLAGE_COLUMN = "no village column"  # the start of the message for a file without one
+
 MAX_PROBLEMS = 1000
 _NUMERIC_SAMPLE = 300
 
@@ -335,7 +337,7 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
     if village is None and columns.village is None:
         village = village_default
     if village is None and columns.village is None:
-        raise ReadError("no village column (a column headed e.g. "
+        raise ReadError(f"{NO_VILLAGE_COLUMN} (a column headed e.g. "
                         f"{', '.join(repr(a) for a in framework.village_aliases[:3])}); name the village of "
                         "this file or choose its village column", file=file)
     start = _skip_tag_row(grid.cells, header.data_start)
