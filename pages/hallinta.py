@@ -63,6 +63,11 @@ def decide(row: pd.Series, approved: pd.DataFrame, lang: str) -> None:
                      respondents=int(row["respondents"]), villages=fmt.plain(row["villages"] or "–")))
         if isinstance(row.get("uploader_village"), str):
             st.caption(t("admin_upload_by_village", lang, village=fmt.plain(row["uploader_village"])))
+        dated = pd.to_datetime((stored_report(context.state_token(), upload_id) or {}).get("latest_date"),
+                               errors="coerce")
+        if pd.notna(dated) and dated.year != int(row["round"]):
+            st.warning(t("admin_round_mismatch", lang, year=dated.year, round=int(row["round"])),
+                       icon=":material/event:")
         for note in supersede_notes(row, approved, lang):
             st.info(note, icon=":material/swap_horiz:")
         with st.expander(t("admin_report", lang)):

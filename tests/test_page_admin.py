@@ -96,3 +96,13 @@ def test_history_and_audit_log_are_shown(pending):
     assert len(uploads) == len(Store(url).uploads())
     assert audit.iloc[0][t("admin_col_action", "fi")] == "upload"
     assert audit.iloc[0][t("admin_col_id", "fi")] == upload_id
+
+
+def test_answers_dated_in_another_year_than_the_round_are_pointed_out(monkeypatch, tmp_path):
+    url = testing.demo_database(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    header, *rows = NEW_VILLAGE_CSV.decode().splitlines()
+    dated = "\n".join([f"Vastausaika;{header}", *(f"1.5.2025 10:00:00;{row}" for row in rows)]) + "\n"
+    Store(url).add_upload(dated.encode(), "vaalimaa.csv", 2027, load(), uploader_village="Vaalimaa")
+    at = open_admin()
+    assert [w.value for w in at.warning] == [t("admin_round_mismatch", "fi", year=2025, round=2027)]
