@@ -122,7 +122,7 @@ def slide_groups(_scores: pd.DataFrame) -> None:
         lang,
         items=charts.pairs((f"{r.area} {r.group} {r.theme}" for r in table.itertuples()), table["villages"]),
     )
-    chart(charts.groups_figure(table, headers).update_layout(height=760), alt, "seminar_fig")
+    chart(charts.groups_figure(table, headers), alt, "seminar_fig")
 
 
 def slide_goals(_scores: pd.DataFrame) -> None:
@@ -142,9 +142,9 @@ def slide_goals(_scores: pd.DataFrame) -> None:
         for r in project_goals.summary(table).itertuples()
     )
     st.markdown(f"### {line}")
-    short = {k: textwrap.shorten(v, 60, placeholder=" …") for k, v in names.items()}
-    fig = progress_charts.goals_figure(table, short, projects, lang=lang, font_size=22)
-    chart(fig.update_layout(height=740).update_xaxes(visible=False), line, "seminar_fig")
+    short = {k: textwrap.shorten(v, 100, placeholder=" …") for k, v in names.items()}  # wrapped, not cut
+    fig = progress_charts.goals_figure(table, short, projects, lang=lang, font_size=FONT - 2)
+    chart(fig.update_layout(height=780).update_xaxes(visible=False), line, "seminar_fig")
 
 
 def slide_participation(scores: pd.DataFrame) -> None:
@@ -167,7 +167,7 @@ def slide_participation(scores: pd.DataFrame) -> None:
         "seminar.poll.alt", lang, items=charts.pairs(map(labels.get, summary["item"]), summary["answers"])
     )
     chart(
-        charts.poll_figure(summary, labels, scale, lang=lang, font_size=24).update_layout(height=560),
+        charts.poll_figure(summary, labels, scale, lang=lang, font_size=FONT).update_layout(height=560),
         alt,
         "seminar_fig",
     )

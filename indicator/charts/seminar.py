@@ -8,6 +8,7 @@ go into Plotly texts, which understand a few HTML tags.
 from __future__ import annotations
 
 import html
+import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -202,7 +203,10 @@ def groups_figure(table: pd.DataFrame, headers: Sequence[str], *, font_size: int
             },
         )
     )
-    return _base(fig, font_size)
+    lines = [max(math.ceil(len(str(r.villages)) / 40), math.ceil(len(str(r.theme)) / 24),
+                 math.ceil(len(str(r.area)) / 16), 1) for r in table.itertuples()]
+    height = font_size * 2.2 + sum(n * font_size * 1.35 + font_size * 0.8 for n in lines) + 40
+    return _base(fig, font_size).update_layout(height=max(300, int(height)))
 
 
 # --- poll answers -------------------------------------------------------------------------------------
@@ -261,7 +265,7 @@ def poll_figure(
             "yanchor": "top",
             "y": -0.02,
             "x": 0,
-            "font": {"size": font_size * 0.7},
+            "font": {"size": font_size * 0.9},
             "traceorder": "normal",
         },
     )
