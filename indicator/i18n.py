@@ -50,6 +50,11 @@ def fmt_number(value: float | int | None, lang: str = "fi", decimals: int = 1) -
     return text.replace("-", "−")
 
 
+def plotly_separators(lang: str = "fi") -> str:
+    """Plotly's ``layout.separators`` (decimal mark, then thousands mark) for the locale, as ``fmt_number``."""
+    return ",\u202f" if lang in ("fi", "sv") else ".,"
+
+
 def fmt_date(value: date | datetime | None, lang: str = "fi", with_time: bool = False) -> str:
     """A date as written in the locale: 28.11.2026 (fi), 2026-11-28 (sv), 28 Nov 2026 (en)."""
     if value is None:

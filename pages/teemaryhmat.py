@@ -99,7 +99,7 @@ for area in grouping.cost["area"]:
             card(pd.Series(row._asdict()), prof[prof["group"] == row.group], stab.loc[row.group], len(summary) == 1)
     members = grouping.assignments[grouping.assignments["area"] == area]
     labels = {"x": "PC1", "y": "PC2", "group": t("groups.group", lang)}
-    st.plotly_chart(charts.group_map(members, scores, dims, labels), key=f"groups_map_{area}",
+    st.plotly_chart(charts.group_map(members, scores, dims, labels, lang), key=f"groups_map_{area}",
                     width="stretch", alt=t("groups.map_alt", lang))
     st.caption(t("groups.map", lang))
 

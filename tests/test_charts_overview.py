@@ -176,3 +176,4 @@ def test_band_bars_best_band_on_top_in_map_colours():
     none_missing = overview.band_bars(counts.drop(overview.NO_SCORE).reindex(
         ["low", "mid", "high", overview.NO_SCORE], fill_value=0), {"low": "M", "mid": "K", "high": "H"}, "E")
     assert list(none_missing.data[0].y) == ["M", "K", "H"]
+

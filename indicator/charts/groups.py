@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from indicator.charts.palette import CATEGORICAL
 from indicator.grouping.model import standardise
+from indicator.i18n import plotly_separators
 
 GROUP_COLOURS: tuple[str, ...] = CATEGORICAL
 
@@ -22,7 +23,8 @@ def pca_coordinates(values: np.ndarray) -> np.ndarray:
     return np.column_stack([coords, np.zeros((len(z), 2 - coords.shape[1]))]) if coords.shape[1] < 2 else coords
 
 
-def group_map(assignments: pd.DataFrame, scores: pd.DataFrame, dims: list[str], labels: dict[str, str]) -> go.Figure:
+def group_map(assignments: pd.DataFrame, scores: pd.DataFrame, dims: list[str], labels: dict[str, str],
+              lang: str = "fi") -> go.Figure:
     """Villages of one area on their first two principal components, one colour per group.
 
     ``labels`` holds the axis and legend words (``x``, ``y``, ``group``) in the user's language.
@@ -44,6 +46,7 @@ def group_map(assignments: pd.DataFrame, scores: pd.DataFrame, dims: list[str], 
             )
         )
     fig.update_layout(
-        xaxis_title=labels.get("x", "PC1"), yaxis_title=labels.get("y", "PC2"), margin={"t": 30}, height=480
+        xaxis_title=labels.get("x", "PC1"), yaxis_title=labels.get("y", "PC2"), margin={"t": 30}, height=480,
+        separators=plotly_separators(lang),
     )
     return fig
