@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indicator import goals as g
+from indicator.charts import palette
 from indicator.charts import progress as cp
 from indicator.progress import progress
 
@@ -142,7 +143,10 @@ def test_grid_has_one_cell_per_dimension(history, small_framework) -> None:
     fig = cp.progress_grid(history, table, "A", small_framework, lang="fi", columns=2)
     titles = [a.text for a in fig.layout.annotations]
     assert titles == ["↑ Talous", "↓ Yhteisö"]  # talous 30 -> 60 (15/yr vs 11.7), yhteiso 50 -> 44
-    assert sum(1 for t in fig.data if t.name == "Toteutunut") == 2
+    actual = [t for t in fig.data if t.name == "Toteutunut"]
+    assert len(actual) == 3  # one per cell, coloured by its status, and one neutral legend key
+    assert [t.showlegend for t in actual] == [False, False, True]
+    assert actual[0].line.color != actual[1].line.color and actual[2].line.color == palette.NEUTRAL
 
 
 def test_alt_text_and_legend(history, small_framework) -> None:

@@ -26,6 +26,7 @@ CATEGORICAL: tuple[str, ...] = (BLUE, ORANGE, BLUISH_GREEN, VERMILLION, SKY_BLUE
 PRIMARY = "#0B4F8A"          # the house blue (same as the theme's primaryColor)
 MISSING = "#BDBDBD"          # no score / too few respondents
 TARGET = BLACK               # the 2030 target line
+NEUTRAL = "#555555"          # legend keys standing for any status colour
 
 # Four bands, lowest first (Alkuvaihe, Kehittyvä, Edistynyt, Älykäs kylä 2030 -taso).
 BAND_COLOURS: tuple[str, ...] = (VERMILLION, ORANGE, SKY_BLUE, BLUE)

@@ -293,6 +293,17 @@ def _add_measure(
     )
 
 
+def _legend_keys(fig: go.Figure, lang: str, size: int) -> None:
+    """Legend-only entries in neutral colours: in small multiples each cell is coloured by its own
+    status, so a legend copied from one cell would show the wrong colour for the others."""
+    keys = (("target", {"color": palette.TARGET, "dash": "dash", "width": 2}, "lines"),
+            ("projection", {"color": palette.NEUTRAL, "dash": "dot", "width": 3}, "lines"),
+            ("actual", {"color": palette.NEUTRAL, "width": 4}, "lines+markers"))
+    for key, line, mode in keys:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode=mode, name=t(f"progress.chart.{key}", lang), line=line,
+                                 marker={"size": size * 0.8, "color": line["color"]}, showlegend=True))
+
+
 def _layout(fig: go.Figure, size: int, target_year: int, first_year: int | None) -> go.Figure:
     start = (first_year or target_year - 6) - 0.5
     fig.update_yaxes(range=[-2, 104], ticksuffix="", dtick=20)
@@ -344,8 +355,9 @@ def progress_grid(
     dims = list(framework.dimension_ids)
     rows_n = -(-len(dims) // columns)
     own = table[table["village"] == entity].set_index("measure")
-    titles = [
-        f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}" for d in dims
+    titles = [  # wrapped, so that long names (Swedish above all) do not run into the next cell
+        _wrap(f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}", 30)
+        for d in dims
     ]
     fig = make_subplots(
         rows=rows_n,
@@ -369,9 +381,10 @@ def progress_grid(
             framework.target_year,
             lang,
             cell=(n // columns + 1, n % columns + 1),
-            legend=n == 0,
+            legend=False,
             size=font_size,
         )
+    _legend_keys(fig, lang, font_size)
     fig.update_annotations(font={"size": font_size})
     fig.update_layout(height=300 * rows_n + 60)
     _layout(fig, font_size, framework.target_year, min(first_years) if first_years else None)
