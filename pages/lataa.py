@@ -10,6 +10,7 @@ import streamlit as st
 from indicator.charts import upload as report_tables
 from indicator.errors import IndicatorError
 from indicator.i18n import t
+from indicator.reading.layouts import is_technical
 from indicator.reading.reader import NO_VILLAGE_COLUMN
 from indicator.registry import find
 from ui import auth, context
@@ -68,8 +69,12 @@ def show_problems(report: dict, lang: str) -> None:
 
 def column_choices(base: dict, lang: str) -> dict[str, str | None]:
     """A selectbox per column the reader did not recognise; returns column -> chosen item (or None)."""
-    unmapped = list(base.get("unmapped") or [])
+    columns = list(base.get("unmapped") or [])
+    technical = [c for c in columns if is_technical(c)]
+    unmapped = [c for c in columns if not is_technical(c)]
     st.markdown(f"**{t('upload_unmapped_title', lang, n=len(unmapped))}**")
+    if technical:
+        st.caption(t("upload_technical", lang, columns=", ".join(fmt.plain(c) for c in technical)))
     if not unmapped:
         return {}
     st.caption(t("upload_unmapped_caption", lang))

@@ -150,3 +150,11 @@ def test_round_that_disagrees_with_the_answer_dates_is_flagged(empty_url):
     assert t("upload_round_mismatch", "fi", year=year, round=other) in [w.value for w in at.warning]
     at.selectbox(key="upload_round").set_value(year).run()
     assert not any("päivätty" in w.value for w in at.warning)
+
+
+def test_tool_bookkeeping_columns_get_no_mapping_choice(empty_url):
+    data = survey_csv(header_of={"E2": "Oma sarake"}).decode().splitlines()
+    kobo = [f"_id;start;{data[0]}"] + [f"{n};2026-05-01T10:00:00+03:00;{row}" for n, row in enumerate(data[1:])]
+    at = choose_file(open_upload(), "kobo.csv", ("\n".join(kobo) + "\n").encode())
+    assert [box.label for box in at.selectbox if box.key and box.key.startswith("upload_map_")] == ["Oma sarake"]
+    assert t("upload_technical", "fi", columns="\\_id, start") in [c.value for c in at.caption]

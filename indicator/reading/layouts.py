@@ -39,6 +39,25 @@ _REPORT_MARKS: tuple[frozenset[str], ...] = (
 )
 
 
+# Survey tools' own bookkeeping columns (ids, times, progress, tokens): never answers to map to items.
+TECHNICAL_HEADERS = frozenset({
+    "#", "id", "respondent id", "collector id", "response id", "vastaaja", "vastaajan tunnus", "start",
+    "end", "today", "start time", "completion time", "last modified time", "aloitusaika", "valmistumisaika",
+    "starttid", "slutförandetid", "total points", "quiz feedback", "submitdate", "lastpage", "startlanguage",
+    "seed", "startdate", "datestamp", "refurl", "date submitted", "date started", "date last action",
+    "last page", "start language", "token", "response type", "network id", "tags", "stage date (utc)",
+    "start date (utc)", "submit date (utc)", "start date", "end date", "custom data 1", "deviceid",
+    "instanceid", "meta/instanceid", "__version__", "vastausaika", "svarstid", "timestamp", "aikaleima",
+    "tidsstämpel",
+})
+
+
+def is_technical(header: str) -> bool:
+    """A survey tool's bookkeeping column (``_id``, ``start``, ``Vastausaika``, ...), not an answer."""
+    norm = normalise_header(header)
+    return norm.startswith("_") or norm in TECHNICAL_HEADERS
+
+
 def is_blank(value: object) -> bool:
     """Empty cell: None, NaN or whitespace-only text."""
     if value is None:
