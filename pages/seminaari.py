@@ -20,6 +20,7 @@ from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
 from ui import context
+from ui import format as fmt
 from ui.navigation import ensure_routed
 
 ensure_routed()
@@ -83,8 +84,10 @@ def slide_progress(scores: pd.DataFrame) -> None:
     label = progress_charts.measure_label("index", fw, lang)
     villages = table[table["level"] == "village"]
     on, total = progress_charts.on_path_count(villages)
+    latest = t("seminar.progress.latest", lang, label=label, round=int(row["last_round"]),
+               score=fmt.number(row["last_score"], lang, 1)) if pd.notna(row["last_score"]) else ""
     st.markdown(
-        f"## {progress_charts.status_label(row['status'], lang)} · "
+        f"## {latest + ' · ' if latest else ''}{progress_charts.status_label(row['status'], lang)} · "
         f"{t('progress.summary.village', lang, on=on, total=total)}"
     )
     fig = progress_charts.progress_figure(series, row, fw.target_year, title="", lang=lang, font_size=FONT)

@@ -82,6 +82,7 @@ def test_every_slide_draws(db_url, slide: str, heading: str) -> None:
 def test_progress_slide_summary_and_participation_lines(db_url) -> None:
     at = open_seminar(slide="progress", poll_url="https://example.org/kysely")
     assert "/ 6 kylää on tavoitepolulla" in text_of(at)
+    assert "## Älykylä-indeksi 2026: " in text_of(at)  # the latest province index in figures
     at = open_seminar(slide="participation", poll_round="2026", poll_url="https://example.org/kysely")
     assert "Kyselykierros 2026: 36 vastaajaa 6 kylästä" in text_of(at)
 
