@@ -183,6 +183,7 @@ def groups_table(
 def groups_figure(table: pd.DataFrame, headers: Sequence[str], *, font_size: int = FONT_SIZE) -> go.Figure:
     """The theme groups as a large table (area, group, theme, villages); every cell escaped."""
     colours = [palette.CATEGORICAL[i % len(palette.CATEGORICAL)] for i in range(len(table))]
+    villages = [wrap(v, 44) for v in table["villages"]]
     fig = go.Figure(
         go.Table(
             columnwidth=[1.7, 0.85, 2.5, 4.0],
@@ -195,7 +196,7 @@ def groups_figure(table: pd.DataFrame, headers: Sequence[str], *, font_size: int
             },
             cells={  # projector type: the cells as large as the rest of the slide's text
                 "values": [[safe(v) for v in table[c]] for c in ("area", "group", "theme")]
-                + [[wrap(v, 44) for v in table["villages"]]],
+                + [villages],
                 "font": {"size": font_size},
                 "align": "left",
                 "height": font_size * 1.9,
@@ -203,8 +204,8 @@ def groups_figure(table: pd.DataFrame, headers: Sequence[str], *, font_size: int
             },
         )
     )
-    lines = [max(math.ceil(len(str(r.villages)) / 40), math.ceil(len(str(r.theme)) / 24),
-                 math.ceil(len(str(r.area)) / 16), 1) for r in table.itertuples()]
+    lines = [max(v.count("<br>") + 1, math.ceil(len(str(r.theme)) / 24), math.ceil(len(str(r.area)) / 16))
+             for v, r in zip(villages, table.itertuples(), strict=True)]
     height = font_size * 2.2 + sum(n * font_size * 1.35 + font_size * 0.8 for n in lines) + 40
     return _base(fig, font_size).update_layout(height=max(300, int(height)))
 

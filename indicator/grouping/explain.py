@@ -166,7 +166,7 @@ def _per_group(labels: np.ndarray, idx: np.ndarray, new: np.ndarray, k: int) -> 
     union = sizes[:, None] + new_sizes[None, :] - overlap
     with np.errstate(invalid="ignore", divide="ignore"):
         jac = overlap / union
-        match = np.nanargmax(np.where(np.isnan(jac), -1.0, jac), axis=1)
+        match = np.where(np.isnan(jac), -1.0, jac).argmax(axis=1)
         best = jac[np.arange(k), match]
         both = overlap[np.arange(k), match]
         a, b = sizes, new_sizes[match]

@@ -217,23 +217,20 @@ def lloyd(x: np.ndarray, k: int, pins: np.ndarray, centres: np.ndarray) -> np.nd
         dist[pinned] = big
         dist[pinned, pins[pinned]] = 0.0
         new = _dense_assign(dist, small, large, big) if exact else _sparse_assign(dist, small, large, labels)
-        if np.array_equal(new, labels) or not exact and _cost(x, new, k) >= last - 1e-9 * max(1.0, last):
+        if not np.array_equal(new, labels):
+            new_centres = group_means(x, new, k)
+            cost = float(((x - new_centres[new]) ** 2).sum())
+        if np.array_equal(new, labels) or not exact and cost >= last - 1e-9 * max(1.0, last):
             if exact:
                 break
             exact = True  # the sparse steps have converged: confirm (or improve) with an exact step
             continue
-        labels = new
-        centres = group_means(x, labels, k)
-        cost = _cost(x, labels, k)
+        labels, centres = new, new_centres
         if cost >= last - 1e-9 * max(1.0, cost):
             break  # no real progress (exact steps never increase the cost; ties may cycle)
         last = cost
         exact = n <= DENSE_LIMIT
     return labels
-
-
-def _cost(x: np.ndarray, labels: np.ndarray, k: int) -> float:
-    return float(((x - group_means(x, labels, k)[labels]) ** 2).sum())
 
 
 def kmeans(x: np.ndarray, k: int, links: Links, *, seed: int, restarts: int) -> Partition:

@@ -30,8 +30,8 @@ _LOCAL_ZONE = "Europe/Helsinki"
 DATE_HEADERS: tuple[str, ...] = (
     "submit date (utc)", "completion time", "valmistumisaika", "slutförandetid", "submitdate",
     "date submitted", "submitted at", "submitted", "submission time", "submission date", "completed at",
-    "completed", "lähetetty", "lähetysaika", "inskickad", "end", "end date", "_submission_time", "vastausaika", "svarstid", "timestamp",
-    "aikaleima", "tidsstämpel", "response date", "responsedate", "vastauspäivä", "datestamp",
+    "completed", "lähetetty", "lähetysaika", "inskickad", "end", "end date", "_submission_time", "vastausaika",
+    "svarstid", "timestamp", "aikaleima", "tidsstämpel", "response date", "responsedate", "vastauspäivä", "datestamp",
     "date last action", "start time", "aloitusaika", "starttid", "startdate", "start date",
     "start date (utc)", "start", "date", "päivämäärä", "pvm", "datum",
 )
@@ -82,7 +82,7 @@ def _parse_texts(texts: np.ndarray) -> pd.Series:
     formats = (("ISO8601", True), ("ISO8601", False), *((f, False) for f in (*_FINNISH, *slash, *_YEAR_FIRST)))
     for sampled in (True, False):  # first the formats that fit a sample, then all on what is left
         for fmt, utc in formats:
-            todo = result.isna() & (aware if utc else ~aware) & remaining.notna()
+            todo = result.isna() & (aware if utc else ~aware)
             if not todo.any():
                 continue
             if sampled and _parse(remaining[todo].iloc[:20], fmt, utc).isna().all():

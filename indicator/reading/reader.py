@@ -335,11 +335,11 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
                               village_column)
     columns = header.columns
     if village is None and columns.village is None:
+        if village_default is None:
+            raise ReadError(f"{NO_VILLAGE_COLUMN} (a column headed e.g. "
+                            f"{', '.join(repr(a) for a in framework.village_aliases[:3])}); name the village "
+                            "of this file or choose its village column", file=file)
         village = village_default
-    if village is None and columns.village is None:
-        raise ReadError(f"{NO_VILLAGE_COLUMN} (a column headed e.g. "
-                        f"{', '.join(repr(a) for a in framework.village_aliases[:3])}); name the village of "
-                        "this file or choose its village column", file=file)
     start = _skip_tag_row(grid.cells, header.data_start)
     body = grid.cells[start:]
     if body.shape[0] == 0 or all(is_blank(v) for v in body.ravel()):
