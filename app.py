@@ -27,19 +27,19 @@ def language_selector() -> str:
 def coordinator_box(lang: str) -> None:
     """Sign-in form for coordinators, or the signed-in state with a sign-out button."""
     if context.is_coordinator():
-        st.caption(t("common_signed_in", lang))
-        if st.button(t("common_logout", lang), key="common_logout", icon=":material/logout:"):
+        st.caption(t("common.signed_in", lang))
+        if st.button(t("common.logout", lang), key="common.logout", icon=":material/logout:"):
             auth.sign_out()
             st.rerun()
         return
-    with st.expander(t("common_login_title", lang), icon=":material/lock:"):
+    with st.expander(t("common.login_title", lang), icon=":material/lock:"):
         with st.form("common_login", clear_on_submit=True, border=False):
-            passphrase = st.text_input(t("common_login_passphrase", lang), type="password")
-            submitted = st.form_submit_button(t("common_login_submit", lang))
+            passphrase = st.text_input(t("common.login_passphrase", lang), type="password")
+            submitted = st.form_submit_button(t("common.login_submit", lang))
         if submitted:
             if auth.sign_in(passphrase):
                 st.rerun()
-            st.error(t("common_login_failed", lang))
+            st.error(t("common.login_failed", lang))
 
 
 def shared_filters(lang: str) -> None:
@@ -48,7 +48,7 @@ def shared_filters(lang: str) -> None:
         table = context.scores_table()
         registry = context.registry()
     except ImportError:
-        st.caption(t("common_not_ready", lang))
+        st.caption(t("common.not_ready", lang))
         return
     filters.render(registry, table["round"].dropna().astype(int).unique().tolist(), lang)
 
@@ -58,15 +58,15 @@ def main() -> None:
     embedded = bool(st.context.is_embedded)
     st.session_state.setdefault("role", "public")
     st.set_page_config(
-        page_title=t("common_app_title", "fi"),
+        page_title=t("common.app_title", "fi"),
         page_icon=":material/holiday_village:",
         layout="wide",
         initial_sidebar_state="collapsed" if embedded else "auto",
-        menu_items={"About": t("common_footer", "fi")},
+        menu_items={"About": t("common.footer", "fi")},
     )
     with st.sidebar:
         lang = language_selector()
-        st.subheader(t("common_filters", lang))
+        st.subheader(t("common.filters", lang))
         shared_filters(lang)
         st.divider()
         coordinator_box(lang)

@@ -1,12 +1,15 @@
 """One error family for the whole library, and cell problems as data.
 
-Every error prints as one plain line naming the file (and row/column where known), so the command
-line and the dashboard can show it as it is, never as a traceback.
+Every error prints as one plain English line naming the file (and row/column where known): that is what
+the command line shows. An error also carries a ``code`` and its ``params``; the dashboard shows
+``err.localized(lang)``, the catalog text ``error.<code>`` (``indicator/locales/errors*.toml``) in the
+user's language, with the same place (file, row, column) in words of that language.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -17,6 +20,8 @@ class IndicatorError(Exception):
         self,
         message: str,
         *,
+        code: str | None = None,
+        params: Mapping[str, Any] | None = None,
         file: str | None = None,
         row: int | None = None,
         column: str | None = None,
@@ -24,21 +29,43 @@ class IndicatorError(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
+        self.params = dict(params or {})
         self.file = file
         self.row = row
         self.column = column
         self.value = value
 
     def __str__(self) -> str:
-        where = [str(self.file)] if self.file else []
+        return self._line(" ".join(self.message.split()), ("row", "column", "value"))
+
+    def localized(self, lang: str = "fi") -> str:
+        """The message in ``lang`` from the catalog key ``error.<code>`` (English text when it has none)."""
+        from indicator.i18n import catalog, t
+
+        key = f"error.{self.code}"
+        if not self.code or key not in catalog():
+            return str(self)
+        words = tuple(t(f"error.where.{w}", lang) for w in ("row", "column", "value"))
+        return self._line(" ".join(t(key, lang, **self.params).split()), words)
+
+    def _line(self, text: str, words: tuple[str, str, str]) -> str:
+        """``file, row 3, column 'B': text (value '...')`` with the place words of one language."""
+        row_word, column_word, value_word = words
+        where = [clip(self.file, 200)] if self.file else []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{row_word} {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column!r}")
-        text = " ".join(self.message.split())
+            where.append(f"{column_word} {clip(self.column)!r}")
         if self.value is not None:
-            text += f" (value {str(self.value)[:80]!r})"
+            text += f" ({value_word} {clip(self.value)!r})"
         return f"{', '.join(where)}: {text}" if where else text
+
+
+def clip(value: Any, limit: int = 80) -> str:
+    """``value`` as text of at most ``limit`` characters (an ellipsis marks a cut), for messages and reports."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class FrameworkError(IndicatorError):

@@ -230,10 +230,10 @@ def format_value(value: float, item_type: str, lang: str) -> str:
     if pd.isna(value):
         return "–"
     if item_type == "likert5":
-        return t("village_value_likert", lang, value=fmt_number(value, lang, 1))
+        return t("village.value_likert", lang, value=fmt_number(value, lang, 1))
     if item_type == "yesno":
-        return t("village_value_yesno", lang, value=fmt_number(value, lang, 0))
-    return t("village_value_number", lang, value=fmt_number(value, lang, 1))
+        return t("village.value_yesno", lang, value=fmt_number(value, lang, 0))
+    return t("village.value_number", lang, value=fmt_number(value, lang, 1))
 
 
 def describe_gap(gap: float, lang: str) -> str:
@@ -241,28 +241,28 @@ def describe_gap(gap: float, lang: str) -> str:
     if pd.isna(gap):
         return "–"
     if abs(gap) < ON_PATH_POINTS:
-        return t("village_gap_on_path", lang)
-    key = "village_gap_ahead" if gap > 0 else "village_gap_behind"
+        return t("village.gap_on_path", lang)
+    key = "village.gap_ahead" if gap > 0 else "village.gap_behind"
     return t(key, lang, points=fmt_number(abs(gap), lang, 0))
 
 
 def respondents_text(respondents: int | None, framework: Framework, lang: str) -> str:
     """The respondent count, or "fewer than N" for a private round (the exact small count is not shown)."""
     if respondents is None or respondents < framework.min_respondents:
-        return t("village_fewer_than", lang, n=framework.min_respondents)
+        return t("village.fewer_than", lang, n=framework.min_respondents)
     return fmt_number(respondents, lang, 0)
 
 
 def summary_sentence(results: VillageResults, framework: Framework, lang: str) -> str:
     """One sentence for screen readers and the report: index, band and rank of the village."""
     if results.private:
-        return t("village_summary_private", lang, village=results.village, round=results.round,
+        return t("village.summary_private", lang, village=results.village, round=results.round,
                  n=framework.min_respondents)
     if results.index is None:
-        return t("village_summary_no_index", lang, village=results.village, round=results.round)
+        return t("village.summary_no_index", lang, village=results.village, round=results.round)
     band = framework.band_for(results.index)
     return t(
-        "village_summary",
+        "village.summary",
         lang,
         village=results.village,
         round=results.round,
@@ -277,12 +277,12 @@ def highlight_table(items: pd.DataFrame, framework: Framework, lang: str) -> pd.
     """Strength or weakness rows for display: item, text, value, score, expected and gap in words."""
     return pd.DataFrame(
         {
-            t("village_col_item", lang): items["item"].to_numpy(),
-            t("village_col_text", lang): [text(framework.item(i).text, lang) for i in items["item"]],
-            t("village_col_value", lang): [format_value(v, k, lang) for v, k in zip(items["value"], items["type"], strict=True)],
-            t("village_col_score", lang): items["score"].to_numpy(),
-            t("village_col_expected", lang): items["expected"].to_numpy(),
-            t("village_col_gap", lang): [describe_gap(g, lang) for g in items["gap"]],
+            t("village.col_item", lang): items["item"].to_numpy(),
+            t("village.col_text", lang): [text(framework.item(i).text, lang) for i in items["item"]],
+            t("village.col_value", lang): [format_value(v, k, lang) for v, k in zip(items["value"], items["type"], strict=True)],
+            t("village.col_score", lang): items["score"].to_numpy(),
+            t("village.col_expected", lang): items["expected"].to_numpy(),
+            t("village.col_gap", lang): [describe_gap(g, lang) for g in items["gap"]],
         }
     )
 
@@ -292,10 +292,10 @@ def dimension_table(results: VillageResults, framework: Framework, lang: str) ->
     dims = results.dimensions
     return pd.DataFrame(
         {
-            t("village_col_dimension", lang): [text(framework.dimension(d).name, lang) for d in dims["dimension"]],
+            t("village.col_dimension", lang): [text(framework.dimension(d).name, lang) for d in dims["dimension"]],
             results.village: dims["village"].to_numpy(),
-            t("village_province_median", lang): dims["province"].to_numpy(),
-            t("village_area_median", lang): dims["area"].to_numpy(),
+            t("village.province_median", lang): dims["province"].to_numpy(),
+            t("village.area_median", lang): dims["area"].to_numpy(),
         }
     )
 
@@ -303,10 +303,10 @@ def dimension_table(results: VillageResults, framework: Framework, lang: str) ->
 def history_table(results: VillageResults, framework: Framework, lang: str) -> pd.DataFrame:
     """Rounds with respondents (small counts hidden), index and dimension scores, for display."""
     hist = results.history
-    out = pd.DataFrame({t("village_col_round", lang): hist["round"].astype(int).to_numpy()})
-    out[t("village_col_respondents", lang)] = [respondents_text(
+    out = pd.DataFrame({t("village.col_round", lang): hist["round"].astype(int).to_numpy()})
+    out[t("village.col_respondents", lang)] = [respondents_text(
         None if pd.isna(n) else int(n), framework, lang) for n in hist["respondents"]]
-    out[t("village_col_index", lang)] = hist["index"].to_numpy()
+    out[t("village.col_index", lang)] = hist["index"].to_numpy()
     for dim in framework.dimensions:
         out[text(dim.name, lang)] = hist[dim.id].to_numpy()
     return out
@@ -315,10 +315,10 @@ def history_table(results: VillageResults, framework: Framework, lang: str) -> p
 def items_table(results: VillageResults, framework: Framework, lang: str) -> pd.DataFrame:
     """Every item with its text, value, answers, score, expected score and gap, for display and xlsx."""
     items = results.items
-    out = highlight_table(items, framework, lang).drop(columns=t("village_col_gap", lang))
-    out.insert(0, t("village_col_dimension", lang), [text(framework.dimension(d).name, lang) for d in items["dimension"]])
-    out.insert(4, t("village_col_answers", lang), items["answers"].astype("Int64").to_numpy())
-    out[t("village_col_gap_points", lang)] = items["gap"].to_numpy()
+    out = highlight_table(items, framework, lang).drop(columns=t("village.col_gap", lang))
+    out.insert(0, t("village.col_dimension", lang), [text(framework.dimension(d).name, lang) for d in items["dimension"]])
+    out.insert(4, t("village.col_answers", lang), items["answers"].astype("Int64").to_numpy())
+    out[t("village.col_gap_points", lang)] = items["gap"].to_numpy()
     return out
 
 
@@ -326,7 +326,7 @@ def area_name(area: str | None, lang: str) -> str:
     """A Leader area's name in the language (the shared ``common_area_<id>`` text), else its id."""
     if not area:
         return "–"
-    key = f"common_area_{area}"
+    key = f"common.area_{area}"
     name = t(key, lang)
     return area if name == key else name
 
@@ -337,30 +337,30 @@ def area_name(area: str | None, lang: str) -> str:
 def _summary_rows(results: VillageResults, framework: Framework, lang: str) -> pd.DataFrame:
     band = framework.band_for(results.index) if results.index is not None else None
     rows = [
-        (t("village_col_village", lang), results.village),
-        (t("village_col_area", lang), area_name(results.area, lang)),
-        (t("village_col_round", lang), results.round),
-        (t("village_col_respondents", lang), respondents_text(results.respondents, framework, lang)),
-        (t("village_col_index", lang), results.index if results.index is not None else "–"),
-        (t("village_col_band", lang), text(band.name, lang) if band else "–"),
-        (t("village_col_rank", lang), results.rank if results.rank is not None else "–"),
-        (t("village_col_ranked", lang), results.n_ranked),
+        (t("village.col_village", lang), results.village),
+        (t("village.col_area", lang), area_name(results.area, lang)),
+        (t("village.col_round", lang), results.round),
+        (t("village.col_respondents", lang), respondents_text(results.respondents, framework, lang)),
+        (t("village.col_index", lang), results.index if results.index is not None else "–"),
+        (t("village.col_band", lang), text(band.name, lang) if band else "–"),
+        (t("village.col_rank", lang), results.rank if results.rank is not None else "–"),
+        (t("village.col_ranked", lang), results.n_ranked),
     ]
     if results.rank_band:
-        rows.append((t("village_col_rank_band", lang),
+        rows.append((t("village.col_rank_band", lang),
                      f"{results.rank_band['p05_rank']:.0f}–{results.rank_band['p95_rank']:.0f}"))
     if results.private:
-        rows.append((t("village_col_note", lang), t("village_private_note", lang, n=framework.min_respondents)))
-    return pd.DataFrame(rows, columns=[t("village_col_field", lang), t("village_col_value", lang)], dtype=object)
+        rows.append((t("village.col_note", lang), t("village.private_note", lang, n=framework.min_respondents)))
+    return pd.DataFrame(rows, columns=[t("village.col_field", lang), t("village.col_value", lang)], dtype=object)
 
 
 def results_xlsx(results: VillageResults, framework: Framework, lang: str) -> bytes:
     """The village's results as a formula-safe workbook; a private round has no breakdown sheets."""
-    sheets = {t("village_sheet_summary", lang): _summary_rows(results, framework, lang)}
+    sheets = {t("village.sheet_summary", lang): _summary_rows(results, framework, lang)}
     if not results.private:
-        sheets[t("village_sheet_dimensions", lang)] = dimension_table(results, framework, lang)
-        sheets[t("village_sheet_items", lang)] = items_table(results, framework, lang)
-    sheets[t("village_sheet_history", lang)] = history_table(results, framework, lang)
+        sheets[t("village.sheet_dimensions", lang)] = dimension_table(results, framework, lang)
+        sheets[t("village.sheet_items", lang)] = items_table(results, framework, lang)
+    sheets[t("village.sheet_history", lang)] = history_table(results, framework, lang)
     return xlsx_bytes(sheets)
 
 
@@ -406,10 +406,10 @@ def _figure_html(fig: object, first: bool) -> str:
 def _kpis(results: VillageResults, framework: Framework, lang: str) -> str:
     band = framework.band_for(results.index) if results.index is not None else None
     pairs = [
-        (t("village_col_index", lang), fmt_number(results.index, lang, 1)),
-        (t("village_col_band", lang), text(band.name, lang) if band else "–"),
-        (t("village_col_rank", lang), f"{results.rank} / {results.n_ranked}" if results.rank else "–"),
-        (t("village_col_respondents", lang), respondents_text(results.respondents, framework, lang)),
+        (t("village.col_index", lang), fmt_number(results.index, lang, 1)),
+        (t("village.col_band", lang), text(band.name, lang) if band else "–"),
+        (t("village.col_rank", lang), f"{results.rank} / {results.n_ranked}" if results.rank else "–"),
+        (t("village.col_respondents", lang), respondents_text(results.respondents, framework, lang)),
     ]
     cells = "".join(f'<div class="kpi">{html.escape(k)}<b>{html.escape(v)}</b></div>' for k, v in pairs)
     return f'<div class="kpis">{cells}</div>'
@@ -419,17 +419,17 @@ def _breakdown_sections(results: VillageResults, framework: Framework, lang: str
     from indicator.charts.village import radar_chart, rank_band_chart
 
     radar = radar_chart(results.dimensions, framework, results.village, lang)
-    parts = [f"<section><h2>{html.escape(t('village_dimensions', lang))}</h2>",
+    parts = [f"<section><h2>{html.escape(t('village.dimensions', lang))}</h2>",
              _figure_html(radar, not figs), _html_table(dimension_table(results, framework, lang), lang), "</section>"]
     figs.append("radar")
     if results.rank_band:
-        parts += [f"<section><h2>{html.escape(t('village_rank_uncertainty', lang))}</h2>",
+        parts += [f"<section><h2>{html.escape(t('village.rank_uncertainty', lang))}</h2>",
                   _figure_html(rank_band_chart(results.rank_band, results.n_ranked, results.village, lang), False),
                   f"<p>{html.escape(rank_band_sentence(results, lang))}</p></section>"]
-    for key, frame in (("village_strengths", results.strengths), ("village_weaknesses", results.weaknesses)):
+    for key, frame in (("village.strengths", results.strengths), ("village.weaknesses", results.weaknesses)):
         parts += [f"<section><h2>{html.escape(t(key, lang))}</h2>",
                   _html_table(highlight_table(frame, framework, lang), lang), "</section>"]
-    parts += [f"<section><h2>{html.escape(t('village_all_items', lang))}</h2>",
+    parts += [f"<section><h2>{html.escape(t('village.all_items', lang))}</h2>",
               _html_table(items_table(results, framework, lang), lang), "</section>"]
     return parts
 
@@ -439,7 +439,7 @@ def rank_band_sentence(results: VillageResults, lang: str) -> str:
     band = results.rank_band
     if not band:
         return ""
-    return t("village_rank_band_sentence", lang, rank=f"{band['nominal_rank']:.0f}",
+    return t("village.rank_band_sentence", lang, rank=f"{band['nominal_rank']:.0f}",
              low=f"{band['p05_rank']:.0f}", high=f"{band['p95_rank']:.0f}", n=results.n_ranked)
 
 
@@ -454,23 +454,23 @@ def report_html(results: VillageResults, framework: Framework, lang: str) -> str
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title><style>{REPORT_CSS}</style></head><body>",
         f"<header><h1>{html.escape(results.village)}</h1>",
-        f'<p class="lead">{html.escape(text(framework.name, lang))} · {html.escape(t("village_col_round", lang))} '
+        f'<p class="lead">{html.escape(text(framework.name, lang))} · {html.escape(t("village.col_round", lang))} '
         f"{results.round}{' · ' + html.escape(area_name(results.area, lang)) if results.area else ''}</p></header>",
         _kpis(results, framework, lang),
         f"<p>{html.escape(summary_sentence(results, framework, lang))}</p>",
     ]
     if results.private:
-        parts.append(f'<p class="note">{html.escape(t("village_private_note", lang, n=framework.min_respondents))}</p>')
+        parts.append(f'<p class="note">{html.escape(t("village.private_note", lang, n=framework.min_respondents))}</p>')
     else:
         parts += _breakdown_sections(results, framework, lang, figs)
     if results.history["index"].notna().any():
-        parts += [f"<section><h2>{html.escape(t('village_history', lang))}</h2>",
+        parts += [f"<section><h2>{html.escape(t('village.history', lang))}</h2>",
                   _figure_html(history_chart(results.history, framework, results.village, lang), not figs)]
         figs.append("history")
     else:
-        parts.append(f"<section><h2>{html.escape(t('village_history', lang))}</h2>")
+        parts.append(f"<section><h2>{html.escape(t('village.history', lang))}</h2>")
     parts += [_html_table(history_table(results, framework, lang), lang), "</section>",
-              f"<footer><p>{html.escape(t('village_method_note', lang, target_year=framework.target_year))}</p>",
-              f"<p>{html.escape(t('village_path_note', lang, target_year=framework.target_year, baseline_year=framework.baseline_year))}</p>",
+              f"<footer><p>{html.escape(t('village.method_note', lang, target_year=framework.target_year))}</p>",
+              f"<p>{html.escape(t('village.path_note', lang, target_year=framework.target_year, baseline_year=framework.baseline_year))}</p>",
               "</footer></body></html>"]
     return "\n".join(parts)

@@ -27,7 +27,7 @@ def progress_table(token: str, method: str) -> pd.DataFrame:
 
 
 def entity_name(level: str, entity: str) -> str:
-    return t(f"common_area_{entity}", lang) if level == "leader_area" else entity
+    return t(f"common.area_{entity}", lang) if level == "leader_area" else entity
 
 
 st.title(t("progress.title", lang))

@@ -21,53 +21,53 @@ def build(token: str, area: str | None, municipality: str | None, round_: int | 
     frame = charts.round_frame(in_scope, reg, fw, round_)
     band_names, dim_names = fmt.band_names(fw, lang), fmt.dimension_names(fw, lang)
     counts = charts.band_counts(frame, list(band_names))
-    labels = {"no_score": t("overview_no_score", lang), "index": t("common_col_index", lang),
-              "respondents": t("common_col_respondents", lang), "too_few": t("common_too_few", lang),
-              "approximate": t("overview_map_hover_approx", lang)}
-    headers = {k: t(f"common_col_{k}", lang) for k in ("rank", "village", "municipality", "area", "index",
+    labels = {"no_score": t("overview.no_score", lang), "index": t("common.col_index", lang),
+              "respondents": t("common.col_respondents", lang), "too_few": t("common.too_few", lang),
+              "approximate": t("overview.map_hover_approx", lang)}
+    headers = {k: t(f"common.col_{k}", lang) for k in ("rank", "village", "municipality", "area", "index",
                                                        "band", "respondents")}
     long = charts.dimension_long(frame, dim_names)
     return {
         "frame": frame,
         "head": charts.headline(in_scope, fw, round_),
-        "counts": [(band_names.get(b, t("overview_no_score", lang)), int(n)) for b, n in counts.items() if n],
-        "bars": charts.band_bars(counts, band_names, t("overview_no_score", lang)),
+        "counts": [(band_names.get(b, t("overview.no_score", lang)), int(n)) for b, n in counts.items() if n],
+        "bars": charts.band_bars(counts, band_names, t("overview.no_score", lang)),
         "map": charts.village_map(frame, band_names, labels, number=lambda v: fmt.number(v, lang)),
-        "ranking": charts.ranking_table(frame, dim_names, band_names, headers, too_few=t("common_too_few", lang),
-                                        area_names={a: t(f"common_area_{a}", lang) for a in ("sepra", "kasvu")},
-                                        no_index=t("overview_no_index", lang)),
+        "ranking": charts.ranking_table(frame, dim_names, band_names, headers, too_few=t("common.too_few", lang),
+                                        area_names={a: t(f"common.area_{a}", lang) for a in ("sepra", "kasvu")},
+                                        no_index=t("overview.no_index", lang)),
         "long": long,
         "summary": charts.dimension_summary(long, dim_names) if len(long) else None,
-        "spread": charts.dimension_distribution(long, dim_names, t("overview_score_axis", lang)),
+        "spread": charts.dimension_distribution(long, dim_names, t("overview.score_axis", lang)),
     }
 
 
 def kpi_row(head: charts.Headline, lang: str) -> None:
     """Villages, respondents, median index and its change since the baseline round."""
     with st.container(horizontal=True, gap="medium", key="overview_kpis"):
-        st.metric(t("overview_kpi_villages", lang), fmt.integer(head.villages, lang), border=True, width="stretch",
-                  help=t("overview_kpi_villages_help", lang, scored=head.scored, min=fw.min_respondents),
-                  delta=t("overview_kpi_scored", lang, scored=head.scored), delta_color="off", delta_arrow="off")
-        st.metric(t("overview_kpi_respondents", lang), fmt.integer(head.respondents, lang), border=True,
-                  width="stretch", help=t("overview_kpi_respondents_help", lang))
-        st.metric(t("overview_kpi_median", lang), fmt.number(head.median_index, lang), border=True,
-                  width="stretch", help=t("overview_kpi_median_help", lang))
+        st.metric(t("overview.kpi_villages", lang), fmt.integer(head.villages, lang), border=True, width="stretch",
+                  help=t("overview.kpi_villages_help", lang, scored=head.scored, min=fw.min_respondents),
+                  delta=t("overview.kpi_scored", lang, scored=head.scored), delta_color="off", delta_arrow="off")
+        st.metric(t("overview.kpi_respondents", lang), fmt.integer(head.respondents, lang), border=True,
+                  width="stretch", help=t("overview.kpi_respondents_help", lang))
+        st.metric(t("overview.kpi_median", lang), fmt.number(head.median_index, lang), border=True,
+                  width="stretch", help=t("overview.kpi_median_help", lang))
         change = None if head.change is None else fmt.number(head.change, lang)
-        st.metric(t("overview_kpi_change", lang, base=head.baseline_round) if head.baseline_round
-                  else t("overview_kpi_change_none", lang), change or fmt.MISSING, border=True, width="stretch",
-                  help=t("overview_kpi_change_help", lang),
-                  delta=change and t("overview_points", lang, value=change).replace("−", "-", 1))
+        st.metric(t("overview.kpi_change", lang, base=head.baseline_round) if head.baseline_round
+                  else t("overview.kpi_change_none", lang), change or fmt.MISSING, border=True, width="stretch",
+                  help=t("overview.kpi_change_help", lang),
+                  delta=change and t("overview.points", lang, value=change).replace("−", "-", 1))
 
 
 def map_notes(frame, lang: str) -> str:
     """Where positions are approximate, which villages are not on the map, and the tile credit."""
     located = frame.dropna(subset=["lat", "lon"])
     approx = int((located["coordinate_source"] == "anchor").sum())
-    notes = [t("overview_map_approx", lang, n=approx, total=len(located))] if approx else []
+    notes = [t("overview.map_approx", lang, n=approx, total=len(located))] if approx else []
     unlocated = sorted(set(frame["village"]) - set(located["village"]))
     if unlocated:
-        notes.append(t("overview_map_unlocated", lang, names=", ".join(fmt.plain(v) for v in unlocated)))
-    return " ".join([*notes, t("overview_map_credit", lang)])
+        notes.append(t("overview.map_unlocated", lang, names=", ".join(fmt.plain(v) for v in unlocated)))
+    return " ".join([*notes, t("overview.map_credit", lang)])
 
 
 lang, fw = context.lang(), context.framework()
@@ -77,55 +77,55 @@ round_ = filters.selected_round(table, chosen)
 parts = build(context.state_token(), chosen.area, chosen.municipality, round_, lang)
 frame = parts["frame"]
 
-st.title(t("common_app_title", lang))
-st.markdown(t("overview_intro", lang))
+st.title(t("common.app_title", lang))
+st.markdown(t("overview.intro", lang))
 if round_ is None or frame.empty:
-    st.info(t("common_no_data", lang) if table.empty else t("overview_no_rows", lang))
+    st.info(t("common.no_data", lang) if table.empty else t("overview.no_rows", lang))
     st.stop()
-area = t(f"common_area_{chosen.area}", lang) if chosen.area else t("common_filter_all_areas", lang)
-st.caption(t("overview_scope", lang, round=round_, area=fmt.plain(chosen.municipality) if chosen.municipality
+area = t(f"common.area_{chosen.area}", lang) if chosen.area else t("common.filter_all_areas", lang)
+st.caption(t("overview.scope", lang, round=round_, area=fmt.plain(chosen.municipality) if chosen.municipality
              else area))
 kpi_row(parts["head"], lang)
 
-count_lines = [t("overview_band_line", lang, band=band, n=n) for band, n in parts["counts"]]
+count_lines = [t("overview.band_line", lang, band=band, n=n) for band, n in parts["counts"]]
 map_col, band_col = st.columns([5, 2], gap="medium")
 with map_col:
-    st.subheader(t("overview_map_title", lang))
+    st.subheader(t("overview.map_title", lang))
     st.plotly_chart(parts["map"], width="stretch", key="overview_map",
                     config={"scrollZoom": False, "displayModeBar": False},
-                    alt=t("overview_map_alt", lang, n=len(frame), summary="; ".join(count_lines)))
+                    alt=t("overview.map_alt", lang, n=len(frame), summary="; ".join(count_lines)))
     st.caption(map_notes(frame, lang))
 with band_col:
-    st.subheader(t("overview_bands_title", lang))
+    st.subheader(t("overview.bands_title", lang))
     st.plotly_chart(parts["bars"], width="stretch", key="overview_bands", config={"displayModeBar": False,
-                    "staticPlot": True}, alt=t("overview_bands_title", lang) + ": " + "; ".join(count_lines))
+                    "staticPlot": True}, alt=t("overview.bands_title", lang) + ": " + "; ".join(count_lines))
     names = fmt.band_names(fw, lang)
-    ranges = t("overview_band_ranges", lang,
+    ranges = t("overview.band_ranges", lang,
                ranges=", ".join(f"{names[b.id]} ≥ {fmt.integer(b.min, lang)}" for b in fw.bands))
     st.caption(" · ".join(count_lines) + ". " + ranges)
 
-st.subheader(t("overview_ranking_title", lang))
+st.subheader(t("overview.ranking_title", lang))
 ranking = parts["ranking"]
 st.dataframe(fmt.styled(ranking, lang), hide_index=True, width="stretch", key="overview_ranking")
-st.caption(t("overview_ranking_caption", lang, min=fw.min_respondents))
-st.download_button(t("overview_download", lang), data=lambda: xlsx_bytes({str(round_): ranking}),
-                   file_name=f"alykyla-{round_}.xlsx", icon=":material/download:", key="overview_download",
+st.caption(t("overview.ranking_caption", lang, min=fw.min_respondents))
+st.download_button(t("overview.download", lang), data=lambda: xlsx_bytes({str(round_): ranking}),
+                   file_name=f"alykyla-{round_}.xlsx", icon=":material/download:", key="overview.download",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-st.subheader(t("overview_dist_title", lang))
+st.subheader(t("overview.dist_title", lang))
 summary = parts["summary"]
 if summary is None:
-    st.info(t("overview_dist_none", lang))
+    st.info(t("overview.dist_none", lang))
     st.stop()
 high, low = summary.loc[summary["median"].idxmax()], summary.loc[summary["median"].idxmin()]
-sentence = t("overview_dist_summary", lang, high=high["name"], high_value=fmt.number(high["median"], lang),
+sentence = t("overview.dist_summary", lang, high=high["name"], high_value=fmt.number(high["median"], lang),
              low=low["name"], low_value=fmt.number(low["median"], lang))
 st.plotly_chart(parts["spread"], width="stretch", key="overview_dist", config={"displayModeBar": False},
-                alt=t("overview_dist_alt", lang, n=parts["long"]["village"].nunique(), summary=sentence))
-st.caption(t("overview_dist_caption", lang) + " " + sentence)
-with st.expander(t("overview_as_table", lang)):
+                alt=t("overview.dist_alt", lang, n=parts["long"]["village"].nunique(), summary=sentence))
+st.caption(t("overview.dist_caption", lang) + " " + sentence)
+with st.expander(t("overview.as_table", lang)):
     shown = summary.drop(columns="dimension").rename(columns={
-        "name": t("overview_col_dimension", lang), "villages": t("overview_col_villages", lang),
-        "low": t("overview_col_min", lang), "median": t("overview_col_median", lang),
-        "high": t("overview_col_max", lang)})
+        "name": t("overview.col_dimension", lang), "villages": t("overview.col_villages", lang),
+        "low": t("overview.col_min", lang), "median": t("overview.col_median", lang),
+        "high": t("overview.col_max", lang)})
     st.dataframe(fmt.styled(shown, lang), hide_index=True, width="stretch")

@@ -26,9 +26,9 @@ def supersede_notes(row: pd.Series, approved: pd.DataFrame, lang: str) -> list[s
     whole = [f"#{r.id} ({r.filename})" for r in same_round.itertuples()
              if set(str(r.villages or "").split(", ")) - {""} <= mine]
     overlap = sorted(mine & {v for vs in same_round["villages"].fillna("") for v in vs.split(", ") if v})
-    notes = [t("admin_supersedes", lang, uploads=fmt.plain(", ".join(whole)))] if whole else []
+    notes = [t("admin.supersedes", lang, uploads=fmt.plain(", ".join(whole)))] if whole else []
     if overlap and not whole:
-        notes.append(t("admin_replaces_partly", lang, villages=fmt.plain(", ".join(overlap))))
+        notes.append(t("admin.replaces_partly", lang, villages=fmt.plain(", ".join(overlap))))
     return notes
 
 
@@ -41,45 +41,45 @@ def stored_report(token: str, upload_id: int) -> dict:
 def show_report(upload_id: int, lang: str) -> None:
     """The stored import report of one upload: mapped columns and cell problems."""
     report = stored_report(context.state_token(), upload_id)
-    headers = {k: t(f"upload_col_{k}", lang) for k in ("column", "item", "text")}
+    headers = {k: t(f"upload.col_{k}", lang) for k in ("column", "item", "text")}
     st.dataframe(report_tables.mapped_table(report, context.framework(), lang, headers), hide_index=True)
-    problems = report_tables.problems_table(report, {k: t(f"upload_col_{k}", lang)
+    problems = report_tables.problems_table(report, {k: t(f"upload.col_{k}", lang)
                                                      for k in ("row", "column", "value", "message")})
-    st.markdown(f"**{t('upload_problems_title', lang, n=len(problems))}**")
+    st.markdown(f"**{t('upload.problems_title', lang, n=len(problems))}**")
     if len(problems):
         st.dataframe(problems, hide_index=True, width="stretch")
     dropped = ", ".join(fmt.plain(c) for c in report.get("dropped_personal") or [])
     if dropped:
-        st.caption(t("upload_dropped_title", lang, n=len(report["dropped_personal"])) + ": " + dropped)
+        st.caption(t("upload.dropped_title", lang, n=len(report["dropped_personal"])) + ": " + dropped)
 
 
 def decide(row: pd.Series, approved: pd.DataFrame, lang: str) -> None:
     """One pending upload with its facts, report and the approve / reject controls."""
     upload_id = int(row["id"])
     with st.container(border=True, key=f"admin_upload_{upload_id}"):
-        st.markdown("**" + t("admin_upload_heading", lang, id=upload_id, file=fmt.plain(row["filename"]),
+        st.markdown("**" + t("admin.upload_heading", lang, id=upload_id, file=fmt.plain(row["filename"]),
                              round=int(row["round"])) + "**")
-        st.caption(t("admin_upload_meta", lang, date=fmt.date(row["uploaded_at"], lang, with_time=True),
+        st.caption(t("admin.upload_meta", lang, date=fmt.date(row["uploaded_at"], lang, with_time=True),
                      respondents=int(row["respondents"]), villages=fmt.plain(row["villages"] or "–")))
         if isinstance(row.get("uploader_village"), str):
-            st.caption(t("admin_upload_by_village", lang, village=fmt.plain(row["uploader_village"])))
+            st.caption(t("admin.upload_by_village", lang, village=fmt.plain(row["uploader_village"])))
         dated = pd.to_datetime((stored_report(context.state_token(), upload_id) or {}).get("latest_date"),
                                errors="coerce")
         if pd.notna(dated) and dated.year != int(row["round"]):
-            st.warning(t("admin_round_mismatch", lang, year=dated.year, round=int(row["round"])),
+            st.warning(t("admin.round_mismatch", lang, year=dated.year, round=int(row["round"])),
                        icon=":material/event:")
         for note in supersede_notes(row, approved, lang):
             st.info(note, icon=":material/swap_horiz:")
-        with st.expander(t("admin_report", lang)):
+        with st.expander(t("admin.report", lang)):
             show_report(upload_id, lang)
-        note = st.text_input(t("admin_note", lang), key=f"admin_note_{upload_id}")
+        note = st.text_input(t("admin.note", lang), key=f"admin_note_{upload_id}")
         with st.container(horizontal=True):
-            if st.button(t("admin_approve", lang), type="primary", key=f"admin_approve_{upload_id}",
+            if st.button(t("admin.approve", lang), type="primary", key=f"admin_approve_{upload_id}",
                          icon=":material/check:"):
-                act(lambda: context.store().approve(upload_id, ACTOR), t("admin_approved", lang, id=upload_id))
-            if st.button(t("admin_reject", lang), key=f"admin_reject_{upload_id}", icon=":material/close:"):
+                act(lambda: context.store().approve(upload_id, ACTOR), t("admin.approved", lang, id=upload_id))
+            if st.button(t("admin.reject", lang), key=f"admin_reject_{upload_id}", icon=":material/close:"):
                 act(lambda: context.store().reject(upload_id, ACTOR, note or None),
-                    t("admin_rejected", lang, id=upload_id))
+                    t("admin.rejected", lang, id=upload_id))
 
 
 def act(action, message: str) -> None:
@@ -97,26 +97,26 @@ def history_tables(lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All uploads and the audit log with translated headers and statuses."""
     uploads = context.store().uploads()
     shown = pd.DataFrame({
-        t("admin_col_id", lang): uploads["id"].astype("Int64"),
-        t("admin_col_file", lang): uploads["filename"].astype(object),
-        t("common_col_round", lang): uploads["round"].astype("Int64"),
-        t("admin_col_villages", lang): uploads["villages"].astype(object),
-        t("common_col_respondents", lang): uploads["respondents"].astype("Int64"),
-        t("admin_col_status", lang): uploads["status"].map(lambda s: t(f"upload_status_{s}", lang)),
-        t("admin_col_uploaded", lang): uploads["uploaded_at"].map(lambda d: fmt.date(d, lang, True)),
-        t("admin_col_decided", lang): uploads["decided_at"].map(lambda d: fmt.date(d, lang, True)),
-        t("admin_col_decided_by", lang): uploads["decided_by"].astype(object),
-        t("admin_col_note", lang): uploads["note"].astype(object),
-        t("admin_col_superseded_by", lang): uploads["superseded_by"].astype("Int64"),
+        t("admin.col_id", lang): uploads["id"].astype("Int64"),
+        t("admin.col_file", lang): uploads["filename"].astype(object),
+        t("common.col_round", lang): uploads["round"].astype("Int64"),
+        t("admin.col_villages", lang): uploads["villages"].astype(object),
+        t("common.col_respondents", lang): uploads["respondents"].astype("Int64"),
+        t("admin.col_status", lang): uploads["status"].map(lambda s: t(f"upload.status_{s}", lang)),
+        t("admin.col_uploaded", lang): uploads["uploaded_at"].map(lambda d: fmt.date(d, lang, True)),
+        t("admin.col_decided", lang): uploads["decided_at"].map(lambda d: fmt.date(d, lang, True)),
+        t("admin.col_decided_by", lang): uploads["decided_by"].astype(object),
+        t("admin.col_note", lang): uploads["note"].astype(object),
+        t("admin.col_superseded_by", lang): uploads["superseded_by"].astype("Int64"),
     })
     log = context.store().audit_log(limit=500)
     audit = pd.DataFrame({
-        t("admin_col_at", lang): log["at"].map(lambda d: fmt.date(d, lang, True)),
-        t("admin_col_actor", lang): log["actor"].astype(object),
-        t("admin_col_role", lang): log["role"].astype(object),
-        t("admin_col_action", lang): log["action"].astype(object),
-        t("admin_col_id", lang): log["upload_id"].astype("Int64"),
-        t("admin_col_detail", lang): log["detail"].map(
+        t("admin.col_at", lang): log["at"].map(lambda d: fmt.date(d, lang, True)),
+        t("admin.col_actor", lang): log["actor"].astype(object),
+        t("admin.col_role", lang): log["role"].astype(object),
+        t("admin.col_action", lang): log["action"].astype(object),
+        t("admin.col_id", lang): log["upload_id"].astype("Int64"),
+        t("admin.col_detail", lang): log["detail"].map(
             lambda d: json.dumps(d, ensure_ascii=False, default=str) if d else ""),
     })
     return shown, audit
@@ -131,24 +131,24 @@ def export_bytes() -> bytes:
 
 
 lang = context.lang()
-st.title(t("common_nav_admin", lang))
-st.markdown(t("admin_intro", lang))
+st.title(t("common.nav_admin", lang))
+st.markdown(t("admin.intro", lang))
 pending = context.store().uploads("pending").sort_values("id")
 approved = context.store().uploads("approved")
-st.subheader(t("admin_pending_title", lang, n=len(pending)))
+st.subheader(t("admin.pending_title", lang, n=len(pending)))
 if pending.empty:
-    st.success(t("admin_no_pending", lang), icon=":material/inbox:")
+    st.success(t("admin.no_pending", lang), icon=":material/inbox:")
 for _, upload in pending.iterrows():
     decide(upload, approved, lang)
 
-st.subheader(t("admin_history_title", lang))
-uploads_tab, audit_tab = st.tabs([t("admin_tab_uploads", lang), t("admin_tab_audit", lang)])
+st.subheader(t("admin.history_title", lang))
+uploads_tab, audit_tab = st.tabs([t("admin.tab_uploads", lang), t("admin.tab_audit", lang)])
 uploads_table, audit_table = history_tables(lang)
 uploads_tab.dataframe(uploads_table, hide_index=True, width="stretch", key="admin_uploads")
 audit_tab.dataframe(audit_table, hide_index=True, width="stretch", key="admin_audit")
 
-st.subheader(t("admin_export_title", lang))
-st.caption(t("admin_export_caption", lang))
-st.download_button(t("admin_export", lang), data=export_bytes, file_name="alykyla-varmuuskopio.xlsx",
+st.subheader(t("admin.export_title", lang))
+st.caption(t("admin.export_caption", lang))
+st.download_button(t("admin.export", lang), data=export_bytes, file_name="alykyla-varmuuskopio.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   icon=":material/database:", key="admin_export", on_click="ignore")
+                   icon=":material/database:", key="admin.export", on_click="ignore")

@@ -38,9 +38,9 @@ def choose_village(villages: list[str], lang: str) -> str:
         if asked in villages:
             st.session_state[SELECT_KEY] = asked
         else:
-            st.warning(t("village_unknown_village", lang, village=report.markdown_escape(asked),
+            st.warning(t("village.unknown_village", lang, village=report.markdown_escape(asked),
                          shown=report.markdown_escape(villages[0])))
-    village = st.selectbox(t("village_choose_village", lang), villages, key=SELECT_KEY)
+    village = st.selectbox(t("village.choose_village", lang), villages, key=SELECT_KEY)
     filters.publish_to_url(URL_KEY, village, None)
     return village
 
@@ -48,18 +48,18 @@ def choose_village(villages: list[str], lang: str) -> str:
 def kpis(res: report.VillageResults, fw, lang: str) -> None:
     band = fw.band_for(res.index) if res.index is not None else None
     with st.container(horizontal=True):
-        st.metric(t("village_kpi_index", lang), fmt.number(res.index, lang), border=True)
-        st.metric(t("village_kpi_band", lang), text(band.name, lang) if band else "–", border=True)
-        rank = t("village_kpi_rank_of", lang, rank=res.rank, n=res.n_ranked) if res.rank else "–"
-        st.metric(t("village_kpi_rank", lang), rank, border=True)
-        st.metric(t("village_kpi_respondents", lang), report.respondents_text(res.respondents, fw, lang), border=True)
+        st.metric(t("village.kpi_index", lang), fmt.number(res.index, lang), border=True)
+        st.metric(t("village.kpi_band", lang), text(band.name, lang) if band else "–", border=True)
+        rank = t("village.kpi_rank_of", lang, rank=res.rank, n=res.n_ranked) if res.rank else "–"
+        st.metric(t("village.kpi_rank", lang), rank, border=True)
+        st.metric(t("village.kpi_respondents", lang), report.respondents_text(res.respondents, fw, lang), border=True)
 
 
 def highlights(title: str, help_text: str, frame: pd.DataFrame, fw, lang: str) -> None:
     st.subheader(title, help=help_text)
     for row in frame.itertuples():
         st.markdown("- " + t(
-            "village_highlight_line", lang, item=report.markdown_escape(row.item),
+            "village.highlight_line", lang, item=report.markdown_escape(row.item),
             text=report.markdown_escape(text(fw.item(row.item).text, lang)),
             value=report.markdown_escape(report.format_value(row.value, row.type, lang)),
             score=fmt.number(row.score, lang, 0), expected=fmt.number(row.expected, lang, 0),
@@ -69,62 +69,62 @@ def highlights(title: str, help_text: str, frame: pd.DataFrame, fw, lang: str) -
 def breakdown(res: report.VillageResults, fw, lang: str) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.subheader(t("village_dimensions", lang))
+        st.subheader(t("village.dimensions", lang))
         st.plotly_chart(radar_chart(res.dimensions, fw, res.village, lang), width="stretch",
-                        alt=t("village_radar_alt", lang, village=res.village), key="village_radar")
+                        alt=t("village.radar_alt", lang, village=res.village), key="village_radar")
     with right:
-        highlights(t("village_strengths", lang), t("village_strengths_help", lang), res.strengths, fw, lang)
-        highlights(t("village_weaknesses", lang), t("village_weaknesses_help", lang), res.weaknesses, fw, lang)
-        st.subheader(t("village_rank_uncertainty", lang))
+        highlights(t("village.strengths", lang), t("village.strengths_help", lang), res.strengths, fw, lang)
+        highlights(t("village.weaknesses", lang), t("village.weaknesses_help", lang), res.weaknesses, fw, lang)
+        st.subheader(t("village.rank_uncertainty", lang))
         if res.rank_band:
             st.plotly_chart(rank_band_chart(res.rank_band, res.n_ranked, res.village, lang), width="stretch",
-                            alt=report.rank_band_sentence(res, lang), key="village_rank_band")
+                            alt=report.rank_band_sentence(res, lang), key="village.rank_band")
             st.caption(report.rank_band_sentence(res, lang))
         else:
-            st.caption(t("village_rank_uncertainty_missing", lang))
+            st.caption(t("village.rank_uncertainty_missing", lang))
     st.dataframe(fmt.styled(report.dimension_table(res, fw, lang), lang), hide_index=True, placeholder="–")
-    with st.expander(t("village_all_items", lang), icon=":material/list:"):
+    with st.expander(t("village.all_items", lang), icon=":material/list:"):
         st.dataframe(fmt.styled(report.items_table(res, fw, lang), lang, decimals={
-            t("village_col_answers", lang): 0}), hide_index=True, placeholder="–")
+            t("village.col_answers", lang): 0}), hide_index=True, placeholder="–")
 
 
 def history(res: report.VillageResults, fw, lang: str) -> None:
-    st.subheader(t("village_history", lang))
+    st.subheader(t("village.history", lang))
     if res.history["index"].notna().any():
         st.plotly_chart(history_chart(res.history, fw, res.village, lang), width="stretch",
-                        alt=t("village_history_alt", lang, village=res.village), key="village_history")
+                        alt=t("village.history_alt", lang, village=res.village), key="village.history")
     table = report.history_table(res, fw, lang)
     table[table.columns[0]] = table[table.columns[0]].astype(str)  # a year, not a number to format
     st.dataframe(fmt.styled(table, lang), hide_index=True, placeholder="–")
 
 
 def downloads(res: report.VillageResults, fw, lang: str) -> None:
-    st.subheader(t("village_downloads", lang))
+    st.subheader(t("village.downloads", lang))
     stem = "".join(ch if ch.isalnum() else "_" for ch in res.village)[:40] or "village"
     with st.container(horizontal=True):
-        st.download_button(t("village_download_xlsx", lang), report.results_xlsx(res, fw, lang),
+        st.download_button(t("village.download_xlsx", lang), report.results_xlsx(res, fw, lang),
                            file_name=f"{stem}_{res.round}.xlsx", icon=":material/table:", key="village_xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        st.download_button(t("village_download_html", lang), lambda: report.report_html(res, fw, lang),
+        st.download_button(t("village.download_html", lang), lambda: report.report_html(res, fw, lang),
                            file_name=f"{stem}_{res.round}.html", mime="text/html", icon=":material/print:",
-                           key="village_html", help=t("village_download_help", lang))
+                           key="village_html", help=t("village.download_help", lang))
 
 
 def main() -> None:
     lang, fw = context.lang(), context.framework()
-    st.title(t("village_title", lang))
-    st.caption(t("village_intro", lang, target_year=fw.target_year))
+    st.title(t("village.title", lang))
+    st.caption(t("village.intro", lang, target_year=fw.target_year))
     scores = context.scores()
     table = scores.table
     if table.empty:
-        st.info(t("village_no_data", lang))
+        st.info(t("village.no_data", lang))
         return
     village = choose_village(sorted(table["village"].unique(), key=str.casefold), lang)
     rounds = sorted(table.loc[table["village"] == village, "round"].dropna().astype(int).unique())
     chosen = filters.current().round
     round_ = chosen if chosen in rounds else rounds[-1]
     if chosen is not None and chosen not in rounds:
-        st.caption(t("village_round_fallback", lang, asked=chosen, shown=round_))
+        st.caption(t("village.round_fallback", lang, asked=chosen, shown=round_))
     res = report.village_results(scores, fw, village, round_, registry=context.registry(),
                                  uncertainty=rank_bands(context.state_token(), round_))
     name = report.markdown_escape(village)
@@ -132,12 +132,12 @@ def main() -> None:
     st.markdown(report.markdown_escape(report.summary_sentence(res, fw, lang)))
     kpis(res, fw, lang)
     if res.private:
-        st.info(t("village_private_note", lang, n=fw.min_respondents), icon=":material/lock:")
+        st.info(t("village.private_note", lang, n=fw.min_respondents), icon=":material/lock:")
     else:
         breakdown(res, fw, lang)
     history(res, fw, lang)
     downloads(res, fw, lang)
-    st.caption(t("village_path_note", lang, baseline_year=fw.baseline_year, target_year=fw.target_year))
+    st.caption(t("village.path_note", lang, baseline_year=fw.baseline_year, target_year=fw.target_year))
 
 
 main()

@@ -37,32 +37,32 @@ def show_summary(report: dict, lang: str) -> None:
         for key, value in (("rows", report.get("rows")), ("respondents", report.get("respondents")),
                            ("villages", len(report.get("villages") or [])),
                            ("mapped", len(report.get("mapped") or {}))):
-            st.metric(t(f"upload_kpi_{key}", lang), fmt.integer(value, lang), border=True, width="stretch")
-    st.caption(t("upload_source_tool", lang, file=fmt.plain(report.get("file") or ""),
+            st.metric(t(f"upload.kpi_{key}", lang), fmt.integer(value, lang), border=True, width="stretch")
+    st.caption(t("upload.source_tool", lang, file=fmt.plain(report.get("file") or ""),
                  tool=fmt.plain(report.get("source_tool") or "–")))
     villages = list(report.get("villages") or [])
     if villages:
-        st.markdown(f"**{t('upload_villages_found', lang)}:** " + ", ".join(fmt.plain(v) for v in villages))
+        st.markdown(f"**{t('upload.villages_found', lang)}:** " + ", ".join(fmt.plain(v) for v in villages))
         unknown = [v for v in villages if find(str(v), context.registry()) is None]
         if unknown:
-            st.warning(t("upload_unknown_villages", lang, names=", ".join(fmt.plain(v) for v in unknown)))
+            st.warning(t("upload.unknown_villages", lang, names=", ".join(fmt.plain(v) for v in unknown)))
 
 
 def show_problems(report: dict, lang: str) -> None:
     """Dropped personal columns, cell problems and warnings of the import report."""
     dropped = list(report.get("dropped_personal") or [])
-    st.markdown(f"**{t('upload_dropped_title', lang, n=len(dropped))}**")
+    st.markdown(f"**{t('upload.dropped_title', lang, n=len(dropped))}**")
     if dropped:
-        st.caption(t("upload_dropped_caption", lang))
-        st.dataframe(pd.DataFrame({t("upload_col_column", lang): dropped}, dtype=object), hide_index=True)
-    problems = report_tables.problems_table(report, {k: t(f"upload_col_{k}", lang) for k in
+        st.caption(t("upload.dropped_caption", lang))
+        st.dataframe(pd.DataFrame({t("upload.col_column", lang): dropped}, dtype=object), hide_index=True)
+    problems = report_tables.problems_table(report, {k: t(f"upload.col_{k}", lang) for k in
                                                      ("row", "column", "value", "message")})
-    st.markdown(f"**{t('upload_problems_title', lang, n=len(problems))}**")
+    st.markdown(f"**{t('upload.problems_title', lang, n=len(problems))}**")
     if len(problems):
-        st.caption(t("upload_problems_caption", lang))
+        st.caption(t("upload.problems_caption", lang))
         st.dataframe(problems, hide_index=True, width="stretch", key="upload_problems")
     else:
-        st.caption(t("upload_no_problems", lang))
+        st.caption(t("upload.no_problems", lang))
     for warning in report.get("warnings") or []:
         st.warning(fmt.plain(warning))
 
@@ -72,101 +72,101 @@ def column_choices(base: dict, lang: str) -> dict[str, str | None]:
     columns = list(base.get("unmapped") or [])
     technical = [c for c in columns if is_technical(c)]
     unmapped = [c for c in columns if not is_technical(c)]
-    st.markdown(f"**{t('upload_unmapped_title', lang, n=len(unmapped))}**")
+    st.markdown(f"**{t('upload.unmapped_title', lang, n=len(unmapped))}**")
     if technical:
-        st.caption(t("upload_technical", lang, columns=", ".join(fmt.plain(c) for c in technical)))
+        st.caption(t("upload.technical", lang, columns=", ".join(fmt.plain(c) for c in technical)))
     if not unmapped:
         return {}
-    st.caption(t("upload_unmapped_caption", lang))
+    st.caption(t("upload.unmapped_caption", lang))
     choices = report_tables.item_choices(context.framework(), base, lang)
     options = [None, *choices]
     chosen = {}
     for n, column in enumerate(unmapped):
         chosen[column] = st.selectbox(fmt.plain(column), options, key=f"upload_map_{n}", format_func=lambda i: (
-            t("upload_unused", lang) if i is None else choices[i]))
+            t("upload.unused", lang) if i is None else choices[i]))
     return {c: i for c, i in chosen.items() if i is not None}
 
 
 def save(upload, result, round_: int, village: str | None, lang: str) -> None:
     """Store the read file as a pending upload and say what happened."""
     report = result.report.to_dict()
-    with st.status(t("upload_saving", lang), expanded=False) as status:
+    with st.status(t("upload.saving", lang), expanded=False) as status:
         stored = context.store().store_read(
             upload.getvalue(), upload.name, round_, context.framework(), result.responses, result.report,
             role="village", actor="upload page", uploader_village=village, village=village)
-        status.update(label=t("upload_saved_status", lang), state="complete")
+        status.update(label=t("upload.saved_status", lang), state="complete")
     if stored.duplicate:
-        status_text = t(f"upload_status_{stored.status}", lang)
-        st.info(t("upload_duplicate", lang, date=fmt.date(stored.first_seen, lang), round=round_,
+        status_text = t(f"upload.status_{stored.status}", lang)
+        st.info(t("upload.duplicate", lang, date=fmt.date(stored.first_seen, lang), round=round_,
                   status=status_text), icon=":material/content_copy:")
     else:
         villages = ", ".join(fmt.plain(v) for v in report.get("villages") or [village or "–"])
-        st.success(t("upload_saved", lang, file=fmt.plain(upload.name), round=round_, villages=villages,
+        st.success(t("upload.saved", lang, file=fmt.plain(upload.name), round=round_, villages=villages,
                      respondents=fmt.integer(report.get("respondents"), lang)), icon=":material/task_alt:")
 
 
 lang = context.lang()
-st.title(t("common_nav_upload", lang))
-st.markdown(t("upload_intro", lang))
+st.title(t("common.nav_upload", lang))
+st.markdown(t("upload.intro", lang))
 this_year = date.today().year
 rounds = list(range(this_year + 1, context.framework().baseline_year - 2, -1))
 left, right = st.columns(2)
-round_ = left.selectbox(t("upload_round", lang), rounds, index=rounds.index(this_year), key="upload_round",
-                        help=t("upload_round_help", lang))
-village = right.selectbox(t("upload_village", lang), [None, *sorted(context.registry()["village"])],
-                          key="upload_village", help=t("upload_village_help", lang),
-                          format_func=lambda v: t("upload_village_from_file", lang) if v is None else v)
-upload = st.file_uploader(t("upload_file_label", lang), type=TYPES, max_upload_size=20, key="upload_file",
-                          help=t("upload_file_help", lang))
+round_ = left.selectbox(t("upload.round", lang), rounds, index=rounds.index(this_year), key="upload.round",
+                        help=t("upload.round_help", lang))
+village = right.selectbox(t("upload.village", lang), [None, *sorted(context.registry()["village"])],
+                          key="upload.village", help=t("upload.village_help", lang),
+                          format_func=lambda v: t("upload.village_from_file", lang) if v is None else v)
+upload = st.file_uploader(t("upload.file_label", lang), type=TYPES, max_upload_size=20, key="upload_file",
+                          help=t("upload.file_help", lang))
 if upload is None:
     st.stop()
 
-st.subheader(t("upload_report_title", lang))
+st.subheader(t("upload.report_title", lang))
 saved_key = (hashlib.sha256(upload.getvalue()).hexdigest(), int(round_))
 already_saved = st.session_state.get("upload_saved_key") == saved_key
 caption_box = st.empty()
-caption_box.caption(t("upload_report_caption_saved" if already_saved else "upload_report_caption", lang))
+caption_box.caption(t("upload.report_caption_saved" if already_saved else "upload.report_caption", lang))
 summary_box, mapped_box = st.container(), st.container()
 try:
     base = read(upload.getvalue(), upload.name, village, ()).report.to_dict()
     overrides = column_choices(base, lang)
     result = read(upload.getvalue(), upload.name, village, tuple(sorted(overrides.items())))
 except IndicatorError as err:
-    st.error(f"**{t('upload_read_failed', lang)}** {t('upload_read_failed_help', lang)} {fmt.plain(err)}",
+    st.error(f"**{t('upload.read_failed', lang)}** {t('upload.read_failed_help', lang)} {fmt.plain(err)}",
              icon=":material/error:")
     if village is None and NO_VILLAGE_COLUMN in str(err):
-        st.info(t("upload_no_village", lang))
+        st.info(t("upload.no_village", lang))
     st.stop()
 report = result.report.to_dict()
 with summary_box:
     show_summary(report, lang)
     dated = result.report.latest_date
     if dated is not None and not pd.isna(dated) and dated.year != int(round_):
-        st.warning(t("upload_round_mismatch", lang, year=dated.year, round=round_), icon=":material/event:")
+        st.warning(t("upload.round_mismatch", lang, year=dated.year, round=round_), icon=":material/event:")
     if not report.get("villages") and village is None:
-        st.warning(t("upload_no_village", lang))
+        st.warning(t("upload.no_village", lang))
 with mapped_box:
-    headers = {k: t(f"upload_col_{k}", lang) for k in ("column", "item", "text")}
+    headers = {k: t(f"upload.col_{k}", lang) for k in ("column", "item", "text")}
     mapped = report_tables.mapped_table(report, context.framework(), lang, headers)
-    st.markdown(f"**{t('upload_mapped_title', lang, n=len(mapped))}**")
+    st.markdown(f"**{t('upload.mapped_title', lang, n=len(mapped))}**")
     st.dataframe(mapped, hide_index=True, width="stretch", key="upload_mapped")
 show_problems(report, lang)
 
 targets = [village] if village else list(report.get("villages") or [])
 needs_code = [v for v in targets if auth.needs_upload_code(v)]
-code = st.text_input(t("upload_code", lang), type="password", key="upload_code",
-                     help=t("upload_code_help", lang)) if needs_code else ""
-if st.button(t("upload_save", lang), type="primary", key="upload_save", icon=":material/save:",
+code = st.text_input(t("upload.code", lang), type="password", key="upload.code",
+                     help=t("upload.code_help", lang)) if needs_code else ""
+if st.button(t("upload.save", lang), type="primary", key="upload.save", icon=":material/save:",
              disabled=already_saved):
     wrong = [v for v in needs_code if not auth.check_upload_code(v, code)]
     if wrong:
-        st.error(t("upload_code_wrong", lang, village=fmt.plain(", ".join(wrong))))
+        st.error(t("upload.code_wrong", lang, village=fmt.plain(", ".join(wrong))))
     elif result.responses.empty:
-        st.error(t("upload_nothing", lang))
+        st.error(t("upload.nothing", lang))
     else:
         try:
             save(upload, result, int(round_), village, lang)
             st.session_state["upload_saved_key"] = saved_key
-            caption_box.caption(t("upload_report_caption_saved", lang))
+            caption_box.caption(t("upload.report_caption_saved", lang))
         except IndicatorError as err:
             st.error(fmt.plain(err), icon=":material/error:")

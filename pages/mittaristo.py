@@ -31,27 +31,27 @@ def slider_key(ident: str) -> str:
 def readable_table(fw, lang: str) -> pd.DataFrame:
     """The framework table with translated headers, types and directions; effective weight in %."""
     table = wt.framework_table(fw, lang)
-    table["type"] = table["type"].map(lambda k: t(f"framework_type_{k}", lang))
-    table["direction"] = table["direction"].map(lambda d: t(f"framework_direction_{d}", lang))
+    table["type"] = table["type"].map(lambda k: t(f"framework.type_{k}", lang))
+    table["direction"] = table["direction"].map(lambda d: t(f"framework.direction_{d}", lang))
     table["effective_weight"] = 100 * table["effective_weight"]
-    return table.rename(columns={c: t(f"framework_col_{k}", lang) for c, k in (
+    return table.rename(columns={c: t(f"framework.col_{k}", lang) for c, k in (
         ("dimension", "dimension"), ("item", "item"), ("text", "text"), ("type", "type"), ("weight", "weight"),
         ("effective_weight", "effective"), ("lower", "lower"), ("target", "target"), ("direction", "direction"))})
 
 
 def overview(fw, lang: str) -> None:
     eff = wt.effective_weights(fw).sort_values(["effective", "item"], ascending=[True, False])
-    st.subheader(t("framework_tree", lang))
+    st.subheader(t("framework.tree", lang))
     st.plotly_chart(sunburst_chart(fw, lang), width="stretch", key="framework_sunburst",
-                    alt=t("framework_sunburst_alt", lang, dims=len(fw.dimensions), items=len(fw.items)))
-    st.caption(t("framework_summary", lang, dims=len(fw.dimensions), items=len(fw.items),
+                    alt=t("framework.sunburst_alt", lang, dims=len(fw.dimensions), items=len(fw.items)))
+    st.caption(t("framework.summary", lang, dims=len(fw.dimensions), items=len(fw.items),
                  top=eff["item"].iloc[-1], top_w=fmt.number(100 * eff["effective"].iloc[-1], lang),
                  low=eff["item"].iloc[0], low_w=fmt.number(100 * eff["effective"].iloc[0], lang)))
-    st.subheader(t("framework_table", lang))
+    st.subheader(t("framework.table", lang))
     table = readable_table(fw, lang)
-    st.dataframe(fmt.styled(table, lang, decimals={t("framework_col_weight", lang): 2,
-                                                   t("framework_col_effective", lang): 2}), hide_index=True, placeholder="–")
-    st.download_button(t("framework_download_table", lang), xlsx_bytes({"framework": table}),
+    st.dataframe(fmt.styled(table, lang, decimals={t("framework.col_weight", lang): 2,
+                                                   t("framework.col_effective", lang): 2}), hide_index=True, placeholder="–")
+    st.download_button(t("framework.download_table", lang), xlsx_bytes({"framework": table}),
                        file_name=f"{fw.id}_{fw.version}.xlsx", icon=":material/table:", key="framework_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -65,16 +65,16 @@ def load_controls(fw, lang: str, store) -> None:
     saved = store.documents(wt.WEIGHT_SET_KIND)
     sets = {row.name: row.payload for row in saved.itertuples()}
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        name = st.selectbox(t("framework_load_set", lang), ["", *sets], key=SET_KEY,
-                            format_func=lambda n: n or t("framework_load_none", lang))
-        if st.button(t("framework_load", lang), key="framework_load", disabled=not name):
+        name = st.selectbox(t("framework.load_set", lang), ["", *sets], key=SET_KEY,
+                            format_func=lambda n: n or t("framework.load_none", lang))
+        if st.button(t("framework.load", lang), key="framework.load", disabled=not name):
             values = nominal(fw) | dict((sets[name] or {}).get("weights", {}))
             for ident, value in values.items():
                 st.session_state[slider_key(ident)] = float(value)
             st.session_state[ITEMS_TOGGLE] = any(i in (sets[name] or {}).get("weights", {}) for i in fw.item_ids)
-            st.toast(t("framework_loaded", lang, name=markdown_escape(name)))
+            st.toast(t("framework.loaded", lang, name=markdown_escape(name)))
             st.rerun()
-        if st.button(t("framework_reset", lang), key="framework_reset"):
+        if st.button(t("framework.reset", lang), key="framework.reset"):
             for ident, value in nominal(fw).items():
                 st.session_state[slider_key(ident)] = float(value)
             st.rerun()
@@ -82,14 +82,14 @@ def load_controls(fw, lang: str, store) -> None:
 
 def sliders(fw, lang: str) -> dict[str, float]:
     """Dimension sliders (and item sliders when asked); returns the full weight set."""
-    st.markdown(f"**{t('framework_dimension_weights', lang)}**")
+    st.markdown(f"**{t('framework.dimension_weights', lang)}**")
     values: dict[str, float] = {}
     cols = st.columns(2)
     for n, dim in enumerate(fw.dimensions):
         st.session_state.setdefault(slider_key(dim.id), float(dim.weight))
         with cols[n % 2]:
             values[dim.id] = st.slider(text(dim.name, lang), 0.0, 3.0, step=0.1, key=slider_key(dim.id))
-    if st.toggle(t("framework_item_weights", lang), key=ITEMS_TOGGLE):
+    if st.toggle(t("framework.item_weights", lang), key=ITEMS_TOGGLE):
         for dim in fw.dimensions:
             with st.expander(text(dim.name, lang)):
                 for item in fw.items_of(dim.id):
@@ -112,13 +112,13 @@ def sandbox_changes(token: str, round_: int, changed: tuple[tuple[str, float], .
 def changes_view(changes: pd.DataFrame, lang: str) -> None:
     ranked = changes.dropna(subset=["shift"])
     moved = ranked.loc[ranked["shift"] != 0]
-    st.markdown(t("framework_changes_summary", lang, moved=len(moved), n=len(ranked),
+    st.markdown(t("framework.changes_summary", lang, moved=len(moved), n=len(ranked),
                   largest=int(ranked["shift"].abs().max()) if len(ranked) else 0))
     left, right = st.columns([2, 3]) if len(moved) else (None, st.container())
     if left is not None:
         with left:
             st.plotly_chart(rank_shift_chart(changes.loc[changes["shift"].fillna(0) != 0], lang), width="stretch",
-                            key="framework_shift_chart", alt=t("framework_shift_alt", lang))
+                            key="framework_shift_chart", alt=t("framework.shift_alt", lang))
     with right:
         show(changes, {"village": "village", "index_nominal": "index_nominal", "rank_nominal": "rank_nominal",
                        "index_new": "index_new", "rank_new": "rank_new", "shift": "shift"}, lang)
@@ -126,23 +126,23 @@ def changes_view(changes: pd.DataFrame, lang: str) -> None:
 
 def save_controls(fw, lang: str, store, changed: Mapping[str, float]) -> None:
     with st.form("framework_save_form", border=False), st.container(horizontal=True, vertical_alignment="bottom"):
-        name = st.text_input(t("framework_save_name", lang), key=NAME_KEY, max_chars=80)
-        submitted = st.form_submit_button(t("framework_save", lang), icon=":material/save:")
+        name = st.text_input(t("framework.save_name", lang), key=NAME_KEY, max_chars=80)
+        submitted = st.form_submit_button(t("framework.save", lang), icon=":material/save:")
     if submitted:
         if not name.strip():
-            st.warning(t("framework_save_needs_name", lang))
+            st.warning(t("framework.save_needs_name", lang))
             return
         try:
             store.save_document(wt.WEIGHT_SET_KIND, name.strip(), {"framework": fw.id, "weights": dict(changed)},
                                 actor="coordinator")
-            st.success(t("framework_saved", lang, name=markdown_escape(name.strip())))
+            st.success(t("framework.saved", lang, name=markdown_escape(name.strip())))
         except IndicatorError as err:
             st.error(str(err))
 
 
 def sandbox(fw, lang: str, round_: int) -> None:
-    st.header(t("framework_sandbox", lang), anchor=False)
-    st.caption(t("framework_sandbox_intro", lang, round=round_))
+    st.header(t("framework.sandbox", lang), anchor=False)
+    st.caption(t("framework.sandbox_intro", lang, round=round_))
     store = context.store()
     load_controls(fw, lang, store)
     try:
@@ -151,7 +151,7 @@ def sandbox(fw, lang: str, round_: int) -> None:
         st.error(str(err))
         return
     if not changed:
-        st.info(t("framework_nothing_changed", lang))
+        st.info(t("framework.nothing_changed", lang))
     else:
         changes_view(sandbox_changes(context.state_token(), round_, tuple(sorted(changed.items()))), lang)
     save_controls(fw, lang, store, changed)
@@ -168,17 +168,17 @@ def audit_tables(token: str, round_: int) -> dict[str, pd.DataFrame]:
 
 def show(frame: pd.DataFrame, columns: Mapping[str, str], lang: str, two_decimals: tuple[str, ...] = ()) -> None:
     """A table of ``frame``'s ``columns`` (source -> ``framework_col_<key>`` header), locale-formatted."""
-    header = {c: t(f"framework_col_{k}", lang) for c, k in columns.items()}
+    header = {c: t(f"framework.col_{k}", lang) for c, k in columns.items()}
     out = frame[list(columns)].rename(columns=header)
     decimals = {header[c]: 2 for c in two_decimals}
     st.dataframe(fmt.styled(out, lang, decimals=decimals), hide_index=True, placeholder="–")
 
 
 def audit_view(fw, lang: str, round_: int) -> None:
-    st.header(t("framework_audit", lang), anchor=False)
+    st.header(t("framework.audit", lang), anchor=False)
     tables = audit_tables(context.state_token(), round_)
-    st.caption(t("framework_audit_intro", lang, round=round_, villages=int(tables["villages"]["n"].iloc[0])))
-    yes_no = {True: t("framework_yes", lang), False: t("framework_no", lang)}
+    st.caption(t("framework.audit_intro", lang, round=round_, villages=int(tables["villages"]["n"].iloc[0])))
+    yes_no = {True: t("framework.yes", lang), False: t("framework.no", lang)}
     numbers = ["alpha", "mean_r", "pc1_share", "availability", "skew", "kurtosis", "r"]
 
     def prepared(frame: pd.DataFrame) -> pd.DataFrame:
@@ -187,13 +187,13 @@ def audit_view(fw, lang: str, round_: int) -> None:
             out["dimension"] = out["dimension"].map(lambda d: text(fw.dimension(d).name, lang))
         return out
 
-    st.subheader(t("framework_audit_dimensions", lang))
+    st.subheader(t("framework.audit_dimensions", lang))
     show(prepared(tables["dimensions"]), {"dimension": "dimension", "items": "items", "villages": "villages",
                                           "alpha": "alpha", "mean_r": "mean_r", "pc1_share": "pc1",
                                           "collinear_pairs": "collinear"}, lang, ("alpha", "mean_r", "pc1_share"))
     items = prepared(tables["items"])
-    st.subheader(t("framework_audit_items", lang))
-    st.caption(t("framework_audit_flags_summary", lang, low=int(items["low_availability"].fillna(False).sum()),
+    st.subheader(t("framework.audit_items", lang))
+    st.caption(t("framework.audit_flags_summary", lang, low=int(items["low_availability"].fillna(False).sum()),
                  outliers=int(items["outlier"].fillna(False).sum())))
     items = items.assign(text=items["item"].map(lambda i: text(fw.item(i).text, lang)),
                          availability=100 * items["availability"],
@@ -202,9 +202,9 @@ def audit_view(fw, lang: str, round_: int) -> None:
     show(items, {"item": "item", "text": "text", "availability": "availability",
                  "low_availability": "low_availability", "outlier": "outlier", "skew": "skew",
                  "kurtosis": "kurtosis"}, lang)
-    st.subheader(t("framework_audit_collinear", lang))
+    st.subheader(t("framework.audit_collinear", lang))
     if tables["collinear"].empty:
-        st.caption(t("framework_audit_no_collinear", lang))
+        st.caption(t("framework.audit_no_collinear", lang))
     else:
         show(prepared(tables["collinear"]), {"dimension": "dimension", "item_a": "item_a", "item_b": "item_b",
                                              "r": "r"}, lang, ("r",))
@@ -212,17 +212,17 @@ def audit_view(fw, lang: str, round_: int) -> None:
 
 def main() -> None:
     lang, fw = context.lang(), context.framework()
-    st.title(t("framework_title", lang))
-    st.caption(t("framework_intro", lang, name=text(fw.name, lang), version=fw.version,
+    st.title(t("framework.title", lang))
+    st.caption(t("framework.intro", lang, name=text(fw.name, lang), version=fw.version,
                  baseline_year=fw.baseline_year, target_year=fw.target_year))
     overview(fw, lang)
     if not context.is_coordinator():
-        st.caption(t("framework_coordinator_only", lang))
+        st.caption(t("framework.coordinator_only", lang))
         return
     table = context.scores_table()
     round_ = filters.selected_round(table)
     if round_ is None or table.loc[table["round"] == round_, "index"].notna().sum() < 2:
-        st.info(t("framework_no_scores", lang))
+        st.info(t("framework.no_scores", lang))
         return
     st.divider()
     sandbox(fw, lang, round_)

@@ -117,7 +117,7 @@ def slide_groups(_scores: pd.DataFrame) -> None:
             return
         st.markdown(f"### {t('seminar.groups.proposal', lang)}")
     themes = {th.id: text(th.name, lang) for th in fw.themes}
-    areas = {a: t(f"common_area_{a}", lang) for a in ("sepra", "kasvu")}
+    areas = {a: t(f"common.area_{a}", lang) for a in ("sepra", "kasvu")}
     table = charts.groups_table(grouping, themes, areas)
     headers = [t(f"seminar.groups.col.{c}", lang) for c in ("area", "group", "theme", "villages")]
     alt = t(
@@ -138,7 +138,7 @@ def slide_goals(_scores: pd.DataFrame) -> None:
         t(
             "goals.summary",
             lang,
-            project=t(f"common_area_{r.project}", lang),
+            project=t(f"common.area_{r.project}", lang),
             reached=r.reached,
             goals=r.goals,
         )

@@ -33,8 +33,8 @@ def test_default_page_renders_in_each_language(demo_env, lang):
     at.run()
     assert not at.exception
     assert at.session_state["lang"] == lang
-    assert at.title[0].value == t("common_app_title", lang)
-    assert at.sidebar.selectbox(key="area").label == t("common_filter_area", lang)
+    assert at.title[0].value == t("common.app_title", lang)
+    assert at.sidebar.selectbox(key="area").label == t("common.filter_area", lang)
 
 
 def test_coordinator_pages_are_not_registered_for_the_public(demo_env):
@@ -48,7 +48,7 @@ def test_wrong_passphrase_keeps_the_public_role(demo_env):
     at = sign_in(testing.app().run(), "arvaus")
     assert not at.exception
     assert at.session_state["role"] == "public"
-    assert at.sidebar.error[0].value == t("common_login_failed", "fi")
+    assert at.sidebar.error[0].value == t("common.login_failed", "fi")
     with pytest.raises(ValueError):
         at.switch_page("pages/hallinta.py")
 
@@ -58,10 +58,10 @@ def test_sign_in_opens_admin_and_sign_out_closes_it(demo_env):
     assert at.session_state["role"] == "coordinator"
     at.switch_page("pages/hallinta.py").run()
     assert not at.exception
-    assert at.title[0].value == t("common_nav_admin", "fi")
-    at.sidebar.button(key="common_logout").click().run()
+    assert at.title[0].value == t("common.nav_admin", "fi")
+    at.sidebar.button(key="common.logout").click().run()
     assert at.session_state["role"] == "public"
-    assert at.title[0].value == t("common_app_title", "fi")  # fell back to the default page
+    assert at.title[0].value == t("common.app_title", "fi")  # fell back to the default page
 
 
 def test_filters_come_from_and_go_to_the_url(demo_env):

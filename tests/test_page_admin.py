@@ -46,8 +46,8 @@ def test_pending_upload_is_listed_in_each_language(pending, lang):
     _, upload_id = pending
     at = open_admin(lang)
     assert not at.exception
-    assert at.subheader[0].value == t("admin_pending_title", lang, n=1)
-    assert at.button(key=f"admin_approve_{upload_id}").label == t("admin_approve", lang)
+    assert at.subheader[0].value == t("admin.pending_title", lang, n=1)
+    assert at.button(key=f"admin_approve_{upload_id}").label == t("admin.approve", lang)
     assert len(at.get("download_button")) == 1
 
 
@@ -57,11 +57,11 @@ def test_approve_makes_the_village_count(pending):
     at.button(key=f"admin_approve_{upload_id}").click().run()
     assert not at.exception
     assert Store(url).upload(upload_id)["status"] == "approved"
-    assert at.success[0].value == t("admin_no_pending", "fi")
+    assert at.success[0].value == t("admin.no_pending", "fi")
     at.switch_page("pages/etusivu.py").run()
     assert at.sidebar.selectbox(key="round").value == 2027  # the new latest round
     shown = at.dataframe[0].value
-    assert shown[t("common_col_village", "fi")].tolist() == ["Vaalimaa"]
+    assert shown[t("common.col_village", "fi")].tolist() == ["Vaalimaa"]
 
 
 def test_reject_keeps_the_note(pending):
@@ -73,8 +73,8 @@ def test_reject_keeps_the_note(pending):
     assert (row["status"], row["note"]) == ("rejected", "väärä kierros")
     history = at.dataframe[0].value
     first = history.iloc[0]
-    assert first[t("admin_col_status", "fi")] == t("upload_status_rejected", "fi")
-    assert first[t("admin_col_note", "fi")] == "väärä kierros"
+    assert first[t("admin.col_status", "fi")] == t("upload.status_rejected", "fi")
+    assert first[t("admin.col_note", "fi")] == "väärä kierros"
 
 
 def test_supersede_notice_names_the_replaced_upload(pending):
@@ -83,7 +83,7 @@ def test_supersede_notice_names_the_replaced_upload(pending):
     first = store.add_upload(NEW_VILLAGE_CSV, "eka.csv", 2025, load(), approve=True)
     second = store.add_upload(NEW_VILLAGE_CSV.replace(b";1;", b";2;", 1), "toka.csv", 2025, load())
     at = open_admin()
-    expected = t("admin_supersedes", "fi", uploads=fmt.plain(f"#{first.upload_id} (eka.csv)"))
+    expected = t("admin.supersedes", "fi", uploads=fmt.plain(f"#{first.upload_id} (eka.csv)"))
     assert [i.value for i in at.info] == [expected]
     at.button(key=f"admin_approve_{second.upload_id}").click().run()
     assert Store(url).upload(first.upload_id)["status"] == "superseded"
@@ -94,8 +94,8 @@ def test_history_and_audit_log_are_shown(pending):
     at = open_admin()
     uploads, audit = at.dataframe[-2].value, at.dataframe[-1].value
     assert len(uploads) == len(Store(url).uploads())
-    assert audit.iloc[0][t("admin_col_action", "fi")] == "upload"
-    assert audit.iloc[0][t("admin_col_id", "fi")] == upload_id
+    assert audit.iloc[0][t("admin.col_action", "fi")] == "upload"
+    assert audit.iloc[0][t("admin.col_id", "fi")] == upload_id
 
 
 def test_answers_dated_in_another_year_than_the_round_are_pointed_out(monkeypatch, tmp_path):
@@ -105,4 +105,4 @@ def test_answers_dated_in_another_year_than_the_round_are_pointed_out(monkeypatc
     dated = "\n".join([f"Vastausaika;{header}", *(f"1.5.2025 10:00:00;{row}" for row in rows)]) + "\n"
     Store(url).add_upload(dated.encode(), "vaalimaa.csv", 2027, load(), uploader_village="Vaalimaa")
     at = open_admin()
-    assert [w.value for w in at.warning] == [t("admin_round_mismatch", "fi", year=2025, round=2027)]
+    assert [w.value for w in at.warning] == [t("admin.round_mismatch", "fi", year=2025, round=2027)]

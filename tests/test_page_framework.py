@@ -47,15 +47,15 @@ def frame_of(element) -> pd.DataFrame:
 def test_public_sees_the_framework_but_no_sandbox_or_audit(db, lang):
     fw = load()
     at = open_page(lang)
-    assert at.title[0].value == t("framework_title", lang)
-    assert t("framework_tree", lang) in headers(at)
-    assert t("framework_sandbox", lang) not in headers(at) and t("framework_audit", lang) not in headers(at)
+    assert at.title[0].value == t("framework.title", lang)
+    assert t("framework.tree", lang) in headers(at)
+    assert t("framework.sandbox", lang) not in headers(at) and t("framework.audit", lang) not in headers(at)
     assert not at.slider
     table = frame_of(at.dataframe[0])
     assert len(table) == len(fw.items)
-    assert table[t("framework_col_text", lang)].iloc[0] == text(fw.items[0].text, lang)
+    assert table[t("framework.col_text", lang)].iloc[0] == text(fw.items[0].text, lang)
     eff = wt.effective_weights(fw).set_index("item")["effective"]
-    shown = table.set_index(t("framework_col_item", lang))[t("framework_col_effective", lang)]
+    shown = table.set_index(t("framework.col_item", lang))[t("framework.col_effective", lang)]
     assert shown.to_numpy() == pytest.approx(100 * eff.reindex(shown.index).to_numpy())
     top = min(eff.index[eff == eff.max()])  # ties: the first id
     assert any(f"{top} ({fmt_number(100 * eff.max(), lang, 1)}" in c.value for c in at.caption)
@@ -65,12 +65,12 @@ def test_public_sees_the_framework_but_no_sandbox_or_audit(db, lang):
 def test_coordinator_sees_sandbox_and_audit(db, lang):
     fw = load()
     at = open_page(lang, "coordinator")
-    assert t("framework_sandbox", lang) in headers(at) and t("framework_audit", lang) in headers(at)
+    assert t("framework.sandbox", lang) in headers(at) and t("framework.audit", lang) in headers(at)
     assert len(at.slider) == len(fw.dimensions)
-    assert any(i.value == t("framework_nothing_changed", lang) for i in at.info)
+    assert any(i.value == t("framework.nothing_changed", lang) for i in at.info)
     alpha = audit(db.scores(fw), fw, round=2026).dimensions["alpha"].astype(float)
-    dims = next(frame_of(d) for d in at.dataframe if t("framework_col_alpha", lang) in frame_of(d).columns)
-    assert dims[t("framework_col_alpha", lang)].to_numpy() == pytest.approx(alpha.to_numpy(), nan_ok=True)
+    dims = next(frame_of(d) for d in at.dataframe if t("framework.col_alpha", lang) in frame_of(d).columns)
+    assert dims[t("framework.col_alpha", lang)].to_numpy() == pytest.approx(alpha.to_numpy(), nan_ok=True)
 
 
 def test_sandbox_shows_the_rank_changes_of_the_library(db):
@@ -86,7 +86,7 @@ def test_sandbox_shows_the_rank_changes_of_the_library(db):
     assert shown["Village"].tolist() == expected["village"].tolist()
     assert shown["Shift"].astype("Int64").tolist() == expected["shift"].tolist()
     ranked = expected.dropna(subset=["shift"])
-    summary = t("framework_changes_summary", "en", moved=int((ranked["shift"] != 0).sum()), n=len(ranked),
+    summary = t("framework.changes_summary", "en", moved=int((ranked["shift"] != 0).sum()), n=len(ranked),
                 largest=int(ranked["shift"].abs().max()))
     assert any(m.value == summary for m in at.markdown)
 
@@ -102,8 +102,8 @@ def test_a_weight_set_is_saved_and_loaded_again(db):
     saved = db.documents("weights")
     assert saved["name"].tolist() == ["More livelihoods"]
     assert saved["payload"].iloc[0]["weights"] == {first: 2.5}
-    at.button(key="framework_reset").click().run()
+    at.button(key="framework.reset").click().run()
     assert at.slider(key=f"framework_w_{first}").value == pytest.approx(fw.dimensions[0].weight)
     at.selectbox(key="framework_set").set_value("More livelihoods").run()
-    at.button(key="framework_load").click().run()
+    at.button(key="framework.load").click().run()
     assert at.slider(key=f"framework_w_{first}").value == pytest.approx(2.5)

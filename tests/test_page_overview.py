@@ -37,9 +37,9 @@ def test_headline_equals_the_library(demo_url, lang):
     assert not at.exception
     rows = library_round(demo_url, 2026)
     shown = metrics(at)
-    assert shown[t("overview_kpi_villages", lang)] == str(len(rows))
-    assert shown[t("overview_kpi_median", lang)] == fmt_number(rows["index"].median(), lang)
-    respondents = shown[t("overview_kpi_respondents", lang)].replace("\u202f", "").replace(",", "")
+    assert shown[t("overview.kpi_villages", lang)] == str(len(rows))
+    assert shown[t("overview.kpi_median", lang)] == fmt_number(rows["index"].median(), lang)
+    respondents = shown[t("overview.kpi_respondents", lang)].replace("\u202f", "").replace(",", "")
     assert int(respondents) == rows["respondents"].sum()
 
 
@@ -52,13 +52,13 @@ def test_ranking_equals_the_command_line_score_for_a_round(demo_url, tmp_path):
     at = testing.app()
     at.query_params["round"] = "2025"
     at.run()
-    shown = at.dataframe[0].value.set_index(t("common_col_village", "fi")).sort_index()
+    shown = at.dataframe[0].value.set_index(t("common.col_village", "fi")).sort_index()
     assert list(shown.index) == list(cli.index)
-    pd.testing.assert_series_equal(shown[t("common_col_index", "fi")].astype(float), cli["index"],
+    pd.testing.assert_series_equal(shown[t("common.col_index", "fi")].astype(float), cli["index"],
                                    check_names=False, rtol=1e-12)
-    assert shown[t("common_col_rank", "fi")].astype("Int64").tolist() == cli["rank"].astype("Int64").tolist()
-    assert shown[t("common_col_respondents", "fi")].tolist() == cli["respondents"].tolist()
-    assert metrics(at)[t("overview_kpi_median", "fi")] == fmt_number(cli["index"].median(), "fi")
+    assert shown[t("common.col_rank", "fi")].astype("Int64").tolist() == cli["rank"].astype("Int64").tolist()
+    assert shown[t("common.col_respondents", "fi")].tolist() == cli["respondents"].tolist()
+    assert metrics(at)[t("overview.kpi_median", "fi")] == fmt_number(cli["index"].median(), "fi")
 
 
 def test_area_filter_counts_only_that_area(demo_url):
@@ -69,9 +69,9 @@ def test_area_filter_counts_only_that_area(demo_url):
     kasvu = set(registry.loc[registry["leader_area"] == "kasvu", "village"])
     rows = library_round(demo_url, 2026)
     rows = rows[rows["village"].isin(kasvu)]
-    assert metrics(at)[t("overview_kpi_villages", "fi")] == str(len(rows))
+    assert metrics(at)[t("overview.kpi_villages", "fi")] == str(len(rows))
     shown = at.dataframe[0].value
-    assert set(shown[t("common_col_village", "fi")]) == set(rows["village"])
+    assert set(shown[t("common.col_village", "fi")]) == set(rows["village"])
 
 
 def test_small_villages_are_listed_without_scores(demo_url):
@@ -79,10 +79,10 @@ def test_small_villages_are_listed_without_scores(demo_url):
     rows = library_round(demo_url, 2026)
     small = rows.loc[rows["respondents"] < load().min_respondents, "village"].tolist()
     assert small, "the demo data should have a village below min_respondents in 2026"
-    shown = at.dataframe[0].value.set_index(t("common_col_village", "fi"))
+    shown = at.dataframe[0].value.set_index(t("common.col_village", "fi"))
     for village in small:
-        assert shown.loc[village, t("common_col_band", "fi")] == t("common_too_few", "fi")
-        assert pd.isna(shown.loc[village, t("common_col_index", "fi")])
+        assert shown.loc[village, t("common.col_band", "fi")] == t("common.too_few", "fi")
+        assert pd.isna(shown.loc[village, t("common.col_index", "fi")])
 
 
 def test_change_since_baseline(demo_url):
@@ -92,7 +92,7 @@ def test_change_since_baseline(demo_url):
     assert 0 < len(both) < len(now)  # the demo has villages that joined later: like with like matters
     change = (now.loc[now["village"].isin(both), "index"].median()
               - base.loc[base["village"].isin(both), "index"].median())
-    assert metrics(at)[t("overview_kpi_change", "fi", base=2024)] == fmt_number(change, "fi")
+    assert metrics(at)[t("overview.kpi_change", "fi", base=2024)] == fmt_number(change, "fi")
 
 
 def test_empty_database_says_so(monkeypatch, tmp_path):
@@ -100,4 +100,4 @@ def test_empty_database_says_so(monkeypatch, tmp_path):
     monkeypatch.setenv("ALYKYLA_DEMO", "0")
     at = testing.app().run()
     assert not at.exception
-    assert at.info[0].value == t("common_no_data", "fi")
+    assert at.info[0].value == t("common.no_data", "fi")

@@ -53,9 +53,9 @@ def choose_file(at, name: str, data: bytes, mime: str = CSV):
 def test_page_renders_with_translated_instructions(empty_url, lang):
     at = open_upload(lang)
     assert not at.exception
-    assert at.title[0].value == t("common_nav_upload", lang)
-    assert at.file_uploader(key="upload_file").label == t("upload_file_label", lang)
-    assert at.selectbox(key="upload_round").value == date.today().year
+    assert at.title[0].value == t("common.nav_upload", lang)
+    assert at.file_uploader(key="upload_file").label == t("upload.file_label", lang)
+    assert at.selectbox(key="upload.round").value == date.today().year
 
 
 def test_report_is_shown_before_saving_and_matches_the_reader(empty_url):
@@ -64,26 +64,26 @@ def test_report_is_shown_before_saving_and_matches_the_reader(empty_url):
     assert not at.exception
     report = read_survey(data, load(), filename="kysely.csv").report
     shown = {m.label: m.value for m in at.metric}
-    assert shown[t("upload_kpi_rows", "fi")] == str(report.rows) == "12"
-    assert shown[t("upload_kpi_respondents", "fi")] == str(report.respondents)
-    assert shown[t("upload_kpi_villages", "fi")] == "2"
-    assert shown[t("upload_kpi_mapped", "fi")] == str(len(report.mapped))
+    assert shown[t("upload.kpi_rows", "fi")] == str(report.rows) == "12"
+    assert shown[t("upload.kpi_respondents", "fi")] == str(report.respondents)
+    assert shown[t("upload.kpi_villages", "fi")] == "2"
+    assert shown[t("upload.kpi_mapped", "fi")] == str(len(report.mapped))
     assert Store(empty_url).uploads().empty  # nothing stored yet
 
 
 def test_save_stores_a_pending_upload_once(empty_url):
     data = survey_csv()
     at = choose_file(open_upload(), "kysely.csv", data)
-    at.button(key="upload_save").click().run()
+    at.button(key="upload.save").click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Tallennettu, odottaa koordinaattorin hyväksyntää")
     uploads = Store(empty_url).uploads()
     assert uploads[["filename", "round", "status", "villages", "respondents"]].values.tolist() == [
         ["kysely.csv", date.today().year, "pending", "Utti, Verla", 12]]
-    assert at.caption[0].value == t("upload_report_caption_saved", "fi")  # no longer "nothing saved yet"
-    assert at.run().button(key="upload_save").disabled  # and no second save of the same file and round
+    assert at.caption[0].value == t("upload.report_caption_saved", "fi")  # no longer "nothing saved yet"
+    assert at.run().button(key="upload.save").disabled  # and no second save of the same file and round
     again = choose_file(open_upload(), "kysely.csv", data)  # the same file from another session
-    again.button(key="upload_save").click().run()
+    again.button(key="upload.save").click().run()
     assert again.info[0].value.startswith("Tämä tiedosto saapui jo")
     assert len(Store(empty_url).uploads()) == 1
 
@@ -91,13 +91,13 @@ def test_save_stores_a_pending_upload_once(empty_url):
 def test_unrecognised_column_can_be_mapped_to_an_item(empty_url):
     data = survey_csv(header_of={"E2": "Oma sarake"})
     at = choose_file(open_upload(), "oma.csv", data)
-    mapped_before = {m.label: m.value for m in at.metric}[t("upload_kpi_mapped", "fi")]
+    mapped_before = {m.label: m.value for m in at.metric}[t("upload.kpi_mapped", "fi")]
     box = at.selectbox(key="upload_map_0")
     assert box.label == "Oma sarake" and box.value is None
     box.set_value("E2").run()
-    mapped_after = {m.label: m.value for m in at.metric}[t("upload_kpi_mapped", "fi")]
+    mapped_after = {m.label: m.value for m in at.metric}[t("upload.kpi_mapped", "fi")]
     assert int(mapped_after) == int(mapped_before) + 1
-    at.button(key="upload_save").click().run()
+    at.button(key="upload.save").click().run()
     store = Store(empty_url)
     assert store.upload(int(store.uploads()["id"][0]))["mapping"]["Oma sarake"] == "E2"
 
@@ -105,10 +105,10 @@ def test_unrecognised_column_can_be_mapped_to_an_item(empty_url):
 def test_village_override_for_a_file_without_village_column(empty_url):
     data = survey_csv(villages=("x",), with_village=False)
     at = choose_file(open_upload(), "verla.csv", data)
-    assert len(at.error) == 1 and at.info[0].value == t("upload_no_village", "fi")
-    at.selectbox(key="upload_village").set_value("Verla").run()
+    assert len(at.error) == 1 and at.info[0].value == t("upload.no_village", "fi")
+    at.selectbox(key="upload.village").set_value("Verla").run()
     assert not at.error
-    at.button(key="upload_save").click().run()
+    at.button(key="upload.save").click().run()
     assert not at.exception
     assert Store(empty_url).uploads()["villages"].tolist() == ["Verla"]
 
@@ -118,19 +118,19 @@ def test_unreadable_file_is_one_error_line(empty_url):
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert not at.exception
     assert len(at.error) == 1 and "\n" not in at.error[0].value
-    assert at.error[0].value.startswith(f"**{t('upload_read_failed', 'fi')}**")
+    assert at.error[0].value.startswith(f"**{t('upload.read_failed', 'fi')}**")
     assert Store(empty_url).uploads().empty
 
 
 def test_upload_code_is_checked(empty_url, monkeypatch):
     monkeypatch.setenv("ALYKYLA_UPLOAD_CODES", json.dumps({"Verla": auth.hash_passphrase("verla-1", iterations=1000)}))
     at = choose_file(open_upload(), "verla.csv", survey_csv(villages=("Verla",)))
-    at.text_input(key="upload_code").input("väärä")
-    at.button(key="upload_save").click().run()
-    assert at.error[0].value == t("upload_code_wrong", "fi", village="Verla")
+    at.text_input(key="upload.code").input("väärä")
+    at.button(key="upload.save").click().run()
+    assert at.error[0].value == t("upload.code_wrong", "fi", village="Verla")
     assert Store(empty_url).uploads().empty
-    at.text_input(key="upload_code").input("verla-1")
-    at.button(key="upload_save").click().run()
+    at.text_input(key="upload.code").input("verla-1")
+    at.button(key="upload.save").click().run()
     assert len(Store(empty_url).uploads("pending")) == 1
 
 
@@ -145,10 +145,10 @@ def test_file_text_is_never_rendered_as_markup(empty_url):
 def test_round_that_disagrees_with_the_answer_dates_is_flagged(empty_url):
     path, year = next((p, r) for p, r in testing.demo_exports() if p.suffix == ".csv")
     at = choose_file(open_upload(), path.name, path.read_bytes())
-    other = next(r for r in at.selectbox(key="upload_round").options if r != year)
-    at.selectbox(key="upload_round").set_value(other).run()
-    assert t("upload_round_mismatch", "fi", year=year, round=other) in [w.value for w in at.warning]
-    at.selectbox(key="upload_round").set_value(year).run()
+    other = next(r for r in at.selectbox(key="upload.round").options if r != year)
+    at.selectbox(key="upload.round").set_value(other).run()
+    assert t("upload.round_mismatch", "fi", year=year, round=other) in [w.value for w in at.warning]
+    at.selectbox(key="upload.round").set_value(year).run()
     assert not any("päivätty" in w.value for w in at.warning)
 
 
@@ -157,4 +157,4 @@ def test_tool_bookkeeping_columns_get_no_mapping_choice(empty_url):
     kobo = [f"_id;start;{data[0]}"] + [f"{n};2026-05-01T10:00:00+03:00;{row}" for n, row in enumerate(data[1:])]
     at = choose_file(open_upload(), "kobo.csv", ("\n".join(kobo) + "\n").encode())
     assert [box.label for box in at.selectbox if box.key and box.key.startswith("upload_map_")] == ["Oma sarake"]
-    assert t("upload_technical", "fi", columns="\\_id, start") in [c.value for c in at.caption]
+    assert t("upload.technical", "fi", columns="\\_id, start") in [c.value for c in at.caption]

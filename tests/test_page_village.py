@@ -96,14 +96,14 @@ def test_village_card_shows_the_library_numbers(db, lang):
     expected = report.village_results(scores, framework, village, 2026, registry=load_villages())
     at = open_page(lang, village=village)
     assert at.selectbox(key="village_select").value == village
-    assert metric(at, t("village_kpi_index", lang)) == fmt_number(expected.index, lang, 1)
-    assert metric(at, t("village_kpi_rank", lang)) == t("village_kpi_rank_of", lang, rank=expected.rank,
+    assert metric(at, t("village.kpi_index", lang)) == fmt_number(expected.index, lang, 1)
+    assert metric(at, t("village.kpi_rank", lang)) == t("village.kpi_rank_of", lang, rank=expected.rank,
                                                          n=expected.n_ranked)
     text = all_text(at)
     assert report.markdown_escape(report.summary_sentence(expected, framework, lang)) in text
     strongest = expected.strengths.iloc[0]
     assert report.describe_gap(strongest["gap"], lang) in text
-    assert t("village_strengths", lang) in [s.value for s in at.subheader]
+    assert t("village.strengths", lang) in [s.value for s in at.subheader]
     assert len(at.get("download_button")) == 2
 
 

@@ -63,7 +63,7 @@ def publish_to_url(key: str, value: object, default: object) -> None:
 
 
 def area_label(area: str, lang: str) -> str:
-    return t("common_filter_all_areas", lang) if area == ALL else t(f"common_area_{area}", lang)
+    return t("common.filter_all_areas", lang) if area == ALL else t(f"common.area_{area}", lang)
 
 
 def render(registry: pd.DataFrame, rounds: Sequence[int], lang: str) -> Filters:
@@ -71,16 +71,16 @@ def render(registry: pd.DataFrame, rounds: Sequence[int], lang: str) -> Filters:
     areas = [ALL, *sorted(registry["leader_area"].dropna().unique())] if len(registry) else [ALL]
     seed_from_url(AREA_KEY, areas)
     area = st.selectbox(
-        t("common_filter_area", lang), areas, key=AREA_KEY, format_func=lambda a: area_label(a, lang)
+        t("common.filter_area", lang), areas, key=AREA_KEY, format_func=lambda a: area_label(a, lang)
     )
     in_area = registry if area == ALL else registry[registry["leader_area"] == area]
     municipalities = [ALL, *sorted(in_area["municipality"].dropna().unique())] if len(in_area) else [ALL]
     seed_from_url(MUNICIPALITY_KEY, municipalities)
     municipality = st.selectbox(
-        t("common_filter_municipality", lang),
+        t("common.filter_municipality", lang),
         municipalities,
         key=MUNICIPALITY_KEY,
-        format_func=lambda m: t("common_filter_all_municipalities", lang) if m == ALL else m,
+        format_func=lambda m: t("common.filter_all_municipalities", lang) if m == ALL else m,
     )
     round_options = sorted({int(r) for r in rounds}, reverse=True)
     round_ = None
@@ -88,7 +88,7 @@ def render(registry: pd.DataFrame, rounds: Sequence[int], lang: str) -> Filters:
         seed_from_url(ROUND_KEY, round_options, int)
         follow_latest(round_options[0])
         round_ = st.selectbox(
-            t("common_filter_round", lang), round_options, key=ROUND_KEY, help=t("common_filter_round_help", lang)
+            t("common.filter_round", lang), round_options, key=ROUND_KEY, help=t("common.filter_round_help", lang)
         )
     publish_to_url(AREA_KEY, area, ALL)
     publish_to_url(MUNICIPALITY_KEY, municipality, ALL)

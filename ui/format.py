@@ -100,7 +100,7 @@ def dimension_names(framework: Any, lang: str) -> dict[str, str]:
 
 
 def too_few_label(lang: str) -> str:
-    return t("common_too_few", lang)
+    return t("common.too_few", lang)
 
 
 def plain(text: Any) -> str:

@@ -94,10 +94,10 @@ def build_pages(role: str, lang: str) -> dict[str, list[st.Page]] | list[st.Page
     for spec in PAGES:
         if (spec.coordinator and role != "coordinator") or not (ROOT / spec.path).exists():
             continue
-        section = t("common_nav_section_coordinator" if spec.coordinator else "common_nav_section_public", lang)
+        section = t("common.nav_section_coordinator" if spec.coordinator else "common.nav_section_public", lang)
         page = st.Page(
             spec.path,
-            title=t(f"common_nav_{spec.name}", lang),
+            title=t(f"common.nav_{spec.name}", lang),
             icon=spec.icon,
             url_path=Path(spec.path).stem,
             default=spec.default,

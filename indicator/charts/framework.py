@@ -50,10 +50,10 @@ def sunburst_chart(framework: Framework, lang: str, weights: Mapping[str, float]
     ]
     hover = [
         _label(text(framework.name, lang)),
-        *(f"{_label(text(d.name, lang))}<br>{t('framework_effective_weight', lang)}: "
+        *(f"{_label(text(d.name, lang))}<br>{t('framework.effective_weight', lang)}: "
           f"{fmt_number(100 * dims.get(d.id, 0.0), lang, 1)} %" for d in framework.dimensions),
         *(f"{_label(i)}: {_label(_wrap(text(framework.item(i).text, lang), 50))}<br>"
-          f"{t('framework_effective_weight', lang)}: {fmt_number(100 * w, lang, 1)} %"
+          f"{t('framework.effective_weight', lang)}: {fmt_number(100 * w, lang, 1)} %"
           for i, w in zip(eff["item"], eff["effective"], strict=True)),
     ]
     fig = go.Figure(
@@ -92,12 +92,12 @@ def rank_shift_chart(changes: pd.DataFrame, lang: str) -> go.Figure:
             marker={"color": colours},
             customdata=list(zip(rows["rank_nominal"].astype(int), rows["rank_new"].astype(int), strict=True)),
             hovertemplate="%{y}: %{customdata[0]} → %{customdata[1]}<extra></extra>",
-            name=t("framework_shift", lang),
+            name=t("framework.shift", lang),
         )
     )
     fig.add_vline(x=0, line={"color": palette.BLACK, "width": 1})
     fig.update_layout(
-        xaxis={"title": t("framework_shift_axis", lang), "dtick": 1, "zeroline": False},
+        xaxis={"title": t("framework.shift_axis", lang), "dtick": 1, "zeroline": False},
         yaxis={"automargin": True, "dtick": 1},
         margin={"l": 10, "r": 20, "t": 10, "b": 40},
         height=max(170, 28 * len(rows) + 90),

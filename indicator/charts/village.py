@@ -46,8 +46,8 @@ def radar_chart(dimensions: pd.DataFrame, framework: Framework, village: str, la
     """
     theta = _closed([_wrap(_label(text(framework.dimension(d).name, lang))) for d in dimensions["dimension"]])
     series = [
-        ("province", t("village_province_median", lang), palette.GREY, "dot", None),
-        ("area", t("village_area_median", lang), palette.ORANGE, "dash", None),
+        ("province", t("village.province_median", lang), palette.GREY, "dot", None),
+        ("area", t("village.area_median", lang), palette.ORANGE, "dash", None),
         ("village", _label(village), palette.BLUE, "solid", "toself"),
     ]
     fig = go.Figure()
@@ -89,17 +89,17 @@ def history_chart(history: pd.DataFrame, framework: Framework, village: str, lan
                        opacity=0.8, hovertemplate="%{x}: %{y:.1f}")
         )
     fig.add_trace(
-        go.Scatter(x=rounds, y=history["index"].astype(float).round(4).tolist(), name=t("village_col_index", lang),
+        go.Scatter(x=rounds, y=history["index"].astype(float).round(4).tolist(), name=t("village.col_index", lang),
                    mode="lines+markers", line={"color": palette.BLACK, "width": 4}, marker={"size": 10},
                    hovertemplate="%{x}: %{y:.1f}")
     )
     fig.add_hline(y=100, line={"color": palette.TARGET, "dash": "dot", "width": 1},
-                  annotation_text=t("village_target_line", lang, year=framework.target_year),
+                  annotation_text=t("village.target_line", lang, year=framework.target_year),
                   annotation_position="top left")
     fig.update_layout(
         title={"text": _label(village), "x": 0, "font": {"size": 14}},
-        xaxis={"tickmode": "array", "tickvals": rounds, "title": t("village_col_round", lang)},
-        yaxis={"range": [0, 105], "title": t("village_score_axis", lang)},
+        xaxis={"tickmode": "array", "tickvals": rounds, "title": t("village.col_round", lang)},
+        yaxis={"range": [0, 105], "title": t("village.score_axis", lang)},
         legend={"orientation": "h", "y": -0.25},
         margin={"l": 60, "r": 20, "t": 40, "b": 40},
         height=420,
@@ -112,18 +112,18 @@ def rank_band_chart(band: Mapping[str, float], n_ranked: int, village: str, lang
     """Dot and line: the 5th–95th percentile rank band, the median rank and the nominal rank (1 = best)."""
     low, high = band["p05_rank"], band["p95_rank"]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=[low, high], y=[0, 0], mode="lines", name=t("village_rank_band", lang),
+    fig.add_trace(go.Scatter(x=[low, high], y=[0, 0], mode="lines", name=t("village.rank_band", lang),
                              line={"color": palette.SKY_BLUE, "width": 10},
                              hovertemplate=f"{low:.0f}–{high:.0f}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[band["median_rank"]], y=[0], mode="markers", name=t("village_median_rank", lang),
+    fig.add_trace(go.Scatter(x=[band["median_rank"]], y=[0], mode="markers", name=t("village.median_rank", lang),
                              marker={"symbol": "line-ns-open", "size": 26, "color": palette.ORANGE,
                                      "line": {"color": palette.ORANGE, "width": 4}},
                              hovertemplate="%{x}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[band["nominal_rank"]], y=[0], mode="markers", name=t("village_nominal_rank", lang),
+    fig.add_trace(go.Scatter(x=[band["nominal_rank"]], y=[0], mode="markers", name=t("village.nominal_rank", lang),
                              marker={"size": 14, "color": palette.BLUE, "line": {"color": "white", "width": 2}},
                              hovertemplate=_label(village) + ": %{x}<extra></extra>"))
     fig.update_layout(
-        xaxis={"range": [0.5, max(n_ranked, high) + 0.5], "title": {"text": t("village_rank_axis", lang)},
+        xaxis={"range": [0.5, max(n_ranked, high) + 0.5], "title": {"text": t("village.rank_axis", lang)},
                "dtick": 1 if n_ranked <= 20 else 5, "zeroline": False, "showgrid": True},
         yaxis={"visible": False, "range": [-1, 1]},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},

@@ -65,34 +65,34 @@ def test_upload_approve_and_see_it_on_the_overview(browser, server, exports):
     open_page(page, server)
     screenshot(page, "overview_before_upload")
 
-    nav(page, t("common_nav_upload", "fi"))
+    nav(page, t("common.nav_upload", "fi"))
     with page.expect_file_chooser() as chooser:
         page.get_by_test_id("stFileUploaderDropzone").click()
     chooser.value.set_files(files=[{"name": path.name, "mimeType": MIME.get(path.suffix[1:], "text/csv"),
                                     "buffer": path.read_bytes()}])
-    expect(page.get_by_text(t("upload_report_title", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text(t("upload.report_title", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
     screenshot(page, "upload_report")
-    page.get_by_role("button", name=t("upload_save", "fi")).click()
+    page.get_by_role("button", name=t("upload.save", "fi")).click()
     expect(page.get_by_text("Tallennettu, odottaa koordinaattorin hyväksyntää")).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
-    screenshot(page, "upload_saved")
+    screenshot(page, "upload.saved")
 
-    page.get_by_text(t("common_login_title", "fi")).click()
-    page.get_by_label(t("common_login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
-    page.get_by_role("button", name=t("common_login_submit", "fi")).click()
-    expect(page.get_by_text(t("common_signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    page.get_by_text(t("common.login_title", "fi")).click()
+    page.get_by_label(t("common.login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
+    page.get_by_role("button", name=t("common.login_submit", "fi")).click()
+    expect(page.get_by_text(t("common.signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
 
-    nav(page, t("common_nav_admin", "fi"))
-    expect(page.get_by_text(t("admin_pending_title", "fi", n=1))).to_be_visible(timeout=TIMEOUT_MS)
+    nav(page, t("common.nav_admin", "fi"))
+    expect(page.get_by_text(t("admin.pending_title", "fi", n=1))).to_be_visible(timeout=TIMEOUT_MS)
     screenshot(page, "admin_pending")
-    page.get_by_role("button", name=t("admin_approve", "fi")).click()
-    expect(page.get_by_text(t("admin_no_pending", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name=t("admin.approve", "fi")).click()
+    expect(page.get_by_text(t("admin.no_pending", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
     screenshot(page, "admin_after_approval")
 
-    nav(page, t("common_nav_overview", "fi"))
+    nav(page, t("common.nav_overview", "fi"))
     expect(page.get_by_text(f"Kierros {date.today().year}")).to_be_visible(timeout=TIMEOUT_MS)
     kpi = page.get_by_test_id("stMetric").first
     expect(kpi.get_by_test_id("stMetricValue")).to_have_text(str(len(villages)), timeout=TIMEOUT_MS)
@@ -110,14 +110,14 @@ def test_screenshots_of_every_page(browser, server):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     open_page(page, server)
-    page.get_by_text(t("common_login_title", "fi")).click()
-    page.get_by_label(t("common_login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
-    page.get_by_role("button", name=t("common_login_submit", "fi")).click()
-    expect(page.get_by_text(t("common_signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    page.get_by_text(t("common.login_title", "fi")).click()
+    page.get_by_label(t("common.login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
+    page.get_by_role("button", name=t("common.login_submit", "fi")).click()
+    expect(page.get_by_text(t("common.signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
     links = page.get_by_test_id("stSidebarNav").get_by_role("link")
     titles = [links.nth(i).inner_text().strip().split("\n")[-1] for i in range(links.count())]
-    assert t("common_nav_admin", "fi") in titles
+    assert t("common.nav_admin", "fi") in titles
     for n, title in enumerate(titles):
         nav(page, title)
         assert not page.get_by_test_id("stException").count(), f"{title} raised an exception"

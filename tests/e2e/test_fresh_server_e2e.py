@@ -19,11 +19,11 @@ def test_first_request_for_admin_page_file_shows_no_admin_content(serve, browser
     page = browser.new_page()
     try:
         page.goto(f"{base}/admin", timeout=TIMEOUT_MS)  # the legacy name of pages/hallinta.py
-        page.get_by_text(t("common_nav_overview", "fi")).first.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text(t("common.nav_overview", "fi")).first.wait_for(timeout=TIMEOUT_MS)
         page.wait_for_timeout(3000)
         body = page.inner_text("body")
-        assert t("common_login_title", "fi") in body  # the router's frame is drawn
-        assert t("common_nav_admin", "fi") not in body  # no coordinator page in the menu
+        assert t("common.login_title", "fi") in body  # the router's frame is drawn
+        assert t("common.nav_admin", "fi") not in body  # no coordinator page in the menu
         assert "Odottavat" not in body and "Väntande" not in body
     finally:
         page.close()
