@@ -1,4 +1,4 @@
-"""Statistical audit of one survey round: data checks per item, consistency per dimension (methods §1, §4).
+"""Statistical audit of one survey round: data checks per item, consistency per dimension (docs/method.md §5).
 
 `audit(scores, framework)` returns tidy tables ready for the dashboard. The villages audited are those
 the indicator scores in the round (at least ``min_respondents`` valid respondents); villages with too
@@ -26,7 +26,7 @@ Table columns (one row per element; flags are nullable booleans, NA where a stat
     villages, data_share (share of village x item cells under the element that have a value),
     scored_share (share of villages with a score for the element), low_availability (data_share < 0.65).
 ``Audit.villages``: village, items (items with a value), data_share, low_availability (< 2/3).
-``Audit.remove_one`` (each dimension, then each item, given weight 0 in turn; methods §4)
+``Audit.remove_one`` (each dimension, then each item, given weight 0 in turn; docs/method.md §5)
     level (dimension | item), id, villages (ranked both nominally and without the element),
     mean_abs_rank_change and max_abs_rank_change over those villages, unranked (villages ranked
     nominally that lose their index without the element).
@@ -46,7 +46,7 @@ from indicator.scoring import ScoreOptions, aggregate_batch, effective_weights, 
 
 @dataclass(frozen=True)
 class AuditRules:
-    """Thresholds of the checks (COINr / JRC defaults, methods §1.1 and §4)."""
+    """Thresholds of the checks (COINr / JRC defaults, docs/method.md §5)."""
 
     min_availability: float = 0.65
     min_unique_share: float = 0.5
@@ -227,7 +227,7 @@ def correlations(item_scores: pd.DataFrame, framework: Framework, rules: AuditRu
 
 
 def _reading(r: pd.Series, rules: AuditRules) -> pd.Series:
-    """The methods §4 reading of a correlation: negative, weak, ok or collinear (NA for NaN)."""
+    """The docs/method.md §5 reading of a correlation: negative, weak, ok or collinear (NA for NaN)."""
     bins = [-np.inf, rules.negative_r, rules.weak_r, rules.collinear_r, np.inf]
     labels = ["negative", "weak", "ok", "collinear"]
     cut = pd.cut(r, bins=bins, labels=labels, right=False)

@@ -69,7 +69,7 @@ def clip(value: Any, limit: int = 80) -> str:
 
 
 class FrameworkError(IndicatorError):
-    """The framework file breaks a rule of the contract."""
+    """The framework file breaks a rule of docs/method.md §1."""
 
 
 class ReadError(IndicatorError):

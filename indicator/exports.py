@@ -1,8 +1,7 @@
 """Survey exports in the layouts of the real tools, written from a known truth table.
 
 Used by the demo (`indicator.demo`) and by reading tests: what a village would upload from Webropol,
-Microsoft Forms, Google Forms, LimeSurvey, KoboToolbox, SurveyMonkey or Typeform (survey-exports.md
-§1–2), with header texts from the framework, answer labels in the chosen language, the tool's way of
+Microsoft Forms, Google Forms, LimeSurvey, KoboToolbox, SurveyMonkey or Typeform (docs/survey-files.md §1–2), with header texts from the framework, answer labels in the chosen language, the tool's way of
 writing "no answer", metadata and fake personal columns that a reader must drop. Deterministic per seed.
 
 ``truth`` is the responses table (docs/architecture.md): village, respondent, date and one float column
@@ -10,7 +9,7 @@ per item id (likert5 1..5, yesno 1/0, number; NaN = missing). `readable_truth` g
 faithful reader returns for a tool (the Webropol numeric export cannot tell a true 0 from a blank).
 
 In the Webropol numeric layout likert answers are 1..5 and blanks 0, but yes/no answers stay labels
-(Kyllä/Ei): Webropol would code them by position (1, 2), which the contract cannot read as yes/no.
+(Kyllä/Ei): Webropol would code them by position (1, 2), which the reader cannot take as yes/no.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ TOOLS: tuple[str, ...] = (
 )
 _SUFFIX = {"generic_xlsx": ".xlsx", "webropol_numbers": ".xlsx", "forms": ".xlsx"}
 
-# Answer labels per language (survey-exports.md §4): five-point agreement, yes/no, "don't know".
+# Answer labels per language (docs/survey-files.md §4): five-point agreement, yes/no, "don't know".
 AGREEMENT: Mapping[str, tuple[str, ...]] = {
     "fi": ("Täysin eri mieltä", "Jokseenkin eri mieltä", "Ei samaa eikä eri mieltä",
            "Jokseenkin samaa mieltä", "Täysin samaa mieltä"),

@@ -1,6 +1,6 @@
 """The indicator framework: loaded once from TOML into frozen dataclasses, validated at the door.
 
-`load` checks every rule of the contract (§1) and reports every break at once, each naming the file,
+`load` checks every rule of the framework format (docs/method.md §1) and reports every break at once, each naming the file,
 the entry and the rule. Code after it trusts the framework.
 """
 

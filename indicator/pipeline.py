@@ -49,7 +49,7 @@ def score_files(
     options: ScoreOptions = DEFAULT_OPTIONS,
     today: date | None = None,
 ) -> Scores:
-    """Score survey files together (contract §6 ``score``)."""
+    """Score survey files together (docs/cli.md ``score``)."""
     responses, _ = read_files(
         paths, framework, round=round, village=village, village_column=village_column, today=today
     )

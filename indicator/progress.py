@@ -1,4 +1,4 @@
-"""Progress toward the target year (contract §4) for every village, Leader area and the province.
+"""Progress toward the target year (docs/method.md §3) for every village, Leader area and the province.
 
 ``progress(history, framework)`` takes ``Scores.table`` over several rounds and returns one row per
 village and measure (``index`` and every dimension id) with the ingredients of the status next to it:
@@ -7,7 +7,7 @@ projected, level``.
 
 Methods (thresholds in ``THRESHOLDS``; statuses are the closed set ``Status``):
 
-``contract`` (default, contract §4)
+``contract`` (default, docs/method.md §3)
     ``slope``: least-squares slope of score on round year (two rounds: difference over years);
     ``required = (100 - first_score) / (target_year - first_year)``. Status: ``achieved`` when the latest
     score is 100 (within 1e-9, even with one round); else ``insufficient_data`` with < 2 scored rounds;
@@ -61,7 +61,7 @@ PROVINCE = "Kymenlaakso"
 
 
 class Status(StrEnum):
-    """The closed set of progress statuses (strings as in contract §4)."""
+    """The closed set of progress statuses (strings as in docs/method.md §3)."""
 
     ACHIEVED = "achieved"
     ON_TRACK = "on_track"

@@ -1,4 +1,4 @@
-"""Scoring as contract §3: item values -> item scores -> dimension scores -> index -> rank and band.
+"""Scoring as docs/method.md §2: item values -> item scores -> dimension scores -> index -> rank and band.
 
 A pure, vectorised pipeline: `score(responses, framework, options)` does no I/O, reads no clock and
 mutates nothing. The aggregation core works on numpy arrays and accepts a batch of weight vectors, so
@@ -59,7 +59,7 @@ Z_MEAN, Z_SD = 50.0, 10.0
 
 @dataclass(frozen=True)
 class ScoreOptions:
-    """How to score; the defaults are exactly the contract's method.
+    """How to score; the defaults are exactly the default method (docs/method.md §2).
 
     ``weights`` overrides item or dimension weights by id (0 allowed: "remove this one").
     """
@@ -155,7 +155,7 @@ def aggregate_batch(
     dimension_weights: np.ndarray,
     aggregation: str = "arithmetic",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Dimension scores and index for a batch of weight vectors, with the contract's coverage rules.
+    """Dimension scores and index for a batch of weight vectors, with the default method's coverage rules.
 
     item_scores: villages × items (NaN = missing); item_weights: R × items; dimension_weights: R × dims.
     Returns (R × villages × dims, R × villages).
@@ -211,7 +211,7 @@ def item_values(responses: pd.DataFrame, framework: Framework) -> tuple[pd.DataF
 
 
 def normalise(values: pd.DataFrame, framework: Framework, method: str = "goalposts") -> pd.DataFrame:
-    """Item scores 0-100 from item values; goalposts is the contract's, the others compare villages."""
+    """Item scores 0-100 from item values; goalposts is the default, the others compare villages."""
     lower = np.array([i.lower for i in framework.items])
     target = np.array([i.target for i in framework.items])
     v = values[list(framework.item_ids)].to_numpy(dtype=float)

@@ -1,4 +1,4 @@
-"""Text normalisation for headers and answer labels (contract §2).
+"""Text normalisation for headers and answer labels (docs/survey-files.md §2).
 
 Headers and labels are compared only after `normalise`, so that case, non-breaking spaces, doubled
 whitespace and a trailing ``:`` or ``?`` never decide whether a column or an answer is recognised.

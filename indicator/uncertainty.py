@@ -1,10 +1,10 @@
-"""Monte Carlo rank uncertainty (methods §5, after Saisana, Saltelli & Tarantola 2005).
+"""Monte Carlo rank uncertainty (docs/method.md §6, after Saisana, Saltelli & Tarantola 2005).
 
 Each draw perturbs every item and dimension weight by ±25 % (``w' = w + w·0.25·(2U − 1)``, U uniform on
 [0, 1), independent per weight) and picks the aggregation, arithmetic or geometric, with equal chance.
 The geometric mean is taken on the [1, 100] rescaled scores (``1 + 0.99·x``) by
 `indicator.scoring.aggregate_batch`, so a goalpost score of 0 counts as the lowest value instead of
-being dropped or zeroing the product. The contract's coverage rules apply in every draw: noisy weights
+being dropped or zeroing the product. The default coverage rules apply in every draw: noisy weights
 can move a village across a coverage threshold, so a village may be unranked (no index) in some draws.
 
 Percentiles, the median and the mean shift of a village are taken over the draws in which it is ranked;
@@ -197,7 +197,7 @@ def rank_uncertainty(
     """Rank bands of the villages of one round (default: the latest) under noisy weights and aggregation.
 
     ``options`` gives the nominal weights and aggregation, those ``scores`` were computed with
-    (default: the contract's, ``ScoreOptions()``). ``normalisations``: None keeps the item scores as
+    (default: the default method, ``ScoreOptions()``). ``normalisations``: None keeps the item scores as
     scored; a list of names varies the normalisation too.
     Columns: village, nominal_rank, median_rank, p05_rank, p95_rank, mean_abs_shift, ranked_draws;
     sorted by nominal rank (unranked last), then village. Deterministic for a seed.

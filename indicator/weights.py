@@ -2,7 +2,7 @@
 
 A weight set is a plain mapping ``{item or dimension id: weight}`` (the ``ScoreOptions.weights`` form);
 ids not in it keep the framework's weight. The effective weight of an item is the product of its
-normalised weights down the tree (methods §3): ``w_item / Σ w_items_in_dim · w_dim / Σ w_dims``.
+normalised weights down the tree (docs/method.md §2): ``w_item / Σ w_items_in_dim · w_dim / Σ w_dims``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Parsing raw answer cells (contract §2, survey-exports.md §4)."""
+"""Parsing raw answer cells (docs/survey-files.md §2, §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Theme groups: the contract objective against an independent brute force, balance, pins and links,
+"""Theme groups: the grouping objective against an independent brute force, balance, pins and links,
 themes by need, standardisation and explanations, with numbers worked out by hand."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Progress toward the target year (contract §4 and the growth-ratio option), numbers worked out by hand.
+"""Progress toward the target year (docs/method.md §3, both rules), numbers worked out by hand.
 
 The small framework's target year is 2030.
 """

@@ -1,4 +1,4 @@
-"""Reading survey files: generic layouts, column mapping, villages, dates, report (contract §2, §6)."""
+"""Reading survey files: generic layouts, column mapping, villages, dates, report (docs/survey-files.md, docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Hostile and broken files: each gives a ReadError or reported problems, never a crash or a silent
-half-read (survey-exports.md §5)."""
+half-read (docs/survey-files.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Scoring (contract §3) against numbers worked out by hand, plus invariants."""
+"""Scoring (docs/method.md §2) against numbers worked out by hand, plus invariants."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Header and label normalisation (contract §2)."""
+"""Header and label normalisation (docs/survey-files.md §2)."""
 
 from __future__ import annotations
 

@@ -127,7 +127,7 @@ def _proposed_grouping(url: str | None, token: str) -> pd.DataFrame | None:
 
 
 def proposed_grouping() -> pd.DataFrame | None:
-    """The default theme groups (contract §5) of the latest round, while none has been saved; None
+    """The default theme groups (docs/method.md §4) of the latest round, while none has been saved; None
     when the villages cannot be grouped. Refreshed when the database changes."""
     return _proposed_grouping(database_url(), state_token())
 

@@ -33,7 +33,7 @@ def _wrap(value: str, width: int = 18) -> str:
 
 
 def sunburst_chart(framework: Framework, lang: str, weights: Mapping[str, float] | None = None) -> go.Figure:
-    """Index → dimensions → items, each item's wedge sized by its effective weight (methods §3).
+    """Index → dimensions → items, each item's wedge sized by its effective weight (docs/method.md §2).
 
     Node ids are ``index``, ``d:<dimension id>`` and ``i:<item id>``; values sit on the items only
     (``branchvalues="remainder"``), so a dimension's size is the sum of its items' effective weights.

@@ -1,4 +1,4 @@
-"""Figures and figure data for progress toward the target year (contract §4) and the project's own goals.
+"""Figures and figure data for progress toward the target year (docs/method.md §3) and the project's own goals.
 
 Pure builders: tidy DataFrames in, Plotly figures out, texts through ``indicator.i18n.t``. The target
 path runs from the first scored round's score to 100 in the target year (dashed); the projection runs
@@ -61,7 +61,7 @@ def projection_path(last_round: int, last_score: float, slope: float, target_yea
     """The projection from the last score with ``slope`` per year, clipped to 0–100: columns year, score.
 
     Where the straight line leaves 0–100 before the target year, a point at that crossing is added so
-    that the drawn line stays flat after it (its end is the contract's ``projected``).
+    that the drawn line stays flat after it (its end is the documented ``projected``).
 
     >>> projection_path(2026, 80.0, 10.0, 2030).to_dict("list")
     {'year': [2026.0, 2028.0, 2030.0], 'score': [80.0, 100.0, 100.0]}

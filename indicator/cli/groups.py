@@ -1,4 +1,4 @@
-"""Subcommand ``groups``: theme groups from survey files or from the database (contract §5, §6).
+"""Subcommand ``groups``: theme groups from survey files or from the database (docs/method.md §4, docs/cli.md).
 
 Output: one row per grouped village, columns ``village, area, group, theme``. Villages left out (no
 full set of dimension scores) are named in one ``note:`` line on standard error.

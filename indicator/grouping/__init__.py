@@ -1,4 +1,4 @@
-"""Theme groups (contract §5): balanced groups of similar villages, each given a theme by need.
+"""Theme groups (docs/method.md §4): balanced groups of similar villages, each given a theme by need.
 
 See ``indicator.grouping.core`` for the rules and choices; ``indicator.groups`` re-exports the API.
 """

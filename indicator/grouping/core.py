@@ -1,6 +1,6 @@
 """``make_groups``: theme groups for one survey round, per Leader area or over the whole province.
 
-Rules (contract §5) and the choices made here:
+Rules (docs/method.md §4) and the choices made here:
 
 - Villages with a missing dimension score are left out (``Grouping.excluded``, reason given).
 - Areas come from the registry (name matched as ``indicator.registry.find`` does); a village not in it
@@ -53,7 +53,7 @@ ASSIGNMENT_COLUMNS: tuple[str, ...] = ("village", "area", "group", "theme")
 
 @dataclass(frozen=True)
 class Grouping:
-    """Theme groups and everything that explains them; ``assignments`` is the contract's table."""
+    """Theme groups and everything that explains them; ``assignments`` is the documented table (village, area, group, theme)."""
 
     assignments: pd.DataFrame  # village, area, group, theme, + margin and swap columns
     excluded: pd.DataFrame  # village, area, reason
@@ -313,7 +313,7 @@ def make_groups(
     restarts: int = 10,
     bootstraps: int = 100,
 ) -> Grouping:
-    """Theme groups of about ``size`` villages for one round of scores (contract §5).
+    """Theme groups of about ``size`` villages for one round of scores (docs/method.md §4).
 
     ``scores`` is a ``Scores.table`` for one round; ``registry`` a ``load_villages()`` table (None loads
     the shipped one). ``pins`` map villages to group numbers 1..k in their area; ``together``/``apart``

@@ -1,5 +1,5 @@
 """Why a village is in its group: group profiles, village margins and swaps, the runner-up grouping and
-bootstrap stability (methods §7). All numbers; the page turns them into sentences.
+bootstrap stability (docs/method.md §4). All numbers; the page turns them into sentences.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ def standardise(values: np.ndarray) -> np.ndarray:
 
 
 def within_ss(x: np.ndarray, labels: np.ndarray, k: int) -> float:
-    """Sum of squared distances of the rows of ``x`` to their group's mean (the contract objective)."""
+    """Sum of squared distances of the rows of ``x`` to their group's mean (the grouping objective, docs/method.md §4)."""
     total = 0.0
     for g in range(k):
         members = x[labels == g]

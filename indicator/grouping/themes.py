@@ -1,5 +1,5 @@
 """Themes for groups as a capacitated assignment: every theme gets groups as evenly as possible and the
-total need served is as large as possible (contract §5; methods §7).
+total need served is as large as possible (docs/method.md §4).
 """
 
 from __future__ import annotations

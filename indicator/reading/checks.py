@@ -102,7 +102,7 @@ def reversed_legends(headers: Mapping[str, str], framework: Framework) -> list[s
     """Likert columns whose header states a reversed code legend, e.g. "(1 = täysin samaa mieltä)".
 
     ``headers`` maps a column's display name to its item id. Numbers in such a column mean the
-    opposite of the contract's 1 = disagree … 5 = agree, so the user must recode or use labels.
+    opposite of the expected 1 = disagree … 5 = agree, so the user must recode or use labels.
     """
     out = []
     for header, item_id in headers.items():

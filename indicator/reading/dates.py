@@ -1,4 +1,4 @@
-"""Response times from a tool's timestamp column, whatever form they arrive in (survey-exports.md §3).
+"""Response times from a tool's timestamp column, whatever form they arrive in (docs/survey-files.md §3).
 
 Finnish ``d.m.yyyy H:MM(:SS)``, ISO 8601 (with or without offset), US ``m/d/yyyy`` (Forms CSV),
 day-first slashes when a first part exceeds 12, JavaScript ``Date.toString()`` strings, Excel serial

@@ -1,8 +1,8 @@
-"""Where the header is and which tool wrote the file (survey-exports.md §1, §6).
+"""Where the header is and which tool wrote the file (docs/survey-files.md §1, §3).
 
 The header is the row (or pair of rows, SurveyMonkey style) in the first 20 rows under which the most
 columns match items; ties go to the earlier, single row. Two header rows are combined exactly as
-contract §2 says. The tool is recognised from header fingerprints and, for Microsoft Forms, from the
+docs/survey-files.md §2 says. The tool is recognised from header fingerprints and, for Microsoft Forms, from the
 content of its first columns (its names are localised).
 """
 
@@ -77,7 +77,7 @@ def cell_text(value: object) -> str:
 
 
 def combine_rows(first: Sequence[object], second: Sequence[object]) -> list[str]:
-    """Two header rows as one (contract §2): blanks continue the question on their left; a second-row
+    """Two header rows as one (docs/survey-files.md §2): blanks continue the question on their left; a second-row
     text other than blank/``Response``/``Open-Ended Response`` makes ``Question - Text``."""
     out: list[str] = []
     question = ""

@@ -1,4 +1,4 @@
-"""Columns to items (contract §2): id, id plus a non-alphanumeric character, text in any language or
+"""Columns to items (docs/survey-files.md §2): id, id plus a non-alphanumeric character, text in any language or
 alias, grid rows (``Question [Row]``, ``Question - Row``), group paths (``group/question``), overrides.
 
 Also finds the village column and the personal columns, which are dropped and only listed.
@@ -104,7 +104,7 @@ class Matcher:
         return cls(ids, texts, aliases, ordered)
 
     def _loose(self, header: str) -> str | None:
-        """Beyond the contract, last resort: the text without its final period, or the text followed by
+        """Beyond the documented rules, last resort: the text without its final period, or the text followed by
         help text ("Kylässä on hyvät palvelut: esimerkiksi kauppa")."""
         bare = header.rstrip(_LOOSE_END)
         if bare in self.loose:
@@ -213,7 +213,7 @@ def map_columns(
     village_column: str | None = None,
     file: str | None = None,
 ) -> ColumnMap:
-    """Map display headers to items, village and personal columns (contract §2 rules, then overrides)."""
+    """Map display headers to items, village and personal columns (the matching rules of docs/survey-files.md §2, then overrides)."""
     normalised = [matcher.normal(h) for h in headers]
     result = ColumnMap(list(headers))
     claims: dict[str, tuple[int, int]] = {}  # item -> (priority, column)

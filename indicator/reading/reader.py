@@ -1,4 +1,4 @@
-"""`read_survey`: a survey file in, the responses table and an import report out (contract §2).
+"""`read_survey`: a survey file in, the responses table and an import report out (docs/survey-files.md §2).
 
 Order: load bytes (size limit) -> sniff the real type -> safety checks -> raw grids -> first sheet with
 an item column -> header and columns -> answers parsed per column -> village, respondent, date.

@@ -1,4 +1,4 @@
-"""What an import found: the contract's report (§6 ``import --json``) plus extras, templates, rounds."""
+"""What an import found: the report of ``import --json`` (docs/cli.md) plus extras, templates, rounds."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class ImportReport:
     delimiter: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict; the contract's keys come first, in the contract's order."""
+        """JSON-ready dict; the documented keys come first, in their documented order."""
         out: dict[str, Any] = {
             "file": self.file,
             "source_tool": self.source_tool,
@@ -93,7 +93,7 @@ def template_from(report: ImportReport) -> dict[str, Any]:
 
 
 def file_round(report: ImportReport, today: dt.date | None = None) -> int:
-    """A file's round: the year of its latest response date, else the current year (contract §6)."""
+    """A file's round: the year of its latest response date, else the current year (docs/cli.md)."""
     if report.latest_date is not None and not pd.isna(report.latest_date):
         return report.latest_date.year
     return (today or dt.date.today()).year

@@ -1,4 +1,4 @@
-"""What a file really is, from its first bytes, whatever its name says (survey-exports.md §5.1)."""
+"""What a file really is, from its first bytes, whatever its name says (docs/survey-files.md §5)."""
 
 from __future__ import annotations
 
