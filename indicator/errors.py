@@ -8,8 +8,8 @@ user's language, with the same place (file, row, column) in words of that langua
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
