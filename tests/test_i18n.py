@@ -21,8 +21,9 @@ def placeholders(template: str) -> set[str]:
 def test_every_key_is_named_after_its_file(path):
     keys = tomllib.loads(path.read_text(encoding="utf-8"))
     assert keys, path.name
-    wrong = [k for k in keys if not (KEY_STYLE.match(k) and k.startswith(f"{path.stem}."))]
-    assert not wrong, f"{path.name}: keys must read '{path.stem}.<name>' (lower case, dots, underscores): {wrong}"
+    prefix = path.stem.split("_")[0]  # error_reading.toml holds error.* keys, like error.toml
+    wrong = [k for k in keys if not (KEY_STYLE.match(k) and k.startswith(f"{prefix}."))]
+    assert not wrong, f"{path.name}: keys must read '{prefix}.<name>' (lower case, dots, underscores): {wrong}"
 
 
 def test_every_key_has_fi_sv_en_with_the_same_placeholders():
