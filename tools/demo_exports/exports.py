@@ -1,6 +1,6 @@
 """Survey exports in the layouts of the real tools, written from a known truth table.
 
-Used by the demo (`indicator.demo`) and by reading tests: what a village would upload from Webropol,
+Used by the demo writer (`tools.demo_exports.demo`) and by reading tests: what a village would upload from Webropol,
 Microsoft Forms, Google Forms, LimeSurvey, KoboToolbox, SurveyMonkey or Typeform (docs/survey-files.md §1–2), with header texts from the framework, answer labels in the chosen language, the tool's way of
 writing "no answer", metadata and fake personal columns that a reader must drop. Deterministic per seed.
 
