@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -10,7 +12,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from indicator import storage
 from indicator.errors import ReadError, StorageError
+from indicator.i18n import catalog
 from indicator.storage import Store, schema
 from indicator.storage.engine import DEFAULT_DB_PATH, SQLITE_BUSY_TIMEOUT_MS, Database, resolve_url
 from tests.storage_helpers import KNOWN_INDEX, counts, db_url, known_file, survey_csv, village_file  # noqa: F401
@@ -122,6 +126,24 @@ def test_unknown_upload_and_status_are_refused(store):
         store.uploads.approve(99, "x")
     with pytest.raises(StorageError, match="unknown status 'done'"):
         store.uploads.table("done")
+
+
+def test_storage_errors_carry_a_code_and_read_in_every_language(store, small_framework):
+    with pytest.raises(StorageError) as caught:
+        store.uploads.approve(99, "x")
+    assert (caught.value.code, caught.value.params) == ("storage.no_upload", {"upload_id": 99})
+    assert caught.value.localized("fi") == "latausta 99 ei ole"
+    assert caught.value.localized("sv") == "uppladdning 99 finns inte"
+    with pytest.raises(StorageError) as caught:
+        store.uploads.add(known_file("Ala"), "ala.csv", 25, small_framework)
+    assert caught.value.localized("en") == str(caught.value) == "a round must be a year such as 2025, got 25"
+
+
+def test_every_storage_error_code_has_catalog_texts():
+    source = "".join(path.read_text() for path in Path(storage.__file__).parent.glob("*.py"))
+    codes = set(re.findall(r'code="(storage\.\w+)"', source))
+    assert len(codes) == 17
+    assert sorted(c for c in codes if f"error.{c}" not in catalog()) == []
 
 
 def test_round_must_be_a_year(store, small_framework):
