@@ -23,8 +23,8 @@ from openpyxl import Workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indicator.exports import AGREEMENT, YES_NO  # noqa: E402
 from indicator.framework import load  # noqa: E402
+from tools.demo_exports.exports import AGREEMENT, YES_NO  # noqa: E402
 
 VILLAGES = ("Ahvio", "Kaipiainen", "Sippola", "Muhniemi", "Keltakangas", "Anjala", "Inkeroinen", "Myllykoski")
 WIDTH = 60

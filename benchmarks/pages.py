@@ -3,8 +3,8 @@
     python benchmarks/pages.py [--runs 7] [--villages 150] [--respondents 10000]
 
 The dataset: 150 villages (the 75 registry villages plus made-up ones near the municipal centres),
-3 rounds, 10,000 responses in all, written by the library as generic survey exports
-(`indicator.exports`) and stored and approved through `indicator.storage.Store`. Each page is run once
+3 rounds, 10,000 responses in all, written as generic survey exports by the demo tool
+(`tools.demo_exports.exports`) and stored and approved through `indicator.storage.Store`. Each page is run once
 to warm the caches, then timed ``--runs`` times (median reported). Goal: under 300 ms per page.
 Run times include AppTest's own overhead, so they are an upper bound of the script time.
 """
@@ -25,10 +25,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indicator.exports import export_bytes  # noqa: E402
 from indicator.framework import Framework, load  # noqa: E402
 from indicator.registry import load_villages  # noqa: E402
 from indicator.storage import Store  # noqa: E402
+from tools.demo_exports.exports import export_bytes  # noqa: E402
 
 GOAL_MS = 300.0
 ROUNDS = (2024, 2025, 2026)
@@ -86,7 +86,7 @@ def build(folder: Path, villages: int, respondents: int) -> str:
     for round_ in ROUNDS:
         part = table[table["round"] == round_].drop(columns="round")
         data = export_bytes(part, framework, "generic_csv", seed=round_)
-        store.add_upload(data, f"province_{round_}.csv", round_, framework, role="admin", approve=True)
+        store.uploads.add(data, f"province_{round_}.csv", round_, framework, role="admin", approve=True)
     stored = len(store.responses())
     store.close()
     print(f"dataset: {villages} villages, {len(ROUNDS)} rounds, {stored} responses stored")

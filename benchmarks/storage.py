@@ -23,10 +23,10 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indicator.db import resolve_url  # noqa: E402
 from indicator.framework import Framework, load  # noqa: E402
 from indicator.reading import read_survey  # noqa: E402
 from indicator.storage import Store  # noqa: E402
+from indicator.storage.engine import resolve_url  # noqa: E402
 
 
 def survey(framework: Framework, respondents: int, seed: int) -> bytes:
@@ -73,14 +73,14 @@ def bench(url: str, label: str, framework: Framework, files: list[bytes]) -> Non
     start = time.perf_counter()
     rows = 0
     for n, content in enumerate(files):
-        store.add_upload(content, f"f{n}.csv", 2025, framework, approve=True)
+        store.uploads.add(content, f"f{n}.csv", 2025, framework, approve=True)
     end_to_end = time.perf_counter() - start
     rows = len(store.responses())
     answers = store.responses().iloc[:, 4:].notna().sum().sum()
     reads = [read_survey(c, framework, filename=f"g{n}.csv") for n, c in enumerate(files)]
     start = time.perf_counter()
     for n, (content, result) in enumerate(zip(files, reads, strict=True)):
-        store.store_read(content, f"g{n}.csv", 2026, framework, result.responses, result.report, approve=True)
+        store.uploads.store_read(content, f"g{n}.csv", 2026, framework, result.responses, result.report, approve=True)
     storage_only = time.perf_counter() - start
     start = time.perf_counter()
     store.scores(framework)

@@ -1,7 +1,7 @@
 """Writing tables to xlsx so that no cell can run as a formula when the file is opened.
 
-Spreadsheet programs treat text starting with ``= + - @`` (and tab or carriage return) as a formula;
-such text is prefixed with an apostrophe-like quote character so that it stays text. Numbers stay numbers.
+Every cell, column name and index label goes through ``indicator.cellsafe.escape_frame`` (the project's
+one formula-escaping rule); sheet names are made valid and unique.
 """
 
 from __future__ import annotations
@@ -13,29 +13,9 @@ from typing import BinaryIO
 
 import pandas as pd
 
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+from indicator.cellsafe import escape_frame
+
 MAX_SHEET_NAME = 31
-
-
-def escape_cell(value: object) -> object:
-    """Text that a spreadsheet would read as a formula gets a leading ``'``; other values pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells, column names and index labels are formula-safe."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].astype(object).map(escape_cell)
-    out.columns = [escape_cell(str(c)) if not isinstance(c, str) else escape_cell(c) for c in out.columns]
-    if not isinstance(out.index, pd.MultiIndex) and (
-        out.index.dtype == object or pd.api.types.is_string_dtype(out.index)
-    ):
-        out.index = out.index.map(escape_cell)
-    return out
 
 
 def sheet_name(name: str, taken: set[str] | None = None) -> str:

@@ -35,7 +35,7 @@ def supersede_notes(row: pd.Series, approved: pd.DataFrame, lang: str) -> list[s
 @st.cache_data(max_entries=64, show_spinner=False)
 def stored_report(token: str, upload_id: int) -> dict:
     """The import report kept with an upload (cached: the stored row also holds the file's bytes)."""
-    return context.store().upload(upload_id)["report"] or {}
+    return context.store().uploads.get(upload_id).report or {}
 
 
 def show_report(upload_id: int, lang: str) -> None:
@@ -76,9 +76,9 @@ def decide(row: pd.Series, approved: pd.DataFrame, lang: str) -> None:
         with st.container(horizontal=True):
             if st.button(t("admin.approve", lang), type="primary", key=f"admin_approve_{upload_id}",
                          icon=":material/check:"):
-                act(lambda: context.store().approve(upload_id, ACTOR), t("admin.approved", lang, id=upload_id))
+                act(lambda: context.store().uploads.approve(upload_id, ACTOR), t("admin.approved", lang, id=upload_id))
             if st.button(t("admin.reject", lang), key=f"admin_reject_{upload_id}", icon=":material/close:"):
-                act(lambda: context.store().reject(upload_id, ACTOR, note or None),
+                act(lambda: context.store().uploads.reject(upload_id, ACTOR, note or None),
                     t("admin.rejected", lang, id=upload_id))
 
 
@@ -95,7 +95,7 @@ def act(action, message: str) -> None:
 
 def history_tables(lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All uploads and the audit log with translated headers and statuses."""
-    uploads = context.store().uploads()
+    uploads = context.store().uploads.table()
     shown = pd.DataFrame({
         t("admin.col_id", lang): uploads["id"].astype("Int64"),
         t("admin.col_file", lang): uploads["filename"].astype(object),
@@ -123,18 +123,18 @@ def history_tables(lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def export_bytes() -> bytes:
-    """The whole database as an xlsx workbook (Store.export_xlsx), made when the button is pressed."""
+    """The whole database as an xlsx workbook (Store.backup.export_xlsx), made when the button is pressed."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "alykyla.xlsx"
-        context.store().export_xlsx(path, context.framework())
+        context.store().backup.export_xlsx(path, context.framework())
         return path.read_bytes()
 
 
 lang = context.lang()
 st.title(t("common.nav_admin", lang))
 st.markdown(t("admin.intro", lang))
-pending = context.store().uploads("pending").sort_values("id")
-approved = context.store().uploads("approved")
+pending = context.store().uploads.table("pending").sort_values("id")
+approved = context.store().uploads.table("approved")
 st.subheader(t("admin.pending_title", lang, n=len(pending)))
 if pending.empty:
     st.success(t("admin.no_pending", lang), icon=":material/inbox:")

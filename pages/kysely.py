@@ -57,7 +57,7 @@ if sent:
     except IndicatorError:
         st.warning(t("poll.empty", lang))
         st.stop()
-    if context.store().add_poll_response(st.session_state["poll_session_key"], values, round_):
+    if context.store().poll.add(st.session_state["poll_session_key"], values, round_):
         st.session_state[done_key] = True
         st.rerun()
     else:

@@ -91,7 +91,7 @@ def save(upload, result, round_: int, village: str | None, lang: str) -> None:
     """Store the read file as a pending upload and say what happened."""
     report = result.report.to_dict()
     with st.status(t("upload.saving", lang), expanded=False) as status:
-        stored = context.store().store_read(
+        stored = context.store().uploads.store_read(
             upload.getvalue(), upload.name, round_, context.framework(), result.responses, result.report,
             role="village", actor="upload page", uploader_village=village, village=village)
         status.update(label=t("upload.saved_status", lang), state="complete")

@@ -62,7 +62,7 @@ def nominal(fw) -> dict[str, float]:
 
 def load_controls(fw, lang: str, store) -> None:
     """Saved weight sets: pick one and load it into the sliders; or reset to the nominal weights."""
-    saved = store.documents(wt.WEIGHT_SET_KIND)
+    saved = store.documents.table(wt.WEIGHT_SET_KIND)
     sets = {row.name: row.payload for row in saved.itertuples()}
     with st.container(horizontal=True, vertical_alignment="bottom"):
         name = st.selectbox(t("framework.load_set", lang), ["", *sets], key=SET_KEY,
@@ -133,7 +133,7 @@ def save_controls(fw, lang: str, store, changed: Mapping[str, float]) -> None:
             st.warning(t("framework.save_needs_name", lang))
             return
         try:
-            store.save_document(wt.WEIGHT_SET_KIND, name.strip(), {"framework": fw.id, "weights": dict(changed)},
+            store.documents.save(wt.WEIGHT_SET_KIND, name.strip(), {"framework": fw.id, "weights": dict(changed)},
                                 actor="coordinator")
             st.success(t("framework.saved", lang, name=markdown_escape(name.strip())))
         except IndicatorError as err:

@@ -131,7 +131,7 @@ def slide_groups(_scores: pd.DataFrame) -> None:
 def slide_goals(_scores: pd.DataFrame) -> None:
     st.markdown(f"# {t('seminar.title.goals', lang)}")
     goals = load_goals()
-    table = project_goals.goal_progress(goals, context.store().activities())
+    table = project_goals.goal_progress(goals, context.store().activities.table())
     names = {g.id: text(g.name, lang) for g in goals.goals}
     projects = {p.id: text(p.name, lang) for p in goals.projects}
     line = " · ".join(
@@ -162,7 +162,7 @@ def slide_participation(scores: pd.DataFrame) -> None:
     except IndicatorError as err:
         st.error(str(err))
         return
-    summary = poll.summarise(context.store().poll_responses(poll_round), items)
+    summary = poll.summarise(context.store().poll.responses(poll_round), items)
     labels = {i.id: text(i.text, lang) for i in items}
     scale = [t(f"poll.likert.{v}", lang) for v in poll.SCALE]
     st.markdown(f"## {t('seminar.poll.title', lang)}")
@@ -192,7 +192,7 @@ def side_panel(address: str | None) -> None:
         st.image(qr.qr_png(address, box_size=10), width="stretch", caption=address)
     else:
         st.caption(t("seminar.poll.no_url", lang))
-    count = poll.respondents(context.store().poll_responses(poll_round))
+    count = poll.respondents(context.store().poll.responses(poll_round))
     with st.container(key="seminar_count"):
         st.markdown(f"## {t('seminar.poll.count', lang, n=count)}")
 

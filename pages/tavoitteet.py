@@ -29,7 +29,7 @@ goal_names, project_names = project_goals.names(goals, lang)
 
 st.title(t("goals.title", lang))
 st.markdown(t("goals.intro", lang))
-activities = store.activities()
+activities = store.activities.table()
 table = project_goals.goal_progress(goals, activities)
 
 with st.container(horizontal=True, key="goals_kpis"):
@@ -83,7 +83,7 @@ with st.form("goals_record", clear_on_submit=True):
 if submitted:
     try:
         project_goals.check_activity(goals, goal=goal, project=project, when=when, what=what)
-        store.add_activity(
+        store.activities.add(
             goal,
             what.strip(),
             when,
@@ -111,5 +111,5 @@ if not activities.empty:
             t("goals.delete.which", lang), list(labels), format_func=labels.get, key="goals_delete_id"
         )
         if st.button(t("goals.delete.submit", lang), key="goals_delete"):
-            store.delete_activity(chosen, actor="coordinator")
+            store.activities.delete(chosen, actor="coordinator")
             st.rerun()

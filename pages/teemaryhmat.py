@@ -124,7 +124,7 @@ with save_col.form("groups_save_form"):
     if st.form_submit_button(t("groups.save", lang)) and name.strip():
         payload = {"round": chosen_round, "size": size, "by": by,
                    "assignments": grouping.assignments[["village", "area", "group", "theme"]].to_dict("records")}
-        context.store().save_document("grouping", name.strip(), payload, actor="coordinator")
+        context.store().documents.save("grouping", name.strip(), payload, actor="coordinator")
         st.success(t("groups.saved", lang, name=name.strip()))
 download_col.download_button(t("groups.download", lang), workbook(), file_name="teemaryhmat.xlsx",
                              key="groups_download",

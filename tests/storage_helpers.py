@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
-from indicator.db import resolve_url
+from indicator.storage.engine import resolve_url
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 HEADER = ("Kylä", "T1", "T2", "Y1", "Y2")

@@ -132,7 +132,7 @@ def test_round_filter_follows_a_new_latest_round(demo_env):
     at = testing.app().run()
     assert at.sidebar.selectbox(key="round").value == 2026
     csv = "Kylä;E2\n" + "\n".join("Verla;4" for _ in range(6)) + "\n"
-    Store(os.environ["DATABASE_URL"]).add_upload(csv.encode(), "uusi.csv", 2027, load(), approve=True)
+    Store(os.environ["DATABASE_URL"]).uploads.add(csv.encode(), "uusi.csv", 2027, load(), approve=True)
     at.run()
     assert at.sidebar.selectbox(key="round").value == 2027
     at.sidebar.selectbox(key="round").set_value(2024).run()

@@ -92,9 +92,9 @@ def test_database_latest_round_and_missing_round(capsys, env):
     url = f"sqlite:///{env['dir'] / 'g.db'}"
     store = Store(url)
     framework = loads(SMALL_FRAMEWORK)
-    store.add_upload(survey(VILLAGES), "a.csv", 2024, framework, approve=True)
+    store.uploads.add(survey(VILLAGES), "a.csv", 2024, framework, approve=True)
     newer = {k: v for k, v in VILLAGES.items() if k != "Fee"}
-    store.add_upload(survey(newer).replace(b"Ala;5", b"Ala;4"), "b.csv", 2025, framework, approve=True)
+    store.uploads.add(survey(newer).replace(b"Ala;5", b"Ala;4"), "b.csv", 2025, framework, approve=True)
     code, out, _ = run(capsys, "groups", "--db", url, "--size", "5", "--framework", env["fw"])
     assert code == 0
     assert sorted(line.split(",")[0] for line in out.splitlines()[1:]) == sorted(newer)

@@ -44,13 +44,13 @@ def test_ingest_prints_one_line_per_file(capsys, env):
     ]
     code, out, _ = ingest(capsys, env, "--approve")  # the repeats are not stored again, but approved
     assert code == 0 and out.splitlines()[0].endswith("duplicate of upload 1 (approved), 0 problems")
-    assert Store(env["db"]).uploads()["status"].tolist() == ["approved", "approved"]
+    assert Store(env["db"]).uploads.table()["status"].tolist() == ["approved", "approved"]
 
 
 def test_ingest_default_database_is_database_url(capsys, env):
     code, _, _ = run(capsys, "ingest", str(env["dir"] / "ala.csv"), "--round", "2025", "--framework", env["fw"])
     assert code == 0
-    assert len(Store(f"sqlite:///{env['dir'] / 'env.db'}").uploads()) == 1
+    assert len(Store(f"sqlite:///{env['dir'] / 'env.db'}").uploads.table()) == 1
 
 
 def test_ingest_counts_problems(capsys, env):
@@ -89,8 +89,8 @@ def test_ingest_needs_round(capsys, env):
 def test_progress_csv_and_json(capsys, env):
     store = Store(env["db"])
     framework = load(env["fw"])
-    store.add_upload(village_file("Ala", [1, 1]), "a24.csv", 2024, framework, approve=True)
-    store.add_upload(village_file("Ala", [3, 3]), "a26.csv", 2026, framework, approve=True)
+    store.uploads.add(village_file("Ala", [1, 1]), "a24.csv", 2024, framework, approve=True)
+    store.uploads.add(village_file("Ala", [3, 3]), "a26.csv", 2026, framework, approve=True)
     code, out, _ = run(capsys, "progress", "--db", env["db"], "--framework", env["fw"])
     assert code == 0
     lines = out.splitlines()
@@ -120,7 +120,7 @@ def test_export_restore_demo(capsys, env, tmp_path, monkeypatch):
     demo = tmp_path / "demo" / "2025"
     demo.mkdir(parents=True)
     (demo / "ala.csv").write_bytes(known_file("Ala"))
-    monkeypatch.setattr("indicator.storage.demo_files", lambda: [(demo / "ala.csv", 2025)])
+    monkeypatch.setattr("indicator.storage.demo.DEMO_DIR", tmp_path / "demo")
     fresh = f"sqlite:///{tmp_path / 'demo.db'}"
     code, out, _ = run(capsys, "demo", "--db", fresh, "--framework", env["fw"])
     assert code == 0 and out.startswith("demo: 1 files stored and approved")

@@ -1,4 +1,5 @@
-"""The demo exports: deterministic, both Leader areas, three rounds, believable numbers."""
+"""The demo exports (tools.demo_exports.demo) and their loader (indicator.storage.demo): deterministic, both
+Leader areas, three rounds, believable numbers."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indicator import demo
-from indicator.exports import TOOLS, export_bytes
 from indicator.framework import load
 from indicator.registry import load_villages
+from indicator.storage.demo import DEMO_DIR, demo_files
+from tools.demo_exports import demo
+from tools.demo_exports.exports import TOOLS, export_bytes
 
 
 @pytest.fixture(scope="module")
@@ -50,21 +52,22 @@ def test_two_runs_give_identical_files(written):
             assert cells(one / rel) == cells(two / rel), rel
 
 
-def test_demo_files_match_what_is_written(written):
+def test_the_loader_lists_what_is_written(written):
     one, _ = written
-    listed = demo.demo_files(one)
+    listed = demo_files(one)
     assert {p for p, _ in listed} == set(one.rglob("*.*"))
     assert all(p.parent.name == str(r) for p, r in listed)
     assert [r for _, r in listed].count(2024) == 10
 
 
 def test_shipped_demo_is_current(truth, fw):
-    """data/demo holds exactly what `python -m indicator.demo` writes (regenerate after changes)."""
-    listed = demo.demo_files()
+    """data/demo holds exactly what `python -m tools.make_demo` writes (regenerate after changes)."""
+    listed = demo_files()
+    assert sorted(p for p, _ in listed) == sorted(DEMO_DIR / f.path for f in demo.plan())
     assert all(p.exists() for p, _ in listed)
     assert sum(p.stat().st_size for p, _ in listed) < 3 * 2**20
     csv_file = next(p for p, _ in listed if p.suffix == ".csv")
-    plan = {demo.DEMO_DIR / f.path: (n, f) for n, f in enumerate(demo.plan())}
+    plan = {DEMO_DIR / f.path: (n, f) for n, f in enumerate(demo.plan())}
     n, entry = plan[csv_file]
     rows = truth[(truth["round"] == entry.round) & truth["village"].isin(entry.villages)]
     assert export_bytes(rows, fw, entry.tool, lang=entry.lang, seed=demo.SEED + n) == csv_file.read_bytes()

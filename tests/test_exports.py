@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from indicator.errors import IndicatorError
-from indicator.exports import TOOLS, export_bytes, readable_truth, suffix, write_export
 from indicator.framework import load
+from tools.demo_exports.exports import TOOLS, export_bytes, readable_truth, suffix, write_export
 
 NAN = float("nan")
 

@@ -44,7 +44,7 @@ def small() -> g.Goals:
 
 
 def records(*rows: tuple[str, str | None]) -> pd.DataFrame:
-    """Activities as ``Store.activities()`` gives them (goal_id, area), one per (goal, project)."""
+    """Activities as ``Store.activities.table()`` gives them (goal_id, area), one per (goal, project)."""
     return pd.DataFrame({"goal_id": [r[0] for r in rows], "area": [r[1] for r in rows]})
 
 
@@ -117,11 +117,11 @@ def test_store_activities_count(tmp_path) -> None:
     from indicator.storage import Store
 
     store = Store(f"sqlite:///{tmp_path / 'goals.db'}")
-    store.add_activity(
+    store.activities.add(
         "start_events", "Kick-off in Kotka", date(2024, 9, 1), area="sepra", villages=["Kaukola"]
     )
-    store.add_activity("closing_seminar", "Closing seminar", date(2026, 2, 20))
-    table = g.goal_progress(g.load(), store.activities()).set_index(["project", "goal"])
+    store.activities.add("closing_seminar", "Closing seminar", date(2026, 2, 20))
+    table = g.goal_progress(g.load(), store.activities.table()).set_index(["project", "goal"])
     assert table.loc[("sepra", "start_events"), "done"] == 1
     assert table.loc[("sepra", "closing_seminar"), "done"] == 1
     assert table.loc[("kasvu", "closing_seminar"), "done"] == 1

@@ -23,7 +23,7 @@ def pending(monkeypatch, tmp_path) -> tuple[str, int]:
     """The demo database plus one pending upload for Vaalimaa in round 2027; returns (url, upload id)."""
     url = testing.demo_database(tmp_path)
     monkeypatch.setenv("DATABASE_URL", url)
-    result = Store(url).add_upload(NEW_VILLAGE_CSV, "vaalimaa.csv", 2027, load(), uploader_village="Vaalimaa")
+    result = Store(url).uploads.add(NEW_VILLAGE_CSV, "vaalimaa.csv", 2027, load(), uploader_village="Vaalimaa")
     return url, result.upload_id
 
 
@@ -56,7 +56,7 @@ def test_approve_makes_the_village_count(pending):
     at = open_admin()
     at.button(key=f"admin_approve_{upload_id}").click().run()
     assert not at.exception
-    assert Store(url).upload(upload_id)["status"] == "approved"
+    assert Store(url).uploads.get(upload_id).status == "approved"
     assert at.success[0].value == t("admin.no_pending", "fi")
     at.switch_page("pages/etusivu.py").run()
     assert at.sidebar.selectbox(key="round").value == 2027  # the new latest round
@@ -69,8 +69,8 @@ def test_reject_keeps_the_note(pending):
     at = open_admin()
     at.text_input(key=f"admin_note_{upload_id}").input("väärä kierros")
     at.button(key=f"admin_reject_{upload_id}").click().run()
-    row = Store(url).upload(upload_id)
-    assert (row["status"], row["note"]) == ("rejected", "väärä kierros")
+    row = Store(url).uploads.get(upload_id)
+    assert (row.status, row.note) == ("rejected", "väärä kierros")
     history = at.dataframe[0].value
     first = history.iloc[0]
     assert first[t("admin.col_status", "fi")] == t("upload.status_rejected", "fi")
@@ -80,20 +80,20 @@ def test_reject_keeps_the_note(pending):
 def test_supersede_notice_names_the_replaced_upload(pending):
     url, _ = pending
     store = Store(url)
-    first = store.add_upload(NEW_VILLAGE_CSV, "eka.csv", 2025, load(), approve=True)
-    second = store.add_upload(NEW_VILLAGE_CSV.replace(b";1;", b";2;", 1), "toka.csv", 2025, load())
+    first = store.uploads.add(NEW_VILLAGE_CSV, "eka.csv", 2025, load(), approve=True)
+    second = store.uploads.add(NEW_VILLAGE_CSV.replace(b";1;", b";2;", 1), "toka.csv", 2025, load())
     at = open_admin()
     expected = t("admin.supersedes", "fi", uploads=fmt.plain(f"#{first.upload_id} (eka.csv)"))
     assert [i.value for i in at.info] == [expected]
     at.button(key=f"admin_approve_{second.upload_id}").click().run()
-    assert Store(url).upload(first.upload_id)["status"] == "superseded"
+    assert Store(url).uploads.get(first.upload_id).status == "superseded"
 
 
 def test_history_and_audit_log_are_shown(pending):
     url, upload_id = pending
     at = open_admin()
     uploads, audit = at.dataframe[-2].value, at.dataframe[-1].value
-    assert len(uploads) == len(Store(url).uploads())
+    assert len(uploads) == len(Store(url).uploads.table())
     assert audit.iloc[0][t("admin.col_action", "fi")] == "upload"
     assert audit.iloc[0][t("admin.col_id", "fi")] == upload_id
 
@@ -103,6 +103,6 @@ def test_answers_dated_in_another_year_than_the_round_are_pointed_out(monkeypatc
     monkeypatch.setenv("DATABASE_URL", url)
     header, *rows = NEW_VILLAGE_CSV.decode().splitlines()
     dated = "\n".join([f"Vastausaika;{header}", *(f"1.5.2025 10:00:00;{row}" for row in rows)]) + "\n"
-    Store(url).add_upload(dated.encode(), "vaalimaa.csv", 2027, load(), uploader_village="Vaalimaa")
+    Store(url).uploads.add(dated.encode(), "vaalimaa.csv", 2027, load(), uploader_village="Vaalimaa")
     at = open_admin()
     assert [w.value for w in at.warning] == [t("admin.round_mismatch", "fi", year=2025, round=2027)]

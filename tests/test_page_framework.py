@@ -99,7 +99,7 @@ def test_a_weight_set_is_saved_and_loaded_again(db):
     at.text_input(key="framework_set_name").input("More livelihoods")
     next(b for b in at.button if b.label == "Save the weight set").click().run()
     assert not at.exception
-    saved = db.documents("weights")
+    saved = db.documents.table("weights")
     assert saved["name"].tolist() == ["More livelihoods"]
     assert saved["payload"].iloc[0]["weights"] == {first: 2.5}
     at.button(key="framework.reset").click().run()

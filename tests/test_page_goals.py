@@ -14,14 +14,14 @@ from tests.test_page_progress import ROOT, open_page
 def db_url(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'goals.db'}"
     store = Store(url)
-    store.add_activity(
+    store.activities.add(
         "start_events",
         "Starttitilaisuus Kotkassa",
         date(2024, 9, 12),
         area="sepra",
         villages=["Kaukola", "Huruksela"],
     )
-    store.add_activity("closing_seminar", "Loppuseminaari", date(2026, 2, 20), note="yhteinen")
+    store.activities.add("closing_seminar", "Loppuseminaari", date(2026, 2, 20), note="yhteinen")
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("ALYKYLA_DEMO", "0")
     monkeypatch.chdir(ROOT)
@@ -57,7 +57,7 @@ def test_coordinator_records_an_activity(db_url) -> None:
     save_button(at).click().run()
     assert not at.exception, at.exception
     assert any("Saved" in s.value for s in at.success)
-    rows = Store(db_url).activities()
+    rows = Store(db_url).activities.table()
     new = rows[rows["title"] == "Theme group meeting in Utti"].iloc[0]
     assert new["goal_id"] == "group_meetings" and new["area"] == "kasvu"
     metrics = {m.label: m.value for m in at.metric}
@@ -68,14 +68,14 @@ def test_coordinator_cannot_record_without_text(db_url) -> None:
     at = open_page("tavoitteet", role="coordinator", lang="en")
     save_button(at).click().run()
     assert any("description" in e.value for e in at.error)
-    assert len(Store(db_url).activities()) == 2
+    assert len(Store(db_url).activities.table()) == 2
 
 
 def test_coordinator_deletes_a_wrong_record(db_url) -> None:
     at = open_page("tavoitteet", role="coordinator", lang="en")
-    first = Store(db_url).activities()["id"].min()
+    first = Store(db_url).activities.table()["id"].min()
     at.selectbox(key="goals_delete_id").set_value(int(first))
     at.button(key="goals_delete").click().run()
     assert not at.exception
-    left = Store(db_url).activities()
+    left = Store(db_url).activities.table()
     assert len(left) == 1 and first not in set(left["id"])

@@ -59,7 +59,7 @@ def test_save_grouping_and_download(db_url) -> None:
     next(b for b in at.button if b.label == "Tallenna").click().run()
     assert not at.exception
     assert any("Syksy 2026" in s.value for s in at.success)
-    saved = Store(db_url).document("grouping", "Syksy 2026")
+    saved = Store(db_url).documents.get("grouping", "Syksy 2026")
     assert saved["by"] == "none" and {r["area"] for r in saved["assignments"]} == {"all"}
     assert at.get("download_button")
 

@@ -63,20 +63,20 @@ def test_answer_is_stored_once_per_session(db_url) -> None:
     radios[2].set_value(2)
     send(at)
     assert any("Kiitos" in s.value for s in at.success)
-    answers = Store(db_url).poll_responses(2026)
+    answers = Store(db_url).poll.responses(2026)
     items = poll.default_items(load())
     assert poll.respondents(answers) == 1
     assert dict(zip(answers["item"], answers["value"], strict=True)) == {items[0].id: 4.0, items[2].id: 2.0}
     at.run()  # the same browser session: thanks again, no form
     assert not form_radios(at)
-    assert poll.respondents(Store(db_url).poll_responses(2026)) == 1
+    assert poll.respondents(Store(db_url).poll.responses(2026)) == 1
 
 
 def test_empty_answer_is_refused(db_url) -> None:
     at = open_poll()
     send(at)
     assert any("vähintään yhteen" in w.value for w in at.warning)
-    assert Store(db_url).poll_responses().empty
+    assert Store(db_url).poll.responses().empty
 
 
 def test_items_from_the_url_and_language(db_url) -> None:

@@ -52,7 +52,7 @@ def fill_store(url: str, framework: Framework | None = None) -> Store:
     gain = dict(zip(VILLAGES, (0.3, 0.05, -0.1, 0.2, 0.1, 0.0), strict=True))
     for round_, seed, extra in ((2024, 1, 0.0), (2026, 2, 1.0)):
         level = {v: start[v] + extra * gain[v] for v in VILLAGES}
-        store.add_upload(
+        store.uploads.add(
             survey_csv(framework, VILLAGES, level, seed),
             f"kysely-{round_}.csv",
             round_,

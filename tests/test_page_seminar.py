@@ -20,7 +20,7 @@ def filled(tmp_path_factory) -> str:
 
     url = f"sqlite:///{tmp_path_factory.mktemp('seminar') / 'seminar.db'}"
     store = fill_store(url)
-    store.save_document(
+    store.documents.save(
         "grouping",
         "syksy 2026",
         {
@@ -30,10 +30,10 @@ def filled(tmp_path_factory) -> str:
             ]
         },
     )
-    store.add_activity("start_events", "Startti", date(2024, 9, 1), area="sepra")
+    store.activities.add("start_events", "Startti", date(2024, 9, 1), area="sepra")
     items = poll.default_items(load())
-    store.add_poll_response("a", {items[0].id: 4.0}, 2026)
-    store.add_poll_response("b", {items[0].id: 5.0, items[1].id: 2.0}, 2026)
+    store.poll.add("a", {items[0].id: 4.0}, 2026)
+    store.poll.add("b", {items[0].id: 5.0, items[1].id: 2.0}, 2026)
     return url
 
 

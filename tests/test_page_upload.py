@@ -68,7 +68,7 @@ def test_report_is_shown_before_saving_and_matches_the_reader(empty_url):
     assert shown[t("upload.kpi_respondents", "fi")] == str(report.respondents)
     assert shown[t("upload.kpi_villages", "fi")] == "2"
     assert shown[t("upload.kpi_mapped", "fi")] == str(len(report.mapped))
-    assert Store(empty_url).uploads().empty  # nothing stored yet
+    assert Store(empty_url).uploads.table().empty  # nothing stored yet
 
 
 def test_save_stores_a_pending_upload_once(empty_url):
@@ -77,7 +77,7 @@ def test_save_stores_a_pending_upload_once(empty_url):
     at.button(key="upload.save").click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Tallennettu, odottaa koordinaattorin hyväksyntää")
-    uploads = Store(empty_url).uploads()
+    uploads = Store(empty_url).uploads.table()
     assert uploads[["filename", "round", "status", "villages", "respondents"]].values.tolist() == [
         ["kysely.csv", date.today().year, "pending", "Utti, Verla", 12]]
     assert at.caption[0].value == t("upload.report_caption_saved", "fi")  # no longer "nothing saved yet"
@@ -85,7 +85,7 @@ def test_save_stores_a_pending_upload_once(empty_url):
     again = choose_file(open_upload(), "kysely.csv", data)  # the same file from another session
     again.button(key="upload.save").click().run()
     assert again.info[0].value.startswith("Tämä tiedosto saapui jo")
-    assert len(Store(empty_url).uploads()) == 1
+    assert len(Store(empty_url).uploads.table()) == 1
 
 
 def test_unrecognised_column_can_be_mapped_to_an_item(empty_url):
@@ -99,7 +99,7 @@ def test_unrecognised_column_can_be_mapped_to_an_item(empty_url):
     assert int(mapped_after) == int(mapped_before) + 1
     at.button(key="upload.save").click().run()
     store = Store(empty_url)
-    assert store.upload(int(store.uploads()["id"][0]))["mapping"]["Oma sarake"] == "E2"
+    assert store.uploads.get(int(store.uploads.table()["id"][0])).mapping["Oma sarake"] == "E2"
 
 
 def test_village_override_for_a_file_without_village_column(empty_url):
@@ -110,7 +110,7 @@ def test_village_override_for_a_file_without_village_column(empty_url):
     assert not at.error
     at.button(key="upload.save").click().run()
     assert not at.exception
-    assert Store(empty_url).uploads()["villages"].tolist() == ["Verla"]
+    assert Store(empty_url).uploads.table()["villages"].tolist() == ["Verla"]
 
 
 def test_unreadable_file_is_one_error_line(empty_url):
@@ -119,7 +119,7 @@ def test_unreadable_file_is_one_error_line(empty_url):
     assert not at.exception
     assert len(at.error) == 1 and "\n" not in at.error[0].value
     assert at.error[0].value.startswith(f"**{t('upload.read_failed', 'fi')}**")
-    assert Store(empty_url).uploads().empty
+    assert Store(empty_url).uploads.table().empty
 
 
 def test_upload_code_is_checked(empty_url, monkeypatch):
@@ -128,10 +128,10 @@ def test_upload_code_is_checked(empty_url, monkeypatch):
     at.text_input(key="upload.code").input("väärä")
     at.button(key="upload.save").click().run()
     assert at.error[0].value == t("upload.code_wrong", "fi", village="Verla")
-    assert Store(empty_url).uploads().empty
+    assert Store(empty_url).uploads.table().empty
     at.text_input(key="upload.code").input("verla-1")
     at.button(key="upload.save").click().run()
-    assert len(Store(empty_url).uploads("pending")) == 1
+    assert len(Store(empty_url).uploads.table("pending")) == 1
 
 
 def test_file_text_is_never_rendered_as_markup(empty_url):

@@ -54,7 +54,7 @@ def seed_store(url: str) -> Store:
     store = Store(url)
     for round_, seed in ((2024, 1), (2026, 2)):
         frame = synthetic_responses(framework, villages, round_, seed)
-        store.store_read(f"synthetic {round_}".encode(), f"synthetic_{round_}.csv", round_, framework, frame,
+        store.uploads.store_read(f"synthetic {round_}".encode(), f"synthetic_{round_}.csv", round_, framework, frame,
                          None, role="admin", actor="test", approve=True)
     return store
 

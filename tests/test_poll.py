@@ -121,10 +121,10 @@ def test_store_poll_round_trip(tmp_path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'poll.db'}")
     items = poll.default_items(load())
     a, b, _ = (i.id for i in items)
-    assert store.add_poll_response("s1", poll.validate_answers(items, {a: 4, b: 2}), 2026)
-    assert store.add_poll_response("s2", poll.validate_answers(items, {a: 5}), 2026)
-    assert not store.add_poll_response("s1", {a: 1.0}, 2026)  # one answer per browser session
-    answers = store.poll_responses(2026)
+    assert store.poll.add("s1", poll.validate_answers(items, {a: 4, b: 2}), 2026)
+    assert store.poll.add("s2", poll.validate_answers(items, {a: 5}), 2026)
+    assert not store.poll.add("s1", {a: 1.0}, 2026)  # one answer per browser session
+    answers = store.poll.responses(2026)
     assert poll.respondents(answers) == 2
     table = poll.summarise(answers, items).set_index("item")
     assert table.loc[a, "mean"] == pytest.approx(4.5)

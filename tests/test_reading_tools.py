@@ -1,4 +1,4 @@
-"""Every tool's export (indicator.exports) reads back to exactly the truth values."""
+"""Every tool's export (tools.demo_exports.exports) reads back to exactly the truth values."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicator.exports import TOOLS, export_bytes, readable_truth, suffix
 from indicator.framework import load
+from tools.demo_exports.exports import TOOLS, export_bytes, readable_truth, suffix
 
 FRAMEWORK = load()
 TOOL_NAMES = {"generic_csv": "generic", "generic_xlsx": "generic", "webropol_text": "webropol",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -10,9 +12,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from indicator import db
+from indicator import storage
 from indicator.errors import ReadError, StorageError
-from indicator.storage import Store
+from indicator.i18n import catalog
+from indicator.storage import Store, schema
+from indicator.storage.engine import DEFAULT_DB_PATH, SQLITE_BUSY_TIMEOUT_MS, Database, resolve_url
 from tests.storage_helpers import KNOWN_INDEX, counts, db_url, known_file, survey_csv, village_file  # noqa: F401
 
 
@@ -25,24 +29,24 @@ def store(db_url):  # noqa: F811
 
 def test_upload_is_stored_pending(store, small_framework):
     content = known_file("Ala")
-    result = store.add_upload(content, "ala.csv", 2025, small_framework, actor="anna", uploader_village="Ala")
+    result = store.uploads.add(content, "ala.csv", 2025, small_framework, actor="anna", uploader_village="Ala")
     assert (result.status, result.duplicate, result.first_seen) == ("pending", False, None)
     assert result.report.rows == 2
-    stored = store.upload(result.upload_id)
-    assert stored["content"] == content and stored["size"] == len(content)
-    assert stored["village"] == "Ala" and stored["villages"] == ["Ala"]
-    assert stored["report"]["file"] == "ala.csv" and stored["mapping"] == {"T1": "T1", "T2": "T2", "Y1": "Y1", "Y2": "Y2"}
-    assert stored["framework_id"] == "pieni" and stored["uploaded_at"].tzinfo is not None
+    stored = store.uploads.get(result.upload_id)
+    assert stored.content == content and stored.size == len(content)
+    assert stored.village == "Ala" and stored.villages == ["Ala"]
+    assert stored.report["file"] == "ala.csv" and stored.mapping == {"T1": "T1", "T2": "T2", "Y1": "Y1", "Y2": "Y2"}
+    assert stored.framework_id == "pieni" and stored.uploaded_at.tzinfo is not None
     assert store.responses().empty  # pending uploads do not count
     pending = store.responses(status="pending")
     assert len(pending) == 2 and set(pending["round"]) == {2025}
     assert store.audit_log()["action"].tolist() == ["upload"]
-    listing = store.uploads()
+    listing = store.uploads.table()
     assert listing.loc[0, "respondents"] == 2 and listing.loc[0, "villages"] == "Ala"
 
 
 def test_approved_upload_scores_by_hand(store, small_framework):
-    store.add_upload(known_file("Ala"), "ala.csv", 2025, small_framework, approve=True)
+    store.uploads.add(known_file("Ala"), "ala.csv", 2025, small_framework, approve=True)
     table = store.scores(small_framework).table
     assert table.loc[0, "village"] == "Ala" and table.loc[0, "round"] == 2025
     assert table.loc[0, "index"] == pytest.approx(KNOWN_INDEX)
@@ -54,26 +58,26 @@ def test_approved_upload_scores_by_hand(store, small_framework):
 
 def test_duplicate_same_round_is_stored_once(store, small_framework):
     content = known_file("Ala")
-    first = store.add_upload(content, "ala.csv", 2025, small_framework)
-    again = store.add_upload(content, "renamed.csv", 2025, small_framework, approve=True)
+    first = store.uploads.add(content, "ala.csv", 2025, small_framework)
+    again = store.uploads.add(content, "renamed.csv", 2025, small_framework, approve=True)
     assert again.duplicate and again.upload_id == first.upload_id and again.status == "approved"
-    assert store.upload(first.upload_id)["status"] == "approved"  # approving a repeat approves the first
-    assert again.first_seen == store.upload(first.upload_id)["uploaded_at"]
-    other_round = store.add_upload(content, "ala.csv", 2026, small_framework)
+    assert store.uploads.get(first.upload_id).status == "approved"  # approving a repeat approves the first
+    assert again.first_seen == store.uploads.get(first.upload_id).uploaded_at
+    other_round = store.uploads.add(content, "ala.csv", 2026, small_framework)
     assert not other_round.duplicate and other_round.upload_id != first.upload_id
-    assert len(store.uploads()) == 2
+    assert len(store.uploads.table()) == 2
 
 
 def test_approve_supersedes_older_uploads_of_the_same_villages(store, small_framework):
-    old = store.add_upload(village_file("Ala", [1, 1]), "v1.csv", 2025, small_framework, approve=True)
-    other_round = store.add_upload(village_file("Ala", [2, 2]), "v0.csv", 2024, small_framework, approve=True)
-    new = store.add_upload(village_file("Ala", [5, 5]), "v2.csv", 2025, small_framework)
-    store.approve(new.upload_id, "coordinator")
-    listing = store.uploads().set_index("id")
+    old = store.uploads.add(village_file("Ala", [1, 1]), "v1.csv", 2025, small_framework, approve=True)
+    other_round = store.uploads.add(village_file("Ala", [2, 2]), "v0.csv", 2024, small_framework, approve=True)
+    new = store.uploads.add(village_file("Ala", [5, 5]), "v2.csv", 2025, small_framework)
+    store.uploads.approve(new.upload_id, "coordinator")
+    listing = store.uploads.table().set_index("id")
     assert listing.loc[old.upload_id, "status"] == "superseded"
     assert listing.loc[old.upload_id, "superseded_by"] == new.upload_id
     assert listing.loc[other_round.upload_id, "status"] == "approved"  # another round is untouched
-    assert store.upload(old.upload_id)["content"] == village_file("Ala", [1, 1])  # kept
+    assert store.uploads.get(old.upload_id).content == village_file("Ala", [1, 1])  # kept
     table = store.scores(small_framework).table.set_index("round")
     assert table.loc[2025, "index"] == pytest.approx((2 * 100 + 75) / 3)
     assert store.audit_log(limit=1).loc[0, "detail"] == {"previous": "pending", "superseded": [old.upload_id]}
@@ -82,62 +86,80 @@ def test_approve_supersedes_older_uploads_of_the_same_villages(store, small_fram
 def test_partial_overlap_keeps_the_older_file_for_its_other_villages(store, small_framework):
     both = survey_csv([("Ala", 1, "Kyllä", 6, 5), ("Ala", 1, "Kyllä", 6, 5), ("Ylä", 3, "Kyllä", 6, 5),
                        ("Ylä", 3, "Kyllä", 6, 5)])
-    wide = store.add_upload(both, "both.csv", 2025, small_framework, approve=True)
-    narrow = store.add_upload(village_file("Ala", [5, 5]), "ala.csv", 2025, small_framework, approve=True)
-    assert store.upload(wide.upload_id)["status"] == "approved"
+    wide = store.uploads.add(both, "both.csv", 2025, small_framework, approve=True)
+    narrow = store.uploads.add(village_file("Ala", [5, 5]), "ala.csv", 2025, small_framework, approve=True)
+    assert store.uploads.get(wide.upload_id).status == "approved"
     responses = store.responses()
     assert responses.groupby("village")["upload_id"].unique().map(list).to_dict() == {
         "Ala": [narrow.upload_id], "Ylä": [wide.upload_id]}
     # approving the wide file again makes it the newest for both villages; the narrow one is covered
-    store.approve(wide.upload_id, "coordinator")
-    assert store.upload(narrow.upload_id)["status"] == "superseded"
+    store.uploads.approve(wide.upload_id, "coordinator")
+    assert store.uploads.get(narrow.upload_id).status == "superseded"
     assert set(store.responses()["upload_id"]) == {wide.upload_id}
 
 
 def test_reject_keeps_the_file(store, small_framework):
     content = known_file("Ala")
-    result = store.add_upload(content, "ala.csv", 2025, small_framework, approve=True)
-    store.reject(result.upload_id, "coordinator", "wrong village")
-    stored = store.upload(result.upload_id)
-    assert (stored["status"], stored["note"], stored["decided_by"]) == ("rejected", "wrong village", "coordinator")
-    assert stored["content"] == content
+    result = store.uploads.add(content, "ala.csv", 2025, small_framework, approve=True)
+    store.uploads.reject(result.upload_id, "coordinator", "wrong village")
+    stored = store.uploads.get(result.upload_id)
+    assert (stored.status, stored.note, stored.decided_by) == ("rejected", "wrong village", "coordinator")
+    assert stored.content == content
     assert len(store.responses(status="rejected")) == 2
     assert store.scores(small_framework).table.empty
-    assert store.uploads(status="rejected")["id"].tolist() == [result.upload_id]
+    assert store.uploads.table(status="rejected")["id"].tolist() == [result.upload_id]
 
 
 def test_rejecting_the_newest_brings_back_what_it_superseded(store, small_framework):
-    old = store.add_upload(village_file("Ala", [1, 1]), "v1.csv", 2025, small_framework, approve=True)
-    new = store.add_upload(village_file("Ala", [5, 5]), "v2.csv", 2025, small_framework, approve=True)
-    assert store.upload(old.upload_id)["status"] == "superseded"
-    store.reject(new.upload_id, "coordinator", "mistake")
-    assert store.upload(old.upload_id)["status"] == "approved"
-    assert store.upload(old.upload_id)["superseded_by"] is None
+    old = store.uploads.add(village_file("Ala", [1, 1]), "v1.csv", 2025, small_framework, approve=True)
+    new = store.uploads.add(village_file("Ala", [5, 5]), "v2.csv", 2025, small_framework, approve=True)
+    assert store.uploads.get(old.upload_id).status == "superseded"
+    store.uploads.reject(new.upload_id, "coordinator", "mistake")
+    assert store.uploads.get(old.upload_id).status == "approved"
+    assert store.uploads.get(old.upload_id).superseded_by is None
     assert store.scores(small_framework).table.loc[0, "index"] == pytest.approx((2 * 75 + 75) / 3)
     assert store.audit_log(limit=1).loc[0, "detail"]["restored"] == [old.upload_id]
 
 
 def test_unknown_upload_and_status_are_refused(store):
     with pytest.raises(StorageError, match="there is no upload 99"):
-        store.approve(99, "x")
+        store.uploads.approve(99, "x")
     with pytest.raises(StorageError, match="unknown status 'done'"):
-        store.uploads("done")
+        store.uploads.table("done")
+
+
+def test_storage_errors_carry_a_code_and_read_in_every_language(store, small_framework):
+    with pytest.raises(StorageError) as caught:
+        store.uploads.approve(99, "x")
+    assert (caught.value.code, caught.value.params) == ("storage.no_upload", {"upload_id": 99})
+    assert caught.value.localized("fi") == "latausta 99 ei ole"
+    assert caught.value.localized("sv") == "uppladdning 99 finns inte"
+    with pytest.raises(StorageError) as caught:
+        store.uploads.add(known_file("Ala"), "ala.csv", 25, small_framework)
+    assert caught.value.localized("en") == str(caught.value) == "a round must be a year such as 2025, got 25"
+
+
+def test_every_storage_error_code_has_catalog_texts():
+    source = "".join(path.read_text() for path in Path(storage.__file__).parent.glob("*.py"))
+    codes = set(re.findall(r'code="(storage\.\w+)"', source))
+    assert len(codes) == 17
+    assert sorted(c for c in codes if f"error.{c}" not in catalog()) == []
 
 
 def test_round_must_be_a_year(store, small_framework):
     with pytest.raises(StorageError, match="a round must be a year"):
-        store.add_upload(known_file("Ala"), "ala.csv", 25, small_framework)
+        store.uploads.add(known_file("Ala"), "ala.csv", 25, small_framework)
     assert store.is_empty()
 
 
 def test_numpy_round_is_accepted(store, small_framework):
-    result = store.add_upload(known_file("Ala"), "ala.csv", np.int64(2025), small_framework)
-    assert store.uploads().loc[0, "round"] == 2025 and not result.duplicate
+    result = store.uploads.add(known_file("Ala"), "ala.csv", np.int64(2025), small_framework)
+    assert store.uploads.table().loc[0, "round"] == 2025 and not result.duplicate
 
 
 def test_unusable_file_stores_nothing(store, small_framework):
     with pytest.raises(ReadError):
-        store.add_upload(b"nimi;ika\nx;3\n", "other.csv", 2025, small_framework)
+        store.uploads.add(b"nimi;ika\nx;3\n", "other.csv", 2025, small_framework)
     assert store.is_empty()
 
 
@@ -145,99 +167,99 @@ def test_unusable_file_stores_nothing(store, small_framework):
 def test_failure_mid_ingest_leaves_nothing(store, small_framework, monkeypatch, approve):
     calls = []
 
-    def failing_audit(conn, actor, role, action, upload_id=None, **detail):
+    def failing_audit(database, conn, actor, role, action, upload_id=None, **detail):
         calls.append(action)
         # by now the upload row and its answers were written in this transaction
-        assert conn.execute(sa.select(sa.func.count()).select_from(db.responses)).scalar_one() == 8
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.responses)).scalar_one() == 8
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Store, "_audit", staticmethod(failing_audit))
+    monkeypatch.setattr(Database, "audit", failing_audit)
     with pytest.raises(RuntimeError, match="disk full"):
-        store.add_upload(known_file("Ala"), "ala.csv", 2025, small_framework, approve=approve)
+        store.uploads.add(known_file("Ala"), "ala.csv", 2025, small_framework, approve=approve)
     assert calls == ["upload"]
     monkeypatch.undo()
     assert store.is_empty()
     assert counts(store.engine.url.render_as_string(hide_password=False)) == {"uploads": 0, "responses": 0, "audit": 0}
-    assert not store.add_upload(known_file("Ala"), "ala.csv", 2025, small_framework).duplicate
+    assert not store.uploads.add(known_file("Ala"), "ala.csv", 2025, small_framework).duplicate
 
 
 def test_documents(store):
-    assert store.document("weights", "tasainen") is None
-    store.save_document("weights", "tasainen", {"talous": 1.0}, actor="anna")
-    store.save_document("weights", "tasainen", {"talous": 2.0}, actor="ben")
-    store.save_document("grouping", "kevät", [["A", "B"]], actor="ben")
-    assert store.document("weights", "tasainen") == {"talous": 2.0}
-    table = store.documents("weights")
+    assert store.documents.get("weights", "tasainen") is None
+    store.documents.save("weights", "tasainen", {"talous": 1.0}, actor="anna")
+    store.documents.save("weights", "tasainen", {"talous": 2.0}, actor="ben")
+    store.documents.save("grouping", "kevät", [["A", "B"]], actor="ben")
+    assert store.documents.get("weights", "tasainen") == {"talous": 2.0}
+    table = store.documents.table("weights")
     assert table["name"].tolist() == ["tasainen"] and table.loc[0, "actor"] == "ben"
-    assert len(store.documents()) == 2
-    assert store.delete_document("weights", "tasainen", actor="ben")
-    assert not store.delete_document("weights", "tasainen")
+    assert len(store.documents.table()) == 2
+    assert store.documents.delete("weights", "tasainen", actor="ben")
+    assert not store.documents.delete("weights", "tasainen")
     assert store.audit_log()["action"].tolist() == ["delete_document", "save_document", "save_document", "save_document"]
 
 
 def test_activities(store):
-    new_id = store.add_activity("kickoff", "Aloitustilaisuus", dt.date(2025, 3, 1), area="sepra",
+    new_id = store.activities.add("kickoff", "Aloitustilaisuus", dt.date(2025, 3, 1), area="sepra",
                                 villages=["Ala", "Ylä"], groups=[1], actor="anna")
-    store.add_activity("study_trip", "Opintomatka", dt.date(2024, 9, 1))
-    table = store.activities()
+    store.activities.add("study_trip", "Opintomatka", dt.date(2024, 9, 1))
+    table = store.activities.table()
     assert table["goal_id"].tolist() == ["study_trip", "kickoff"]
     assert table.loc[1, "villages"] == ["Ala", "Ylä"] and table.loc[1, "done_on"] == dt.date(2025, 3, 1)
     with pytest.raises(StorageError, match="needs a goal and a title"):
-        store.add_activity("kickoff", " ", dt.date(2025, 3, 1))
-    assert store.delete_activity(new_id) and len(store.activities()) == 1
+        store.activities.add("kickoff", " ", dt.date(2025, 3, 1))
+    assert store.activities.delete(new_id) and len(store.activities.table()) == 1
 
 
 def test_poll_one_answer_per_session_and_round(store, small_framework):
-    assert store.add_poll_response("session-a", {"T1": 4, "Y1": 2.5}, 2026)
-    assert not store.add_poll_response("session-a", {"T1": 1}, 2026)
-    assert store.add_poll_response("session-a", {"T1": 5}, 2027)  # another seminar
-    assert store.add_poll_response("session-b", {"T1": 2, "Y1": None}, 2026)
-    answers = store.poll_responses(2026)
+    assert store.poll.add("session-a", {"T1": 4, "Y1": 2.5}, 2026)
+    assert not store.poll.add("session-a", {"T1": 1}, 2026)
+    assert store.poll.add("session-a", {"T1": 5}, 2027)  # another seminar
+    assert store.poll.add("session-b", {"T1": 2, "Y1": None}, 2026)
+    answers = store.poll.responses(2026)
     assert answers.groupby("item")["value"].agg(list).to_dict() == {"T1": [4.0, 2.0], "Y1": [2.5]}
     assert answers["respondent"].nunique() == 2
-    assert len(store.poll_responses()) == 4
+    assert len(store.poll.responses()) == 4
     assert store.responses(status=None).empty and store.scores(small_framework).table.empty
-    poll = store.uploads()
-    assert set(poll["role"]) == {"poll"} and set(poll["village"]) == {db.POLL_VILLAGE}
+    poll = store.uploads.table()
+    assert set(poll["role"]) == {"poll"} and set(poll["village"]) == {schema.POLL_VILLAGE}
 
 
 def test_poll_rate_limit(db_url):  # noqa: F811
     store = Store(db_url, poll_rate_limit=(3, 60.0))
-    assert [store.add_poll_response(f"s{n}", {"T1": 3}, 2026) for n in range(5)] == [True, True, True, False, False]
-    assert len(store.poll_responses()) == 3
+    assert [store.poll.add(f"s{n}", {"T1": 3}, 2026) for n in range(5)] == [True, True, True, False, False]
+    assert len(store.poll.responses()) == 3
     store.close()
 
 
 def test_state_token_changes_with_every_change(store, small_framework):
     tokens = [store.state_token()]
     assert store.state_token() == tokens[0]
-    upload = store.add_upload(known_file("Ala"), "ala.csv", 2025, small_framework)
+    upload = store.uploads.add(known_file("Ala"), "ala.csv", 2025, small_framework)
     tokens.append(store.state_token())
-    store.approve(upload.upload_id, "x")
+    store.uploads.approve(upload.upload_id, "x")
     tokens.append(store.state_token())
-    store.add_poll_response("s", {"T1": 3}, 2026)
+    store.poll.add("s", {"T1": 3}, 2026)
     tokens.append(store.state_token())
-    store.add_poll_response("t", {"T1": 3}, 2026)
+    store.poll.add("t", {"T1": 3}, 2026)
     tokens.append(store.state_token())
-    store.save_document("weights", "w", {})
+    store.documents.save("weights", "w", {})
     tokens.append(store.state_token())
     assert len(set(tokens)) == len(tokens)
 
 
 def test_backup_round_trip(store, small_framework, tmp_path, monkeypatch):
-    monkeypatch.setattr("indicator.storage.SHEET_ROWS", 7)  # long tables continue on further sheets
-    store.add_upload(village_file("Ala", [1, 2]), "=cmd|' /C calc'!A0.csv", 2024, small_framework, approve=True)
-    store.add_upload(village_file("Ala", [4, 5]), "ala25.csv", 2025, small_framework, approve=True)
-    store.add_upload(village_file("-Ylä", [3, 3]), "yla.csv", 2025, small_framework, approve=True)
-    rejected = store.add_upload(village_file("Ala", [2, 2]), "bad.csv", 2025, small_framework)
-    store.reject(rejected.upload_id, "anna", "+note")
-    store.save_document("weights", "@w", {"talous": 2})
-    store.add_activity("kickoff", "'quoted'", dt.date(2025, 3, 1), villages=["=A"])
-    store.add_poll_response("s", {"T1": 3}, 2026)
+    monkeypatch.setattr("indicator.storage.backup.SHEET_ROWS", 7)  # long tables continue on further sheets
+    store.uploads.add(village_file("Ala", [1, 2]), "=cmd|' /C calc'!A0.csv", 2024, small_framework, approve=True)
+    store.uploads.add(village_file("Ala", [4, 5]), "ala25.csv", 2025, small_framework, approve=True)
+    store.uploads.add(village_file("-Ylä", [3, 3]), "yla.csv", 2025, small_framework, approve=True)
+    rejected = store.uploads.add(village_file("Ala", [2, 2]), "bad.csv", 2025, small_framework)
+    store.uploads.reject(rejected.upload_id, "anna", "+note")
+    store.documents.save("weights", "@w", {"talous": 2})
+    store.activities.add("kickoff", "'quoted'", dt.date(2025, 3, 1), villages=["=A"])
+    store.poll.add("s", {"T1": 3}, 2026)
     big = b"\x00\xff" * 40_000  # base64 text longer than a spreadsheet cell
-    big_id = store.store_read(big, "big.bin", 2023, small_framework, pd.DataFrame({"village": ["Ala"], "T1": [3.0]}), {}).upload_id
+    big_id = store.uploads.store_read(big, "big.bin", 2023, small_framework, pd.DataFrame({"village": ["Ala"], "T1": [3.0]}), {}).upload_id
     path = tmp_path / "backup.xlsx"
-    store.export_xlsx(path, small_framework)
+    store.backup.export_xlsx(path, small_framework)
 
     book = openpyxl.load_workbook(path)
     assert {"uploads", "responses", "audit", "documents", "activities", "scores", "progress"} <= set(book.sheetnames)
@@ -250,60 +272,60 @@ def test_backup_round_trip(store, small_framework, tmp_path, monkeypatch):
                     assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), cell.value
 
     restored = Store(f"sqlite:///{tmp_path / 'restored.db'}")
-    restored.restore_xlsx(path)
+    restored.backup.restore_xlsx(path)
     pd.testing.assert_frame_equal(restored.scores(small_framework).table, store.scores(small_framework).table)
     pd.testing.assert_frame_equal(restored.progress(small_framework), store.progress(small_framework))
     columns = ["id", "filename", "status", "superseded_by", "uploaded_at", "villages", "respondents", "note"]
-    pd.testing.assert_frame_equal(restored.uploads()[columns], store.uploads()[columns])
-    assert restored.upload(big_id)["content"] == big
-    assert restored.document("weights", "@w") == {"talous": 2}
-    assert restored.activities().loc[0, "villages"] == ["=A"] and restored.activities().loc[0, "title"] == "'quoted'"
-    assert len(restored.poll_responses()) == 1
+    pd.testing.assert_frame_equal(restored.uploads.table()[columns], store.uploads.table()[columns])
+    assert restored.uploads.get(big_id).content == big
+    assert restored.documents.get("weights", "@w") == {"talous": 2}
+    assert restored.activities.table().loc[0, "villages"] == ["=A"] and restored.activities.table().loc[0, "title"] == "'quoted'"
+    assert len(restored.poll.responses()) == 1
     assert restored.audit_log(limit=1).loc[0, "action"] == "restore"
     # ids continue after the restored ones
-    assert restored.add_upload(known_file("Uusi"), "uusi.csv", 2025, small_framework).upload_id == 7
+    assert restored.uploads.add(known_file("Uusi"), "uusi.csv", 2025, small_framework).upload_id == 7
     with pytest.raises(StorageError, match="not empty"):
-        restored.restore_xlsx(path)
+        restored.backup.restore_xlsx(path)
     restored.close()
 
 
 def test_restore_into_postgres_or_sqlite(db_url, small_framework, tmp_path):  # noqa: F811
     source = Store(f"sqlite:///{tmp_path / 'source.db'}")
-    source.add_upload(known_file("Ala"), "ala.csv", 2025, small_framework, approve=True)
-    source.export_xlsx(tmp_path / "b.xlsx", small_framework)
+    source.uploads.add(known_file("Ala"), "ala.csv", 2025, small_framework, approve=True)
+    source.backup.export_xlsx(tmp_path / "b.xlsx", small_framework)
     target = Store(db_url)
-    target.restore_xlsx(tmp_path / "b.xlsx")
+    target.backup.restore_xlsx(tmp_path / "b.xlsx")
     pd.testing.assert_frame_equal(target.scores(small_framework).table, source.scores(small_framework).table)
-    assert target.add_upload(known_file("Ylä"), "yla.csv", 2025, small_framework).upload_id == 2
+    assert target.uploads.add(known_file("Ylä"), "yla.csv", 2025, small_framework).upload_id == 2
     target.close()
     source.close()
 
 
 def test_export_needs_a_writable_place(store, small_framework, tmp_path):
     with pytest.raises(StorageError, match="cannot write the backup"):
-        store.export_xlsx(tmp_path / "missing" / "b.xlsx", small_framework)
+        store.backup.export_xlsx(tmp_path / "missing" / "b.xlsx", small_framework)
 
 
 def test_restore_refuses_other_workbooks(store, tmp_path):
     path = tmp_path / "other.xlsx"
     pd.DataFrame({"a": [1]}).to_excel(path, index=False)
     with pytest.raises(StorageError, match="not a database export"):
-        store.restore_xlsx(path)
+        store.backup.restore_xlsx(path)
     with pytest.raises(StorageError, match="backup file not found"):
-        store.restore_xlsx(tmp_path / "missing.xlsx")
+        store.backup.restore_xlsx(tmp_path / "missing.xlsx")
 
 
 def test_url_resolution(monkeypatch, tmp_path):
-    assert db.resolve_url("postgresql://u@h/d").drivername == "postgresql+psycopg"
-    assert db.resolve_url("postgres://u@h/d").drivername == "postgresql+psycopg"
+    assert resolve_url("postgresql://u@h/d").drivername == "postgresql+psycopg"
+    assert resolve_url("postgres://u@h/d").drivername == "postgresql+psycopg"
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
-    assert db.resolve_url(None).database == str(tmp_path / "env.db")
+    assert resolve_url(None).database == str(tmp_path / "env.db")
     monkeypatch.delenv("DATABASE_URL")
-    assert db.resolve_url(None).database == str(db.DEFAULT_DB_PATH)
+    assert resolve_url(None).database == str(DEFAULT_DB_PATH)
     with pytest.raises(StorageError, match="only sqlite"):
-        db.resolve_url("mysql://u@h/d")
+        resolve_url("mysql://u@h/d")
     with pytest.raises(StorageError, match="not a database URL"):
-        db.resolve_url("::nonsense::")
+        resolve_url("::nonsense::")
 
 
 def test_sqlite_pragmas(tmp_path):
@@ -311,7 +333,7 @@ def test_sqlite_pragmas(tmp_path):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == db.SQLITE_BUSY_TIMEOUT_MS
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == SQLITE_BUSY_TIMEOUT_MS
     store.close()
 
 
@@ -319,11 +341,11 @@ def test_older_database_gets_new_columns(tmp_path, small_framework):
     path = tmp_path / "old.db"
     engine = sa.create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        db.metadata.create_all(conn)
+        schema.metadata.create_all(conn)
         conn.exec_driver_sql("ALTER TABLE uploads DROP COLUMN villages")
         conn.exec_driver_sql("ALTER TABLE uploads DROP COLUMN respondents")
     engine.dispose()
     store = Store(f"sqlite:///{path}")
-    store.add_upload(known_file("Ala"), "ala.csv", 2025, small_framework)
-    assert store.uploads().loc[0, "respondents"] == 2
+    store.uploads.add(known_file("Ala"), "ala.csv", 2025, small_framework)
+    assert store.uploads.table().loc[0, "respondents"] == 2
     store.close()

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from indicator.db import resolve_url
 from indicator.framework import loads
 from indicator.storage import Store
+from indicator.storage.engine import resolve_url
 from tests.conftest import SMALL_FRAMEWORK
 from tests.storage_helpers import counts, db_url, expected_village_index, village_file  # noqa: F401
 
@@ -39,7 +39,7 @@ def _upload(url: str, content: bytes, name: str, barrier=None) -> tuple[int, boo
     store = Store(url)
     if barrier is not None:
         barrier.wait(timeout=60)
-    result = store.add_upload(content, name, 2025, framework, approve=True, actor=name)
+    result = store.uploads.add(content, name, 2025, framework, approve=True, actor=name)
     store.close()
     return result.upload_id, result.duplicate
 
@@ -53,7 +53,7 @@ def _check(url: str, writers: int, results: list[tuple[int, bool]]) -> None:
     framework = loads(SMALL_FRAMEWORK)
     files = _files()
     store = Store(url)
-    uploads = store.uploads()
+    uploads = store.uploads.table()
     assert len(uploads) == len(files)
     assert sorted(uploads["sha256"]) == sorted(set(uploads["sha256"]))
     assert sum(not duplicate for _, duplicate in results) == len(files)
@@ -65,7 +65,7 @@ def _check(url: str, writers: int, results: list[tuple[int, bool]]) -> None:
     table = store.scores(framework).table.set_index("village")
     for village, t1 in FILES.items():
         assert table.loc[village, "index"] == pytest.approx(expected_village_index(t1))
-    winner = store.upload(int(sama.iloc[0]["id"]))["content"]
+    winner = store.uploads.get(int(sama.iloc[0]["id"])).content
     assert table.loc["Sama", "index"] == pytest.approx(expected_village_index([2, 2] if b";2;" in winner else [4, 4]))
     store.close()
 
@@ -117,24 +117,25 @@ CHILD = textwrap.dedent(
     from pathlib import Path
     from indicator.framework import loads
     from indicator.storage import Store
+    from indicator.storage.engine import Database
     from tests.conftest import SMALL_FRAMEWORK
     from tests.storage_helpers import village_file
 
     url, marker, mode = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     store, framework = Store(url), loads(SMALL_FRAMEWORK)
     if mode == "pause":
-        original = Store._audit
+        original = Database.audit
 
-        def pausing_audit(conn, *args, **kwargs):
-            original(conn, *args, **kwargs)
+        def pausing_audit(database, conn, *args, **kwargs):
+            original(database, conn, *args, **kwargs)
             marker.write_text("inside the transaction")
             time.sleep(120)
 
-        Store._audit = staticmethod(pausing_audit)
-        store.add_upload(village_file("Ala", [3, 4, 5]), "ala.csv", 2025, framework, approve=True)
+        Database.audit = pausing_audit
+        store.uploads.add(village_file("Ala", [3, 4, 5]), "ala.csv", 2025, framework, approve=True)
     else:
         for n in range(400):
-            store.add_upload(village_file(f"K{n}", [1 + n % 5] * (1 + n % 7)), f"k{n}.csv", 2025, framework,
+            store.uploads.add(village_file(f"K{n}", [1 + n % 5] * (1 + n % 7)), f"k{n}.csv", 2025, framework,
                              approve=n % 2 == 0)
             with marker.open("a") as out:
                 out.write(f"{n}\\n")
@@ -188,7 +189,7 @@ def test_writer_killed_inside_the_transaction_leaves_nothing(db_url, tmp_path, s
     assert counts(db_url) == {"uploads": 0, "responses": 0, "audit": 0}
     store = Store(db_url)
     started = time.monotonic()
-    result = store.add_upload(village_file("Ala", [3, 4, 5]), "ala.csv", 2025, small_framework, approve=True)
+    result = store.uploads.add(village_file("Ala", [3, 4, 5]), "ala.csv", 2025, small_framework, approve=True)
     assert not result.duplicate and time.monotonic() - started < 10  # the lock died with the writer
     assert store.scores(small_framework).table.loc[0, "index"] == pytest.approx(expected_village_index([3, 4, 5]))
     store.close()

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
 from indicator.errors import IndicatorError
 from indicator.i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    from indicator.storage import Store
 
 ROLES: tuple[str, ...] = ("public", "coordinator")
 
@@ -49,19 +52,19 @@ def framework() -> Any:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(url: str | None) -> Any:
-    from indicator.storage import Store
+def _store(url: str | None) -> Store:
+    from indicator.storage import Store, load_demo
 
     store = Store(url)
     if store.is_empty() and os.environ.get("ALYKYLA_DEMO", "1") != "0":
         try:
-            store.load_demo(framework())
+            load_demo(store, framework())
         except (IndicatorError, OSError) as err:  # the app still runs, just without demo data
             logging.getLogger(__name__).warning("demo data not loaded: %s", err)
     return store
 
 
-def store() -> Any:
+def store() -> Store:
     """The shared ``indicator.storage.Store``; an empty database gets the demo data
     (unless env ``ALYKYLA_DEMO=0``)."""
     return _store(database_url())

@@ -1,7 +1,7 @@
 """Support for tests and benchmarks of the dashboard (AppTest); the running app never imports this.
 
-A demo database is built once per process (the shipped demo exports, or freshly generated ones when
-``data/demo`` is empty) and copied for each test, so every test gets its own SQLite file quickly.
+A demo database is built once per process from the shipped demo exports (``data/demo``) and copied
+for each test, so every test gets its own SQLite file quickly.
 """
 
 from __future__ import annotations
@@ -35,25 +35,21 @@ def _workdir() -> Path:
 
 @cache
 def demo_exports() -> tuple[tuple[Path, int], ...]:
-    """The demo survey exports (path, round): ``data/demo`` when written, else generated once."""
-    from indicator import demo
+    """The shipped demo survey exports (path, round) in ``data/demo``, in the order the demo loads them."""
+    from indicator.storage import demo_files
 
-    files = demo.demo_files()
-    if files and all(path.exists() for path, _ in files):
-        return tuple(files)
-    return tuple(demo.write_demo(_workdir() / "demo"))
+    return tuple(demo_files())
 
 
 @cache
 def demo_template() -> Path:
     """A SQLite file with every demo export approved (built once per process)."""
     from indicator.framework import load
-    from indicator.storage import Store
+    from indicator.storage import Store, load_demo
 
     path = _workdir() / "demo-template.db"
-    store, framework = Store(f"sqlite:///{path}"), load()
-    for file, round_ in demo_exports():
-        store.add_upload(file.read_bytes(), file.name, round_, framework, role="admin", actor="demo", approve=True)
+    store = Store(f"sqlite:///{path}")
+    load_demo(store, load())
     store.close()
     return path
 

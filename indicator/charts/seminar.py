@@ -11,7 +11,7 @@ import html
 import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +20,9 @@ from indicator.charts import palette
 from indicator.framework import Framework, text
 from indicator.i18n import t
 from indicator.poll import SCALE
+
+if TYPE_CHECKING:
+    from indicator.storage import Store
 
 SLIDES: tuple[str, ...] = ("progress", "bands", "groups", "goals", "participation")
 FONT_SIZE = 26
@@ -142,9 +145,9 @@ def grouping_frame(payload: Any) -> pd.DataFrame | None:
     return frame[["village", "area", "group", "theme"]].astype(object)
 
 
-def latest_grouping(store: Any) -> pd.DataFrame | None:
-    """The most recently saved grouping in ``store`` (``Store.documents(kind="grouping")``), or None."""
-    docs = store.documents(GROUPING_KIND)
+def latest_grouping(store: Store) -> pd.DataFrame | None:
+    """The most recently saved grouping in ``store`` (its ``grouping`` documents), or None."""
+    docs = store.documents.table(GROUPING_KIND)
     if docs.empty:
         return None
     for payload in docs.sort_values("created_at", ascending=False)["payload"]:

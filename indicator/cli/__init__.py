@@ -75,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if not type(exc).__module__.startswith("sqlalchemy"):
             raise
-        from indicator.db import failure_reason  # a database that fails mid-command: one line, exit 2
+        from indicator.storage.engine import (
+            failure_reason,  # a database that fails mid-command: one line, exit 2
+        )
 
         sys.stderr.write(f"error: the database: {failure_reason(exc)}\n")
         return 2

@@ -14,7 +14,7 @@ from indicator.cli.output import emit, write_table
 from indicator.errors import IndicatorError
 from indicator.framework import load
 from indicator.progress import METHODS
-from indicator.storage import Store, village_registry
+from indicator.storage import Store, load_demo, village_registry
 
 PROGRESS_FORMATS: tuple[str, ...] = ("csv", "json")
 
@@ -92,7 +92,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     contents = [(path, _read_bytes(path)) for path in args.files]
     lines = []
     for path, content in contents:
-        result = store.add_upload(content, Path(path).name, args.round, framework, role="admin",
+        result = store.uploads.add(content, Path(path).name, args.round, framework, role="admin",
                                   actor="cli", village_default=args.village, approve=args.approve,
                                   village_column=args.village_column)
         problems = len(getattr(result.report, "problems", []) or [])
@@ -112,20 +112,20 @@ def run_progress(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     if not args.output:
         raise IndicatorError("export needs --output PATH.xlsx")
-    Store(args.db).export_xlsx(args.output, load(args.framework))
+    Store(args.db).backup.export_xlsx(args.output, load(args.framework))
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
     store = Store(args.db)
-    store.restore_xlsx(args.file)
-    uploads = store.uploads()
+    store.backup.restore_xlsx(args.file)
+    uploads = store.uploads.table()
     emit(f"{args.file}: restored {len(uploads)} uploads into {store.url}\n".encode(), args.output)
     return 0
 
 
 def run_demo(args: argparse.Namespace) -> int:
     store = Store(args.db)
-    stored = store.load_demo(load(args.framework))
+    stored = load_demo(store, load(args.framework))
     emit(f"demo: {stored} files stored and approved in {store.url}\n".encode(), args.output)
     return 0

@@ -39,7 +39,7 @@ def server(serve, exports, tmp_path_factory, browser) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.db'}"
     store, framework = Store(url), load()
     for path, round_ in earlier:
-        store.add_upload(path.read_bytes(), path.name, round_, framework, role="admin", approve=True)
+        store.uploads.add(path.read_bytes(), path.name, round_, framework, role="admin", approve=True)
     store.close()
     base = serve({"DATABASE_URL": url, "ALYKYLA_DEMO": "0", "ALYKYLA_COORDINATOR_HASH": testing.test_hash()})
     warm = browser.new_page()  # a fresh server's first session may still route by legacy pages/ names

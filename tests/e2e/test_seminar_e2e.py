@@ -31,7 +31,7 @@ def seminar_server(serve, browser, tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('seminar-e2e') / 'e2e.db'}"
     store = fill_store(url)
     themes = ("elinkeinot", "brandi", "kylatalo")
-    store.save_document(
+    store.documents.save(
         "grouping",
         "e2e",
         {

@@ -4,8 +4,9 @@ The answers come from a small latent model: each village has a level per dimensi
 (improving, stagnating or declining), each item a village-specific offset, and residents scatter
 around that with realistic "don't know" shares. Everything is seeded, so two runs give the same bytes.
 
-Run ``python -m indicator.demo`` to (re)write ``data/demo/<round>/<tool>_<area>_<letter>.<ext>``;
-`demo_files` lists those files with their rounds for the demo loader.
+Run ``python -m tools.make_demo`` to (re)write ``data/demo/<round>/<tool>_<area>_<letter>.<ext>``;
+``python -m indicator demo`` (``indicator.storage.demo``) loads those files into a database. This is a
+tool for the project's developers, not part of the library: the library never imports it.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indicator.exports import suffix, write_export
 from indicator.framework import Framework, Item, load
+from indicator.storage.demo import DEMO_DIR
+from tools.demo_exports.exports import suffix, write_export
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 ROUNDS: tuple[int, ...] = (2024, 2025, 2026)
 SEED = 2026   # chosen among 2020-2039 for a spread over all four bands and all three trend kinds
 
@@ -95,11 +96,6 @@ def plan() -> list[DemoFile]:
 def villages() -> list[str]:
     """The demo villages in group order."""
     return [v for group in GROUPS for v in group.villages]
-
-
-def demo_files(directory: str | Path = DEMO_DIR) -> list[tuple[Path, int]]:
-    """The demo exports (path, round) in ``directory``, as `main` writes them."""
-    return [(Path(directory) / f.path, f.round) for f in plan()]
 
 
 # --- the latent model ---------------------------------------------------------------------------------------
@@ -218,7 +214,7 @@ def write_demo(directory: str | Path = DEMO_DIR, framework: Framework | None = N
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the demo exports and print one line per file."""
-    parser = argparse.ArgumentParser(prog="python -m indicator.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.make_demo", description=__doc__.splitlines()[0])
     parser.add_argument("--output", default=str(DEMO_DIR), help="folder for the files (default: %(default)s)")
     args = parser.parse_args(argv)
     for path, round_ in write_demo(args.output):

@@ -1,0 +1,179 @@
+"""The database schema (SQLAlchemy 2 Core): tables, upload statuses and roles, and schema creation.
+
+One schema serves SQLite (the embedded default) and PostgreSQL.
+
+Tables
+------
+uploads        one stored file: bytes, sha256, round, role, status and its import report (json text)
+responses      long form answers: upload_id, respondent, village, item, value (never personal columns)
+audit          who did what and when (every change writes a row)
+documents      named json payloads by kind: weight sets, saved groupings, mapping templates
+activities     project-goal records (done actions toward the Leader projects' goals)
+poll_sessions  one row per answered seminar poll per browser session (one answer each, rate limit)
+
+Poll answers are responses of one upload per seminar round with role ``poll``, village ``POLL_VILLAGE``
+and sha256 of ``poll:<round>``; the respondent key is the poll session row id.
+
+A new table goes into ``metadata`` here and into ``TABLES`` (dependency order), which the backup walks.
+``create_schema`` creates what is missing and adds columns added since a database was made.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+
+class Status(StrEnum):
+    """Where an upload stands; only ``approved`` uploads count in scores."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
+class Role(StrEnum):
+    """Who stored an upload: a village (upload page), a coordinator or the CLI (admin), the seminar poll."""
+
+    VILLAGE = "village"
+    ADMIN = "admin"
+    POLL = "poll"
+
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+ROLES: tuple[str, ...] = tuple(r.value for r in Role)
+POLL_VILLAGE = "Seminaari"
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+
+uploads = sa.Table(
+    "uploads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("filename", sa.String(512), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("uploader_village", sa.String(200)),
+    sa.Column("village", sa.String(200)),
+    sa.Column("villages", sa.Text),  # json list of the villages with answers in the file
+    sa.Column("respondents", sa.Integer, nullable=False, server_default="0"),  # with at least one answer
+    sa.Column("source_tool", sa.String(100)),
+    sa.Column("mapping", sa.Text),
+    sa.Column("report", sa.Text),
+    sa.Column("framework_id", sa.String(200)),
+    sa.Column("framework_version", sa.String(50)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("superseded_by", sa.Integer, sa.ForeignKey("uploads.id")),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.Column("decided_by", sa.String(200)),
+    sa.Column("note", sa.Text),
+    sa.UniqueConstraint("sha256", "round", name="uq_uploads_sha256_round"),
+    sa.CheckConstraint(f"status IN {STATUSES!r}", name="ck_uploads_status"),
+)
+
+responses = sa.Table(
+    "responses",
+    metadata,
+    sa.Column("upload_id", sa.Integer, sa.ForeignKey("uploads.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("respondent", sa.String(100), nullable=False),
+    sa.Column("village", sa.String(200), nullable=False),
+    sa.Column("item", sa.String(100), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.PrimaryKeyConstraint("upload_id", "respondent", "item", name="pk_responses"),
+)
+
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("upload_id", sa.Integer),
+    sa.Column("detail", sa.Text),
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.UniqueConstraint("kind", "name", name="uq_documents_kind_name"),
+)
+
+activities = sa.Table(
+    "activities",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("goal_id", sa.String(100), nullable=False),
+    sa.Column("area", sa.String(100)),
+    sa.Column("done_on", sa.Date, nullable=False),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("groups", sa.Text),
+    sa.Column("villages", sa.Text),
+    sa.Column("note", sa.Text),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+poll_sessions = sa.Table(
+    "poll_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_key", sa.String(200), nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("session_key", "round", name="uq_poll_sessions_key_round"),
+)
+
+sa.Index("ix_uploads_status_round", uploads.c.status, uploads.c.round)
+sa.Index("ix_poll_sessions_at", poll_sessions.c.at)
+
+# Tables in dependency order (export and restore walk them in this order).
+TABLES: tuple[sa.Table, ...] = (uploads, responses, audit, documents, activities, poll_sessions)
+
+# The upload columns a listing shows (everything but the bytes, the mapping and the import report).
+UPLOAD_LISTING: tuple[str, ...] = tuple(
+    c.name for c in uploads.columns if c.name not in ("content", "mapping", "report")
+)
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables and add missing columns (idempotent, safe for concurrent starters)."""
+    try:
+        with engine.connect().execution_options(write=True) as conn, conn.begin():
+            metadata.create_all(conn, checkfirst=True)
+            _add_missing_columns(conn)
+    except sa.exc.IntegrityError:  # another process created them at the same moment (PostgreSQL)
+        pass
+    except (sa.exc.ProgrammingError, sa.exc.OperationalError) as exc:
+        if "already exists" not in str(exc) and "duplicate column" not in str(exc):
+            raise
+
+
+def _add_missing_columns(conn: sa.Connection) -> None:
+    """Additive migration: columns added to the schema after a database was created."""
+    inspector = sa.inspect(conn)
+    for table in TABLES:
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            kind = column.type.compile(dialect=conn.dialect)
+            default = f" DEFAULT {column.server_default.arg}" if column.server_default is not None else ""
+            null = " NOT NULL" if not column.nullable and default else ""
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{default}{null}")

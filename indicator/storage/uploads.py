@@ -1,0 +1,354 @@
+"""Uploads: stored survey files with their answers, approval, rejection and superseding.
+
+Every change is one transaction with its audit row. The same bytes for the same round are stored once
+(a repeat is reported as a duplicate of the first). Only approved uploads count in scores.
+
+Superseding: when an upload is approved, every other approved upload of the same round whose villages
+are all in the new one becomes ``superseded`` (kept, ``superseded_by`` set). An older upload that covers
+further villages stays approved, but for each (village, round) only the most recently approved upload
+counts (``indicator.storage.responses``). Rejecting an approved upload approves again what it superseded.
+
+Collections (``Uploads.collection``) are uploads that grow one answer at a time instead of arriving as a
+file: the seminar poll of a round is one (``indicator.storage.poll``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from indicator.errors import StorageError
+from indicator.framework import Framework
+from indicator.storage.convert import as_utc, frame_of, from_json, to_json, utc_column, utcnow
+from indicator.storage.engine import Database
+from indicator.storage.responses import insert_answers, long_form
+from indicator.storage.schema import ROLES, STATUSES, UPLOAD_LISTING, Role, Status, uploads
+
+if TYPE_CHECKING:
+    from indicator.reading import ImportReport
+
+APPROVAL_LOCK = 0x414C594B  # PostgreSQL advisory lock key serialising approvals
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """What storing a file did: the upload's id and status, and whether the file was already stored
+    (then ``first_seen`` is when the first copy came). ``report`` is the reader's import report."""
+
+    upload_id: int
+    status: Status
+    duplicate: bool
+    first_seen: datetime | None
+    report: ImportReport | Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    """One stored upload, every column: the original bytes, and the mapping and import report as dicts."""
+
+    id: int
+    sha256: str
+    filename: str
+    size: int
+    content: bytes
+    uploaded_at: datetime
+    round: int
+    role: Role
+    actor: str
+    uploader_village: str | None
+    village: str | None
+    villages: list[str]
+    respondents: int
+    source_tool: str | None
+    mapping: dict[str, str] | None
+    report: dict[str, Any] | None
+    framework_id: str | None
+    framework_version: str | None
+    status: Status
+    superseded_by: int | None
+    decided_at: datetime | None
+    decided_by: str | None
+    note: str | None
+
+    @classmethod
+    def from_row(cls, row: sa.Row) -> UploadRecord:
+        """The record of an ``uploads`` row (JSON columns parsed, times as aware UTC)."""
+        values = dict(row._mapping)
+        values.update(
+            mapping=from_json(values["mapping"]), report=from_json(values["report"]),
+            villages=from_json(values["villages"]) or [], role=Role(values["role"]),
+            status=Status(values["status"]), content=bytes(values["content"]),
+            uploaded_at=as_utc(values["uploaded_at"]), decided_at=as_utc(values["decided_at"]),
+        )
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """An upload already stored with the same bytes and round."""
+
+    id: int
+    status: Status
+    uploaded_at: datetime | None
+
+
+def check_round(round: int) -> None:
+    """A round is a year (1900-2200) given as an integer (numpy integers too, not bools)."""
+    if isinstance(round, bool) or not isinstance(round, numbers.Integral) or not 1900 <= int(round) <= 2200:
+        raise StorageError(f"a round must be a year such as 2025, got {round!r}", code="storage.bad_round",
+                           params={"round": repr(round)})
+
+
+def check_role(role: str) -> Role:
+    """The role named ``role``, or a StorageError listing the roles."""
+    if role not in ROLES:
+        choices = ", ".join(ROLES)
+        raise StorageError(f"unknown role {role!r}; choose one of {choices}", code="storage.unknown_role",
+                           params={"role": str(role), "choices": choices})
+    return Role(role)
+
+
+class Uploads:
+    """The uploads of one database (``Store.uploads``)."""
+
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    # --- storing ------------------------------------------------------------------------------------
+
+    def add(
+        self, content: bytes, filename: str, round: int, framework: Framework, *, role: str = Role.VILLAGE,
+        actor: str = "anonymous", uploader_village: str | None = None, village: str | None = None,
+        overrides: Mapping[str, str] | None = None, approve: bool = False, village_column: str | None = None,
+        village_default: str | None = None,
+    ) -> UploadResult:
+        """Read a survey file and store bytes, answers and an audit row in one transaction.
+
+        The same bytes for the same round are stored once: a repeat returns ``duplicate=True`` and
+        the first upload's id and time. ``approve=True`` approves it in the same transaction (a pending
+        repeat is approved then; a rejected or superseded one keeps its status).
+        Raises ``ReadError`` for an unusable file (nothing is stored).
+        """
+        from indicator.reading import read_survey
+
+        result = read_survey(content, framework, filename=filename, village=village, overrides=overrides,
+                             village_column=village_column, village_default=village_default)
+        return self.store_read(
+            content, filename, round, framework, result.responses, result.report,
+            role=role, actor=actor, uploader_village=uploader_village, village=village, approve=approve,
+        )
+
+    def store_read(
+        self, content: bytes, filename: str, round: int, framework: Framework, frame: pd.DataFrame,
+        report: ImportReport | Mapping[str, Any], *, role: str = Role.VILLAGE, actor: str = "anonymous",
+        uploader_village: str | None = None, village: str | None = None, approve: bool = False,
+    ) -> UploadResult:
+        """Store an already read file (``add`` after ``read_survey``); same rules as ``add``."""
+        check_round(round)
+        role = check_role(role)
+        sha = hashlib.sha256(content).hexdigest()
+        known = self._find(sha, round)
+        if known is not None:
+            return self._repeat(known, report, approve, actor, role)
+        rows = long_form(frame, framework)
+        villages = sorted(rows["village"].unique())
+        row = _upload_row(content, filename, round, framework, report, rows, villages, role=role, actor=actor,
+                          uploader_village=uploader_village, village=village, sha=sha)
+        try:
+            with self.db.write() as conn:
+                upload_id = conn.execute(sa.insert(uploads).values(row).returning(uploads.c.id)).scalar_one()
+                insert_answers(conn, upload_id, rows)
+                self.db.audit(conn, actor, role, "upload", upload_id, filename=filename, round=int(round),
+                              sha256=sha, villages=villages, answers=len(rows))
+                if approve:
+                    self._approve(conn, upload_id, actor, role)
+        except sa.exc.IntegrityError:  # the same file came in at the same moment from elsewhere
+            known = self._find(sha, round)
+            if known is None:
+                raise StorageError("the database refused the upload", code="storage.upload_refused",
+                                   file=filename) from None
+            return UploadResult(known.id, known.status, True, known.uploaded_at, report)
+        return UploadResult(upload_id, Status.APPROVED if approve else Status.PENDING, False, None, report)
+
+    def _repeat(self, known: _Known, report: ImportReport | Mapping[str, Any], approve: bool, actor: str,
+                role: str) -> UploadResult:
+        """A file stored before: asked to approve a pending one, approve that one."""
+        status = known.status
+        if approve and status == Status.PENDING:
+            with self.db.write() as conn:
+                if _get_row(conn, known.id).status == Status.PENDING:
+                    self._approve(conn, known.id, actor, role)
+            status = Status.APPROVED
+        return UploadResult(known.id, status, True, known.uploaded_at, report)
+
+    def _find(self, sha: str, round: int) -> _Known | None:
+        with self.db.read() as conn:
+            row = conn.execute(
+                sa.select(uploads.c.id, uploads.c.status, uploads.c.uploaded_at).where(
+                    uploads.c.sha256 == sha, uploads.c.round == int(round)
+                )
+            ).one_or_none()
+        return None if row is None else _Known(row.id, Status(row.status), as_utc(row.uploaded_at))
+
+    def collection(self, key: str, round: int, *, filename: str, role: Role, village: str, source_tool: str,
+                   actor: str, action: str) -> int:
+        """The id of the approved upload that collects answers one at a time under ``key`` (e.g.
+        ``poll:2026``), created on first use with audit ``action`` (race-safe across processes)."""
+        content = key.encode()
+        sha = hashlib.sha256(content).hexdigest()
+        for _ in range(3):
+            known = self._find(sha, round)
+            if known is not None:
+                return known.id
+            try:
+                with self.db.write() as conn:
+                    now = utcnow()
+                    new_id = conn.execute(sa.insert(uploads).values(
+                        sha256=sha, filename=filename, size=len(content), content=content, uploaded_at=now,
+                        round=int(round), role=role.value, actor=actor, village=village,
+                        villages=to_json([village]), source_tool=source_tool, status=Status.APPROVED.value,
+                        decided_at=now, decided_by=actor,
+                    ).returning(uploads.c.id)).scalar_one()
+                    self.db.audit(conn, actor, role, action, new_id, round=int(round))
+                return int(new_id)
+            except sa.exc.IntegrityError:
+                continue
+        raise StorageError(f"could not open the collection {key!r}", code="storage.collection_not_opened",
+                           params={"key": key})
+
+    # --- deciding -----------------------------------------------------------------------------------
+
+    def approve(self, upload_id: int, actor: str = "anonymous", *, role: str = Role.ADMIN) -> None:
+        """Approve an upload; older approved uploads covering only its villages (same round) are superseded."""
+        with self.db.write() as conn:
+            self._approve(conn, upload_id, actor, role)
+
+    def _approve(self, conn: sa.Connection, upload_id: int, actor: str, role: str) -> None:
+        if conn.dialect.name == "postgresql":  # approvals one at a time, so superseding sees the others
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({APPROVAL_LOCK})")
+        current = _get_row(conn, upload_id)
+        if current.role == Role.POLL:
+            raise StorageError(f"upload {upload_id} holds poll answers and cannot be approved",
+                               code="storage.poll_not_approvable", params={"upload_id": upload_id})
+        conn.execute(
+            sa.update(uploads).where(uploads.c.id == upload_id).values(
+                status=Status.APPROVED.value, decided_at=utcnow(), decided_by=actor, superseded_by=None
+            )
+        )
+        covered = _supersede(conn, upload_id, current.round, actor)
+        self.db.audit(conn, actor, role, "approve", upload_id, previous=current.status, superseded=covered)
+
+    def reject(self, upload_id: int, actor: str = "anonymous", note: str | None = None, *,
+               role: str = Role.ADMIN) -> None:
+        """Reject an upload: it stays stored (bytes and answers) but never counts; uploads that it had
+        superseded are approved again."""
+        with self.db.write() as conn:
+            current = _get_row(conn, upload_id)
+            conn.execute(
+                sa.update(uploads).where(uploads.c.id == upload_id).values(
+                    status=Status.REJECTED.value, decided_at=utcnow(), decided_by=actor, note=note
+                )
+            )
+            restored: list[int] = []
+            if current.status == Status.APPROVED:  # the uploads it had superseded count again
+                restored = conn.execute(
+                    sa.select(uploads.c.id).where(uploads.c.superseded_by == upload_id,
+                                                  uploads.c.status == Status.SUPERSEDED.value)
+                ).scalars().all()
+                conn.execute(sa.update(uploads).where(uploads.c.id.in_(restored)).values(
+                    status=Status.APPROVED.value, superseded_by=None))
+            self.db.audit(conn, actor, role, "reject", upload_id, previous=current.status, note=note,
+                          restored=sorted(restored))
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    def table(self, status: str | None = None) -> pd.DataFrame:
+        """One row per upload (of this status), newest first: every column but the bytes, the mapping and
+        the report (``schema.UPLOAD_LISTING``); ``villages`` as "A, B", times as UTC, ``superseded_by`` Int64."""
+        if status is not None and status not in STATUSES:
+            choices = ", ".join(STATUSES)
+            raise StorageError(f"unknown status {status!r}; choose one of {choices}", code="storage.unknown_status",
+                               params={"status": str(status), "choices": choices})
+        query = sa.select(*(uploads.c[c] for c in UPLOAD_LISTING)).order_by(uploads.c.id.desc())
+        if status is not None:
+            query = query.where(uploads.c.status == str(status))
+        with self.db.read() as conn:
+            table = frame_of(conn.execute(query))
+        table["villages"] = table["villages"].map(lambda t: ", ".join(from_json(t) or [])).astype(object)
+        table["superseded_by"] = table["superseded_by"].astype("Int64")
+        for column in ("uploaded_at", "decided_at"):
+            table[column] = utc_column(table[column])
+        return table.reset_index(drop=True)
+
+    def get(self, upload_id: int) -> UploadRecord:
+        """Everything about one upload (StorageError when there is none)."""
+        with self.db.read() as conn:
+            return UploadRecord.from_row(_get_row(conn, upload_id))
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _upload_row(content: bytes, filename: str, round: int, framework: Framework,
+                report: ImportReport | Mapping[str, Any], rows: pd.DataFrame, villages: list[str], *, role: Role,
+                actor: str, uploader_village: str | None, village: str | None, sha: str) -> dict[str, Any]:
+    """The ``uploads`` row of a new pending upload."""
+    return {
+        "sha256": sha, "filename": filename, "size": len(content), "content": content,
+        "uploaded_at": utcnow(), "round": int(round), "role": role.value, "actor": actor,
+        "uploader_village": uploader_village,
+        "village": village or (villages[0] if len(villages) == 1 else None),
+        "villages": to_json(villages), "respondents": int(rows["respondent"].nunique()),
+        "source_tool": getattr(report, "source_tool", None),
+        "mapping": to_json(dict(getattr(report, "mapped", {}) or {})),
+        "report": to_json(_report_dict(report)),
+        "framework_id": framework.id, "framework_version": framework.version, "status": Status.PENDING.value,
+    }
+
+
+def _supersede(conn: sa.Connection, upload_id: int, round: int, actor: str) -> list[int]:
+    """Mark superseded the other approved uploads of ``round`` whose villages are all in this one."""
+    mine = _villages_of(conn, [upload_id]).get(upload_id, set())
+    others = conn.execute(
+        sa.select(uploads.c.id).where(
+            uploads.c.status == Status.APPROVED.value, uploads.c.round == round,
+            uploads.c.role != Role.POLL.value, uploads.c.id != upload_id,
+        )
+    ).scalars().all()
+    theirs = _villages_of(conn, others)
+    covered = [uid for uid in others if mine and theirs.get(uid, set()) <= mine]
+    if covered:
+        conn.execute(
+            sa.update(uploads).where(uploads.c.id.in_(covered)).values(
+                status=Status.SUPERSEDED.value, superseded_by=upload_id, decided_at=utcnow(), decided_by=actor
+            )
+        )
+    return sorted(covered)
+
+
+def _report_dict(report: ImportReport | Mapping[str, Any]) -> dict[str, Any]:
+    if hasattr(report, "to_dict"):
+        return report.to_dict()
+    return dict(report) if isinstance(report, Mapping) else {}
+
+
+def _get_row(conn: sa.Connection, upload_id: int) -> sa.Row:
+    row = conn.execute(sa.select(uploads).where(uploads.c.id == int(upload_id))).one_or_none()
+    if row is None:
+        raise StorageError(f"there is no upload {upload_id}", code="storage.no_upload",
+                           params={"upload_id": upload_id})
+    return row
+
+
+def _villages_of(conn: sa.Connection, upload_ids: list[int]) -> dict[int, set[str]]:
+    if not upload_ids:
+        return {}
+    rows = conn.execute(sa.select(uploads.c.id, uploads.c.villages).where(uploads.c.id.in_(upload_ids))).all()
+    return {upload_id: set(from_json(text) or []) for upload_id, text in rows}
