@@ -16,7 +16,7 @@ uploads(status=None) -> DataFrame           one row per upload (no bytes) with v
 upload(upload_id) -> dict                   every column incl. content bytes, mapping and report (dicts)
 responses(status="approved", framework=None) -> DataFrame   the responses table with round and upload_id
 scores(framework, options=None) -> Scores   scoring.score over the approved responses of all rounds
-progress(framework, *, method="contract", registry=None) -> DataFrame   (registry: see village_registry())
+progress(framework, *, method="slope", registry=None) -> DataFrame   (registry: see village_registry())
 audit_log(limit=None) -> DataFrame          newest first
 save_document(kind, name, payload, actor="anonymous"), document(kind, name) -> payload | None,
 documents(kind) -> DataFrame, delete_document(kind, name, actor="anonymous") -> bool
@@ -406,7 +406,7 @@ class Store:
         return score(self.responses(framework=framework), framework, options or ScoreOptions())
 
     def progress(
-        self, framework: Framework, *, method: str = "contract", registry: pd.DataFrame | None = None,
+        self, framework: Framework, *, method: str = "slope", registry: pd.DataFrame | None = None,
         options: Any = None,
     ) -> pd.DataFrame:
         """Progress toward the target year from the stored scores (``indicator.progress.progress``)."""
