@@ -36,3 +36,14 @@ def test_unknown_subcommand_is_one_line_and_exit_2(capsys):
         main(["tally"])
     out, err = capsys.readouterr()
     assert exc.value.code == 2 and out == "" and err.count("\n") == 1 and "invalid choice: 'tally'" in err
+
+
+def test_docs_describe_every_subcommand_with_a_runnable_example():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    examples = [line.strip() for line in text.splitlines()
+                if line.startswith("    python -m indicator ") and "[" not in line and " FILE" not in line]
+    for command in DOCUMENTED:
+        assert f"\n## {command}\n" in text, command
+        assert any(e.split()[3] == command for e in examples), f"no example of {command}"
