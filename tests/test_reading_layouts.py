@@ -199,8 +199,9 @@ def test_import_with_village_counts_answers_not_the_closing_blank_line() -> None
     assert result.report.latest_date == dt.datetime(2025, 5, 28, 10, 55)
 
 
-# Headings of a LimeSurvey export in "full headings" mode, in the export's language. Dutch and Swedish are
-# LimeSurvey's own translations; the Finnish ones are in no list, so only the content can recognise them.
+# Headings of a LimeSurvey export in "full headings" mode, in the export's language: the Dutch ones as a Dutch
+# export showed them, the Swedish dates and last page from LimeSurvey's Swedish catalog. The id and language
+# headings and all the Finnish ones are in no list: for Finnish only the columns' content can tell.
 LOCALISED = {
     "nl": ["Respons ID", "Datum verstuurd", "Laatste pagina", "Starttaal", "Seed", "Startdatum",
            "Datum laatste actie"],
