@@ -5,9 +5,10 @@ village and measure (``index`` and every dimension id) with the ingredients of t
 ``village, measure, first_round, last_round, first_score, last_score, slope, required, status,
 projected, level``.
 
-Methods (thresholds in ``THRESHOLDS``; statuses are the closed set ``Status``):
+Methods (thresholds in ``THRESHOLDS``; statuses are the closed set ``Status``; ``contract`` is accepted as
+an old name of ``slope``):
 
-``contract`` (default, docs/method.md §3)
+``slope`` (default, docs/method.md §3)
     ``slope``: least-squares slope of score on round year (two rounds: difference over years);
     ``required = (100 - first_score) / (target_year - first_year)``. Status: ``achieved`` when the latest
     score is 100 (within 1e-9, even with one round); else ``insufficient_data`` with < 2 scored rounds;
@@ -15,10 +16,12 @@ Methods (thresholds in ``THRESHOLDS``; statuses are the closed set ``Status``):
     slope >= 0; ``decreasing`` slope < 0.
 ``growth_ratio`` (Eurostat / Open SDG)
     Observed growth ``g_o = (last/first)^(1/(last_year-first_year)) - 1``, required growth
-    ``g_r = (100/first)^(1/(target_year-first_year)) - 1`` (a score of 0 counts as 0.001, as in Open SDG);
-    ``ratio = g_o / g_r``: >= 0.95 ``on_track``, >= 0.60 ``moderately_improving`` (Open SDG: "progress,
-    acceleration needed"), >= 0 ``stagnating`` (limited progress), < 0 ``decreasing``; achieved and
-    insufficient data as above. The result has an extra ``ratio`` column.
+    ``g_r = (100/first)^(1/(target_year-first_year)) - 1`` (a last score of 0 counts as 0.001, so a fall
+    to 0 is ``decreasing``); ``ratio = g_o / g_r``: >= 0.95 ``on_track``, >= 0.60 ``moderately_improving``
+    (Open SDG: "progress, acceleration needed"), >= 0 ``stagnating`` (limited progress), < 0
+    ``decreasing``; achieved and insufficient data as above. The result has an extra ``ratio`` column.
+    A series whose first score is 0 is classified with the slope rule, because the growth ratio is
+    undefined (Open SDG gives such a series no status); its ``ratio`` is NaN.
 
 When the first scored round is at or after the target year the required rate is undefined: ``required``
 (and ``ratio``) are NaN and the status is ``achieved``, ``stagnating`` (slope >= 0) or ``decreasing``.
@@ -56,7 +59,7 @@ COLUMNS: tuple[str, ...] = (
 KEYS: list[str] = ["village", "measure"]
 TARGET_SCORE = 100.0
 ACHIEVED_TOLERANCE = 1e-9
-ZERO_SUBSTITUTE = 0.001  # Open SDG: a zero value becomes 0.001 in growth rates
+ZERO_SUBSTITUTE = 0.001  # a last score of 0 in growth rates (a first score of 0 uses the slope rule)
 PROVINCE = "Kymenlaakso"
 
 
@@ -88,22 +91,36 @@ REGISTRY_LEVELS: tuple[tuple[str, Level], ...] = (
 # method -> (status, factor): the first status whose "observed >= factor * required" holds; else decreasing.
 # A factor of 0 means "observed >= 0" (also when the required rate is infinite).
 THRESHOLDS: Mapping[str, tuple[tuple[Status, float], ...]] = {
-    "contract": ((Status.ON_TRACK, 1.0), (Status.MODERATELY_IMPROVING, 0.5), (Status.STAGNATING, 0.0)),
+    "slope": ((Status.ON_TRACK, 1.0), (Status.MODERATELY_IMPROVING, 0.5), (Status.STAGNATING, 0.0)),
     "growth_ratio": ((Status.ON_TRACK, 0.95), (Status.MODERATELY_IMPROVING, 0.60), (Status.STAGNATING, 0.0)),
 }
 METHODS: tuple[str, ...] = tuple(THRESHOLDS)
+DEFAULT_METHOD = "slope"
+# Old names still accepted (not offered): ``contract`` named the slope rule after a document users do not have.
+METHOD_ALIASES: Mapping[str, str] = {"contract": "slope"}
+
+
+def method_name(method: str) -> str:
+    """The rule's name for ``method`` (an alias becomes its rule); IndicatorError for an unknown one."""
+    name = METHOD_ALIASES.get(method, method)
+    if name not in THRESHOLDS:
+        raise IndicatorError(
+            f"unknown progress method {method!r}; choose one of {', '.join(METHODS)}",
+            code="progress.unknown_method", params={"method": method, "choices": ", ".join(METHODS)},
+        )
+    return name
 
 
 # --- small pure pieces ------------------------------------------------------------------------------
 
 
-def classify(observed: np.ndarray, required: np.ndarray, method: str = "contract") -> np.ndarray:
+def classify(observed: np.ndarray, required: np.ndarray, method: str = DEFAULT_METHOD) -> np.ndarray:
     """Status by rate: the first threshold with ``observed >= factor * required`` (required may be inf)."""
     observed = np.asarray(observed, dtype=float)
     required = np.asarray(required, dtype=float)
     conditions, choices = [], []
     with np.errstate(invalid="ignore"):
-        for status, factor in THRESHOLDS[method]:
+        for status, factor in THRESHOLDS[method_name(method)]:
             bound = factor * required if factor else np.zeros_like(required)
             conditions.append(observed >= bound)
             choices.append(status.value)
@@ -134,7 +151,9 @@ def projected_score(last_score: np.ndarray, slope: np.ndarray, last_year: np.nda
     return np.clip(value, 0.0, TARGET_SCORE)
 
 
-def series_status(years: pd.Series, scores: pd.Series, target_year: int, method: str = "contract") -> dict[str, Any]:
+def series_status(
+    years: pd.Series, scores: pd.Series, target_year: int, method: str = DEFAULT_METHOD
+) -> dict[str, Any]:
     """Progress of one series (years, scores; NaN scores ignored): the row ``progress`` would give."""
     frame = pd.DataFrame({"village": "x", "measure": "m", "round": years.to_numpy(), "score": scores.to_numpy()})
     return measure_series(frame, target_year, method).iloc[0].to_dict()
@@ -153,10 +172,9 @@ def _least_squares(scored: pd.DataFrame) -> pd.Series:
     return (sxy / sxx.where(sxx > 0)).rename("slope")
 
 
-def measure_series(long: pd.DataFrame, target_year: int, method: str = "contract") -> pd.DataFrame:
+def measure_series(long: pd.DataFrame, target_year: int, method: str = DEFAULT_METHOD) -> pd.DataFrame:
     """Progress rows for a long table (village, measure, round, score); one row per (village, measure)."""
-    if method not in THRESHOLDS:
-        raise IndicatorError(f"unknown progress method {method!r}; choose one of {', '.join(METHODS)}")
+    method = method_name(method)
     every = long[KEYS].drop_duplicates()
     scored = long[long["score"].notna()].astype({"round": float, "score": float}).sort_values("round")
     group = scored.groupby(KEYS, sort=False)
@@ -171,15 +189,13 @@ def measure_series(long: pd.DataFrame, target_year: int, method: str = "contract
     out = every.merge(out, on=KEYS, how="left")
     n = out["n"].fillna(0).to_numpy()
     out["required"] = required_rate(out["first_score"], out["first_round"], target_year)
-    if method == "growth_ratio":
-        observed = growth(out["first_score"], out["last_score"], out["last_round"] - out["first_round"])
-        needed = growth(out["first_score"], np.full(len(out), TARGET_SCORE), target_year - out["first_round"])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out["ratio"] = np.where(np.isnan(out["required"]), np.nan, observed / needed)
-    else:
-        observed, needed = out["slope"].to_numpy(), out["required"].to_numpy()
-    needed = np.where(np.isnan(out["required"]), np.inf, needed)  # target year passed: out of reach
-    status = classify(observed, needed, method)
+    reach = np.where(np.isnan(out["required"]), np.inf, out["required"])  # target year passed: out of reach
+    status = classify(out["slope"], reach, "slope")
+    if method == "growth_ratio":  # a first score of 0: the ratio is undefined, the slope rule decides
+        ratio, growth_status = _growth_rule(out, target_year)
+        from_zero = (out["first_score"] == 0).to_numpy()
+        status = np.where(from_zero, status, growth_status)
+        out["ratio"] = np.where(np.isnan(out["required"]) | from_zero, np.nan, ratio)
     achieved = np.abs(out["last_score"].to_numpy() - TARGET_SCORE) <= ACHIEVED_TOLERANCE
     status = np.where(n < 2, Status.INSUFFICIENT_DATA.value, status)
     out["status"] = np.where(achieved, Status.ACHIEVED.value, status)
@@ -187,6 +203,17 @@ def measure_series(long: pd.DataFrame, target_year: int, method: str = "contract
     out["first_round"] = out["first_round"].round().astype("Int64")
     out["last_round"] = out["last_round"].round().astype("Int64")
     return out.drop(columns="n")
+
+
+def _growth_rule(out: pd.DataFrame, target_year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the ratio of observed to required compound growth, and the growth-ratio status (before the
+    achieved, insufficient-data and first-score-0 rules)."""
+    observed = growth(out["first_score"], out["last_score"], out["last_round"] - out["first_round"])
+    needed = growth(out["first_score"], np.full(len(out), TARGET_SCORE), target_year - out["first_round"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = observed / needed
+    status = classify(observed, np.where(np.isnan(out["required"]), np.inf, needed), "growth_ratio")
+    return ratio, status
 
 
 # --- public entry point -----------------------------------------------------------------------------
@@ -227,7 +254,7 @@ def progress(
     history: pd.DataFrame,
     framework: Framework,
     *,
-    method: str = "contract",
+    method: str = DEFAULT_METHOD,
     registry: pd.DataFrame | None = None,
     province: str = PROVINCE,
 ) -> pd.DataFrame:
@@ -235,8 +262,7 @@ def progress(
 
     ``history`` is ``Scores.table`` (village, round, index, dimension ids) over any number of rounds.
     """
-    if method not in THRESHOLDS:
-        raise IndicatorError(f"unknown progress method {method!r}; choose one of {', '.join(METHODS)}")
+    method = method_name(method)
     long = _history_long(history, framework)
     parts = [measure_series(long, framework.target_year, method).assign(level=Level.VILLAGE.value)]
     if registry is not None and len(long):

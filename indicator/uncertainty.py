@@ -43,6 +43,8 @@ from indicator.scoring import (
 )
 
 NOISE = 0.25
+DRAWS = 1000  # the village card's draws and seed (the command line's defaults too)
+SEED = 0
 COLUMNS: tuple[str, ...] = (
     "village",
     "nominal_rank",
@@ -187,8 +189,8 @@ def rank_uncertainty(
     framework: Framework,
     *,
     round: Any = None,
-    n: int = 1000,
-    seed: int = 0,
+    n: int = DRAWS,
+    seed: int = SEED,
     noise: float = NOISE,
     aggregations: Sequence[str] = AGGREGATIONS,
     normalisations: Sequence[str] | None = None,

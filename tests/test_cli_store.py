@@ -104,6 +104,26 @@ def test_progress_csv_and_json(capsys, env):
     assert rows[0]["village"] == "Ala" and "ratio" in rows[0]
 
 
+def test_progress_method_slope_and_its_hidden_alias(capsys, env):
+    store = Store(env["db"])
+    framework = load(env["fw"])
+    store.add_upload(village_file("Ala", [1, 1]), "a24.csv", 2024, framework, approve=True)
+    store.add_upload(village_file("Ala", [3, 3]), "a26.csv", 2026, framework, approve=True)
+    base = ("progress", "--db", env["db"], "--framework", env["fw"])
+    outputs = [run(capsys, *base, *extra) for extra in ((), ("--method", "slope"), ("--method", "contract"))]
+    assert [code for code, _, _ in outputs] == [0, 0, 0]
+    assert outputs[0][1] == outputs[1][1] == outputs[2][1]
+    with pytest.raises(SystemExit) as exc:
+        main(["progress", "--help"])
+    assert exc.value.code == 0
+    shown = capsys.readouterr().out
+    assert "{slope,growth_ratio}" in shown and "contract" not in shown
+    with pytest.raises(SystemExit) as exc:
+        main([*base, "--method", "cagr"])
+    out, err = capsys.readouterr()
+    assert exc.value.code == 2 and out == "" and err.count("\n") == 1 and "invalid choice: 'cagr'" in err
+
+
 def test_export_restore_demo(capsys, env, tmp_path, monkeypatch):
     ingest(capsys, env, "--approve")
     backup = tmp_path / "backup.xlsx"

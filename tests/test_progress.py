@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicator.errors import IndicatorError
-from indicator.progress import COLUMNS, THRESHOLDS, Status, classify, progress, series_status
+from indicator.progress import COLUMNS, METHODS, THRESHOLDS, Status, classify, progress, series_status
 
 NAN = float("nan")
 
@@ -102,7 +102,8 @@ GROWTH_CASES = [
     ("moderate", 40.0, 51.0, "moderately_improving", 0.7828146608354251),
     ("limited", 40.0, 42.0, "stagnating", 0.14967343463011412),
     ("down", 40.0, 38.0, "decreasing", -0.1534644362528963),
-    ("zero_base", 0.0, 10.0, "on_track", 17.031025412137286),  # 0 counts as 0.001
+    # a last score of 0 counts as 0.001: g_o = (0.001/40)^(1/2) - 1 = -0.995, g_r = 2.5^(1/6) - 1 = 0.16499
+    ("to_zero", 40.0, 0.0, "decreasing", -6.030557017236683),
     ("done", 40.0, 100.0, "achieved", None),
 ]
 
@@ -124,6 +125,36 @@ def test_growth_ratio_edges(small_framework):
     assert row_of(table, "one")["status"] == "insufficient_data"
     assert row_of(table, "late")["status"] == "decreasing" and math.isnan(row_of(table, "late")["ratio"])
     assert row_of(table, "top")["status"] == "decreasing"  # started at the target, fell back
+
+
+# A series whose first score is 0 has no growth ratio (0 cannot grow by a rate): the slope rule decides.
+ZERO_START_CASES = [
+    # x 2024, 2025, 2026 (mean 2025), y 0, 0.5, 1: Sxy = (-1)(-0.5) + 0 + (1)(0.5) = 1, Sxx = 2 -> slope 0.5;
+    # required (100 - 0) / (2030 - 2024) = 16.67; 0.5 < 0.5 * 16.67 = 8.33 and >= 0 -> stagnating
+    ("creep", [(2024, 0.0), (2025, 0.5), (2026, 1.0)], "stagnating", 0.5),
+    # 0 -> 0: slope 0 >= 0 -> stagnating
+    ("still", [(2024, 0.0), (2026, 0.0)], "stagnating", 0.0),
+    # 0 -> 60: slope 30 >= required 16.67 -> on_track
+    ("leap", [(2024, 0.0), (2026, 60.0)], "on_track", 30.0),
+    # 0 -> 100: the latest score is the target -> achieved
+    ("reached", [(2024, 0.0), (2026, 100.0)], "achieved", 50.0),
+]
+
+
+@pytest.mark.parametrize(("village", "rounds", "status", "slope"), ZERO_START_CASES)
+def test_growth_ratio_from_zero_uses_the_slope_rule(small_framework, village, rounds, status, slope):
+    frame = history([(village, y, s) for y, s in rounds])
+    row = row_of(progress(frame, small_framework, method="growth_ratio"), village)
+    assert row["status"] == status
+    assert row["slope"] == pytest.approx(slope) and row["required"] == pytest.approx(100 / 6)
+    assert math.isnan(row["ratio"])
+    assert row_of(progress(frame, small_framework, method="slope"), village)["status"] == status
+
+
+def test_contract_is_an_alias_of_slope(small_framework):
+    frame = history([("A", 2024, 40.0), ("A", 2026, 52.0)])
+    assert progress(frame, small_framework, method="contract").equals(progress(frame, small_framework))
+    assert "contract" not in METHODS and METHODS == ("slope", "growth_ratio")
 
 
 def test_leader_area_and_province_rows(small_framework):
@@ -163,7 +194,7 @@ def test_history_needs_village_and_round(small_framework):
 
 
 def test_classify_thresholds_are_data():
-    assert [s for s, _ in THRESHOLDS["contract"]] == [Status.ON_TRACK, Status.MODERATELY_IMPROVING, Status.STAGNATING]
+    assert [s for s, _ in THRESHOLDS["slope"]] == [Status.ON_TRACK, Status.MODERATELY_IMPROVING, Status.STAGNATING]
     got = classify(np.array([10.0, 5.0, 4.9, 0.0, -0.1, 1.0]), np.array([10.0, 10.0, 10.0, 10.0, 10.0, np.inf]))
     assert list(got) == ["on_track", "moderately_improving", "stagnating", "stagnating", "decreasing", "stagnating"]
 
@@ -173,7 +204,7 @@ scores = st.floats(0, 100, allow_nan=False)
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.integers(2020, 2035), scores), min_size=1, max_size=6, unique_by=lambda t: t[0]),
-       st.sampled_from(["contract", "growth_ratio"]))
+       st.sampled_from(["slope", "growth_ratio"]))
 def test_invariants(rows, method):
     years = pd.Series([y for y, _ in rows])
     values = pd.Series([s for _, s in rows])

@@ -170,3 +170,81 @@ def test_generic_submission_time_headers_give_the_round(header) -> None:
     result = read(f"Kylä;{header};E1\nA;3.4.2023 09:00;4\nA;5.4.2023 12:30;3\n".encode())
     assert result.report.date_column == header
     assert result.report.latest_date == dt.datetime(2023, 4, 5, 12, 30)
+
+
+# --- LimeSurvey as it really exports: UTF-8 BOM, every value quoted, CRLF, and a blank line at the end ----
+
+
+def limesurvey_csv(headers: list[str], rows: list[list[str]], separator: str = ",") -> bytes:
+    """A LimeSurvey CSV export: BOM, each value in double quotes, CRLF after every record and one more
+    CRLF when the export closes (LimeSurvey writes it "for R")."""
+    lines = [separator.join(f'"{v}"' for v in line) for line in (headers, *rows)]
+    return b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+
+
+def lime_rows(n: int, language: str) -> list[list[str]]:
+    """n answers: id, submit date, last page, start language, seed, then E1[SQ001] and E2[SQ001] codes."""
+    return [[str(i), f"2025-05-{1 + i % 28:02d} 10:{i % 60:02d}:00", "3", language, str(481516 + i),
+             str(1 + i % 5), "Y" if i % 2 else "N"] for i in range(1, n + 1)]
+
+
+def test_import_with_village_counts_answers_not_the_closing_blank_line() -> None:
+    headers = ["id", "submitdate", "lastpage", "startlanguage", "seed", "E1[SQ001]", "E2[SQ001]"]
+    result = read(limesurvey_csv(headers, lime_rows(60, "fi")), "results-survey123456.csv",
+                  village_default="Ahvio")
+    assert result.report.source_tool == "limesurvey"
+    assert result.report.rows == 60 and result.report.respondents == 60 and len(result.responses) == 60
+    assert result.report.mapped == {"E1[SQ001]": "E1", "E2[SQ001]": "E2"}
+    # day 1 + i % 28 is 28 for i = 27 and 55; the later is 10:55
+    assert result.report.latest_date == dt.datetime(2025, 5, 28, 10, 55)
+
+
+# Headings of a LimeSurvey export in "full headings" mode, in the export's language: the Dutch ones as a Dutch
+# export showed them, the Swedish dates and last page from LimeSurvey's Swedish catalog. The id and language
+# headings and all the Finnish ones are in no list: for Finnish only the columns' content can tell.
+LOCALISED = {
+    "nl": ["Respons ID", "Datum verstuurd", "Laatste pagina", "Starttaal", "Seed", "Startdatum",
+           "Datum laatste actie"],
+    "sv": ["Svars-ID", "Datum inskickad", "Sista sidan", "Startspråk", "Seed", "Datum påbörjad",
+           "Datum senaste åtgärd"],
+    "fi": ["Vastauksen ID", "Lähetyspäivä", "Viimeinen sivu", "Aloituskieli", "Siemenluku", "Aloituspäivä",
+           "Viimeisin toiminto"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(LOCALISED))
+def test_limesurvey_with_localised_headings(language: str) -> None:
+    headers = [*LOCALISED[language], "Kylä", "Kylässä on hyvät palvelut", "kauppa"]
+    rows = [[*r[:5], r[1], r[1], "Ahvio", *r[5:]] for r in lime_rows(3, language)]
+    result = read(limesurvey_csv(headers, rows, ";"), f"lime_{language}.csv")
+    assert result.report.source_tool == "limesurvey"
+    assert result.report.rows == 3 and result.responses["E1"].tolist() == [2.0, 3.0, 4.0]
+    assert result.report.date_column == LOCALISED[language][1]  # the submit date, second of the fixed columns
+    assert result.report.latest_date == dt.datetime(2025, 5, 4, 10, 3)
+
+
+@pytest.mark.parametrize("language", ["nl", "sv"])
+def test_dutch_and_swedish_headings_alone_say_limesurvey(language: str) -> None:
+    headers = [*LOCALISED[language], "Kylä"]
+    assert fingerprint(headers, np.empty((0, len(headers)), dtype=object), 1) == "limesurvey"
+
+
+def test_limesurvey_by_question_codes_alone() -> None:
+    headers = ["Kylä", "palvelut[SQ001]", "palvelut[SQ002]", "Q7[SQ001][1]"]
+    assert fingerprint(headers, np.empty((0, 4), dtype=object), 1) == "limesurvey"
+    google = ["Aikaleima", "Kysymys [Rivi 1]", "Kysymys [Rivi 2]"]  # text before the bracket: not a code
+    assert fingerprint(google, np.empty((0, 3), dtype=object), 1) == "google"
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["x1", "2025-05-01 10:00:00", "3", "fi"],  # the response id is not a whole number
+        ["1", "kyllä", "3", "fi"],  # the second column is not a date
+        ["1", "2025-05-01 10:00:00", "3", "Ahvio"],  # not a language code
+        ["1", "2025-05-01 10:00:00", "2025-05-01 11:00:00", "fi"],  # a date where the last page should be
+    ],
+)
+def test_first_columns_that_are_not_limesurvey_stay_generic(row: list[str]) -> None:
+    cells = np.array([["a", "b", "c", "d"], row], dtype=object)
+    assert fingerprint(list(cells[0]), cells, 1) == "generic"

@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 from indicator.charts import palette
 from indicator.framework import Framework, text
 from indicator.i18n import fmt_number, t
-from indicator.progress import PROVINCE, progress, registry_column
+from indicator.progress import DEFAULT_METHOD, PROVINCE, progress, registry_column
 
 STATUS_ARROWS: dict[str, str] = {
     "achieved": "✓",
@@ -132,7 +132,7 @@ def progress_table(
     history: pd.DataFrame,
     framework: Framework,
     *,
-    method: str = "contract",
+    method: str = DEFAULT_METHOD,
     registry: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """``indicator.progress.progress`` for every level (village, municipality, Leader area, province)."""

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from indicator.errors import IndicatorError
 from indicator.framework import DEFAULT_PATH
 
-COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups")
+COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "robustness", "card")
 # Which module registers each subcommand: a run imports only that one module, so ``score`` does not pay for
 # SQLAlchemy or scikit-learn at start-up (the ingest benchmark times whole processes).
 SUBCOMMANDS: dict[str, str] = {
@@ -26,6 +26,9 @@ SUBCOMMANDS: dict[str, str] = {
     "restore": "store",
     "demo": "store",
     "groups": "groups",
+    "audit": "robustness",
+    "uncertainty": "robustness",
+    "card": "card",
 }
 
 
@@ -50,13 +53,7 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     parser = _Parser(prog="python -m indicator", description="Älykylä-mittaristo command line")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in modules:
-        try:
-            module = importlib.import_module(f"indicator.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"indicator.cli.{name}":
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(f"indicator.cli.{name}").register(subparsers)
     return parser
 
 

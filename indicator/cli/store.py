@@ -13,7 +13,7 @@ from indicator.cli import add_framework_option, add_output_option
 from indicator.cli.output import emit, write_table
 from indicator.errors import IndicatorError
 from indicator.framework import load
-from indicator.progress import METHODS
+from indicator.progress import DEFAULT_METHOD, METHOD_ALIASES, METHODS
 from indicator.storage import Store, load_demo, village_registry
 
 PROGRESS_FORMATS: tuple[str, ...] = ("csv", "json")
@@ -21,6 +21,11 @@ PROGRESS_FORMATS: tuple[str, ...] = ("csv", "json")
 
 def _add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="SQLAlchemy database URL (default: env DATABASE_URL, else data/alykyla.db)")
+
+
+def _method(text: str) -> str:
+    """``--method``: an old name (``contract``) becomes its rule; argparse then checks the choices."""
+    return METHOD_ALIASES.get(text, text)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,7 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Example: python -m indicator progress --format json",
     )
     prog.add_argument("--format", choices=PROGRESS_FORMATS, default="csv")
-    prog.add_argument("--method", choices=METHODS, default="contract")
+    prog.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD, type=_method,
+                      help="progress rule (default: %(default)s)")
     _add_db_option(prog)
     add_framework_option(prog)
     add_output_option(prog)

@@ -2,14 +2,16 @@
 
 The header is the row (or pair of rows, SurveyMonkey style) in the first 20 rows under which the most
 columns match items; ties go to the earlier, single row. Two header rows are combined exactly as
-docs/survey-files.md §2 says. The tool is recognised from header fingerprints and, for Microsoft Forms, from the
-content of its first columns (its names are localised).
+docs/survey-files.md §2 says. The tool is recognised from header fingerprints and, for Microsoft Forms and
+LimeSurvey, whose headings are localised, from the content of their first columns too (LimeSurvey also from
+its question-code headings such as ``Q5[SQ001]``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -190,6 +192,62 @@ def _forms_by_content(cells: np.ndarray, start: int) -> bool:
     return True
 
 
+# LimeSurvey's own columns by name: codes, English headings and the headings of its Dutch and Swedish
+# translations (nl as exported in Dutch; sv from LimeSurvey's Swedish catalog). Other languages are
+# recognised by the columns' content (`limesurvey_by_content`) or the question-code headings.
+LIMESURVEY_NAMES = frozenset({
+    "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp",
+    "response id", "date submitted", "last page", "start language", "date started", "date last action",
+    "respons id", "datum verstuurd", "laatste pagina", "startdatum", "datum laatste actie",
+    "datum inskickad", "sista sidan", "datum påbörjad", "datum senaste åtgärd", "hänvisande url",
+})
+_LIME_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\[[A-Za-z0-9_#]+\])+$")  # Q5[SQ001], Q1[SQ001][1]
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # fi, sv, en, de-informal, pt-BR
+_DATE_TEXT = re.compile(r"^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
+_LIME_SAMPLE = 20
+
+
+def _whole(value: object, *, blank_ok: bool = False) -> bool:
+    """A whole number (as a number or as digits), or a blank cell when ``blank_ok``."""
+    if is_blank(value):
+        return blank_ok
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return float(value).is_integer()
+    return isinstance(value, str) and value.strip().isdigit()
+
+
+def _date_or_blank(value: object) -> bool:
+    return is_blank(value) or isinstance(value, dt.datetime) or (
+        isinstance(value, str) and bool(_DATE_TEXT.match(value.strip())))
+
+
+def limesurvey_by_content(cells: np.ndarray, start: int) -> bool:
+    """LimeSurvey's fixed first columns, whatever their headings' language: response id (a whole number),
+    submit date (a date or blank), last page (a whole number or blank) and start language (a language code
+    such as ``fi``, ``sv``, ``en-GB``) on every one of the first non-blank data rows."""
+    if cells.ndim != 2 or cells.shape[1] < 4 or start >= cells.shape[0]:
+        return False
+    sample = [row for row in cells[start:start + 2 * _LIME_SAMPLE] if not all(is_blank(v) for v in row)]
+    if not sample:
+        return False
+    return all(
+        _whole(row[0]) and _date_or_blank(row[1]) and _whole(row[2], blank_ok=True)
+        and isinstance(row[3], str) and bool(_LANGUAGE_CODE.match(row[3].strip()))
+        for row in sample[:_LIME_SAMPLE]
+    )
+
+
+def _limesurvey(headers: Sequence[str], names: set[str], cells: np.ndarray, start: int) -> bool:
+    """LimeSurvey by two of its column names, two question-code headings, or its first columns' content."""
+    if len(LIMESURVEY_NAMES & names) >= 2:
+        return True
+    if sum(1 for h in headers if _LIME_CODE.match(str(h).strip())) >= 2:
+        return True
+    return limesurvey_by_content(cells, start)
+
+
 def fingerprint(headers: Sequence[str], cells: np.ndarray, data_start: int) -> str:
     """The survey tool that wrote the file, from its header names (one of `TOOLS`)."""
     norm = [normalise_header(h) for h in headers]
@@ -199,9 +257,7 @@ def fingerprint(headers: Sequence[str], cells: np.ndarray, data_start: int) -> s
         return "surveymonkey"
     if {"_uuid", "_submission_time"} & names:
         return "kobo"
-    lime = {"submitdate", "lastpage", "startlanguage", "seed", "date submitted", "last page",
-            "start language"}
-    if len(lime & names) >= 2:
+    if _limesurvey(headers, names, cells, data_start):
         return "limesurvey"
     if first == "#" or "submit date (utc)" in names or "network id" in names:
         return "typeform"

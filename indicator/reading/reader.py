@@ -20,7 +20,14 @@ from indicator.errors import Problem, ReadError
 from indicator.framework import Framework
 from indicator.reading import checks
 from indicator.reading.dates import DATE_HEADERS, is_utc_column, parse_dates
-from indicator.reading.layouts import Header, find_header, fingerprint, is_blank, looks_like_report
+from indicator.reading.layouts import (
+    Header,
+    find_header,
+    fingerprint,
+    is_blank,
+    limesurvey_by_content,
+    looks_like_report,
+)
 from indicator.reading.mapping import ColumnMap, Matcher, column_letter
 from indicator.reading.report import ImportReport, header_signature
 from indicator.reading.safety import DEFAULT_MAX_BYTES, Limits, check_size, check_zip
@@ -178,7 +185,7 @@ def _skip_tag_row(cells: np.ndarray, start: int) -> int:
     return start
 
 
-def _date_column(columns: ColumnMap, tool: str) -> int | None:
+def _date_column(columns: ColumnMap, tool: str, body: np.ndarray) -> int | None:
     taken = set(columns.items) | {columns.village}
     normalised = {normalise_header(h): j for j, h in reversed(list(enumerate(columns.headers)))}
     for name in DATE_HEADERS:
@@ -187,6 +194,8 @@ def _date_column(columns: ColumnMap, tool: str) -> int | None:
             return j
     if tool == "forms" and len(columns.headers) > 2 and 2 not in taken:
         return 2  # Forms with localised names: ID, start time, completion time, ...
+    if tool == "limesurvey" and 1 not in taken and limesurvey_by_content(body, 0):
+        return 1  # LimeSurvey with localised headings: response id, submit date, last page, start language
     return None
 
 
@@ -234,6 +243,14 @@ def _villages(body: np.ndarray, columns: ColumnMap, village: str | None) -> tupl
             warnings.append(f"the file's village column names {', '.join(map(repr, written[:5]))}; every "
                             f"row was taken as village {name!r} as asked")
     return np.full(body.shape[0], name, dtype=object), warnings
+
+
+def _names_village(body: np.ndarray, columns: ColumnMap) -> np.ndarray:
+    """Rows whose own village cell is filled (all False without a village column): a village given for
+    the whole file names no row, so blank lines below the answers are not counted as rows."""
+    if columns.village is None:
+        return np.zeros(body.shape[0], dtype=bool)
+    return pd.notna(_village_values(body[:, columns.village]))
 
 
 def _problems(body: np.ndarray, items: _Items, columns: ColumnMap, names: list[str], rows: np.ndarray,
@@ -357,7 +374,7 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
                         "name the village of this file or choose another village column", file=file)
     keep = (items.filled | (has_village if village is None else False)) & has_village
     problems = _problems(body, items, columns, names, rows, keep, items.filled & ~has_village)
-    date_col = _date_column(columns, tool)
+    date_col = _date_column(columns, tool, body)
     stamps, date_warnings = _dates(body, columns, date_col, keep)
     responses = _table(villages, rows, stamps, items, framework, keep)
     earliest, latest = _span(stamps)
@@ -374,7 +391,7 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
     report = ImportReport(
         file=file,
         source_tool=tool,
-        rows=int((items.filled | has_village).sum()),  # data rows: answered or naming a village
+        rows=int((items.filled | _names_village(body, columns)).sum()),  # data rows: answered or naming a village
         villages=found_villages,
         mapped={names[j]: item_id for j, item_id in columns.items.items()},
         unmapped=[names[j] for j in columns.unmapped],
