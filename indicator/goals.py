@@ -1,7 +1,7 @@
 """The project's own quantitative goals (``data/goals.toml``) and how far the recorded activities got.
 
 The goals are data: sub-projects, goals and per-project targets ``min``–``max`` (e.g. 2–3 kick-off
-events). Coordinators record activities with ``Store.add_activity`` (date, goal, project as ``area``,
+events). Coordinators record activities with ``store.activities.add`` (date, goal, project as ``area``,
 what, groups, villages, note); each record counts as one towards its goal for its project, or for every
 project with that goal when it was joint (no area).
 
