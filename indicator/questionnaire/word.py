@@ -1,0 +1,101 @@
+"""The printable paper questionnaire as a Word document (python-docx): tick boxes and lines for numbers.
+
+Microsoft Forms' "Quick import" and Webropol users can also build their form from it. Answers on paper
+are typed into the entry template (`indicator.questionnaire.template`), whose columns follow its numbering.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from docx.table import Table
+
+from indicator.i18n import t
+from indicator.questionnaire.model import Survey
+from indicator.questionnaire.paper import (
+    BOX,
+    Grid,
+    Single,
+    blocks,
+    boxes,
+    date_line,
+    number_line,
+    village_line,
+)
+
+_QUESTION_WIDTH = Cm(7.0)
+_ANSWER_WIDTH = Cm(1.7)
+
+
+def _field(doc: Document, label: str, value: str) -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.add_run(f"{label}: ").bold = True
+    paragraph.add_run(value)
+
+
+def _grid(doc: Document, grid: Grid) -> Table:
+    table = doc.add_table(rows=1 + len(grid.rows), cols=1 + len(grid.options))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for j, option in enumerate(grid.options, start=1):
+        cell = table.cell(0, j)
+        cell.text = option.label
+        for run in cell.paragraphs[0].runs:
+            run.font.size = Pt(8)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for i, row in enumerate(grid.rows, start=1):
+        table.cell(i, 0).text = row.heading
+        for j in range(1, len(grid.options) + 1):
+            table.cell(i, j).text = BOX
+            table.cell(i, j).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row in table.rows:
+        row.cells[0].width = _QUESTION_WIDTH
+        for cell in row.cells[1:]:
+            cell.width = _ANSWER_WIDTH
+    doc.add_paragraph()
+    return table
+
+
+def _single(doc: Document, survey: Survey, block: Single) -> None:
+    question = block.row.question
+    heading = doc.add_paragraph()
+    heading.add_run(block.row.heading).bold = True
+    heading.paragraph_format.keep_with_next = True
+    if question.kind == "number":
+        hint = doc.add_paragraph(question.hint)
+        hint.runs[0].italic = True
+        hint.paragraph_format.keep_with_next = True
+        doc.add_paragraph(number_line(survey, question))
+    else:
+        doc.add_paragraph(boxes(question.options))
+
+
+def docx_bytes(survey: Survey) -> bytes:
+    """The Word document (.docx) of the paper questionnaire."""
+    doc = Document()
+    section = doc.sections[0]
+    section.left_margin = section.right_margin = Cm(1.8)
+    section.top_margin = section.bottom_margin = Cm(1.6)
+    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.core_properties.title = survey.title
+    doc.core_properties.author = ""
+    doc.add_heading(survey.title, level=0)
+    doc.add_paragraph(survey.intro)
+    doc.add_paragraph(t("questionnaire.paper_howto", survey.lang)).runs[0].italic = True
+    _field(doc, *village_line(survey))
+    _field(doc, *date_line(survey))
+    for part in survey.sections:
+        doc.add_heading(part.title, level=1)
+        for block in blocks(survey, part):
+            if isinstance(block, Grid):
+                _grid(doc, block)
+            else:
+                _single(doc, survey, block)
+    doc.add_paragraph(survey.thanks).runs[0].bold = True
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
