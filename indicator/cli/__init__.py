@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from indicator.errors import IndicatorError
 from indicator.framework import DEFAULT_PATH
 
-COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups")
+COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "questionnaire")
 # Which module registers each subcommand: a run imports only that one module, so ``score`` does not pay for
 # SQLAlchemy or scikit-learn at start-up (the ingest benchmark times whole processes).
 SUBCOMMANDS: dict[str, str] = {
@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "restore": "store",
     "demo": "store",
     "groups": "groups",
+    "questionnaire": "questionnaire",
 }
 
 

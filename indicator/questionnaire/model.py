@@ -33,7 +33,7 @@ YES_CODE, NO_CODE = "yes", "no"
 LIKERT_CODES: tuple[str, ...] = ("1", "2", "3", "4", "5")
 ROUND_RANGE: tuple[int, int] = (2000, 2100)
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")  # valid as a LimeSurvey question code and an XLSForm name
-_FINNISH_ORDER = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003"})  # ... x y z å ä ö
+_FINNISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}"})  # ... x y z å ä ö ("{|}" follow "z")
 
 
 class QuestionnaireError(IndicatorError):
@@ -118,7 +118,7 @@ def safe_code(ident: str, taken: set[str] | None = None) -> str:
     XLSForm name); otherwise its ASCII letters and digits, prefixed ``q`` when they do not start with a
     letter, made unique against ``taken``."""
     taken = taken if taken is not None else set()
-    if _CODE.match(ident) and ident not in taken:
+    if _CODE.fullmatch(ident) and ident not in taken:
         code = ident
     else:
         base = "".join(ch for ch in ident if ch.isascii() and ch.isalnum())
@@ -140,9 +140,9 @@ def village_code(framework: Framework, lang: str = "fi") -> str:
     ``village``."""
     aliases = {normalise(a) for a in framework.village_aliases}
     word = _ascii(t("questionnaire.village_label", lang))
-    if word in aliases and _CODE.match(word):
+    if word in aliases and _CODE.fullmatch(word):
         return word
-    return next((a for a in framework.village_aliases if _CODE.match(a)), "village")
+    return next((a for a in framework.village_aliases if _CODE.fullmatch(a)), "village")
 
 
 def village_label(framework: Framework, lang: str) -> str:
@@ -153,7 +153,7 @@ def village_label(framework: Framework, lang: str) -> str:
     known = {normalise(a) for a in aliases}
     if normalise(preferred) in known or not aliases:
         return preferred
-    shown = next((a for a in aliases if not _CODE.match(a)), aliases[0])
+    shown = next((a for a in aliases if not _CODE.fullmatch(a)), aliases[0])
     return shown[:1].upper() + shown[1:]
 
 
@@ -174,7 +174,7 @@ def fmt_bound(value: float, lang: str) -> str:
 def check_language(lang: str) -> str:
     if lang not in LANGUAGES:
         raise QuestionnaireError(f"language {lang!r} is not available; choose fi, sv or en",
-                                 code="questionnaire.language", params={"lang": lang})
+                                 code="questionnaire.language", params={"language": lang})
     return lang
 
 
@@ -254,14 +254,13 @@ def _check_distinct_texts(framework: Framework, lang: str) -> None:
             raise QuestionnaireError(
                 f"items {seen[key]} and {item.id} have the same text in {lang}; their answers could not be "
                 "told apart", code="questionnaire.duplicate_text",
-                params={"first": seen[key], "second": item.id, "lang": lang})
+                params={"first": seen[key], "second": item.id, "language": lang})
         seen[key] = item.id
 
 
-def _village_question(framework: Framework, lang: str, fixed: str | None,
+def _village_question(framework: Framework, lang: str, code: str, fixed: str | None,
                       registry: pd.DataFrame | None) -> VillageQuestion:
     label = village_label(framework, lang)
-    code = village_code(framework, lang)
     if fixed is not None:
         return VillageQuestion(code, label, t("questionnaire.village_fixed", lang, village=fixed), (fixed,), fixed)
     names = registry["village"].dropna().astype(str).tolist() if registry is not None else []
@@ -269,14 +268,17 @@ def _village_question(framework: Framework, lang: str, fixed: str | None,
 
 
 def build_survey(framework: Framework, lang: str = "fi", *, village: str | None = None,
-                 round: int | None = None, registry: pd.DataFrame | None = None) -> Survey:
+                 round: int | None = None, registry: pd.DataFrame | None = None,
+                 codes_lang: str | None = None) -> Survey:
     """The questionnaire of ``framework`` in ``lang``: sections by dimension in framework order.
 
     ``village`` fixes the village (its registry spelling is used; an unknown name is a QuestionnaireError);
     otherwise the village question offers every registry village. ``registry`` defaults to the shipped
-    village registry. ``round`` (a year) is shown in the title.
+    village registry. ``round`` (a year) is shown in the title. ``codes_lang`` names the language whose
+    village code is used (a form in several languages has one code per question); default ``lang``.
     """
     check_language(lang)
+    village_key = village_code(framework, check_language(codes_lang or lang))
     check_round(round)
     if registry is None:
         from indicator.registry import load_villages
@@ -286,7 +288,7 @@ def build_survey(framework: Framework, lang: str = "fi", *, village: str | None 
     _check_distinct_texts(framework, lang)
     codes: set[str] = set()
     questions = {item.id: _question(item, safe_code(item.id, codes), lang) for item in framework.items}
-    group_codes: set[str] = set(codes) | {village_code(framework, lang)}
+    group_codes: set[str] = set(codes) | {village_key}
     sections = tuple(
         Section(d.id, safe_code(d.id, group_codes), " ".join(text(d.name, lang).split()),
                 tuple(questions[i.id] for i in framework.items_of(d.id)))
@@ -298,7 +300,7 @@ def build_survey(framework: Framework, lang: str = "fi", *, village: str | None 
     return Survey(
         lang=lang, framework=framework.id, version=framework.version, title=title,
         intro=t("questionnaire.intro", lang), thanks=t("questionnaire.thanks", lang),
-        village=_village_question(framework, lang, fixed, registry), sections=sections,
+        village=_village_question(framework, lang, village_key, fixed, registry), sections=sections,
         date_label=t("questionnaire.date_label", lang), round=round,
     )
 
@@ -310,4 +312,5 @@ def build_all(framework: Framework, lang: str = "fi", **kwargs: object) -> tuple
         from indicator.registry import load_villages
 
         kwargs["registry"] = load_villages()
-    return tuple(build_survey(framework, code, **kwargs) for code in order)  # type: ignore[arg-type]
+    return tuple(build_survey(framework, code, codes_lang=lang, **kwargs)  # type: ignore[arg-type]
+                 for code in order)

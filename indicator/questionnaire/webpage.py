@@ -25,9 +25,10 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; margin: 1
 h1 { font-size: 18pt; margin-bottom: 0.3em; }
 h2 { font-size: 13pt; margin: 1.2em 0 0.4em; border-bottom: 1px solid #000; }
 p.howto, p.hint { font-style: italic; }
-table.grid { border-collapse: collapse; width: 100%; margin: 0.4em 0 0.8em; page-break-inside: auto; }
+table.grid { border-collapse: collapse; width: 100%; margin: 0.4em 0 0.8em; table-layout: fixed; }
 table.grid th, table.grid td { border: 1px solid #000; padding: 3px 4px; }
-table.grid th { font-size: 8pt; font-weight: normal; width: 10%; }
+table.grid th { font-size: 8pt; font-weight: normal; }
+table.grid .q { width: 40%; }
 table.grid td.box { text-align: center; font-size: 14pt; }
 table.grid tr { page-break-inside: avoid; }
 div.single { margin: 0.6em 0; page-break-inside: avoid; }
@@ -40,10 +41,10 @@ p.field { margin: 0.3em 0; }
 def _grid(grid: Grid) -> str:
     head = "".join(f"<th>{escape(o.label)}</th>" for o in grid.options)
     rows = "".join(
-        f"<tr><td>{escape(row.heading)}</td>" + f'<td class="box">{BOX}</td>' * len(grid.options) + "</tr>"
+        f'<tr><td class="q">{escape(row.heading)}</td>' + f'<td class="box">{BOX}</td>' * len(grid.options) + "</tr>"
         for row in grid.rows
     )
-    return f'<table class="grid"><thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    return f'<table class="grid"><thead><tr><th class="q"></th>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def _single(survey: Survey, block: Single) -> str:

@@ -41,6 +41,7 @@ def _grid(doc: Document, grid: Grid) -> Table:
     table = doc.add_table(rows=1 + len(grid.rows), cols=1 + len(grid.options))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     for j, option in enumerate(grid.options, start=1):
         cell = table.cell(0, j)
         cell.text = option.label
