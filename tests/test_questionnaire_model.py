@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from indicator.answers import parse_value
 from indicator.framework import LANGUAGES, load, loads
 from indicator.i18n import t
-from indicator.questionnaire import QuestionnaireError, build_survey
+from indicator.questionnaire import QuestionnaireError, build_survey, file_name
 from indicator.questionnaire.model import (
     DONT_KNOW_CODE,
     LIKERT_CODES,
@@ -162,3 +162,9 @@ def test_answer_time_of_the_shipped_survey(fw):
     assert (timing.questions, timing.taps) == (40, taps) == (40, 62)
     assert timing.seconds == pytest.approx(timing.words / 200 * 60 + 62 * 3)
     assert 6 < timing.minutes < 10
+
+
+def test_download_names(fw):
+    assert file_name(fw, "template", lang="sv", village="Kääpälä", round=2026) == \
+        "kysely-alykyla-kymenlaakso-sv-Kääpälä-2026-pohja.xlsx"
+    assert file_name(fw, "gforms") == "kysely-alykyla-kymenlaakso-fi.gs"
