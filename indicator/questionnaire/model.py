@@ -286,9 +286,9 @@ def build_survey(framework: Framework, lang: str = "fi", *, village: str | None 
         registry = load_villages()
     fixed = registry_village(village, registry) if village is not None and village.strip() else None
     _check_distinct_texts(framework, lang)
-    codes: set[str] = set()
+    codes: set[str] = {village_key}
     questions = {item.id: _question(item, safe_code(item.id, codes), lang) for item in framework.items}
-    group_codes: set[str] = set(codes) | {village_key}
+    group_codes: set[str] = set(codes)
     sections = tuple(
         Section(d.id, safe_code(d.id, group_codes), " ".join(text(d.name, lang).split()),
                 tuple(questions[i.id] for i in framework.items_of(d.id)))
@@ -299,7 +299,7 @@ def build_survey(framework: Framework, lang: str = "fi", *, village: str | None 
              else t("questionnaire.title", lang, name=name))
     return Survey(
         lang=lang, framework=framework.id, version=framework.version, title=title,
-        intro=t("questionnaire.intro", lang), thanks=t("questionnaire.thanks", lang),
+        intro=t("questionnaire.intro", lang, dont_know=dont_know(lang).label), thanks=t("questionnaire.thanks", lang),
         village=_village_question(framework, lang, village_key, fixed, registry), sections=sections,
         date_label=t("questionnaire.date_label", lang), round=round,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indicator.i18n import t
-from indicator.questionnaire.model import Choice, Question, Section, Survey
+from indicator.questionnaire.model import Choice, Question, Section, Survey, dont_know
 
 BOX = "\u2610"  # ☐
 LINE = "_" * 14
@@ -77,6 +77,11 @@ def village_line(survey: Survey) -> tuple[str, str]:
     if village.fixed is not None:
         return village.label, village.fixed
     return village.label, f"{LINE * 2}  ({t('questionnaire.village_write', survey.lang)})"
+
+
+def howto(survey: Survey) -> str:
+    """How to fill in the paper form."""
+    return t("questionnaire.paper_howto", survey.lang, dont_know=dont_know(survey.lang).label)
 
 
 def date_line(survey: Survey) -> tuple[str, str]:

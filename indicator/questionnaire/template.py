@@ -111,7 +111,8 @@ def _instructions_sheet(ws: Worksheet, survey: Survey, answers_title: str) -> No
         rows.append([t("questionnaire.template_round", lang, round=survey.round)])
     rows.append([])
     for n in range(1, STEPS + 1):
-        text = t(f"questionnaire.template_step_{n}", lang, sheet=answers_title, village=survey.village.label)
+        text = t(f"questionnaire.template_step_{n}", lang, sheet=answers_title, village=survey.village.label,
+                 dont_know=dont_know(lang).label)
         rows.append([f"{n}.", text])
     rows.append([])
     rows.append([t("questionnaire.template_col_number", lang), t("questionnaire.template_col_question", lang),

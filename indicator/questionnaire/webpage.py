@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from html import escape
 
-from indicator.i18n import t
 from indicator.questionnaire.model import Survey
 from indicator.questionnaire.paper import (
     BOX,
@@ -16,6 +15,7 @@ from indicator.questionnaire.paper import (
     blocks,
     boxes,
     date_line,
+    howto,
     number_line,
     village_line,
 )
@@ -65,7 +65,7 @@ def _field(label: str, value: str) -> str:
 def html_text(survey: Survey) -> str:
     """The whole page as text."""
     body = [f"<h1>{escape(survey.title)}</h1>", f"<p>{escape(survey.intro)}</p>",
-            f'<p class="howto">{escape(t("questionnaire.paper_howto", survey.lang))}</p>',
+            f'<p class="howto">{escape(howto(survey))}</p>',
             _field(*village_line(survey)), _field(*date_line(survey))]
     for section in survey.sections:
         body.append(f"<h2>{escape(section.title)}</h2>")

@@ -14,7 +14,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from indicator.i18n import t
 from indicator.questionnaire.model import Survey
 from indicator.questionnaire.paper import (
     BOX,
@@ -23,6 +22,7 @@ from indicator.questionnaire.paper import (
     blocks,
     boxes,
     date_line,
+    howto,
     number_line,
     village_line,
 )
@@ -86,7 +86,7 @@ def docx_bytes(survey: Survey) -> bytes:
     doc.core_properties.author = ""
     doc.add_heading(survey.title, level=0)
     doc.add_paragraph(survey.intro)
-    doc.add_paragraph(t("questionnaire.paper_howto", survey.lang)).runs[0].italic = True
+    doc.add_paragraph(howto(survey)).runs[0].italic = True
     _field(doc, *village_line(survey))
     _field(doc, *date_line(survey))
     for part in survey.sections:
