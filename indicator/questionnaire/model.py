@@ -130,6 +130,13 @@ def safe_code(ident: str, taken: set[str] | None = None) -> str:
     return code
 
 
+def one_line(value: str) -> str:
+    """Text for a title, a column header or a cell: whitespace runs as one space, control characters dropped
+    (XML, and so xlsx and docx, cannot hold them)."""
+    kept = "".join(ch if unicodedata.category(ch) != "Cc" else " " for ch in value)
+    return " ".join(kept.split())
+
+
 def _ascii(word: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(ch))
 
@@ -236,8 +243,8 @@ def dont_know(lang: str) -> Choice:
 
 
 def _question(item: Item, code: str, lang: str) -> Question:
-    one_line = " ".join(text(item.text, lang).split())  # a title or column header holds no line break
-    base = Question(item.id, code, one_line, item.type, answer_choices(item.type, lang), dont_know(lang))
+    base = Question(item.id, code, one_line(text(item.text, lang)), item.type, answer_choices(item.type, lang),
+                    dont_know(lang))
     if item.type != "number":
         return base
     minimum, maximum, hint, invalid = _number_texts(item, lang)
@@ -245,17 +252,18 @@ def _question(item: Item, code: str, lang: str) -> Question:
                     invalid)
 
 
-def _check_distinct_texts(framework: Framework, lang: str) -> None:
-    """Tools that head columns with question texts (Google Forms, the template) need distinct texts."""
+def _check_distinct_texts(framework: Framework) -> None:
+    """Columns headed by question texts are mapped by the texts of every language (docs/survey-files.md §2), so
+    no two items may share a text in any pair of languages."""
     seen: dict[str, str] = {}
     for item in framework.items:
-        key = normalise_header(text(item.text, lang))
-        if key in seen:
-            raise QuestionnaireError(
-                f"items {seen[key]} and {item.id} have the same text in {lang}; their answers could not be "
-                "told apart", code="questionnaire.duplicate_text",
-                params={"first": seen[key], "second": item.id, "language": lang})
-        seen[key] = item.id
+        for lang in LANGUAGES:
+            key = normalise_header(one_line(text(item.text, lang)))
+            if seen.setdefault(key, item.id) != item.id:
+                raise QuestionnaireError(
+                    f"items {seen[key]} and {item.id} have the same text in {lang}; their answers could not be "
+                    "told apart", code="questionnaire.duplicate_text",
+                    params={"first": seen[key], "second": item.id, "language": lang})
 
 
 def _village_question(framework: Framework, lang: str, code: str, fixed: str | None,
@@ -263,7 +271,7 @@ def _village_question(framework: Framework, lang: str, code: str, fixed: str | N
     label = village_label(framework, lang)
     if fixed is not None:
         return VillageQuestion(code, label, t("questionnaire.village_fixed", lang, village=fixed), (fixed,), fixed)
-    names = registry["village"].dropna().astype(str).tolist() if registry is not None else []
+    names = [one_line(v) for v in registry["village"].dropna().astype(str)] if registry is not None else []
     return VillageQuestion(code, label, t("questionnaire.village_hint", lang), finnish_sorted(names))
 
 
@@ -285,16 +293,16 @@ def build_survey(framework: Framework, lang: str = "fi", *, village: str | None 
 
         registry = load_villages()
     fixed = registry_village(village, registry) if village is not None and village.strip() else None
-    _check_distinct_texts(framework, lang)
+    _check_distinct_texts(framework)
     codes: set[str] = {village_key}
     questions = {item.id: _question(item, safe_code(item.id, codes), lang) for item in framework.items}
     group_codes: set[str] = set(codes)
     sections = tuple(
-        Section(d.id, safe_code(d.id, group_codes), " ".join(text(d.name, lang).split()),
+        Section(d.id, safe_code(d.id, group_codes), one_line(text(d.name, lang)),
                 tuple(questions[i.id] for i in framework.items_of(d.id)))
         for d in framework.dimensions
     )
-    name = text(framework.name, lang)
+    name = one_line(text(framework.name, lang))
     title = (t("questionnaire.title_round", lang, name=name, round=round) if round is not None
              else t("questionnaire.title", lang, name=name))
     return Survey(
