@@ -14,11 +14,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from indicator.errors import FrameworkError
-
-LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
+from indicator.i18n import LANGUAGES
 ITEM_TYPES: tuple[str, ...] = ("likert5", "yesno", "number")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "framework.toml"
 
@@ -97,6 +97,18 @@ class Framework:
 
     def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.themes if t.id == theme_id)
+
+    def enough_respondents(self, respondents: Any) -> Any:
+        """True where a respondent count reaches ``min_respondents``: the one rule for "too few respondents".
+
+        Below it a village/round gets no score and nothing of it is broken down (docs/method.md). A missing
+        count is never enough. A scalar gives a bool, a Series a bool Series on its index, else a bool array.
+        """
+        if np.ndim(respondents) == 0:
+            return bool(not pd.isna(respondents) and float(respondents) >= self.min_respondents)
+        counts = respondents if isinstance(respondents, pd.Series) else pd.Series(np.ravel(respondents), dtype=object)
+        enough = pd.to_numeric(counts, errors="coerce").astype(float).fillna(0.0) >= self.min_respondents
+        return enough if isinstance(respondents, pd.Series) else enough.to_numpy()
 
     def items_of(self, dimension_id: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.dimension == dimension_id)

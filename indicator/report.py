@@ -65,13 +65,8 @@ class VillageResults:
 # --- computing --------------------------------------------------------------------------------------
 
 
-def is_private(respondents: object, framework: Framework) -> bool:
-    """True when a respondent count is missing or below the framework's minimum."""
-    return bool(pd.isna(respondents) or int(respondents) < framework.min_respondents)
-
-
 def _private_rows(table: pd.DataFrame, framework: Framework) -> pd.MultiIndex:
-    rows = table.loc[table["respondents"].isna() | (table["respondents"] < framework.min_respondents)]
+    rows = table.loc[~framework.enough_respondents(table["respondents"])]
     return pd.MultiIndex.from_frame(rows[["village", "round"]])
 
 
@@ -157,7 +152,7 @@ def history_frame(table: pd.DataFrame, framework: Framework, village: str) -> pd
     cols = ["index", *framework.dimension_ids]
     rows = table.loc[table["village"] == village, ["round", "respondents", *cols]].sort_values("round")
     rows = rows.reset_index(drop=True)
-    rows["private"] = rows["respondents"].isna() | (rows["respondents"] < framework.min_respondents)
+    rows["private"] = ~framework.enough_respondents(rows["respondents"])
     rows[cols] = rows[cols].astype(float).mask(rows["private"], np.nan)
     return rows[["round", "respondents", "private", *cols]]
 
@@ -185,7 +180,7 @@ def village_results(
     table = scores.table
     row = table.loc[(table["village"] == village) & (table["round"] == round_)]
     respondents = row["respondents"].iloc[0] if len(row) else None
-    private = is_private(respondents, framework)
+    private = not framework.enough_respondents(respondents)
     index = float(row["index"].iloc[0]) if len(row) and pd.notna(row["index"].iloc[0]) else None
     rank = int(row["rank"].iloc[0]) if len(row) and pd.notna(row["rank"].iloc[0]) else None
     band = str(row["band"].iloc[0]) if len(row) and pd.notna(row["band"].iloc[0]) else None
@@ -248,7 +243,7 @@ def describe_gap(gap: float, lang: str) -> str:
 
 def respondents_text(respondents: int | None, framework: Framework, lang: str) -> str:
     """The respondent count, or "fewer than N" for a private round (the exact small count is not shown)."""
-    if respondents is None or respondents < framework.min_respondents:
+    if not framework.enough_respondents(respondents):
         return t("village.fewer_than", lang, n=framework.min_respondents)
     return fmt_number(respondents, lang, 0)
 

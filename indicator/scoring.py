@@ -246,7 +246,7 @@ def _bands(index: np.ndarray, framework: Framework) -> pd.Series:
 
 def _flags(table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """Why a village has no score: too few respondents, too little item or dimension coverage."""
-    enough = table["respondents"] >= framework.min_respondents
+    enough = framework.enough_respondents(table["respondents"])
     few = table.loc[~enough, ["village", "round"]].assign(
         flag="too_few_respondents",
         detail=table.loc[~enough, "respondents"].astype(str) + f" < {framework.min_respondents}",
@@ -265,7 +265,7 @@ def _flags(table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
 def score(responses: pd.DataFrame, framework: Framework, options: ScoreOptions = DEFAULT_OPTIONS) -> Scores:
     """Score every village and round of a responses table (see docs/architecture.md)."""
     values, counts, respondents = item_values(responses, framework)
-    enough = (respondents >= framework.min_respondents).to_numpy()
+    enough = framework.enough_respondents(respondents).to_numpy()
     eligible = values[enough]
     item_scores = normalise(eligible, framework, options.normalisation).reindex(values.index)
     item_w, dim_w = effective_weights(framework, options)

@@ -151,7 +151,7 @@ def renormalised(scores: Any, framework: Framework, method: str, round: Any, vil
     The scored (village, round) rows of all rounds are normalised together; other villages get NaN rows.
     """
     table = scores.table
-    enough = pd.to_numeric(table["respondents"], errors="coerce").fillna(0) >= framework.min_respondents
+    enough = framework.enough_respondents(table["respondents"])
     keys = pd.MultiIndex.from_frame(table.loc[enough, ["village", "round"]])
     values = scores.item_values[scores.item_values.index.isin(keys)]
     with warnings.catch_warnings(action="ignore", category=RuntimeWarning):  # all-NaN item columns

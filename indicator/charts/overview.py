@@ -28,7 +28,7 @@ def round_frame(table: pd.DataFrame, registry: pd.DataFrame, framework: object, 
     rows = table[table["round"] == round_] if round_ is not None else table.iloc[0:0]
     reg = registry.drop_duplicates("village").set_index("village")[list(REGISTRY_COLUMNS)]
     out = rows.join(reg, on="village")
-    out["too_few"] = out["respondents"].fillna(0) < framework.min_respondents
+    out["too_few"] = ~framework.enough_respondents(out["respondents"])
     return out.reset_index(drop=True)
 
 
