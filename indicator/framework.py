@@ -19,6 +19,7 @@ import pandas as pd
 
 from indicator.errors import FrameworkError
 from indicator.i18n import LANGUAGES
+
 ITEM_TYPES: tuple[str, ...] = ("likert5", "yesno", "number")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "framework.toml"
 

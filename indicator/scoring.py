@@ -36,7 +36,7 @@ the Monte Carlo uncertainty analysis reuses it instead of copying it.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +52,7 @@ _EPS = 1e-12
 # Scores equal up to this many decimals are equal for ranks and bands: weighted means of decimal weights
 # (0.1, 0.2, 0.3) carry float noise such as 49.999999999999986 for a true 50.
 TIE_DECIMALS = 9
+NO_SCORE = "__no_score__"  # band_counts' key for the villages without a band
 
 # z-score normalisation: mean 50, one standard deviation = 10 points, then clipped to 0-100.
 Z_MEAN, Z_SD = 50.0, 10.0
@@ -234,6 +235,17 @@ def normalise(values: pd.DataFrame, framework: Framework, method: str = "goalpos
 
 
 # --- the whole pipeline -----------------------------------------------------------------------------
+
+
+def band_counts(table: pd.DataFrame, band_ids: Sequence[str]) -> pd.Series:
+    """How many rows (villages) of ``table`` fall in each band, in band order, then ``NO_SCORE`` for the rows
+    without a band (no index, or too few respondents).
+
+    >>> band_counts(pd.DataFrame({"band": ["low", None, "high", "low"]}), ["low", "mid", "high"]).to_dict()
+    {'low': 2, 'mid': 0, 'high': 1, '__no_score__': 1}
+    """
+    counts = table["band"].astype(object).where(table["band"].notna(), NO_SCORE).value_counts()
+    return counts.reindex([*band_ids, NO_SCORE], fill_value=0).astype(int)
 
 
 def _bands(index: np.ndarray, framework: Framework) -> pd.Series:

@@ -19,6 +19,7 @@ from indicator.charts import seminar as charts
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
+from indicator.scoring import band_counts
 from ui import context
 from ui import format as fmt
 from ui.navigation import ensure_routed
@@ -100,10 +101,10 @@ def slide_progress(scores: pd.DataFrame) -> None:
 
 def slide_bands(scores: pd.DataFrame) -> None:
     latest = int(scores["round"].max())
-    counts = charts.band_counts(scores[scores["round"] == latest], fw)
+    counts = band_counts(scores[scores["round"] == latest], [b.id for b in fw.bands])
     st.markdown(f"# {t('seminar.title.bands', lang, round=latest)}")
-    names = {b.id: text(b.name, lang) for b in fw.bands} | {"none": t("seminar.bands.none", lang)}
-    alt = t("seminar.bands.alt", lang, items=charts.pairs(map(names.get, counts["band"]), counts["villages"]))
+    names = charts.band_names(fw, lang)
+    alt = t("seminar.bands.alt", lang, items=charts.pairs(map(names.get, counts.index), counts.to_numpy()))
     chart(charts.bands_figure(counts, fw, lang=lang).update_layout(height=720), alt, "seminar_fig")
 
 

@@ -7,8 +7,6 @@ from the last score with the observed slope, clipped to 0–100 (dotted).
 
 from __future__ import annotations
 
-import html
-import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -17,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from indicator.charts import palette
+from indicator.charts.labels import escape, wrap
 from indicator.framework import Framework, text
 from indicator.i18n import fmt_number, t
 from indicator.progress import PROVINCE, progress, registry_column
@@ -337,7 +336,7 @@ def progress_figure(
     fig = go.Figure()
     _add_measure(fig, series, row, target_year, lang, size=font_size)
     first = int(series["round"].min()) if not series.empty else None
-    fig.update_layout(title={"text": html.escape(title, quote=False), "font": {"size": font_size * 1.4}})
+    fig.update_layout(title={"text": escape(title), "font": {"size": font_size * 1.4}})
     return _layout(fig, font_size, target_year, first)
 
 
@@ -356,7 +355,7 @@ def progress_grid(
     rows_n = -(-len(dims) // columns)
     own = table[table["village"] == entity].set_index("measure")
     titles = [  # wrapped, so that long names (Swedish above all) do not run into the next cell
-        _wrap(f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}", 30)
+        wrap(f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}", 30)
         for d in dims
     ]
     fig = make_subplots(
@@ -459,11 +458,6 @@ def status_bar_figure(
     return fig
 
 
-def _wrap(label: str, width: int = 36) -> str:
-    """A long axis label broken into Plotly lines, each escaped (Plotly renders a few HTML tags)."""
-    return "<br>".join(html.escape(line, quote=False) for line in textwrap.wrap(label, width)) or label
-
-
 def goals_figure(
     table: pd.DataFrame,
     names: dict[str, str],
@@ -483,7 +477,7 @@ def goals_figure(
         ]
         fig.add_trace(
             go.Bar(
-                y=[_wrap(names.get(g, g)) for g in rows["goal"]],
+                y=[wrap(names.get(g, g), 36) for g in rows["goal"]],
                 x=np.minimum(rows["share"], 1.0) * 100,
                 orientation="h",
                 name=project_names.get(project, project),
