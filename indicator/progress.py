@@ -110,6 +110,22 @@ def classify(observed: np.ndarray, required: np.ndarray, method: str = "contract
     return np.select(conditions, choices, default=Status.DECREASING.value)
 
 
+def path_score(start_score: Any, start_year: Any, year: Any, target_year: int) -> np.ndarray:
+    """The score the target path expects in ``year``: the straight line from ``start_score`` in ``start_year``
+    to 100 in ``target_year`` (its slope is ``required_rate``), clipped to 0–100; 100 where the line has
+    no length (``start_year`` at or after the target year). Arguments broadcast like numpy arrays.
+
+    >>> path_score(40.0, 2024, [2024, 2026, 2030, 2031], 2030).tolist()
+    [40.0, 60.0, 100.0, 100.0]
+    """
+    start = np.asarray(start_score, dtype=float)
+    first = np.asarray(start_year, dtype=float)
+    span = target_year - first
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = start + (TARGET_SCORE - start) * (np.asarray(year, dtype=float) - first) / span
+    return np.clip(np.where(span > 0, value, TARGET_SCORE), 0.0, TARGET_SCORE)
+
+
 def required_rate(first_score: np.ndarray, first_year: np.ndarray, target_year: int) -> np.ndarray:
     """``(100 - first_score) / (target_year - first_year)``; NaN when the first year is not before it."""
     years = target_year - np.asarray(first_year, dtype=float)

@@ -3,7 +3,8 @@
 The target path of an item: for a round in year ``y`` the expected item score lies on the straight line
 from the village's *baseline* — its score for that item in its earliest earlier round with a score, at
 that round's year — to 100 in the framework's ``target_year``. Without an earlier score the line starts
-at 0 in the framework's ``baseline_year``. ``gap = score - expected``: positive is ahead of the path.
+at 0 in the framework's ``baseline_year`` (``indicator.progress.path_score``, the same line the progress
+charts draw). ``gap = score - expected``: positive is ahead of the path.
 Strengths are the items furthest ahead, weaknesses the items furthest behind.
 
 A village/round with fewer than ``framework.min_respondents`` respondents is *private*: its results carry
@@ -22,6 +23,7 @@ import pandas as pd
 
 from indicator.framework import Framework, text
 from indicator.i18n import fmt_number, t
+from indicator.progress import path_score
 from indicator.xlsxsafe import xlsx_bytes
 
 N_HIGHLIGHTS = 3
@@ -88,9 +90,7 @@ def target_path(item_scores: pd.DataFrame, framework: Framework, village: str, r
     out["baseline"] = [earlier.at[r, i] if pd.notna(r) else np.nan for i, r in first.items()]
     start_year = out["baseline_round"].fillna(float(framework.baseline_year))
     start = out["baseline"].fillna(0.0)
-    span = (framework.target_year - start_year).where(lambda s: s > 0)
-    expected = start + (100.0 - start) * (round_ - start_year) / span
-    out["expected"] = expected.fillna(100.0).clip(0.0, 100.0)
+    out["expected"] = path_score(start.to_numpy(), start_year.to_numpy(), round_, framework.target_year)
     return out
 
 

@@ -35,7 +35,7 @@ def build(token: str, area: str | None, municipality: str | None, round_: int | 
         "bars": charts.band_bars(counts, band_names, t("overview.no_score", lang)),
         "map": charts.village_map(frame, band_names, labels, number=lambda v: fmt.number(v, lang)),
         "ranking": charts.ranking_table(frame, dim_names, band_names, headers, too_few=t("common.too_few", lang),
-                                        area_names={a: t(f"common.area_{a}", lang) for a in ("sepra", "kasvu")},
+                                        area_names=filters.area_names(lang),
                                         no_index=t("overview.no_index", lang)),
         "long": long,
         "summary": charts.dimension_summary(long, dim_names) if len(long) else None,

@@ -84,7 +84,7 @@ except IndicatorError as err:
 if len(grouping.excluded):
     st.caption(t("groups.excluded", lang, names=", ".join(grouping.excluded["village"])))
 for area in grouping.cost["area"]:
-    st.header(t("groups.area", lang, area=filters.area_label(area, lang) if area in ("sepra", "kasvu") else area))
+    st.header(t("groups.area", lang, area=filters.area_names(lang).get(area, area)))
     cost = grouping.cost.set_index("area").loc[area]
     st.caption(t(f"groups.method.{cost['method']}", lang))
     alt = grouping.alternative.set_index("area").loc[area]

@@ -18,18 +18,18 @@ from indicator.charts import palette
 from indicator.charts.labels import escape, wrap
 from indicator.framework import Framework, text
 from indicator.i18n import fmt_number, t
-from indicator.progress import PROVINCE, progress, registry_column
+from indicator.progress import PROVINCE, Level, Status, path_score, registry_column
 
 STATUS_ARROWS: dict[str, str] = {
-    "achieved": "✓",
-    "on_track": "↑",
-    "moderately_improving": "➚",
-    "stagnating": "→",
-    "decreasing": "↓",
-    "insufficient_data": "·",
+    Status.ACHIEVED: "✓",
+    Status.ON_TRACK: "↑",
+    Status.MODERATELY_IMPROVING: "➚",
+    Status.STAGNATING: "→",
+    Status.DECREASING: "↓",
+    Status.INSUFFICIENT_DATA: "·",
 }
-ON_PATH: tuple[str, ...] = ("achieved", "on_track")
-LEVELS: tuple[str, ...] = ("province", "leader_area", "municipality", "village")
+ON_PATH: tuple[str, ...] = (Status.ACHIEVED, Status.ON_TRACK)
+LEVELS: tuple[str, ...] = (Level.PROVINCE, Level.LEADER_AREA, Level.MUNICIPALITY, Level.VILLAGE)  # screen order
 TABLE_COLUMNS: tuple[str, ...] = (
     "village",
     "measure",
@@ -48,12 +48,14 @@ TABLE_COLUMNS: tuple[str, ...] = (
 
 
 def target_path(first_round: int, first_score: float, target_year: int) -> pd.DataFrame:
-    """The straight path from the first scored round to 100 in the target year: columns year, score.
+    """The target path (``indicator.progress.path_score``) from the first scored round to the target year,
+    as the two end points of its line: columns year, score.
 
     >>> target_path(2024, 40.0, 2030).to_dict("list")
     {'year': [2024, 2030], 'score': [40.0, 100.0]}
     """
-    return pd.DataFrame({"year": [int(first_round), int(target_year)], "score": [float(first_score), 100.0]})
+    years = [int(first_round), int(target_year)]
+    return pd.DataFrame({"year": years, "score": path_score(first_score, first_round, years, target_year)})
 
 
 def projection_path(last_round: int, last_score: float, slope: float, target_year: int) -> pd.DataFrame:
@@ -94,7 +96,7 @@ def aggregate_history(
     history: pd.DataFrame,
     registry: pd.DataFrame | None,
     measures: Sequence[str],
-    by: str = "municipality",
+    by: str = Level.MUNICIPALITY,
     province: str = PROVINCE,
 ) -> pd.DataFrame:
     """A history table with one row per (``by`` value, round): the plain mean of its villages' scores.
@@ -106,9 +108,9 @@ def aggregate_history(
     cols = [m for m in measures if m in history]
     frame = history[["village", "round", *cols]].astype({c: float for c in cols})
     frame = frame[frame["round"].notna()]
-    if by == "village":
+    if by == Level.VILLAGE:
         return frame.astype({"round": "int64", "village": object}).reset_index(drop=True)
-    if by == "province":
+    if by == Level.PROVINCE:
         group = pd.Series(province, index=frame.index, dtype=object)
     else:
         group = registry_column(frame["village"], registry, by)
@@ -121,21 +123,10 @@ def level_history(
     history: pd.DataFrame, registry: pd.DataFrame | None, level: str, framework: Framework
 ) -> pd.DataFrame:
     """The score history of every entity at ``level`` (village, municipality, leader_area, province):
-    the villages' own rows, or the per-round means that ``progress_table`` scores at that level."""
+    the villages' own rows, or the per-round means that ``indicator.progress.progress`` scores at that level."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     return aggregate_history(history, registry, ["index", *framework.dimension_ids], by=level)
-
-
-def progress_table(
-    history: pd.DataFrame,
-    framework: Framework,
-    *,
-    method: str = "contract",
-    registry: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """``indicator.progress.progress`` for every level (village, municipality, Leader area, province)."""
-    return progress(history, framework, method=method, registry=registry)
 
 
 def level_rows(
@@ -153,13 +144,13 @@ def level_rows(
     Leader-area level the chosen area; the province is never narrowed.
     """
     rows = table[table["level"] == level]
-    if level == "village" and villages is not None:
+    if level == Level.VILLAGE and villages is not None:
         rows = rows[rows["village"].isin(villages)]
-    elif level == "municipality" and villages is not None:
+    elif level == Level.MUNICIPALITY and villages is not None:
         rows = rows[
             rows["village"].isin(set(registry.loc[registry["village"].isin(villages), "municipality"]))
         ]
-    elif level == "leader_area" and area:
+    elif level == Level.LEADER_AREA and area:
         rows = rows[rows["village"] == area]
     return rows
 
