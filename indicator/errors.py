@@ -76,6 +76,10 @@ class ReadError(IndicatorError):
     """A survey file cannot be read at all (wrong type, too large, no item columns, ...)."""
 
 
+class NoVillageColumnError(ReadError):
+    """The file has no village column and no village was given for it: naming the file's village helps."""
+
+
 class StorageError(IndicatorError):
     """The database refused an operation or is in a state that does not allow it."""
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from indicator.answers import parse_column, text_number
-from indicator.errors import Problem, ReadError
+from indicator.errors import NoVillageColumnError, Problem, ReadError
 from indicator.framework import Framework
 from indicator.reading import checks
 from indicator.reading.dates import DATE_HEADERS, is_utc_column, parse_dates
@@ -27,8 +27,6 @@ from indicator.reading.safety import DEFAULT_MAX_BYTES, Limits, check_size, chec
 from indicator.reading.sniff import DESCRIPTIONS, sniff
 from indicator.reading.tables import Grid, html_grids, spreadsheetml_grids, text_grid, workbook_grids
 from indicator.text import normalise_header
-
-NO_VILLAGE_COLUMN = "no village column"  # the start of the message for a file without one
 
 MAX_PROBLEMS = 1000
 _NUMERIC_SAMPLE = 300
@@ -336,7 +334,7 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
     columns = header.columns
     if village is None and columns.village is None:
         if village_default is None:
-            raise ReadError(f"{NO_VILLAGE_COLUMN} (a column headed e.g. "
+            raise NoVillageColumnError(f"no village column (a column headed e.g. "
                             f"{', '.join(repr(a) for a in framework.village_aliases[:3])}); name the village "
                             "of this file or choose its village column", file=file)
         village = village_default
