@@ -92,6 +92,15 @@ def load_villages(path: str | Path = DEFAULT_REGISTRY) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def optional_villages(path: str | Path = DEFAULT_REGISTRY) -> pd.DataFrame | None:
+    """``load_villages``, or None when the registry cannot be used: for steps that only gain from it (the
+    unknown-village warning of an import, the Leader areas of a grouping)."""
+    try:
+        return load_villages(path)
+    except RegistryError:
+        return None
+
+
 _DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 from indicator.charts import groups as charts
 from indicator.errors import IndicatorError
 from indicator.framework import text
-from indicator.groups import BY_OPTIONS, make_groups
+from indicator.grouping import BY_OPTIONS, make_groups
 from indicator.i18n import t
 from indicator.xlsxsafe import xlsx_bytes
 from ui import context, filters

@@ -15,7 +15,7 @@ from indicator.cli import add_framework_option, add_output_option
 from indicator.cli.output import write_table
 from indicator.errors import GroupingError
 from indicator.framework import Framework, load
-from indicator.groups import ASSIGNMENT_COLUMNS, BY_OPTIONS, make_groups
+from indicator.grouping import ASSIGNMENT_COLUMNS, BY_OPTIONS, make_groups
 
 FORMATS: tuple[str, ...] = ("csv", "json")
 

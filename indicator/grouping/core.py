@@ -44,6 +44,7 @@ from indicator.grouping.model import (
 )
 from indicator.grouping.partition import ENUMERATION_LIMIT, Partition, exhaustive, kmeans
 from indicator.grouping.themes import assign_themes, need_matrix, theme_dimensions
+from indicator.registry import optional_villages
 
 BY_OPTIONS: tuple[str, ...] = ("leader_area", "none")
 UNKNOWN_AREA = "unknown"
@@ -92,15 +93,6 @@ def _check_scores(scores: pd.DataFrame, dims: list[str]) -> None:
     dupes = scores["village"].astype(str)[scores["village"].astype(str).duplicated()]
     if len(dupes):
         raise GroupingError(f"village {dupes.iloc[0]} appears more than once in the scores")
-
-
-def _default_registry() -> pd.DataFrame | None:
-    try:
-        from indicator.registry import load_villages
-
-        return load_villages()
-    except Exception:  # noqa: BLE001 - no registry simply means unknown areas
-        return None
 
 
 def village_areas(villages: pd.Series, registry: pd.DataFrame | None, by: str) -> pd.Series:
@@ -326,7 +318,7 @@ def make_groups(
     _check_scores(scores, dims)
     scores = scores.reset_index(drop=True)
     if by == "leader_area" and registry is None:
-        registry = _default_registry()
+        registry = optional_villages()
     areas, excluded = _split(scores, dims, village_areas(scores["village"].astype(str), registry, by))
     located = {v: a.name for a in areas for v in a.villages}
     _check_names(located, excluded, pins, together, apart)

@@ -26,6 +26,7 @@ from indicator.reading.report import ImportReport, header_signature
 from indicator.reading.safety import DEFAULT_MAX_BYTES, Limits, check_size, check_zip
 from indicator.reading.sniff import DESCRIPTIONS, sniff
 from indicator.reading.tables import Grid, html_grids, spreadsheetml_grids, text_grid, workbook_grids
+from indicator.registry import optional_villages
 from indicator.text import normalise_header
 
 MAX_PROBLEMS = 1000
@@ -368,7 +369,7 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
     found_villages = [str(v) for v in pd.unique(responses["village"])]
     warnings += checks.reversed_legends({names[j]: item_id for j, item_id in columns.items.items()}, framework)
     warnings += checks.reversed_items(responses, framework, list(columns.items.values()), numeric=items.numeric)
-    warnings += checks.unknown_villages(found_villages, checks.default_registry() if registry is None else registry)
+    warnings += checks.unknown_villages(found_villages, optional_villages() if registry is None else registry)
     report = ImportReport(
         file=file,
         source_tool=tool,

@@ -13,10 +13,6 @@ import pandas as pd
 from indicator.errors import Problem
 from indicator.text import normalise_header
 
-CONTRACT_KEYS: tuple[str, ...] = (
-    "file", "source_tool", "rows", "villages", "mapped", "unmapped", "dropped_personal", "problems",
-)
-
 
 @dataclass
 class ImportReport:
