@@ -330,7 +330,8 @@ def parse(raw: Mapping[str, Any], source: str = "<string>") -> Framework:
     _unique([i.id for i in items], "item", check)
     _check_ids_distinct(items, dims, check)
     if check.errors:
-        raise FrameworkError("; ".join(check.errors), file=source)
+        raise FrameworkError("; ".join(check.errors), code="framework.invalid",
+                             params={"problems": "; ".join(check.errors)}, file=source)
     return Framework(**head, bands=bands, themes=tuple(themes), dimensions=dims, items=items, source=source)
 
 
@@ -339,7 +340,8 @@ def loads(text_: str, source: str = "<string>") -> Framework:
     try:
         raw = tomllib.loads(text_)
     except tomllib.TOMLDecodeError as exc:
-        raise FrameworkError(f"not valid TOML: {exc}", file=source) from None
+        raise FrameworkError(f"not valid TOML: {exc}", code="framework.bad_toml", params={"detail": str(exc)},
+                             file=source) from None
     return parse(raw, source)
 
 
@@ -349,7 +351,8 @@ def load(path: str | Path = DEFAULT_PATH) -> Framework:
     try:
         content = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FrameworkError("framework file not found", file=str(path)) from None
+        raise FrameworkError("framework file not found", code="framework.not_found", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise FrameworkError(f"cannot read the framework file: {exc}", file=str(path)) from None
+        raise FrameworkError(f"cannot read the framework file: {exc}", code="framework.cannot_read",
+                             params={"detail": str(exc)}, file=str(path)) from None
     return loads(content, source=str(path))

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, clip
 from indicator.framework import Framework
 
 COLUMNS: tuple[str, ...] = (
@@ -95,6 +95,11 @@ METHODS: tuple[str, ...] = tuple(THRESHOLDS)
 
 
 # --- small pure pieces ------------------------------------------------------------------------------
+
+
+def _unknown_method(method: str) -> IndicatorError:
+    return IndicatorError(f"unknown progress method {method!r}; choose one of {', '.join(METHODS)}",
+                          code="progress.unknown_method", params={"method": clip(method), "methods": ", ".join(METHODS)})
 
 
 def classify(observed: np.ndarray, required: np.ndarray, method: str = "contract") -> np.ndarray:
@@ -172,7 +177,7 @@ def _least_squares(scored: pd.DataFrame) -> pd.Series:
 def measure_series(long: pd.DataFrame, target_year: int, method: str = "contract") -> pd.DataFrame:
     """Progress rows for a long table (village, measure, round, score); one row per (village, measure)."""
     if method not in THRESHOLDS:
-        raise IndicatorError(f"unknown progress method {method!r}; choose one of {', '.join(METHODS)}")
+        raise _unknown_method(method)
     every = long[KEYS].drop_duplicates()
     scored = long[long["score"].notna()].astype({"round": float, "score": float}).sort_values("round")
     group = scored.groupby(KEYS, sort=False)
@@ -211,7 +216,8 @@ def measure_series(long: pd.DataFrame, target_year: int, method: str = "contract
 def _history_long(history: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     missing = [c for c in ("village", "round") if c not in history.columns]
     if missing:
-        raise IndicatorError(f"the score history has no {', '.join(repr(c) for c in missing)} column")
+        raise IndicatorError(f"the score history has no {', '.join(repr(c) for c in missing)} column",
+                             code="progress.missing_columns", params={"columns": ", ".join(missing)})
     measures = [m for m in ("index", *framework.dimension_ids) if m in history.columns]
     frame = history[["village", "round", *measures]].copy()
     frame[measures] = frame[measures].apply(pd.to_numeric, errors="coerce").astype(float)
@@ -233,7 +239,8 @@ def registry_column(villages: pd.Series, registry: pd.DataFrame, column: str) ->
     from indicator.registry import find
 
     if not {"village", column} <= set(registry.columns):
-        raise IndicatorError(f"the village registry needs 'village' and {column!r} columns")
+        raise IndicatorError(f"the village registry needs 'village' and {column!r} columns",
+                             code="progress.registry_columns", params={"column": column})
     values = dict(zip(registry["village"].astype(str), registry[column], strict=False))
     names = {name: find(str(name), registry) for name in villages.dropna().unique()}
     return villages.map(lambda v: values.get(names.get(v)))
@@ -252,7 +259,7 @@ def progress(
     ``history`` is ``Scores.table`` (village, round, index, dimension ids) over any number of rounds.
     """
     if method not in THRESHOLDS:
-        raise IndicatorError(f"unknown progress method {method!r}; choose one of {', '.join(METHODS)}")
+        raise _unknown_method(method)
     long = _history_long(history, framework)
     parts = [measure_series(long, framework.target_year, method).assign(level=Level.VILLAGE.value)]
     if registry is not None and len(long):

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, clip
 from indicator.framework import Framework
 
 KEYS: tuple[str, str] = ("village", "round")
@@ -74,15 +74,20 @@ class ScoreOptions:
         object.__setattr__(self, "weights", dict(self.weights))
         if self.normalisation not in NORMALISATIONS:
             raise IndicatorError(
-                f"unknown normalisation {self.normalisation!r}; choose one of {', '.join(NORMALISATIONS)}"
+                f"unknown normalisation {self.normalisation!r}; choose one of {', '.join(NORMALISATIONS)}",
+                code="scoring.unknown_normalisation",
+                params={"name": clip(self.normalisation), "choices": ", ".join(NORMALISATIONS)},
             )
         if self.aggregation not in AGGREGATIONS:
             raise IndicatorError(
-                f"unknown aggregation {self.aggregation!r}; choose one of {', '.join(AGGREGATIONS)}"
+                f"unknown aggregation {self.aggregation!r}; choose one of {', '.join(AGGREGATIONS)}",
+                code="scoring.unknown_aggregation",
+                params={"name": clip(self.aggregation), "choices": ", ".join(AGGREGATIONS)},
             )
         for key, value in self.weights.items():
             if not isinstance(value, int | float) or not np.isfinite(value) or value < 0:
-                raise IndicatorError(f"weight of {key!r} must be a number >= 0, got {value!r}")
+                raise IndicatorError(f"weight of {key!r} must be a number >= 0, got {value!r}",
+                                     code="scoring.bad_weight", params={"id": clip(key), "weight": clip(value)})
 
 
 DEFAULT_OPTIONS = ScoreOptions()
@@ -109,7 +114,8 @@ def effective_weights(framework: Framework, options: ScoreOptions = DEFAULT_OPTI
     known = set(framework.item_ids) | set(framework.dimension_ids)
     unknown = sorted(set(options.weights) - known)
     if unknown:
-        raise IndicatorError(f"weights given for unknown items or dimensions: {', '.join(unknown)}")
+        raise IndicatorError(f"weights given for unknown items or dimensions: {', '.join(unknown)}",
+                             code="scoring.unknown_weights", params={"ids": clip(", ".join(unknown))})
     items = np.array([options.weights.get(i.id, i.weight) for i in framework.items], dtype=float)
     dims = np.array([options.weights.get(d.id, d.weight) for d in framework.dimensions], dtype=float)
     return items, dims
@@ -182,7 +188,7 @@ def _prepare(responses: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """The responses with every item column present as float and a round column."""
     missing_keys = [k for k in ("village",) if k not in responses.columns]
     if missing_keys:
-        raise IndicatorError("the responses table has no 'village' column")
+        raise IndicatorError("the responses table has no 'village' column", code="scoring.no_village_column")
     items = list(framework.item_ids)
     frame = responses.reindex(columns=["village", "round", *items])
     frame[items] = frame[items].apply(pd.to_numeric, errors="coerce").astype(float)

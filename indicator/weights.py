@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, clip
 from indicator.framework import Framework, text
 from indicator.scoring import ScoreOptions, score
 
@@ -38,9 +38,11 @@ def check_weights(weights: Mapping[str, object], framework: Framework) -> dict[s
     clean: dict[str, float] = {}
     for key, value in weights.items():
         if key not in known:
-            raise IndicatorError(f"weight set: unknown item or dimension id {key!r}", value=value)
+            raise IndicatorError(f"weight set: unknown item or dimension id {key!r}", code="weights.unknown_id",
+                                 params={"id": clip(key)}, value=value)
         if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value) or value < 0:
-            raise IndicatorError(f"weight set: the weight of {key!r} must be a number >= 0", value=value)
+            raise IndicatorError(f"weight set: the weight of {key!r} must be a number >= 0", code="weights.bad_weight",
+                                 params={"id": clip(key)}, value=value)
         clean[key] = float(value)
     return clean
 

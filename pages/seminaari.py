@@ -160,7 +160,7 @@ def slide_participation(scores: pd.DataFrame) -> None:
     try:
         items = poll.choose_items(fw, poll_items)
     except IndicatorError as err:
-        st.error(str(err))
+        st.error(fmt.plain(err.localized(lang)))
         return
     summary = poll.summarise(context.store().poll_responses(poll_round), items)
     labels = {i.id: text(i.text, lang) for i in items}

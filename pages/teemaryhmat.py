@@ -78,7 +78,7 @@ except ValueError:
     st.error(t("groups.bad_line", lang, line=", ".join(g for _, g in pins)))
     st.stop()
 except IndicatorError as err:
-    st.error(str(err))
+    st.error(fmt.plain(err.localized(lang)))
     st.stop()
 
 if len(grouping.excluded):
