@@ -77,17 +77,16 @@ class Goals:
     source: str = "<string>"
 
     def goal(self, goal_id: str) -> Goal:
-        found = next((g for g in self.goals if g.id == goal_id), None)
-        if found is None:
-            raise IndicatorError(f"unknown project goal {goal_id!r}", code="goals.unknown_goal",
-                                 params={"goal": clip(goal_id)}, file=self.source)
-        return found
+        return self._one(self.goals, goal_id, "project goal", code="goals.unknown_goal")
 
     def project(self, project_id: str) -> Project:
-        found = next((p for p in self.projects if p.id == project_id), None)
+        return self._one(self.projects, project_id, "sub-project", code="goals.unknown_project")
+
+    def _one(self, entries: tuple[Any, ...], ident: str, kind: str, *, code: str) -> Any:
+        """The entry with id ``ident``; an unknown id is an error naming the ``kind`` of entry."""
+        found = next((e for e in entries if e.id == ident), None)
         if found is None:
-            raise IndicatorError(f"unknown sub-project {project_id!r}", code="goals.unknown_project",
-                                 params={"project": clip(project_id)}, file=self.source)
+            raise IndicatorError(f"unknown {kind} {ident!r}", code=code, params={"id": clip(ident)}, file=self.source)
         return found
 
     def targets_frame(self) -> pd.DataFrame:

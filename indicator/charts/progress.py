@@ -30,6 +30,13 @@ STATUS_ARROWS: dict[str, str] = {
 }
 ON_PATH: tuple[str, ...] = (Status.ACHIEVED, Status.ON_TRACK)
 LEVELS: tuple[str, ...] = (Level.PROVINCE, Level.LEADER_AREA, Level.MUNICIPALITY, Level.VILLAGE)  # screen order
+# The three lines of a progress chart (legend order): their dash and width, and their Plotly mode.
+LINES: dict[str, dict[str, object]] = {
+    "target": {"dash": "dash", "width": 2},
+    "projection": {"dash": "dot", "width": 3},
+    "actual": {"width": 4},
+}
+MODES: dict[str, str] = {"target": "lines", "projection": "lines", "actual": "lines+markers"}
 TABLE_COLUMNS: tuple[str, ...] = (
     "village",
     "measure",
@@ -240,58 +247,29 @@ def _add_measure(
     colour = (
         palette.STATUS_COLOURS.get(row["status"], palette.PRIMARY) if row is not None else palette.PRIMARY
     )
+
+    def add(key: str, x: pd.Series, y: pd.Series, line_colour: str, **extra: object) -> None:
+        fig.add_trace(go.Scatter(x=x, y=y, mode=MODES[key], name=t(f"progress.chart.{key}", lang),
+                                 line={"color": line_colour, **LINES[key]}, legendgroup=key, showlegend=legend,
+                                 **extra), **where)
+
     if row is not None and pd.notna(row.get("first_score")):
         path = target_path(row["first_round"], row["first_score"], target_year)
-        fig.add_trace(
-            go.Scatter(
-                x=path["year"],
-                y=path["score"],
-                mode="lines",
-                name=t("progress.chart.target", lang),
-                line={"color": palette.TARGET, "dash": "dash", "width": 2},
-                legendgroup="target",
-                showlegend=legend,
-            ),
-            **where,
-        )
+        add("target", path["year"], path["score"], palette.TARGET)
     if row is not None and pd.notna(row.get("slope")):
         proj = projection_path(row["last_round"], row["last_score"], row["slope"], target_year)
-        fig.add_trace(
-            go.Scatter(
-                x=proj["year"],
-                y=proj["score"],
-                mode="lines",
-                name=t("progress.chart.projection", lang),
-                line={"color": colour, "dash": "dot", "width": 3},
-                legendgroup="projection",
-                showlegend=legend,
-            ),
-            **where,
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=series["round"],
-            y=series["score"],
-            mode="lines+markers",
-            name=t("progress.chart.actual", lang),
-            line={"color": colour, "width": 4},
-            marker={"size": size * 0.8},
-            legendgroup="actual",
-            showlegend=legend,
-        ),
-        **where,
-    )
+        add("projection", proj["year"], proj["score"], colour)
+    add("actual", series["round"], series["score"], colour, marker={"size": size * 0.8})
 
 
 def _legend_keys(fig: go.Figure, lang: str, size: int) -> None:
     """Legend-only entries in neutral colours: in small multiples each cell is coloured by its own
     status, so a legend copied from one cell would show the wrong colour for the others."""
-    keys = (("target", {"color": palette.TARGET, "dash": "dash", "width": 2}, "lines"),
-            ("projection", {"color": palette.NEUTRAL, "dash": "dot", "width": 3}, "lines"),
-            ("actual", {"color": palette.NEUTRAL, "width": 4}, "lines+markers"))
-    for key, line, mode in keys:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode=mode, name=t(f"progress.chart.{key}", lang), line=line,
-                                 marker={"size": size * 0.8, "color": line["color"]}, showlegend=True))
+    for key in LINES:
+        colour = palette.TARGET if key == "target" else palette.NEUTRAL
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode=MODES[key], name=t(f"progress.chart.{key}", lang),
+                                 line={"color": colour, **LINES[key]}, marker={"size": size * 0.8, "color": colour},
+                                 showlegend=True))
 
 
 def _layout(fig: go.Figure, size: int, target_year: int, first_year: int | None) -> go.Figure:

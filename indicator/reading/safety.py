@@ -35,21 +35,17 @@ def _mib(n: float) -> str:
     return f"{n / 2**20:.1f} MB"
 
 
-def _mb(n: float) -> float:
-    """Bytes in MB with one decimal, a number for the message catalogs (shown in the user's locale)."""
-    return round(n / 2**20, 1)
+def _too_large(message: str, size: int, limit: int, file: str, *, code: str) -> ReadError:
+    """A refusal of bytes over a limit; the catalogs get both in MB with one decimal (shown in the locale)."""
+    return ReadError(message, code=code, params={"size": round(size / 2**20, 1), "limit": round(limit / 2**20, 1)},
+                     file=file)
 
 
 def check_size(size: int, limits: Limits, file: str) -> None:
     """Refuse a file larger than the upload limit, and an empty one."""
     if size > limits.max_bytes:
-        raise ReadError(
-            f"the file is {_mib(size)}, over the {_mib(limits.max_bytes)} limit; "
-            "export only the survey's answer rows or split the file",
-            code="reading.too_big",
-            params={"size": _mb(size), "limit": _mb(limits.max_bytes)},
-            file=file,
-        )
+        raise _too_large(f"the file is {_mib(size)}, over the {_mib(limits.max_bytes)} limit; export only the "
+                         "survey's answer rows or split the file", size, limits.max_bytes, file, code="reading.too_big")
     if size == 0:
         raise ReadError("the file is empty", code="reading.empty_file", file=file)
 
@@ -61,13 +57,10 @@ def check_zip(data: bytes, limits: Limits, file: str) -> None:
             infos = archive.infolist()
             total = sum(info.file_size for info in infos)
             if total > limits.uncompressed_budget:
-                raise ReadError(
-                    f"the workbook would unpack to {_mib(total)} (limit {_mib(limits.uncompressed_budget)}); "
-                    "it looks like a zip bomb or holds far more than survey answers",
-                    code="reading.unpacks_too_big",
-                    params={"size": _mb(total), "limit": _mb(limits.uncompressed_budget)},
-                    file=file,
-                )
+                raise _too_large(f"the workbook would unpack to {_mib(total)} (limit "
+                                 f"{_mib(limits.uncompressed_budget)}); it looks like a zip bomb or holds far more "
+                                 "than survey answers", total, limits.uncompressed_budget, file,
+                                 code="reading.unpacks_too_big")
             for info in infos:
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > 2**20 and ratio > limits.max_ratio:
