@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 
 from indicator.errors import GroupingError
 from indicator.framework import loads
-from indicator.grouping import partition
-from indicator.groups import (
+from indicator.grouping import (
     ASSIGNMENT_COLUMNS,
     assign_themes,
     group_count,
     group_sizes,
     make_groups,
     need_matrix,
+    partition,
     partition_count,
     standardise,
 )
