@@ -154,8 +154,8 @@ def test_cost_is_within_group_ss_of_standardised_scores(fw):
     grouping = make_groups(scores_frame(values), fw, size=2, by="none", bootstraps=0)
     assert grouping.cost["cost"].iloc[0] == pytest.approx(2 * 1 / 25.25)
     assert grouping.assignments["group"].tolist() == [1, 1, 2, 2]
-    assert grouping.cost["method"].iloc[0] == "exhaustive"
-    assert bool(grouping.cost["optimal"].iloc[0])
+    assert grouping.cost["method"].iloc[0] == "exact"
+    assert bool(grouping.cost["optimal"].iloc[0]) and grouping.optimal
 
 
 # --- the optimum --------------------------------------------------------------------------------------
@@ -175,13 +175,11 @@ def test_optimum_and_runner_up_equal_brute_force(fw, n, size, seed):
     assert (grouping.assignments["swap_cost"] >= -1e-9).all()
 
 
-def test_kmeans_reaches_the_exhaustive_optimum_on_small_cases(fw, monkeypatch):
+def test_kmeans_reaches_the_exact_optimum_on_small_cases(fw):
     values = [random_scores(15, seed, d=3) for seed in range(8)]
     exact = [make_groups(scores_frame(v), fw, by="none", bootstraps=0).cost["cost"].iloc[0] for v in values]
-    monkeypatch.setattr(partition, "ENUMERATION_LIMIT", 0)
-    monkeypatch.setattr("indicator.grouping.core.ENUMERATION_LIMIT", 0)
-    heuristic = [make_groups(scores_frame(v), fw, by="none", bootstraps=0) for v in values]
-    assert all(g.cost["method"].iloc[0] == "kmeans" for g in heuristic)
+    heuristic = [make_groups(scores_frame(v), fw, by="none", bootstraps=0, exact=False) for v in values]
+    assert all(g.cost["method"].iloc[0] == "heuristic" and not g.optimal for g in heuristic)
     costs = [g.cost["cost"].iloc[0] for g in heuristic]
     assert all(h >= e - 1e-9 for h, e in zip(costs, exact, strict=True))
     assert sum(abs(h - e) < 1e-9 for h, e in zip(costs, exact, strict=True)) >= 7
@@ -200,10 +198,10 @@ def test_sizes_balanced_and_count_by_contract(fw, n, size, seed):
 # --- pins and links -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["exhaustive", "kmeans"])
+@pytest.fixture(params=["exact", "heuristic"])
 def method(request, monkeypatch):
-    if request.param == "kmeans":
-        monkeypatch.setattr("indicator.grouping.core.ENUMERATION_LIMIT", 0)
+    if request.param == "heuristic":
+        monkeypatch.setattr("indicator.grouping.exact.POOL_LIMIT", 0)
     return request.param
 
 

@@ -1,0 +1,358 @@
+"""The exact optimum of the grouping objective without enumerating partitions (docs/method.md §4).
+
+A grouping is a choice of k groups ("columns") that covers every village once, with exactly ``n_large``
+groups of the larger size. Its cost is the sum of the groups' within-group sums of squares.
+
+1. Pool: every group of an allowed size that keeps the together/apart links, with its cost (at most
+   ``POOL_LIMIT`` groups and ``MAX_VILLAGES`` villages; otherwise the caller uses the heuristic).
+2. Bound: the linear relaxation of choosing groups from the pool, by column generation (HiGHS through
+   ``scipy.optimize.linprog`` on the groups generated so far; the whole pool is priced in one vectorised
+   step). Its duals ``pi`` (one per village) and ``mu`` (the size row) give every group the reduced cost
+   ``rc(S) = cost(S) - sum(pi[S]) - mu * w(S)`` and every grouping P the identity
+   ``cost(P) = base + sum(rc(S) for S in P)`` with ``base = sum(pi) + mu * r``. The identity is plain
+   algebra and holds for *any* duals, so the proof does not rest on the solver's tolerances.
+3. Search: depth first, the group of the first village not yet placed chosen among the pool groups whose
+   reduced cost still fits under ``T - base`` (groups sorted by reduced cost, so a loop stops at the first
+   that does not fit), where ``T`` is the second-best cost known. The search keeps the best two groupings,
+   so the runner-up is exact too. It is complete unless it visits more than ``SEARCH_LIMIT`` nodes.
+
+The linear relaxation of this set-partitioning model is almost always integral for such data, so the
+search usually has a few dozen groups to look at. Everything is deterministic: the same villages in the
+same order give the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import comb
+
+import numpy as np
+from scipy.optimize import linprog
+
+from indicator.errors import GroupingError
+from indicator.grouping.model import Links, group_sizes, within_ss
+from indicator.grouping.partition import Partition, swap_matrix
+
+POOL_LIMIT = 600_000  # candidate groups (e.g. 30 villages in 6 groups of 5: 142,506)
+MAX_VILLAGES = 62  # groups are bit masks in 64-bit integers
+MAX_ROUNDS = 200  # column generation rounds
+SEARCH_LIMIT = 200_000  # search nodes
+COST_CHUNK = 100_000  # groups per vectorised cost step
+ADD_PER_VILLAGE = 5  # new columns per round: at least 50, or 5 per village
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Every allowed group: ``members`` (m x largest size, padded with n), ``large`` and ``cost``."""
+
+    members: np.ndarray
+    large: np.ndarray
+    cost: np.ndarray
+    masks: np.ndarray  # int64 bit masks of the members
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The best groupings found (each a list of pool column indices, cost ascending) and whether the
+    search was complete (then the first is the proven optimum and the second the exact runner-up)."""
+
+    groupings: list[tuple[float, list[int]]]
+    complete: bool
+
+
+def pool_size(n: int, k: int) -> int:
+    """How many candidate groups a pool without links would hold.
+
+    >>> pool_size(17, 3), pool_size(20, 4)
+    (18564, 15504)
+    """
+    small, large, n_large = group_sizes(n, k)
+    return comb(n, small) + (comb(n, large) if n_large else 0)
+
+
+def feasible(n: int, k: int) -> bool:
+    """Whether the exact method applies: small enough pool and at most ``MAX_VILLAGES`` villages."""
+    return 1 <= k <= n <= MAX_VILLAGES and pool_size(n, k) <= POOL_LIMIT
+
+
+def combinations_array(n: int, s: int) -> np.ndarray:
+    """Every s-subset of range(n) in lexicographic order, one per row (vectorised itertools.combinations).
+
+    >>> combinations_array(4, 2).tolist()
+    [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]
+    """
+    if s == 0:
+        return np.zeros((1, 0), dtype=np.intp)
+    rows = np.arange(n - s + 1, dtype=np.intp)[:, None]
+    for width in range(1, s):
+        last = rows[:, -1]
+        counts = n - (s - width) - last  # the next element runs over last+1 .. n-(s-width)
+        counts = np.maximum(counts, 0)
+        starts = np.repeat(last + 1, counts)
+        offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        rows = np.column_stack([np.repeat(rows, counts, axis=0), starts + offsets])
+    return rows
+
+
+def _keeps_links(combos: np.ndarray, n: int, together: np.ndarray, apart: np.ndarray) -> np.ndarray:
+    """Which groups hold both or neither end of every together-pair and not both ends of an apart-pair."""
+    inside = np.zeros((len(combos), n), dtype=bool)
+    inside[np.arange(len(combos))[:, None], combos] = True
+    keep = np.ones(len(combos), dtype=bool)
+    for i, j in together:
+        keep &= inside[:, i] == inside[:, j]
+    for i, j in apart:
+        keep &= ~(inside[:, i] & inside[:, j])
+    return keep
+
+
+def build_pool(x: np.ndarray, k: int, links: tuple[np.ndarray, np.ndarray]) -> Pool:
+    """Every group of an allowed size that keeps the (label-free) links, with its within-group SS."""
+    n = len(x)
+    small, large, n_large = group_sizes(n, k)
+    together, apart = links
+    parts, flags, costs = [], [], []
+    for size in sorted({small, large} if n_large else {small}):
+        combos = combinations_array(n, size)
+        combos = combos[_keeps_links(combos, n, together, apart)]
+        cost = np.empty(len(combos))
+        for start in range(0, len(combos), COST_CHUNK):
+            block = x[combos[start : start + COST_CHUNK]]
+            cost[start : start + COST_CHUNK] = ((block - block.mean(axis=1, keepdims=True)) ** 2).sum(axis=(1, 2))
+        padded = np.full((len(combos), large), n, dtype=np.intp)
+        padded[:, :size] = combos
+        parts.append(padded)
+        flags.append(np.full(len(combos), size == large and n_large > 0))
+        costs.append(cost)
+    members = np.concatenate(parts)
+    bits = np.append(np.left_shift(np.int64(1), np.arange(n, dtype=np.int64)), np.int64(0))
+    return Pool(members, np.concatenate(flags), np.concatenate(costs), bits[members].sum(axis=1))
+
+
+def columns_of(pool: Pool, labels: np.ndarray, k: int) -> list[int] | None:
+    """The pool columns of a labelling's groups, or None when one of them is not in the pool."""
+    out = []
+    for g in range(k):
+        mask = np.left_shift(np.int64(1), np.flatnonzero(labels == g).astype(np.int64)).sum()
+        found = np.flatnonzero(pool.masks == mask)
+        if not len(found):
+            return None
+        out.append(int(found[0]))
+    return out
+
+
+# --- the linear relaxation ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Duals of the relaxation and what they prove: ``rc`` per pool column, ``base``, ``rc_low``
+    (min(0, smallest rc)), whether column generation converged, and the relaxation's integral solution
+    (pool columns) when it has one."""
+
+    rc: np.ndarray
+    base: float
+    rc_low: float
+    converged: bool
+    rounds: int
+    integral: list[int] | None
+
+
+def _weights(pool: Pool, has_large: bool) -> np.ndarray:
+    return pool.large.astype(float) if has_large else np.ones(len(pool.cost))
+
+
+def relaxation(pool: Pool, n: int, k: int, start: list[int]) -> Bound:
+    """Column generation for the set-partitioning relaxation, from the columns ``start``.
+
+    The restricted problems always have artificial columns (cost ``big``) so they are feasible; if the
+    pool cannot cover the villages the duals become so large that no grouping fits under any bound.
+    """
+    small, large, n_large = group_sizes(n, k)
+    has_large = n_large > 0
+    weight = _weights(pool, has_large)
+    target = float(n_large if has_large else k)
+    scale = max(1.0, float(np.abs(pool.cost).max(initial=0.0)))
+    big = (n + 1) * (scale + 1.0) * k
+    tol = 1e-9 * scale
+    active = list(dict.fromkeys(start))
+    in_active = np.zeros(len(pool.cost), dtype=bool)
+    in_active[active] = True
+    add = max(50, ADD_PER_VILLAGE * n)
+    pi_ext = np.zeros(n + 1)
+    mu, rounds, converged, solution = 0.0, 0, False, None
+    while rounds < MAX_ROUNDS:
+        rounds += 1
+        pi, mu, solution = _restricted(pool, active, n, weight, target, big)
+        pi_ext[:n] = pi
+        rc = pool.cost - pi_ext[pool.members].sum(axis=1) - mu * weight
+        candidates = np.flatnonzero((rc < -tol) & ~in_active)
+        if not len(candidates):
+            converged = True
+            break
+        if len(candidates) > add:
+            candidates = candidates[np.argpartition(rc[candidates], add - 1)[:add]]
+        candidates = candidates[np.lexsort((candidates, rc[candidates]))]
+        active.extend(candidates.tolist())
+        in_active[candidates] = True
+    base = float(pi_ext[:n].sum() + mu * target)
+    rc_low = min(0.0, float(rc.min(initial=0.0)))
+    integral = None
+    if solution is not None:
+        values, slack = solution
+        chosen = [active[j] for j in np.flatnonzero(values > 0.5)]
+        if slack < 1e-9 and np.all(np.minimum(values, np.abs(1 - values)) < 1e-9) and len(chosen) == k:
+            integral = chosen
+    return Bound(rc, base, rc_low, converged, rounds, integral)
+
+
+def _restricted(pool: Pool, active: list[int], n: int, weight: np.ndarray, target: float, big: float):
+    """Solve the relaxation on the ``active`` columns (plus artificial ones); return duals and solution."""
+    m = len(active)
+    a = np.zeros((n + 1, m + n + 2))
+    cols = np.asarray(active, dtype=np.intp)
+    rows = pool.members[cols]
+    a[rows.ravel(), np.repeat(np.arange(m), rows.shape[1])] = 1.0  # the pad index n is overwritten below
+    a[n, :m] = weight[cols]
+    a[:n, m : m + n] = np.eye(n)
+    a[n, m + n], a[n, m + n + 1] = 1.0, -1.0
+    cost = np.concatenate([pool.cost[cols], np.full(n + 2, big)])
+    b = np.concatenate([np.ones(n), [target]])
+    result = linprog(cost, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+    if result.status != 0:  # cannot happen with the artificial columns; treat as no information
+        return np.zeros(n), 0.0, None
+    duals = result.eqlin.marginals
+    return duals[:n], float(duals[n]), (result.x[:m], float(result.x[m:].sum()))
+
+
+# --- the search -------------------------------------------------------------------------------------------
+
+
+def search(pool: Pool, bound: Bound, n: int, k: int, threshold: float, limit: int = SEARCH_LIMIT) -> Solution:
+    """The best two groupings of cost at most ``threshold`` (exact when ``complete``), depth first."""
+    small, large, n_large = group_sizes(n, k)
+    eps = 1e-9 * max(1.0, abs(bound.base), abs(threshold) if np.isfinite(threshold) else 1.0)
+    slack_low = (k - 1) * bound.rc_low
+    fits = bound.rc <= threshold - bound.base - slack_low + eps if np.isfinite(threshold) else np.ones(len(bound.rc), bool)
+    columns = np.flatnonzero(fits)
+    columns = columns[np.lexsort((columns, bound.rc[columns]))]
+    lists: list[list[tuple[float, int, int, bool]]] = [[] for _ in range(n)]
+    masks, rcs, larges = pool.masks[columns].tolist(), bound.rc[columns].tolist(), pool.large[columns].tolist()
+    for col, mask, rc, is_large in zip(columns.tolist(), masks, rcs, larges, strict=True):
+        low = (mask & -mask).bit_length() - 1
+        lists[low].append((rc, col, mask, is_large))
+    state = _State(threshold, limit)
+    full = (1 << n) - 1
+
+    def go(covered: int, used: int, n_big: int, excess: float, chosen: list[int]) -> None:
+        if state.nodes > state.limit:
+            return
+        state.nodes += 1
+        if covered == full:
+            state.offer(float(pool.cost[chosen].sum()), list(chosen))
+            return
+        free = ~covered & full
+        village = (free & -free).bit_length() - 1
+        room = state.threshold - bound.base + eps - (k - used - 1) * bound.rc_low
+        for rc, col, mask, is_large in lists[village]:
+            if excess + rc > room:
+                break
+            if mask & covered or (n_big >= n_large if is_large else used - n_big >= k - n_large):
+                continue
+            chosen.append(col)
+            go(covered | mask, used + 1, n_big + is_large, excess + rc, chosen)
+            chosen.pop()
+            room = state.threshold - bound.base + eps - (k - used - 1) * bound.rc_low
+
+    # a column holds its lowest member first, so the village to place always starts its own list
+    go(0, 0, 0, 0.0, [])
+    return Solution(state.best, state.nodes <= state.limit)
+
+
+class _State:
+    """The search's best two groupings and its threshold (the second-best cost, once two are known)."""
+
+    def __init__(self, threshold: float, limit: int) -> None:
+        self.initial = threshold
+        self.threshold = threshold
+        self.limit = limit
+        self.nodes = 0
+        self.best: list[tuple[float, list[int]]] = []
+
+    def offer(self, cost: float, columns: list[int]) -> None:
+        self.best.append((cost, columns))
+        self.best.sort(key=lambda item: item[0])  # stable: the first found wins a tie
+        del self.best[2:]
+        if len(self.best) == 2:
+            self.threshold = min(self.initial, self.best[1][0])
+
+
+def labels_of(pool: Pool, columns: list[int], n: int) -> np.ndarray:
+    """Labels 0..k-1 from pool columns, groups in the order of their first village."""
+    ordered = sorted(columns, key=lambda c: int(pool.members[c, 0]))
+    labels = np.full(n, -1, dtype=np.intp)
+    for g, col in enumerate(ordered):
+        members = pool.members[col]
+        labels[members[members < n]] = g
+    return labels
+
+
+# --- the whole method -------------------------------------------------------------------------------------
+
+
+def _swap_neighbour(x: np.ndarray, labels: np.ndarray, k: int, links: Links) -> float:
+    """Cost of the cheapest grouping one swap away (villages with pins or links stay), or inf."""
+    if k < 2:
+        return float("inf")
+    fixed = links.pins >= 0
+    fixed[links.together.ravel()] = True
+    fixed[links.apart.ravel()] = True
+    delta = swap_matrix(x, labels, k)
+    delta[fixed] = np.inf
+    delta[:, fixed] = np.inf
+    return within_ss(x, labels, k) + float(delta.min())
+
+
+def solve(x: np.ndarray, k: int, links: Links, heuristic: Partition | None, limit: int = SEARCH_LIMIT) -> Partition:
+    """The proven optimum and exact runner-up (``exact=True``), or, when the search hits ``limit``,
+    the best grouping seen (``exact=False``). ``heuristic`` (e.g. balanced k-means) gives the first
+    bounds; it may be None. Raises GroupingError when no grouping keeps the pins and links."""
+    n = len(x)
+    pool = build_pool(x, k, links.block_links())
+    if not len(pool.cost):
+        raise GroupingError("no grouping keeps all the pins and together/apart links",
+                            code="grouping.no_partition")
+    known: list[tuple[float, list[int]]] = []
+    for labels in [] if heuristic is None else [heuristic.labels, heuristic.runner_up]:
+        columns = None if labels is None else columns_of(pool, labels, k)
+        if columns is not None:
+            known.append((float(pool.cost[columns].sum()), columns))
+    bound = relaxation(pool, n, k, [c for _, cols in known for c in cols])
+    if bound.integral is not None:
+        known.append((float(pool.cost[bound.integral].sum()), bound.integral))
+    distinct: dict[frozenset[int], float] = {}
+    for cost, columns in sorted(known, key=lambda item: item[0]):
+        distinct.setdefault(frozenset(columns), cost)
+    costs = sorted(distinct.values())
+    if costs:
+        best = min(distinct, key=distinct.__getitem__)
+        costs = sorted([*costs, _swap_neighbour(x, labels_of(pool, list(best), n), k, links)])
+    threshold = costs[1] if len(costs) > 1 else float("inf")
+    found = search(pool, bound, n, k, threshold, limit)
+    if not found.groupings:
+        if found.complete or heuristic is None:
+            raise GroupingError("no grouping keeps all the pins and together/apart links",
+                                code="grouping.no_partition")
+        return heuristic
+    (cost, columns), *rest = found.groupings
+    labels = labels_of(pool, columns, n)
+    if not found.complete and heuristic is not None and heuristic.cost < within_ss(x, labels, k):
+        return heuristic
+    runner = labels_of(pool, rest[0][1], n) if rest else None
+    return Partition(
+        labels,
+        within_ss(x, labels, k),
+        exact=found.complete,
+        runner_up=runner,
+        runner_up_cost=within_ss(x, runner, k) if runner is not None else float("nan"),
+    )
