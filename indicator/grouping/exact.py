@@ -33,11 +33,11 @@ from indicator.errors import GroupingError
 from indicator.grouping.model import Links, group_sizes, within_ss
 from indicator.grouping.partition import Partition, swap_matrix
 
-POOL_LIMIT = 600_000  # candidate groups (e.g. 30 villages in 6 groups of 5: 142,506)
+POOL_LIMIT = 400_000  # candidate groups (e.g. 30 villages in 6 groups of 5: 142,506; 35 in 7: 324,632)
 MAX_VILLAGES = 62  # groups are bit masks in 64-bit integers
 MAX_ROUNDS = 200  # column generation rounds
 SEARCH_LIMIT = 200_000  # search nodes
-COST_CHUNK = 100_000  # groups per vectorised cost step
+INDEX = np.int16  # village indices in the pool (at most MAX_VILLAGES), small to keep big pools light
 ADD_PER_VILLAGE = 5  # new columns per round: at least 50, or 5 per village
 
 
@@ -75,27 +75,45 @@ def feasible(n: int, k: int) -> bool:
     return 1 <= k <= n <= MAX_VILLAGES and pool_size(n, k) <= POOL_LIMIT
 
 
+def _extend(rows: np.ndarray, n: int, s: int) -> tuple[np.ndarray, np.ndarray]:
+    """One more element for every partial subset in ``rows`` (lexicographic order, only those that can
+    still reach size ``s``): the parent row of each new row and the element added."""
+    last = rows[:, -1]
+    counts = np.maximum(n - (s - rows.shape[1]) - last, 0)
+    parent = np.repeat(np.arange(len(rows)), counts)
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return parent, last[parent] + 1 + offsets
+
+
 def combinations_array(n: int, s: int) -> np.ndarray:
     """Every s-subset of range(n) in lexicographic order, one per row (vectorised itertools.combinations).
 
     >>> combinations_array(4, 2).tolist()
     [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]
     """
+    return _subsets(np.zeros((n, 0)), s)[0]
+
+
+def _subsets(x: np.ndarray, s: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every s-subset of the rows of ``x`` and its within-group sum of squares, ``sum |x|^2 - |sum x|^2 / s``
+    built up element by element (one vector addition per subset and step)."""
+    n = len(x)
     if s == 0:
-        return np.zeros((1, 0), dtype=np.intp)
-    rows = np.arange(n - s + 1, dtype=np.intp)[:, None]
-    for width in range(1, s):
-        last = rows[:, -1]
-        counts = n - (s - width) - last  # the next element runs over last+1 .. n-(s-width)
-        counts = np.maximum(counts, 0)
-        starts = np.repeat(last + 1, counts)
-        offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-        rows = np.column_stack([np.repeat(rows, counts, axis=0), starts + offsets])
-    return rows
+        return np.zeros((1, 0), dtype=INDEX), np.zeros(1)
+    squares = (x**2).sum(axis=1)
+    rows = np.arange(n - s + 1, dtype=INDEX)[:, None]
+    sums, sq = x[rows[:, 0]], squares[rows[:, 0]]
+    while rows.shape[1] < s:
+        parent, new = _extend(rows, n, s)
+        rows = np.column_stack([rows[parent], new.astype(INDEX)])
+        sums, sq = sums[parent] + x[new], sq[parent] + squares[new]
+    return rows, np.maximum(sq - (sums**2).sum(axis=1) / s, 0.0)
 
 
 def _keeps_links(combos: np.ndarray, n: int, together: np.ndarray, apart: np.ndarray) -> np.ndarray:
     """Which groups hold both or neither end of every together-pair and not both ends of an apart-pair."""
+    if not len(together) and not len(apart):
+        return np.ones(len(combos), dtype=bool)
     inside = np.zeros((len(combos), n), dtype=bool)
     inside[np.arange(len(combos))[:, None], combos] = True
     keep = np.ones(len(combos), dtype=bool)
@@ -113,13 +131,10 @@ def build_pool(x: np.ndarray, k: int, links: tuple[np.ndarray, np.ndarray]) -> P
     together, apart = links
     parts, flags, costs = [], [], []
     for size in sorted({small, large} if n_large else {small}):
-        combos = combinations_array(n, size)
-        combos = combos[_keeps_links(combos, n, together, apart)]
-        cost = np.empty(len(combos))
-        for start in range(0, len(combos), COST_CHUNK):
-            block = x[combos[start : start + COST_CHUNK]]
-            cost[start : start + COST_CHUNK] = ((block - block.mean(axis=1, keepdims=True)) ** 2).sum(axis=(1, 2))
-        padded = np.full((len(combos), large), n, dtype=np.intp)
+        combos, cost = _subsets(x, size)
+        keep = _keeps_links(combos, n, together, apart)
+        combos, cost = combos[keep], cost[keep]
+        padded = np.full((len(combos), large), n, dtype=INDEX)
         padded[:, :size] = combos
         parts.append(padded)
         flags.append(np.full(len(combos), size == large and n_large > 0))
@@ -228,13 +243,17 @@ def _restricted(pool: Pool, active: list[int], n: int, weight: np.ndarray, targe
 # --- the search -------------------------------------------------------------------------------------------
 
 
-def search(pool: Pool, bound: Bound, n: int, k: int, threshold: float, limit: int = SEARCH_LIMIT) -> Solution:
-    """The best two groupings of cost at most ``threshold`` (exact when ``complete``), depth first."""
+def search(pool: Pool, bound: Bound, n: int, k: int, threshold: float, limit: int | None = None) -> Solution:
+    """The best two groupings of cost at most ``threshold`` (exact when ``complete``), depth first, in at
+    most ``limit`` nodes (default ``SEARCH_LIMIT``)."""
+    limit = SEARCH_LIMIT if limit is None else limit
     small, large, n_large = group_sizes(n, k)
     eps = 1e-9 * max(1.0, abs(bound.base), abs(threshold) if np.isfinite(threshold) else 1.0)
     slack_low = (k - 1) * bound.rc_low
-    fits = bound.rc <= threshold - bound.base - slack_low + eps if np.isfinite(threshold) else np.ones(len(bound.rc), bool)
-    columns = np.flatnonzero(fits)
+    if np.isfinite(threshold):
+        columns = np.flatnonzero(bound.rc <= threshold - bound.base - slack_low + eps)
+    else:
+        columns = np.arange(len(bound.rc))
     columns = columns[np.lexsort((columns, bound.rc[columns]))]
     lists: list[list[tuple[float, int, int, bool]]] = [[] for _ in range(n)]
     masks, rcs, larges = pool.masks[columns].tolist(), bound.rc[columns].tolist(), pool.large[columns].tolist()
@@ -313,7 +332,7 @@ def _swap_neighbour(x: np.ndarray, labels: np.ndarray, k: int, links: Links) -> 
     return within_ss(x, labels, k) + float(delta.min())
 
 
-def solve(x: np.ndarray, k: int, links: Links, heuristic: Partition | None, limit: int = SEARCH_LIMIT) -> Partition:
+def solve(x: np.ndarray, k: int, links: Links, heuristic: Partition | None, limit: int | None = None) -> Partition:
     """The proven optimum and exact runner-up (``exact=True``), or, when the search hits ``limit``,
     the best grouping seen (``exact=False``). ``heuristic`` (e.g. balanced k-means) gives the first
     bounds; it may be None. Raises GroupingError when no grouping keeps the pins and links."""

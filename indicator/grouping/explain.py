@@ -242,7 +242,8 @@ class Trait:
 class ThemeReason:
     """Why the group has its theme: the need it serves (100 - the group's mean over the theme's
     dimensions), the theme's dimension where the group scores lowest, and where the theme ranks among the
-    group's needs (1: its largest; themes are spread evenly, so not every group gets its largest)."""
+    group's needs (1 + the number of themes with a larger need: 1 is its largest, ties included; themes are
+    spread evenly, so not every group gets its largest)."""
 
     theme: str
     need: float
@@ -292,10 +293,11 @@ def _theme_reason(need: pd.DataFrame, profile: pd.DataFrame, themes: dict[str, l
     if chosen.empty:
         return None
     theme, served = str(chosen["theme"].iloc[0]), float(chosen["need"].iloc[0])
-    order = need.sort_values("need", ascending=False, kind="stable")["theme"].tolist()
+    larger = need[need["need"] > served + 1e-9]
+    largest = str(larger.sort_values("need", ascending=False, kind="stable")["theme"].iloc[0]) if len(larger) else theme
     means = profile.set_index("dimension")["group_mean"]
     lowest = min(themes[theme], key=lambda d: means[d])
-    return ThemeReason(theme, served, lowest, float(means[lowest]), order.index(theme) + 1, order[0])
+    return ThemeReason(theme, served, lowest, float(means[lowest]), len(larger) + 1, largest)
 
 
 def stories(grouping: Grouping, framework: Framework, *, top: int = 3) -> list[GroupStory]:
