@@ -320,12 +320,14 @@ def labels_of(pool: Pool, columns: list[int], n: int) -> np.ndarray:
 
 
 def _swap_neighbour(x: np.ndarray, labels: np.ndarray, k: int, links: Links) -> float:
-    """Cost of the cheapest grouping one swap away (villages with pins or links stay), or inf."""
+    """Cost of the cheapest other grouping one swap away (villages with pins or links stay; two villages
+    alone in their groups are not swapped, that gives the same grouping), or inf."""
     if k < 2:
         return float("inf")
     fixed = links.pins >= 0
     fixed[links.together.ravel()] = True
     fixed[links.apart.ravel()] = True
+    fixed |= np.bincount(labels, minlength=k)[labels] == 1
     delta = swap_matrix(x, labels, k)
     delta[fixed] = np.inf
     delta[:, fixed] = np.inf

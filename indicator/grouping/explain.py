@@ -99,11 +99,13 @@ def margin_rows(x: np.ndarray, labels: np.ndarray, k: int, links: Links) -> dict
     delta = np.full(n, np.nan)
     if k > 1:
         fixed = _fixed(links, n)
+        alone = np.bincount(labels, minlength=k)[labels] == 1  # two lone villages swapped: the same grouping
         for start in range(0, n, SWAP_CHUNK):
             rows = np.arange(start, min(n, start + SWAP_CHUNK))
             block = swap_matrix(x, labels, k, rows)
             block[:, fixed] = np.inf
             block[fixed[rows]] = np.inf
+            block[np.ix_(alone[rows], alone)] = np.inf
             best = np.argmin(block, axis=1)
             value = block[np.arange(len(rows)), best]
             ok = np.isfinite(value)

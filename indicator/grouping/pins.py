@@ -47,8 +47,10 @@ def number_groups(
     overlap = np.zeros((k, k))
     np.add.at(overlap, (labels, reference), 1)
     sub = overlap[np.ix_(free_labels, free_numbers)]
-    in_order = np.eye(len(free_labels), len(free_numbers))  # prefer first-village order on ties
-    rows, cols = linear_sum_assignment(-(sub * (len(free_labels) + 1) + in_order))
+    # ties: the order-keeping matching (labels by first village, numbers ascending) has the largest sum of
+    # position products (rearrangement inequality); it weighs less than one village of overlap
+    in_order = np.outer(np.arange(len(free_labels)), np.arange(len(free_numbers)))
+    rows, cols = linear_sum_assignment(-(sub * (in_order.sum() + 1) + in_order))
     for r, c in zip(rows, cols, strict=True):
         mapping[free_labels[r]] = free_numbers[c]
     return mapping[labels]
