@@ -15,9 +15,11 @@ from indicator.grouping import exact, partition
 from indicator.grouping.model import Links, group_sizes, make_links, standardise, within_ss
 
 
-def brute_force(x: np.ndarray, k: int, pins: dict[int, int] | None = None, together=(), apart=()) -> list[float]:
+def brute_force(x: np.ndarray, k: int, pins: dict[int, int] | None = None, together=(), apart=(),
+                quotas=()) -> list[float]:
     """Sorted costs of every distinct balanced partition, by labelling each village in every way
-    (itertools.product); ``pins`` fix a village's label (0-based), pairs must share or not share one."""
+    (itertools.product); ``pins`` fix a village's label (0-based), pairs must share or not share one, and
+    a quota's village shares its label with at least ``minimum`` of ``members``."""
     n = len(x)
     labels = np.array(list(itertools.product(range(k), repeat=n)), dtype=int).reshape(-1, n)
     small, large, n_large = group_sizes(n, k)
@@ -29,6 +31,8 @@ def brute_force(x: np.ndarray, k: int, pins: dict[int, int] | None = None, toget
         keep &= labels[:, i] == labels[:, j]
     for i, j in apart:
         keep &= labels[:, i] != labels[:, j]
+    for quota in quotas:
+        keep &= (labels[:, quota.members] == labels[:, [quota.village]]).sum(axis=1) >= quota.minimum
     labels, counts = labels[keep], counts[keep]
     squares = float((x**2).sum())
     gain = np.zeros(len(labels))
@@ -45,12 +49,12 @@ def free_links(n: int) -> Links:
     return Links(np.full(n, -1), np.zeros((0, 2), dtype=int), np.zeros((0, 2), dtype=int))
 
 
-def solve(x: np.ndarray, k: int, links: Links, limit: int | None = None) -> partition.Partition:
+def solve(x: np.ndarray, k: int, links: Links, limit: int | None = None, quotas=()) -> partition.Partition:
     try:
         heuristic = partition.kmeans(x, k, links, seed=0, restarts=3)
     except GroupingError:
         heuristic = None
-    return exact.solve(x, k, links, heuristic, limit)
+    return exact.solve(x, k, links, heuristic, limit, quotas)
 
 
 def test_combinations_match_itertools():
@@ -89,13 +93,17 @@ def problems(draw):
     pins = draw(st.dictionaries(st.integers(0, n - 1), st.integers(0, k - 1), max_size=3))
     together = draw(st.lists(pairs, max_size=2))
     apart = draw(st.lists(pairs, max_size=3))
-    return x, k, pins, together, apart
+    quotas = []
+    if draw(st.booleans()):
+        members = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True))
+        quotas.append(exact.Quota(draw(st.integers(0, n - 1)), np.array(members), draw(st.integers(1, len(members)))))
+    return x, k, pins, together, apart, tuple(quotas)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(problems())
 def test_optimum_and_runner_up_equal_brute_force(problem):
-    x, k, pins, together, apart = problem
+    x, k, pins, together, apart, quotas = problem
     names = [f"V{i}" for i in range(len(x))]
     try:
         links = make_links(names, k, {names[i]: g + 1 for i, g in pins.items()},
@@ -103,19 +111,21 @@ def test_optimum_and_runner_up_equal_brute_force(problem):
     except GroupingError:
         assume(False)  # refused before any search (e.g. both together and apart)
     labelled = {i: int(links.pins[i]) for i in np.flatnonzero(links.pins >= 0)}  # pins spread over together-units
-    costs = brute_force(x, k, labelled, together, apart)
+    costs = brute_force(x, k, labelled, together, apart, quotas)
     if not costs:
         with pytest.raises(GroupingError) as caught:
-            solve(x, k, links)
+            solve(x, k, links, quotas=quotas)
         assert caught.value.code in ("grouping.no_partition", "grouping.links_unkept")
         return
-    found = solve(x, k, links)
+    found = solve(x, k, links, quotas=quotas)
     assert found.exact
     assert found.cost == pytest.approx(costs[0], rel=1e-9, abs=1e-9)
     assert within_ss(x, found.labels, k) == pytest.approx(costs[0], rel=1e-9, abs=1e-9)
     same, different = links.block_links()  # pins as label-free links
     assert all(found.labels[i] == found.labels[j] for i, j in same)
     assert all(found.labels[i] != found.labels[j] for i, j in different)
+    for quota in quotas:
+        assert (found.labels[quota.members] == found.labels[quota.village]).sum() >= quota.minimum
     if len(costs) > 1:
         assert found.runner_up is not None
         assert found.runner_up_cost == pytest.approx(costs[1], rel=1e-9, abs=1e-9)

@@ -14,9 +14,10 @@ import numpy as np
 from indicator.errors import GroupingError
 from indicator.framework import Framework
 from indicator.grouping import exact, explain
+from indicator.grouping.exact import Quota
 from indicator.grouping.model import Links, group_means, make_links, standardise, within_ss
 from indicator.grouping.partition import Partition, kmeans
-from indicator.grouping.pins import anchors, number_groups
+from indicator.grouping.pins import anchors, number_groups, quotas
 from indicator.grouping.themes import assign_themes, need_matrix, theme_dimensions
 
 EXACT, HEURISTIC = "exact", "heuristic"
@@ -59,10 +60,14 @@ class Request:
         return make_links(area.villages, k, {**self.pins, **(extra or {})}, self.together, self.apart, area.name)
 
 
-def find(x: np.ndarray, k: int, links: Links, opts: Options) -> tuple[Partition, str]:
+def _exact_applies(n: int, k: int, opts: Options) -> bool:
+    return opts.exact and exact.feasible(n, k)
+
+
+def find(x: np.ndarray, k: int, links: Links, opts: Options, quotas: tuple[Quota, ...] = ()) -> tuple[Partition, str]:
     """The proven optimum when the exact method applies (``exact.feasible``), else the best of balanced
-    k-means; the method says which (``exact`` only when proven)."""
-    use_exact = opts.exact and exact.feasible(len(x), k)
+    k-means (which does not know ``quotas``); the method says which (``exact`` only when proven)."""
+    use_exact = _exact_applies(len(x), k, opts)
     try:
         heuristic = kmeans(x, k, links, seed=opts.seed, restarts=opts.restarts)
     except GroupingError:
@@ -71,8 +76,28 @@ def find(x: np.ndarray, k: int, links: Links, opts: Options) -> tuple[Partition,
         heuristic = None  # the links could not be mended by swaps; the exact search decides
     if not use_exact:
         return heuristic, HEURISTIC
-    found = exact.solve(x, k, links, heuristic)
+    found = exact.solve(x, k, links, heuristic, quotas=quotas)
     return found, EXACT if found.exact else HEURISTIC
+
+
+def _find_pinned(x: np.ndarray, k: int, area: Area, request: Request, reference: np.ndarray,
+                 opts: Options) -> tuple[Partition, str, Links]:
+    """The grouping that keeps the request with pin numbers as in the reference: quotas for the exact
+    search, anchors for k-means; without them when they make the request impossible."""
+    links = request.links(area, k)  # checks the user's own request first
+    try:
+        if _exact_applies(len(x), k, opts):
+            found, method = find(x, k, links, opts, quotas(reference, area.villages, request.pins, links))
+            return found, method, links
+        extra = anchors(x, reference, area.villages, k, request.pins, request.together, request.apart, area.name)
+        anchored = request.links(area, k, extra)
+        found, method = find(x, k, anchored, opts)
+        return found, method, anchored
+    except GroupingError:
+        if not request.pins:
+            raise
+    found, method = find(x, k, links, opts)  # the numbers' meaning and the request cannot both be kept
+    return found, method, links
 
 
 def group_area(area: Area, k: int, request: Request, opts: Options) -> dict[str, list[dict]]:
@@ -81,28 +106,19 @@ def group_area(area: Area, k: int, request: Request, opts: Options) -> dict[str,
     free = Request({}, (), ()).links(area, k)
     reference_found, reference_method = find(x, k, free, opts)
     reference = number_groups(reference_found.labels, k, area.villages, free.pins)
-    extra: dict[str, int] = {}
     if request.empty:
         found, method, links, labels = reference_found, reference_method, free, reference
     else:
-        links = request.links(area, k)  # checks the user's own request first
-        extra = anchors(x, reference, area.villages, k, request.pins, request.together, request.apart, area.name)
-        try:
-            links = request.links(area, k, extra) if extra else links
-            found, method = find(x, k, links, opts)
-        except GroupingError:
-            if not extra:
-                raise
-            extra, links = {}, request.links(area, k)  # anchors and links together are impossible
-            found, method = find(x, k, links, opts)
+        found, method, links = _find_pinned(x, k, area, request, reference, opts)
         labels = number_groups(found.labels, k, area.villages, links.pins, reference)
     runner = None if found.runner_up is None else number_groups(found.runner_up, k, area.villages, links.pins, labels)
     rows = _explain(area, x, k, labels, links, runner, opts)
     cost, reference_cost = within_ss(x, labels, k), within_ss(x, reference, k)
     rows["cost"] = [{"area": area.name, "villages": len(area.villages), "groups": k, "method": method,
                      "optimal": method == EXACT, "cost": cost}]
-    rows["changes"] = [_change_row(area, labels, reference, cost, reference_cost, reference_method)]
-    rows["pins"] = _pin_rows(area, labels, reference, request, extra)
+    matched = _matched(area, labels, reference, k)
+    rows["changes"] = [_change_row(area, labels, reference, matched, cost, reference_cost, reference_method)]
+    rows["pins"] = _pin_rows(area, labels, reference, matched, request)
     rows["assignments"] = _assignment_rows(area, labels, reference, rows.pop("themes"), rows.pop("margins"))
     return rows
 
@@ -188,10 +204,17 @@ def _alternative_row(area: Area, labels, alt_labels, cost, alt_cost) -> dict:
     }
 
 
-def _change_row(area: Area, labels, reference, cost, reference_cost, reference_method) -> dict:
-    """What the pins and links changed against the reference grouping (no pins or links)."""
+def _matched(area: Area, labels: np.ndarray, reference: np.ndarray, k: int) -> np.ndarray:
+    """The groups numbered by overlap with the reference alone (no pins): where a village's number differs
+    from its reference number, its membership changed; renaming groups moves nobody."""
+    return number_groups(labels, k, area.villages, np.full(len(labels), -1), reference)
+
+
+def _change_row(area: Area, labels, reference, matched, cost, reference_cost, reference_method) -> dict:
+    """What the pins and links changed against the reference grouping (no pins or links): the cost,
+    the villages that changed group, and whether the groups' numbers differ from the overlap numbering."""
     extra = cost - reference_cost
-    moved = [v for v, a, b in zip(area.villages, labels, reference, strict=True) if a != b]
+    moved = [v for v, a, b in zip(area.villages, matched, reference, strict=True) if a != b]
     pct = 100.0 * extra / reference_cost if reference_cost > 0 else (0.0 if extra <= 0 else float("nan"))
     return {
         "area": area.name,
@@ -200,29 +223,25 @@ def _change_row(area: Area, labels, reference, cost, reference_cost, reference_m
         "extra_cost": extra,
         "extra_pct": pct,
         "moved": ", ".join(moved),
+        "renumbered": bool((matched != labels).any()),
         "reference_optimal": reference_method == EXACT,
     }
 
 
-def _pin_rows(area: Area, labels, reference, request: Request, extra: Mapping[str, int]) -> list[dict]:
-    """Per user pin: the group asked, the village's group in the reference, whether the pin moved it,
-    and the anchor that stands for the reference group (empty when a pinned village itself does)."""
+def _pin_rows(area: Area, labels, reference, matched, request: Request) -> list[dict]:
+    """Per user pin: the group it is in, its group in the reference, and whether its membership changed
+    (False: it was already with these villages)."""
     index = {v: i for i, v in enumerate(area.villages)}
-    anchor_of = {g: v for v, g in extra.items()}
-    rows = []
-    for village, group in sorted(request.pins.items()):
-        i = index[village]
-        rows.append(
-            {
-                "area": area.name,
-                "village": village,
-                "group": int(labels[i]) + 1,
-                "reference_group": int(reference[i]) + 1,
-                "moved": bool(labels[i] != reference[i]),
-                "anchor": anchor_of.get(group, ""),
-            }
-        )
-    return rows
+    return [
+        {
+            "area": area.name,
+            "village": village,
+            "group": int(labels[index[village]]) + 1,
+            "reference_group": int(reference[index[village]]) + 1,
+            "moved": bool(matched[index[village]] != reference[index[village]]),
+        }
+        for village in sorted(request.pins)
+    ]
 
 
 def _summary_rows(area: Area, x, labels, k, group_theme, need, chosen, ari) -> list[dict]:

@@ -20,8 +20,8 @@ Rules (docs/method.md §4) and the choices made here:
   ``Grouping.cost`` says per area which method answered and whether the answer is proven optimal.
 - Reference and pins: the grouping without pins or links is the *reference*, its groups numbered in
   the order of their alphabetically first village. A pin "village = g" puts the village into the group
-  that is number g in the reference (``indicator.grouping.pins``: an anchor village of that group is
-  pinned too); the other groups are numbered by their overlap with the reference. ``Grouping.changes``
+  that is number g in the reference (``indicator.grouping.pins``: the village's group keeps at least half
+  of that reference group); the other groups are numbered by their overlap with the reference. ``Grouping.changes``
   and ``Grouping.pins`` say what the pins and links changed and what they cost.
 - Stability: 100 bootstraps regrouped by balanced k-means from the grouping's means (no pins or links);
   per group the mean adjusted Rand index of "in the group or not" against its best-matching new group
@@ -64,8 +64,8 @@ class Grouping:
     need: pd.DataFrame  # area, group, theme, need, assigned
     stability: pd.DataFrame  # area, group, ari, jaccard, area_ari, flag (ari < 0.6), same, runs
     summary: pd.DataFrame  # area, group, theme, size, need, exemplar, villages, ari
-    changes: pd.DataFrame  # area, reference_cost, cost, extra_cost, extra_pct, moved, reference_optimal
-    pins: pd.DataFrame  # area, village, group, reference_group, moved, anchor
+    changes: pd.DataFrame  # area, reference_cost, cost, extra_cost, extra_pct, moved, renumbered, reference_optimal
+    pins: pd.DataFrame  # area, village, group, reference_group, moved
     scores: pd.DataFrame  # village, area, group, <dimension ids>: the raw scores grouped
 
     @property
@@ -259,8 +259,9 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "need": ("area", "group", "theme", "need", "assigned"),
     "stability": ("area", "group", "ari", "jaccard", "area_ari", "flag", "same", "runs"),
     "summary": ("area", "group", "theme", "size", "need", "exemplar", "villages", "ari"),
-    "changes": ("area", "reference_cost", "cost", "extra_cost", "extra_pct", "moved", "reference_optimal"),
-    "pins": ("area", "village", "group", "reference_group", "moved", "anchor"),
+    "changes": ("area", "reference_cost", "cost", "extra_cost", "extra_pct", "moved", "renumbered",
+                "reference_optimal"),
+    "pins": ("area", "village", "group", "reference_group", "moved"),
 }
 
 

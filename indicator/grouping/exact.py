@@ -42,6 +42,16 @@ ADD_PER_VILLAGE = 5  # new columns per round: at least 50, or 5 per village
 
 
 @dataclass(frozen=True)
+class Quota:
+    """The group of village ``village`` must hold at least ``minimum`` of the villages ``members``
+    (how a pin keeps the meaning of a group number, see ``indicator.grouping.pins``)."""
+
+    village: int
+    members: np.ndarray
+    minimum: int
+
+
+@dataclass(frozen=True)
 class Pool:
     """Every allowed group: ``members`` (m x largest size, padded with n), ``large`` and ``cost``."""
 
@@ -110,9 +120,11 @@ def _subsets(x: np.ndarray, s: int) -> tuple[np.ndarray, np.ndarray]:
     return rows, np.maximum(sq - (sums**2).sum(axis=1) / s, 0.0)
 
 
-def _keeps_links(combos: np.ndarray, n: int, together: np.ndarray, apart: np.ndarray) -> np.ndarray:
-    """Which groups hold both or neither end of every together-pair and not both ends of an apart-pair."""
-    if not len(together) and not len(apart):
+def _keeps_links(combos: np.ndarray, n: int, together: np.ndarray, apart: np.ndarray,
+                 quotas: tuple[Quota, ...] = ()) -> np.ndarray:
+    """Which groups hold both or neither end of every together-pair, not both ends of an apart-pair,
+    and, when they hold a quota's village, at least its minimum of the quota's members."""
+    if not len(together) and not len(apart) and not quotas:
         return np.ones(len(combos), dtype=bool)
     inside = np.zeros((len(combos), n), dtype=bool)
     inside[np.arange(len(combos))[:, None], combos] = True
@@ -121,18 +133,21 @@ def _keeps_links(combos: np.ndarray, n: int, together: np.ndarray, apart: np.nda
         keep &= inside[:, i] == inside[:, j]
     for i, j in apart:
         keep &= ~(inside[:, i] & inside[:, j])
+    for quota in quotas:
+        keep &= ~inside[:, quota.village] | (inside[:, quota.members].sum(axis=1) >= quota.minimum)
     return keep
 
 
-def build_pool(x: np.ndarray, k: int, links: tuple[np.ndarray, np.ndarray]) -> Pool:
-    """Every group of an allowed size that keeps the (label-free) links, with its within-group SS."""
+def build_pool(x: np.ndarray, k: int, links: tuple[np.ndarray, np.ndarray], quotas: tuple[Quota, ...] = ()) -> Pool:
+    """Every group of an allowed size that keeps the (label-free) links and the quotas, with its
+    within-group sum of squares."""
     n = len(x)
     small, large, n_large = group_sizes(n, k)
     together, apart = links
     parts, flags, costs = [], [], []
     for size in sorted({small, large} if n_large else {small}):
         combos, cost = _subsets(x, size)
-        keep = _keeps_links(combos, n, together, apart)
+        keep = _keeps_links(combos, n, together, apart, quotas)
         combos, cost = combos[keep], cost[keep]
         padded = np.full((len(combos), large), n, dtype=INDEX)
         padded[:, :size] = combos
@@ -319,14 +334,18 @@ def labels_of(pool: Pool, columns: list[int], n: int) -> np.ndarray:
 # --- the whole method -------------------------------------------------------------------------------------
 
 
-def _swap_neighbour(x: np.ndarray, labels: np.ndarray, k: int, links: Links) -> float:
-    """Cost of the cheapest other grouping one swap away (villages with pins or links stay; two villages
-    alone in their groups are not swapped, that gives the same grouping), or inf."""
+def _swap_neighbour(x: np.ndarray, labels: np.ndarray, k: int, links: Links, quotas: tuple[Quota, ...]) -> float:
+    """Cost of the cheapest other grouping one swap away (villages with pins, links or quotas stay, so the
+    swap keeps them; two villages alone in their groups are not swapped, that gives the same grouping),
+    or inf."""
     if k < 2:
         return float("inf")
     fixed = links.pins >= 0
     fixed[links.together.ravel()] = True
     fixed[links.apart.ravel()] = True
+    for quota in quotas:
+        fixed[quota.village] = True
+        fixed[quota.members] = True
     fixed |= np.bincount(labels, minlength=k)[labels] == 1
     delta = swap_matrix(x, labels, k)
     delta[fixed] = np.inf
@@ -334,12 +353,16 @@ def _swap_neighbour(x: np.ndarray, labels: np.ndarray, k: int, links: Links) -> 
     return within_ss(x, labels, k) + float(delta.min())
 
 
-def solve(x: np.ndarray, k: int, links: Links, heuristic: Partition | None, limit: int | None = None) -> Partition:
+def solve(x: np.ndarray, k: int, links: Links, heuristic: Partition | None, limit: int | None = None,
+          quotas: tuple[Quota, ...] = ()) -> Partition:
     """The proven optimum and exact runner-up (``exact=True``), or, when the search hits ``limit``,
     the best grouping seen (``exact=False``). ``heuristic`` (e.g. balanced k-means) gives the first
-    bounds; it may be None. Raises GroupingError when no grouping keeps the pins and links."""
+    bounds when it keeps every constraint; it may be None. Raises GroupingError when no grouping keeps
+    the pins, links and quotas."""
     n = len(x)
-    pool = build_pool(x, k, links.block_links())
+    pool = build_pool(x, k, links.block_links(), quotas)
+    if heuristic is not None and columns_of(pool, heuristic.labels, k) is None:
+        heuristic = None  # it breaks a quota (k-means does not know them)
     if not len(pool.cost):
         raise GroupingError("no grouping keeps all the pins and together/apart links",
                             code="grouping.no_partition")
@@ -357,7 +380,7 @@ def solve(x: np.ndarray, k: int, links: Links, heuristic: Partition | None, limi
     costs = sorted(distinct.values())
     if costs:
         best = min(distinct, key=distinct.__getitem__)
-        costs = sorted([*costs, _swap_neighbour(x, labels_of(pool, list(best), n), k, links)])
+        costs = sorted([*costs, _swap_neighbour(x, labels_of(pool, list(best), n), k, links, quotas)])
     threshold = costs[1] if len(costs) > 1 else float("inf")
     found = search(pool, bound, n, k, threshold, limit)
     if not found.groupings:

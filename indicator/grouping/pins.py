@@ -2,23 +2,27 @@
 
 Without pins or links an area's groups are numbered in the order of their alphabetically first village
 (the *reference* grouping). A pin "village = g" means "into the group that is number g in the reference".
-The search itself does not know numbers (a pin alone could always be met by renaming groups), so each
-target group g gets an *anchor*: a village of the reference group g that is pinned to g along with the
-user's pins. The anchor is a village the user pinned to g if the reference group g has one, else the
-member closest to the reference group's mean that can be pinned to g without contradicting a pin or
-link. The groups of the result are then numbered: pinned groups (user pins and anchors) by their pin,
-the others by their largest overlap with the reference groups, ties in the order of their first village.
+The search itself does not know numbers (a pin alone could always be met by renaming the groups), so a
+pin also asks that the pinned village's group keeps at least half of the reference group g (a *quota*:
+its villages not pinned elsewhere nor to be kept apart from the pinned one). The exact search keeps
+quotas as a constraint on the candidate groups; beyond its range balanced k-means cannot, so there one
+*anchor* (the member of reference group g closest to its mean that no pin or link forbids) is pinned to
+g instead. If pins, links and quotas (or anchors) together are impossible, the quotas (anchors) are
+dropped. The groups of the result are then numbered: pinned groups by their pin, the others by their
+largest overlap with the reference groups, ties in the order of their first village.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from math import ceil
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from indicator.errors import GroupingError
-from indicator.grouping.model import group_means, make_links
+from indicator.grouping.exact import Quota
+from indicator.grouping.model import Links, group_means, make_links
 
 
 def first_village_order(labels: np.ndarray, villages: Sequence[str]) -> list[int]:
@@ -88,3 +92,19 @@ def anchors(
             chosen[name] = g
             break
     return chosen
+
+
+def quotas(reference: np.ndarray, villages: Sequence[str], pins: Mapping[str, int], links: Links) -> tuple[Quota, ...]:
+    """For each pinned number g: the group of the (first) village pinned to g must keep at least half
+    (rounded up) of the reference group g's villages that are not pinned elsewhere (``links.pins``, pins
+    spread over together-units) nor kept apart from a village pinned to g."""
+    index = {name: i for i, name in enumerate(villages)}
+    out = []
+    for g in sorted(set(pins.values())):
+        pinned = sorted(index[name] for name, group in pins.items() if group == g)
+        apart = {int(b) for a, b in links.apart if a in pinned} | {int(a) for a, b in links.apart if b in pinned}
+        members = [int(i) for i in np.flatnonzero(reference == g - 1)
+                   if links.pins[i] in (-1, g - 1) and int(i) not in apart]
+        if members:
+            out.append(Quota(pinned[0], np.array(members, dtype=np.intp), ceil(len(members) / 2)))
+    return tuple(out)
