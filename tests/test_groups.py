@@ -498,10 +498,22 @@ def test_n_groups_with_a_subset_of_villages(fw):
     assert make_groups(frame, fw, villages=chosen, by="none", bootstraps=0).cost["groups"].iloc[0] == 2
 
 
+def test_n_groups_per_area(fw):
+    frame = scores_frame(random_scores(12, 9))
+    registry = pd.DataFrame(
+        {"village": [f"K{i:02d}" for i in range(12)], "municipality": "M", "leader_area": ["sepra"] * 6 + ["kasvu"] * 6}
+    )
+    grouping = make_groups(frame, fw, registry=registry, n_groups={"sepra": 3}, size=2, bootstraps=0)
+    assert grouping.cost.set_index("area")["groups"].to_dict() == {"kasvu": 3, "sepra": 3}
+    grouping = make_groups(frame, fw, registry=registry, n_groups={"sepra": 3}, size=6, bootstraps=0)
+    assert grouping.cost.set_index("area")["groups"].to_dict() == {"kasvu": 1, "sepra": 3}
+
+
 @pytest.mark.parametrize(
     "kwargs,code",
     [
         ({"n_groups": 0}, "grouping.bad_group_count"),
+        ({"n_groups": {"all": 2.5}}, "grouping.bad_group_count"),
         ({"n_groups": 7}, "grouping.too_many_groups"),
         ({"villages": ["K00", "Nowhere"]}, "grouping.unknown_village"),
         ({"villages": []}, "grouping.no_villages"),

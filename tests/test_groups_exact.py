@@ -190,3 +190,19 @@ def test_impossible_links_raise():
     with pytest.raises(GroupingError) as caught:
         exact.solve(x, 3, links, None)
     assert caught.value.code == "grouping.no_partition"
+
+
+def test_without_a_known_grouping_the_threshold_rises_until_two_are_found():
+    x = standardise(np.random.default_rng(5).uniform(0, 100, size=(8, 3)))
+    pool = exact.build_pool(x, 2, (np.zeros((0, 2), int), np.zeros((0, 2), int)))
+    bound = exact.relaxation(pool, 8, 2, [])
+    found = exact.deepening(pool, bound, 8, 2, ceiling=float((x**2).sum()) + 1)
+    costs = brute_force(x, 2)
+    assert found.complete and [c for c, _ in found.groupings] == pytest.approx(costs[:2], rel=1e-9)
+
+
+def test_many_small_groups_are_proven_too():
+    # 40 villages in 20 pairs: the relaxation is often fractional; the search still proves the optimum
+    x = standardise(np.random.default_rng(0).uniform(0, 100, size=(40, 7)))
+    found = solve(x, 20, free_links(40))
+    assert found.exact and found.cost <= partition.kmeans(x, 20, free_links(40), seed=0, restarts=10).cost

@@ -6,7 +6,8 @@ Rules (docs/method.md §4) and the choices made here:
   with a missing dimension score are left out (``Grouping.excluded``, reason given).
 - Areas come from the registry (name matched as ``indicator.registry.find`` does); a village not in it
   gets area ``unknown``. With ``by="none"`` every village is in area ``all``.
-- Number of groups per area: ``n_groups`` when given, else ``max(1, round(n / size))``; sizes differ
+- Number of groups per area: ``n_groups`` when given (one number, or a number per area), else
+  ``max(1, round(n / size))``; sizes differ
   by at most one.
 - Dimension scores are standardised within each area to mean 0 and *population* sd 1 (``ddof=0``);
   a constant dimension contributes 0.
@@ -78,13 +79,15 @@ def _is_whole(value: object) -> bool:
     return not isinstance(value, bool) and isinstance(value, int | np.integer)
 
 
-def _check_options(size: int, by: str, restarts: int, n_groups: int | None) -> None:
+def _check_options(size: int, by: str, restarts: int, n_groups: int | Mapping[str, int] | None) -> None:
     if not _is_whole(size) or size < 1:
         raise GroupingError(f"group size must be a whole number of at least 1, got {size!r}",
                             code="grouping.bad_size", params={"size": clip(size)})
-    if n_groups is not None and (not _is_whole(n_groups) or n_groups < 1):
-        raise GroupingError(f"the number of groups must be a whole number of at least 1, got {n_groups!r}",
-                            code="grouping.bad_group_count", params={"groups": clip(n_groups)})
+    counts = n_groups.values() if isinstance(n_groups, Mapping) else [] if n_groups is None else [n_groups]
+    for count in counts:
+        if not _is_whole(count) or count < 1:
+            raise GroupingError(f"the number of groups must be a whole number of at least 1, got {count!r}",
+                                code="grouping.bad_group_count", params={"groups": clip(count)})
     if by not in BY_OPTIONS:
         raise GroupingError(f"'by' must be one of {', '.join(BY_OPTIONS)}, got {by!r}", code="grouping.bad_by",
                             params={"by": clip(by), "choices": ", ".join(BY_OPTIONS)})
@@ -190,9 +193,12 @@ def _check_names(located: dict[str, str], excluded: pd.DataFrame, pins, together
                                 code="grouping.bad_pin", params={"village": clip(name), "group": clip(group)})
 
 
-def _groups_in(area: Area, size: int, n_groups: int | None) -> int:
-    """The number of groups in ``area``: ``n_groups`` if given (at most one per village), else the size rule."""
+def _groups_in(area: Area, size: int, n_groups: int | Mapping[str, int] | None) -> int:
+    """The number of groups in ``area``: ``n_groups`` (or its entry for the area) if given, at most one
+    per village, else the size rule."""
     n = len(area.villages)
+    if isinstance(n_groups, Mapping):
+        n_groups = n_groups.get(area.name)
     if n_groups is None:
         return group_count(n, size)
     if n_groups > n:
@@ -208,7 +214,7 @@ def make_groups(
     *,
     registry: pd.DataFrame | None = None,
     size: int = 5,
-    n_groups: int | None = None,
+    n_groups: int | Mapping[str, int] | None = None,
     villages: Collection[str] | None = None,
     by: str = "leader_area",
     pins: Mapping[str, int] | None = None,
@@ -223,8 +229,9 @@ def make_groups(
     scores (docs/method.md §4).
 
     ``scores`` is a ``Scores.table`` for one round; ``villages`` limits the grouping to those villages
-    (the participants; None: all). ``registry`` is a ``load_villages()`` table (None loads the shipped
-    one). ``pins`` map villages to group numbers 1..k in their area, numbers as in the grouping without
+    (the participants; None: all). ``n_groups`` is the number of groups in every area, or per area (a
+    mapping; areas not in it use ``size``). ``registry`` is a ``load_villages()`` table (None loads the
+    shipped one). ``pins`` map villages to group numbers 1..k in their area, numbers as in the grouping without
     pins; ``together``/``apart`` are village pairs. ``bootstraps=0`` skips the stability check;
     ``exact=False`` skips the exact search (balanced k-means only, for comparisons). Raises
     GroupingError when the request cannot be met. Same input, same output.

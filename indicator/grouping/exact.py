@@ -11,10 +11,12 @@ groups of the larger size. Its cost is the sum of the groups' within-group sums 
    ``rc(S) = cost(S) - sum(pi[S]) - mu * w(S)`` and every grouping P the identity
    ``cost(P) = base + sum(rc(S) for S in P)`` with ``base = sum(pi) + mu * r``. The identity is plain
    algebra and holds for *any* duals, so the proof does not rest on the solver's tolerances.
-3. Search: depth first, the group of the first village not yet placed chosen among the pool groups whose
-   reduced cost still fits under ``T - base`` (groups sorted by reduced cost, so a loop stops at the first
-   that does not fit), where ``T`` is the second-best cost known. The search keeps the best two groupings,
-   so the runner-up is exact too. It is complete unless it visits more than ``SEARCH_LIMIT`` nodes.
+3. Search: depth first over the pool groups whose reduced cost still fits under ``T - base`` (groups
+   sorted by reduced cost, so a loop stops at the first that does not fit), each step placing the
+   village with the fewest groups still open to it; ``T`` is the second-best cost known (or, without
+   one, rises from 1 % above the bound until two groupings are found). The search keeps the best two
+   groupings, so the runner-up is exact too. It is complete unless it visits more than ``SEARCH_LIMIT``
+   nodes.
 
 The linear relaxation of this set-partitioning model is almost always integral for such data, so the
 search usually has a few dozen groups to look at. Everything is deterministic: the same villages in the
@@ -68,6 +70,7 @@ class Solution:
 
     groupings: list[tuple[float, list[int]]]
     complete: bool
+    nodes: int = 0
 
 
 def pool_size(n: int, k: int) -> int:
@@ -260,23 +263,49 @@ def _restricted(pool: Pool, active: list[int], n: int, weight: np.ndarray, targe
 
 def search(pool: Pool, bound: Bound, n: int, k: int, threshold: float, limit: int | None = None) -> Solution:
     """The best two groupings of cost at most ``threshold`` (exact when ``complete``), depth first, in at
-    most ``limit`` nodes (default ``SEARCH_LIMIT``)."""
+    most ``limit`` nodes (default ``SEARCH_LIMIT``).
+
+    Only groups whose reduced cost fits under ``threshold`` are listed, per village and by reduced cost.
+    Each step places the village with the fewest groups still open to it (a village with none ends the
+    branch), trying its groups in order until their reduced cost no longer fits. Every grouping is
+    reached once: the group of the chosen village is its own. ``threshold`` drops to the second-best cost
+    once two groupings are found.
+    """
     limit = SEARCH_LIMIT if limit is None else limit
     small, large, n_large = group_sizes(n, k)
-    eps = 1e-9 * max(1.0, abs(bound.base), abs(threshold) if np.isfinite(threshold) else 1.0)
-    slack_low = (k - 1) * bound.rc_low
-    if np.isfinite(threshold):
-        columns = np.flatnonzero(bound.rc <= threshold - bound.base - slack_low + eps)
-    else:
-        columns = np.arange(len(bound.rc))
+    eps = 1e-9 * max(1.0, abs(bound.base), abs(threshold))  # threshold is finite
+    room0 = threshold - bound.base - (k - 1) * bound.rc_low + eps
+    columns = np.flatnonzero(bound.rc <= room0)
     columns = columns[np.lexsort((columns, bound.rc[columns]))]
     lists: list[list[tuple[float, int, int, bool]]] = [[] for _ in range(n)]
-    masks, rcs, larges = pool.masks[columns].tolist(), bound.rc[columns].tolist(), pool.large[columns].tolist()
-    for col, mask, rc, is_large in zip(columns.tolist(), masks, rcs, larges, strict=True):
-        low = (mask & -mask).bit_length() - 1
-        lists[low].append((rc, col, mask, is_large))
+    rows = zip(columns.tolist(), pool.masks[columns].tolist(), bound.rc[columns].tolist(),
+               pool.large[columns].tolist(), pool.members[columns].tolist(), strict=True)
+    for col, mask, rc, is_large, members in rows:
+        for village in members:
+            if village < n:
+                lists[village].append((rc, col, mask, is_large))
     state = _State(threshold, limit)
     full = (1 << n) - 1
+
+    def choose(covered: int, room: float) -> int:
+        """The open village with the fewest groups still possible (stopping at one with none or one)."""
+        best, fewest = -1, -1
+        for village in range(n):
+            if covered >> village & 1:
+                continue
+            count = 0
+            for rc, _, mask, _ in lists[village]:
+                if rc > room:
+                    break
+                if not mask & covered:
+                    count += 1
+                    if fewest >= 0 and count >= fewest:
+                        break
+            if fewest < 0 or count < fewest:
+                best, fewest = village, count
+                if count <= 1:
+                    break
+        return best
 
     def go(covered: int, used: int, n_big: int, excess: float, chosen: list[int]) -> None:
         if state.nodes > state.limit:
@@ -285,22 +314,34 @@ def search(pool: Pool, bound: Bound, n: int, k: int, threshold: float, limit: in
         if covered == full:
             state.offer(float(pool.cost[chosen].sum()), list(chosen))
             return
-        free = ~covered & full
-        village = (free & -free).bit_length() - 1
-        room = state.threshold - bound.base + eps - (k - used - 1) * bound.rc_low
-        for rc, col, mask, is_large in lists[village]:
-            if excess + rc > room:
+        room = state.threshold - bound.base + eps - (k - used - 1) * bound.rc_low - excess
+        for rc, col, mask, is_large in lists[choose(covered, room)]:
+            if rc > room:
                 break
             if mask & covered or (n_big >= n_large if is_large else used - n_big >= k - n_large):
                 continue
             chosen.append(col)
             go(covered | mask, used + 1, n_big + is_large, excess + rc, chosen)
             chosen.pop()
-            room = state.threshold - bound.base + eps - (k - used - 1) * bound.rc_low
+            room = state.threshold - bound.base + eps - (k - used - 1) * bound.rc_low - excess
 
-    # a column holds its lowest member first, so the village to place always starts its own list
     go(0, 0, 0, 0.0, [])
-    return Solution(state.best, state.nodes <= state.limit)
+    return Solution(state.best, state.nodes <= state.limit, state.nodes)
+
+
+def deepening(pool: Pool, bound: Bound, n: int, k: int, ceiling: float, limit: int | None = None) -> Solution:
+    """``search`` without a known second-best cost: thresholds from 1 % above the bound upwards (times
+    four each time) until two groupings are found or the threshold passes ``ceiling`` (a cost no grouping
+    exceeds), sharing one budget of nodes."""
+    left = SEARCH_LIMIT if limit is None else limit
+    gap = max(1e-6, 0.01 * abs(bound.base))
+    while True:
+        threshold = min(bound.base + gap, ceiling)
+        found = search(pool, bound, n, k, threshold, left)
+        left -= found.nodes
+        if not found.complete or len(found.groupings) >= 2 or threshold >= ceiling:
+            return found
+        gap *= 4
 
 
 class _State:
@@ -381,14 +422,16 @@ def solve(x: np.ndarray, k: int, links: Links, heuristic: Partition | None, limi
     if costs:
         best = min(distinct, key=distinct.__getitem__)
         costs = sorted([*costs, _swap_neighbour(x, labels_of(pool, list(best), n), k, links, quotas)])
-    threshold = costs[1] if len(costs) > 1 else float("inf")
-    found = search(pool, bound, n, k, threshold, limit)
+    if len(costs) > 1:
+        found = search(pool, bound, n, k, costs[1], limit)
+    else:  # the total sum of squares: no grouping costs more
+        found = deepening(pool, bound, n, k, float(((x - x.mean(axis=0)) ** 2).sum()) * (1 + 1e-9) + 1e-9, limit)
     if not found.groupings:
         if found.complete or heuristic is None:
             raise GroupingError("no grouping keeps all the pins and together/apart links",
                                 code="grouping.no_partition")
         return heuristic
-    (cost, columns), *rest = found.groupings
+    (_, columns), *rest = found.groupings
     labels = labels_of(pool, columns, n)
     if not found.complete and heuristic is not None and heuristic.cost < within_ss(x, labels, k):
         return heuristic
