@@ -35,14 +35,14 @@ def _xlsx_with_cached_formula(path: Path, cached: bool) -> None:
     data.append([name, "=2+2", '=IF(TRUE,"Kyllä","Ei")', 500])
     data.append([name, 2 if cached else 4, 0, 1500])
     wb.save(path)
-    if cached:  # openpyxl writes no cached values: add them as a spreadsheet program would
+    if cached:  # openpyxl writes empty cached values (<v/>; <v></v> with lxml): fill them as Excel would
         with zipfile.ZipFile(path) as z:
             parts = {n: z.read(n) for n in z.namelist()}
         sheet = "xl/worksheets/sheet2.xml"
         xml = parts[sheet].decode("utf-8")
-        xml, n = re.subn(r"<f>2\+2</f>\s*<v\s*/>", "<f>2+2</f><v>4</v>", xml)
+        xml, n = re.subn(r"<f>2\+2</f>\s*<v\s*(?:/>|></v>)", "<f>2+2</f><v>4</v>", xml)
         assert n == 1, xml
-        xml, n = re.subn(r'<c r="C2"([^>]*)><f>(.*?)</f>\s*<v\s*/>', r'<c r="C2" t="str"><f>\2</f><v>Kyllä</v>', xml)
+        xml, n = re.subn(r'<c r="C2"([^>]*)><f>(.*?)</f>\s*<v\s*(?:/>|></v>)', r'<c r="C2" t="str"><f>\2</f><v>Kyllä</v>', xml)
         assert n == 1, xml
         parts[sheet] = xml.encode("utf-8")
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
