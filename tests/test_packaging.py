@@ -21,7 +21,7 @@ import indicator.cli
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # Top-level names that are the repository's own code, not packages from an index.
-LOCAL = {"indicator", "ui", "pages", "tests", "benchmarks", "app"}
+LOCAL = {"indicator", "ui", "pages", "tests", "benchmarks", "tools", "app"}
 
 
 def declared(*extras: str) -> set[str]:
