@@ -86,7 +86,7 @@ def test_one_group_keeps_itself_in_every_run():
 
 
 def test_stories_name_the_villages_a_pin_brought_in(fw, six):
-    pinned = stories(make_groups(six, fw, size=3, by="none", pins={"C": 2}, bootstraps=0), fw)
+    pinned = stories(make_groups(six, fw, size=3, by="none", pins={"C": 2}, pins_as_shown=True, bootstraps=0), fw)
     assert pinned[0].moved_in == ("D",) and pinned[1].moved_in == ("C",)
 
 

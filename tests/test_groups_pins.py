@@ -33,7 +33,7 @@ def groups(grouping) -> dict[str, int]:
 def test_a_pin_moves_the_village_into_the_group_with_that_number(fw, six):
     free = make_groups(six, fw, size=3, by="none", bootstraps=0)
     assert groups(free) == {"A": 1, "B": 1, "C": 1, "D": 2, "E": 2, "F": 2}
-    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 2}, bootstraps=0)
+    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 2}, pins_as_shown=True, bootstraps=0)
     # C joins group 2 (its group keeps at least 2 of D, E, F); D takes C's place: the runner-up grouping
     assert groups(pinned) == {"A": 1, "B": 1, "D": 1, "C": 2, "E": 2, "F": 2}
     pin = pinned.pins.iloc[0]
@@ -47,7 +47,7 @@ def test_a_pin_moves_the_village_into_the_group_with_that_number(fw, six):
 
 
 def test_a_pin_to_the_village_s_own_group_changes_nothing(fw, six):
-    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 1}, bootstraps=0)
+    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 1}, pins_as_shown=True, bootstraps=0)
     assert groups(pinned) == {"A": 1, "B": 1, "C": 1, "D": 2, "E": 2, "F": 2}
     pin = pinned.pins.iloc[0]
     assert not pin["moved"] and pin["reference_group"] == 1
@@ -55,7 +55,7 @@ def test_a_pin_to_the_village_s_own_group_changes_nothing(fw, six):
 
 
 def test_two_pins_report_each_village(fw, six):
-    pinned = make_groups(six, fw, size=3, by="none", pins={"A": 1, "D": 1}, bootstraps=0)
+    pinned = make_groups(six, fw, size=3, by="none", pins={"A": 1, "D": 1}, pins_as_shown=True, bootstraps=0)
     assert groups(pinned) == {"A": 1, "B": 1, "D": 1, "C": 2, "E": 2, "F": 2}
     rows = pinned.pins.set_index("village")
     assert not rows.loc["A", "moved"] and rows.loc["D", "moved"]
@@ -64,12 +64,12 @@ def test_two_pins_report_each_village(fw, six):
 
 def test_the_kept_half_leaves_out_villages_kept_apart(fw, six):
     # E may not join C: C's group keeps one of D, F (half of two); {A, D, E} | {B, C, F} costs 22/3 as well
-    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 2}, apart=[("E", "C")], bootstraps=0)
+    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 2}, pins_as_shown=True, apart=[("E", "C")], bootstraps=0)
     assert groups(pinned) == {"A": 1, "D": 1, "E": 1, "B": 2, "C": 2, "F": 2}
     assert pinned.cost["cost"].iloc[0] == pytest.approx(22 / 3)
     # E and F may not: D must join C; {A, C, D}: z of a -1, -1, 1 give 24/9, z of b -1.22, 1.22, -1.22 give 4;
     # {B, E, F}: 24/9 and 1
-    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 2}, apart=[("E", "C"), ("F", "C")], bootstraps=0)
+    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 2}, pins_as_shown=True, apart=[("E", "C"), ("F", "C")], bootstraps=0)
     assert groups(pinned) == {"B": 1, "E": 1, "F": 1, "A": 2, "C": 2, "D": 2}
     assert pinned.cost["cost"].iloc[0] == pytest.approx(24 / 9 + 4 + 24 / 9 + 1)
 
@@ -84,7 +84,7 @@ def test_links_without_pins_keep_the_reference_numbers(fw, six):
 def test_when_the_number_cannot_keep_its_meaning_the_pin_only_renames(fw, six):
     # C with D (the only one of D, E, F not kept apart from C) would split A and B: impossible. The request
     # alone is met by {A, B, C} and {D, E, F}, so the groups are renumbered and nobody moves
-    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 2}, together=[("A", "B")],
+    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 2}, pins_as_shown=True, together=[("A", "B")],
                          apart=[("C", "E"), ("C", "F"), ("D", "A")], bootstraps=0)
     assert groups(pinned) == {"A": 2, "B": 2, "C": 2, "D": 1, "E": 1, "F": 1}
     change = pinned.changes.iloc[0]
@@ -93,7 +93,7 @@ def test_when_the_number_cannot_keep_its_meaning_the_pin_only_renames(fw, six):
 
 def test_beyond_the_exact_range_an_anchor_keeps_the_meaning(fw, six, monkeypatch):
     monkeypatch.setattr("indicator.grouping.exact.POOL_LIMIT", 0)  # balanced k-means only
-    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 2}, bootstraps=0)
+    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 2}, pins_as_shown=True, bootstraps=0)
     assert pinned.cost["method"].iloc[0] == "heuristic" and not pinned.optimal
     # E (at group 2's mean) is pinned to 2 along with C
     assert groups(pinned) == {"A": 1, "B": 1, "D": 1, "C": 2, "E": 2, "F": 2}
@@ -130,3 +130,16 @@ def test_quota_is_half_of_the_reference_group_not_pinned_elsewhere():
     assert (quota.village, quota.members.tolist(), quota.minimum) == (2, [3], 1)
     (first,) = quotas(reference, villages, {"C": 2, "F": 1}, links)[:1]
     assert (first.village, first.members.tolist(), first.minimum) == (5, [0, 1], 1)  # C is pinned to 2
+
+
+def test_by_default_a_pin_only_constrains_membership_as_the_command_line_documents(fw, six):
+    """docs/method.md §4: the optimum under the pins, numbered so that the pinned village is in its group."""
+    free = make_groups(six, fw, size=3, by="none", bootstraps=0)
+    pinned = make_groups(six, fw, size=3, by="none", pins={"C": 2}, bootstraps=0)
+    # same members as the unpinned optimum ({A, B, C}, {D, E, F}); only the numbers follow the pin
+    assert groups(pinned) == {"A": 2, "B": 2, "C": 2, "D": 1, "E": 1, "F": 1}
+    assert pinned.cost["cost"].sum() == pytest.approx(free.cost["cost"].sum()) == pytest.approx(6.0)
+    pin = pinned.pins.iloc[0]
+    assert (pin["village"], pin["group"], pin["reference_group"], bool(pin["moved"])) == ("C", 2, 1, False)
+    together = make_groups(six, fw, size=3, by="none", pins={"C": 1, "D": 1}, bootstraps=0)
+    assert groups(together)["C"] == groups(together)["D"] == 1  # two pins to one group: they share it

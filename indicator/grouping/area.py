@@ -42,6 +42,7 @@ class Options:
     restarts: int
     bootstraps: int
     exact: bool
+    pins_as_shown: bool = False  # a pin's number means the group as numbered without pins (the page)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,9 @@ def _find_pinned(x: np.ndarray, k: int, area: Area, request: Request, reference:
     """The grouping that keeps the request with pin numbers as in the reference: quotas for the exact
     search, anchors for k-means; without them when they make the request impossible."""
     links = request.links(area, k)  # checks the user's own request first
+    if not opts.pins_as_shown:  # documented rule: pins only say which villages share a group
+        found, method = find(x, k, links, opts)
+        return found, method, links
     try:
         if _exact_applies(len(x), k, opts):
             found, method = find(x, k, links, opts, quotas(reference, area.villages, request.pins, links))

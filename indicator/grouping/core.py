@@ -20,9 +20,11 @@ Rules (docs/method.md §4) and the choices made here:
   1,000 villages, then the cheapest swaps that mend broken together/apart links (``heuristic``).
   ``Grouping.cost`` says per area which method answered and whether the answer is proven optimal.
 - Reference and pins: the grouping without pins or links is the *reference*, its groups numbered in
-  the order of their alphabetically first village. A pin "village = g" puts the village into the group
-  that is number g in the reference (``indicator.grouping.pins``: the village's group keeps at least half
-  of that reference group); the other groups are numbered by their overlap with the reference. ``Grouping.changes``
+  the order of their alphabetically first village. A pin "village = g" (the command line's rule) only
+  constrains which villages share a group: the optimum under the pins, numbered so each pinned village is
+  in group g and the other groups by their overlap with the reference. With ``pins_as_shown`` (the page)
+  g is the reference's group g (``indicator.grouping.pins``: the village's group keeps at least half of
+  it). ``Grouping.changes``
   and ``Grouping.pins`` say what the pins and links changed and what they cost.
 - Stability: 100 bootstraps regrouped by balanced k-means from the grouping's means (no pins or links);
   per group the mean adjusted Rand index of "in the group or not" against its best-matching new group
@@ -224,6 +226,7 @@ def make_groups(
     restarts: int = 10,
     bootstraps: int = 100,
     exact: bool = True,
+    pins_as_shown: bool = False,
 ) -> Grouping:
     """Theme groups of about ``size`` villages (or ``n_groups`` groups per area) for one round of
     scores (docs/method.md §4).
@@ -233,7 +236,12 @@ def make_groups(
     mapping; areas not in it use ``size``). ``registry`` is a ``load_villages()`` table (None loads the
     shipped one). ``pins`` map villages to group numbers 1..k in their area, numbers as in the grouping without
     pins; ``together``/``apart`` are village pairs. ``bootstraps=0`` skips the stability check;
-    ``exact=False`` skips the exact search (balanced k-means only, for comparisons). Raises
+    ``exact=False`` skips the exact search (balanced k-means only, for comparisons).
+    ``pins_as_shown=False`` (the command line, docs/method.md §4): a pin only says which villages share a
+    group and the result is the optimum under that; the groups are then numbered so that each pinned
+    village is in its group. ``pins_as_shown=True`` (the page, where a coordinator moves a village into a
+    group she sees): the number means the group as numbered without pins, so the pinned village's group
+    keeps at least half of that group. Raises
     GroupingError when the request cannot be met. Same input, same output.
     """
     pins = dict(pins or {})
@@ -246,7 +254,7 @@ def make_groups(
     areas, excluded = _split(scores, dims, village_areas(scores["village"].astype(str), registry, by))
     located = {v: a.name for a in areas for v in a.villages}
     _check_names(located, excluded, pins, together, apart)
-    opts = Options(framework, dims, seed, restarts, bootstraps, exact)
+    opts = Options(framework, dims, seed, restarts, bootstraps, exact, pins_as_shown)
     tables: dict[str, list[dict]] = {}
     for area in areas:
         k = _groups_in(area, size, n_groups)
