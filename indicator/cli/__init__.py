@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from indicator.errors import IndicatorError
 from indicator.framework import DEFAULT_PATH
 
-COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "robustness", "card")
+COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "robustness", "card", "impact", "report")
 # Which module registers each subcommand: a run imports only that one module, so ``score`` does not pay for
 # SQLAlchemy or scikit-learn at start-up (the ingest benchmark times whole processes).
 SUBCOMMANDS: dict[str, str] = {
@@ -29,6 +29,9 @@ SUBCOMMANDS: dict[str, str] = {
     "audit": "robustness",
     "uncertainty": "robustness",
     "card": "card",
+    "impact": "impact",
+    "strategies": "impact",
+    "report": "report",
 }
 
 
