@@ -9,6 +9,7 @@ from indicator.i18n import t
 from indicator.progress import METHODS
 from ui import context, filters
 from ui import format as fmt
+from ui import strategy_views
 from ui.navigation import ensure_routed
 
 ensure_routed()
@@ -138,3 +139,5 @@ with st.expander(t("progress.table", lang)):
     names = {e: entity_name(level, e) for e in entities}
     shown = charts.display_table(rows[rows["village"].isin(entities)], fw, lang, names)
     st.dataframe(fmt.styled(shown, lang), hide_index=True, key="progress_table")
+
+strategy_views.show_impact(lang, "progress")
