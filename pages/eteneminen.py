@@ -7,9 +7,8 @@ from indicator.charts import progress as charts
 from indicator.errors import IndicatorError
 from indicator.i18n import t
 from indicator.progress import METHODS
-from ui import context, filters
+from ui import context, filters, strategy_views
 from ui import format as fmt
-from ui import strategy_views
 from ui.navigation import ensure_routed
 
 ensure_routed()

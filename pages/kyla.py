@@ -11,9 +11,8 @@ from indicator.charts.village import history_chart, radar_chart, rank_band_chart
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
-from ui import context, filters
+from ui import context, filters, strategy_views
 from ui import format as fmt
-from ui import strategy_views
 from ui.navigation import ensure_routed
 
 ensure_routed()

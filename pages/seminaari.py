@@ -13,18 +13,17 @@ import pandas as pd
 import streamlit as st
 
 from indicator import goals as project_goals
-from indicator import strategies as plans
 from indicator import impact as impact_lib
 from indicator import poll, qr
+from indicator import strategies as plans
 from indicator.charts import progress as progress_charts
 from indicator.charts import seminar as charts
 from indicator.charts import strategies as strategy_charts
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
-from ui import context
+from ui import context, strategy_views
 from ui import format as fmt
-from ui import strategy_views
 from ui.navigation import ensure_routed
 
 ensure_routed()
