@@ -119,6 +119,8 @@ def choose_rounds(scores: pd.DataFrame, framework: Framework, baseline: int | No
 
 def changes(scores: pd.DataFrame, measure: str, baseline: int, followup: int) -> pd.Series:
     """Follow-up score − baseline score of ``measure`` per village, for villages scored in both rounds."""
+    if measure not in scores:
+        return pd.Series(dtype=float, name=measure)
     rows = scores[scores["round"].isin([baseline, followup])]
     wide = rows.pivot_table(index="village", columns="round", values=measure, aggfunc="first", dropna=False)
     if baseline not in wide or followup not in wide:
