@@ -176,10 +176,10 @@ def parse(raw: Mapping[str, Any], source: str = "<string>") -> Goals:
         entry = f"goal '{ident}'"
         name = _texts(table, "name", entry, errors)
         note = _texts(table, "note", entry, errors, required=False)
-        source = table.get("counted_from", "activities")
-        if source not in SOURCES:
-            errors.append(f"{entry}: 'counted_from' must be one of {', '.join(SOURCES)}, got {source!r}")
-        goals.append(Goal(ident, name, _targets(table, entry, project_ids, errors), note, str(source)))
+        counted_from = table.get("counted_from", "activities")
+        if counted_from not in SOURCES:
+            errors.append(f"{entry}: 'counted_from' must be one of {', '.join(SOURCES)}, got {counted_from!r}")
+        goals.append(Goal(ident, name, _targets(table, entry, project_ids, errors), note, str(counted_from)))
     for kind, ids in (("project", [p.id for p in projects]), ("goal", [g.id for g in goals])):
         errors.extend(f"{kind} '{i}': duplicate id" for i in sorted({i for i in ids if ids.count(i) > 1}))
     if errors:
