@@ -163,7 +163,7 @@ def slide_impact(_scores: pd.DataFrame) -> None:
     areas = strategy_views.area_names(lang)
     shown = impact_lib.display_table(table, fw, lang, areas).drop(columns=t("impact.col.rounds", lang))
     alt = " ".join(impact_lib.reading(r, fw, lang, areas) for _, r in table.iterrows())
-    chart(strategy_charts.impact_table_figure(shown, lang=lang, font_size=FONT - 2), alt, "seminar_fig")
+    chart(strategy_charts.impact_table_figure(shown, lang=lang, font_size=FONT), alt, "seminar_fig")
     st.markdown(f"### {t('impact.slide_note', lang)}")
 
 

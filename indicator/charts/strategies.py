@@ -129,9 +129,9 @@ def impact_table_figure(shown: pd.DataFrame, *, font_size: int = 26, decimals: i
         return safe(value)
 
     fig = go.Figure(go.Table(
-        header={"values": [f"<b>{safe(c)}</b>" for c in shown.columns], "font": {"size": font_size * 0.8},
+        header={"values": [f"<b>{safe(c)}</b>" for c in shown.columns], "font": {"size": font_size * 0.85},
                 "fill_color": "#EEF3F8", "align": "left", "height": font_size * 1.8},
-        cells={"values": [[cell(v) for v in shown[c]] for c in shown.columns], "font": {"size": font_size * 0.8},
+        cells={"values": [[cell(v) for v in shown[c]] for c in shown.columns], "font": {"size": font_size * 0.85},
                "align": "left", "height": font_size * 1.6},
     ))
     fig.update_layout(font={"size": font_size, "color": "#1B2733"}, margin={"l": 10, "r": 10, "t": 10, "b": 10},
