@@ -6,6 +6,7 @@ renders a few HTML tags.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
@@ -119,21 +120,40 @@ def impact_labels(table: pd.DataFrame, dimension_names: Mapping[str, str], area_
     ]
 
 
-def impact_table_figure(shown: pd.DataFrame, *, font_size: int = 26, decimals: int = 1, lang: str = "fi") -> go.Figure:
-    """The impact table in projector type (``indicator.impact.display_table``'s columns); numbers rounded."""
+def impact_table_figure(shown: pd.DataFrame, *, font_size: int = 26, decimals: int = 1, lang: str = "fi",
+                        width_chars: int = 96) -> go.Figure:
+    """The impact table in projector type (``indicator.impact.display_table``'s columns); numbers rounded.
+
+    Text columns are wrapped to their share of ``width_chars`` (about the characters that fit across the
+    slide) and the figure is as tall as its wrapped rows, so no row is cut off.
+    """
     from indicator.i18n import fmt_number
 
     def cell(value: object) -> str:
         if isinstance(value, float):
             return "–" if pd.isna(value) else fmt_number(value, lang, decimals)
-        return safe(value)
+        return str(value)
 
+    def lines(value: str, width: int) -> str:
+        return "<br>".join(safe(line) for line in textwrap.wrap(value, width, break_long_words=False)) or safe(value)
+
+    texts = [[cell(v) for v in shown[c]] for c in shown.columns]
+    longest_word = [max(len(w) for w in str(c).split()) + 2 for c in shown.columns]  # bold header: wider
+    weights = [max(word, min(16, max(map(len, col)))) for word, col in zip(longest_word, texts, strict=True)]
+    scale = max(1.0, width_chars / sum(weights))
+    widths = [max(word, int(w * scale)) for word, w in zip(longest_word, weights, strict=True)]
+    wrapped = [[lines(v, n) for v in col] for col, n in zip(texts, widths, strict=True)]
+    headers = [lines(str(c), n) for c, n in zip(shown.columns, widths, strict=True)]
+    size = font_size * 0.85
+    lines = [max(col[i].count("<br>") + 1 for col in wrapped) for i in range(len(shown))]
+    header_lines = max(h.count("<br>") + 1 for h in headers)
     fig = go.Figure(go.Table(
-        header={"values": [f"<b>{safe(c)}</b>" for c in shown.columns], "font": {"size": font_size * 0.85},
-                "fill_color": "#EEF3F8", "align": "left", "height": font_size * 1.8},
-        cells={"values": [[cell(v) for v in shown[c]] for c in shown.columns], "font": {"size": font_size * 0.85},
-               "align": "left", "height": font_size * 1.6},
+        columnwidth=widths,
+        header={"values": [f"<b>{h}</b>" for h in headers], "font": {"size": size}, "fill_color": "#EEF3F8",
+                "align": "left", "height": size * 1.4},
+        cells={"values": wrapped, "font": {"size": size}, "align": "left", "height": size * 1.4},
     ))
+    height = (header_lines + sum(lines)) * size * 1.35 + (len(shown) + 1) * size * 0.6 + 40
     fig.update_layout(font={"size": font_size, "color": "#1B2733"}, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      height=int(font_size * 2.6 + len(shown) * font_size * 1.75 + 40))
+                      height=int(height))
     return fig
