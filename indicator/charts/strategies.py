@@ -23,7 +23,8 @@ STATUS_COLOURS: dict[str, str] = {
     "done": palette.BLUISH_GREEN,
     "dropped": palette.MISSING,
 }
-SHORT_ACTION = timedelta(days=14)  # an action with one date is drawn as two weeks long
+SHORT_ACTION = timedelta(days=14)
+DATE_FORMATS = {"fi": "%-d.%-m.%Y", "sv": "%Y-%m-%d", "en": "%-d %b %Y"}  # as indicator.i18n.fmt_date  # an action with one date is drawn as two weeks long
 
 
 def timeline_frame(actions: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +63,7 @@ def timeline_figure(actions: pd.DataFrame, *, lang: str = "fi", today: date | No
         ))
     order = [wrap(title, 34) for title in frame["title"]]
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], automargin=True)
-    fig.update_xaxes(type="date", automargin=True)
+    fig.update_xaxes(type="date", automargin=True, tickformat=DATE_FORMATS.get(lang, DATE_FORMATS["en"]))
     if today is not None:
         fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line_dash="dot", line_color=palette.BLACK)
     fig.update_layout(
