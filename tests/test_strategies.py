@@ -220,3 +220,24 @@ def test_demo_plans_load_once_and_fit_the_demo(tmp_path, fw) -> None:
         mine = actions[actions["strategy_id"] == s.id]
         assert all(set(v) <= set(s.villages) for v in mine["villages"])
     assert list(plans.saved_groupings(store)) == ["Teemaryhmät 2024"]
+
+
+def test_cli_lists_strategies_and_actions(tmp_path, fw, capsys) -> None:
+    import json
+
+    from indicator.cli import main
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    store = Store(url)
+    sid = store.strategies.save(grouping="g", area="sepra", group=2, theme="brandi", name="=Näkyvä",
+                                villages=["Klamila", "Husula"], items=["B1", "B2"])
+    store.strategies.add_action(sid, title="Työpaja", villages=["Klamila"], starts_on=date(2025, 3, 1),
+                                experiment=True)
+    assert main(["strategies", "--db", url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "id,grouping,area,group,theme,name,vision,dimensions,items,villages,created_at,updated_at,actor"
+    assert lines[1].startswith("1,g,sepra,2,brandi,'=Näkyvä,,,B1; B2,Klamila; Husula,")  # formula-safe text
+    assert main(["strategies", "--table", "actions", "--db", url, "--format", "json"]) == 0
+    action = json.loads(capsys.readouterr().out)[0]
+    assert (action["strategy_id"], action["starts_on"], action["ends_on"], action["experiment"]) == (
+        1, "2025-03-01", None, True)

@@ -68,7 +68,10 @@ def run_strategies(args: argparse.Namespace) -> int:
 
 
 def flat(table: pd.DataFrame) -> pd.DataFrame:
-    """Lists as ``; ``-joined text in csv and json alike, dates and times as ISO text."""
+    """Lists as ``; ``-joined text in csv and json alike, dates and times as ISO text, and every text made
+    formula-safe (``indicator.cellsafe``): the texts are typed by people and the csv is opened in Excel."""
+    from indicator.cellsafe import escape_frame
+
     out = table.copy()
     for column in out.columns:
         if out[column].map(lambda v: isinstance(v, list)).any():
@@ -77,4 +80,4 @@ def flat(table: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(lambda v: v.isoformat() if pd.notna(v) else None)
         elif column in ("starts_on", "ends_on"):
             out[column] = out[column].map(lambda v: v.isoformat() if v is not None else None)
-    return out
+    return escape_frame(out)
