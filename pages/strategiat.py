@@ -131,7 +131,8 @@ def actions_section(key: str, strategy: pd.Series, group: pd.Series, actions: pd
                         key=f"strategy_timeline_{key}", alt=charts.timeline_alt(actions, lang))
         st.dataframe(strategy_views.action_table(actions, lang), hide_index=True, key=f"strategy_actions_{key}")
         for _, action in actions.iterrows():
-            with st.expander(f"{action['title']} · {t('strategy.status.' + action['status'], lang)}"):
+            label = f"{markdown_escape(action['title'])} · {t('strategy.status.' + action['status'], lang)}"
+            with st.expander(label):
                 if action["description"]:
                     st.markdown(markdown_escape(action["description"]))
                 before_after(action, strategy)
