@@ -16,8 +16,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 from indicator.framework import load  # noqa: E402
-from indicator.grouping import core  # noqa: E402
-from indicator.groups import make_groups  # noqa: E402
+from indicator.grouping import core, make_groups  # noqa: E402
 
 
 def synthetic(n: int, framework, seed: int) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """The project's own quantitative goals (``data/goals.toml``) and how far the recorded activities got.
 
 The goals are data: sub-projects, goals and per-project targets ``min``–``max`` (e.g. 2–3 kick-off
-events). Coordinators record activities with ``Store.activities.add`` (date, goal, project as ``area``,
+events). Coordinators record activities with ``store.activities.add`` (date, goal, project as ``area``,
 what, groups, villages, note); each record counts as one towards its goal for its project, or for every
 project with that goal when it was joint (no area). A goal with ``counted_from`` (``strategies``,
 ``actions``, ``experiments``, ``theme_groups``) counts the records of the Strategiat and Teemaryhmät pages
@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, clip
 from indicator.framework import text
 from indicator.i18n import fmt_date, t
 
@@ -83,15 +83,16 @@ class Goals:
     source: str = "<string>"
 
     def goal(self, goal_id: str) -> Goal:
-        found = next((g for g in self.goals if g.id == goal_id), None)
-        if found is None:
-            raise IndicatorError(f"unknown project goal {goal_id!r}", file=self.source)
-        return found
+        return self._one(self.goals, goal_id, "project goal", code="goals.unknown_goal")
 
     def project(self, project_id: str) -> Project:
-        found = next((p for p in self.projects if p.id == project_id), None)
+        return self._one(self.projects, project_id, "sub-project", code="goals.unknown_project")
+
+    def _one(self, entries: tuple[Any, ...], ident: str, kind: str, *, code: str) -> Any:
+        """The entry with id ``ident``; an unknown id is an error naming the ``kind`` of entry."""
+        found = next((e for e in entries if e.id == ident), None)
         if found is None:
-            raise IndicatorError(f"unknown sub-project {project_id!r}", file=self.source)
+            raise IndicatorError(f"unknown {kind} {ident!r}", code=code, params={"id": clip(ident)}, file=self.source)
         return found
 
     def targets_frame(self) -> pd.DataFrame:
@@ -183,7 +184,8 @@ def parse(raw: Mapping[str, Any], source: str = "<string>") -> Goals:
     for kind, ids in (("project", [p.id for p in projects]), ("goal", [g.id for g in goals])):
         errors.extend(f"{kind} '{i}': duplicate id" for i in sorted({i for i in ids if ids.count(i) > 1}))
     if errors:
-        raise IndicatorError("; ".join(errors), file=source)
+        raise IndicatorError("; ".join(errors), code="goals.invalid", params={"problems": "; ".join(errors)},
+                             file=source)
     return Goals(tuple(projects), tuple(goals), source)
 
 
@@ -192,7 +194,8 @@ def loads(content: str, source: str = "<string>") -> Goals:
     try:
         return parse(tomllib.loads(content), source)
     except tomllib.TOMLDecodeError as exc:
-        raise IndicatorError(f"not valid TOML: {exc}", file=source) from None
+        raise IndicatorError(f"not valid TOML: {exc}", code="goals.bad_toml", params={"detail": str(exc)},
+                             file=source) from None
 
 
 def load(path: str | Path = DEFAULT_PATH) -> Goals:
@@ -201,7 +204,8 @@ def load(path: str | Path = DEFAULT_PATH) -> Goals:
     try:
         return loads(path.read_text(encoding="utf-8"), source=str(path))
     except (OSError, UnicodeDecodeError) as exc:
-        raise IndicatorError(f"cannot read the goals file: {exc}", file=str(path)) from None
+        raise IndicatorError(f"cannot read the goals file: {exc}", code="goals.cannot_read",
+                             params={"detail": str(exc)}, file=str(path)) from None
 
 
 # --- progress -----------------------------------------------------------------------------------------
@@ -289,13 +293,15 @@ def check_activity(goals: Goals, *, goal: str, project: str, when: date | None, 
     target_goal = goals.goal(goal)
     if project == JOINT:
         if not target_goal.targets:
-            raise IndicatorError(f"goal {goal!r} has no targets", file=goals.source)
+            raise IndicatorError(f"goal {goal!r} has no targets", code="goals.no_targets",
+                                 params={"goal": clip(goal)}, file=goals.source)
     elif target_goal.target(goals.project(project).id) is None:
-        raise IndicatorError(f"project {project!r} has no target for goal {goal!r}", file=goals.source)
+        raise IndicatorError(f"project {project!r} has no target for goal {goal!r}", code="goals.no_target",
+                             params={"project": clip(project), "goal": clip(goal)}, file=goals.source)
     if when is None:
-        raise IndicatorError("the activity needs a date")
+        raise IndicatorError("the activity needs a date", code="goals.activity_date")
     if not what or not what.strip():
-        raise IndicatorError("the activity needs a description (what was done)")
+        raise IndicatorError("the activity needs a description (what was done)", code="goals.activity_text")
 
 
 # --- texts for the screen -----------------------------------------------------------------------------

@@ -95,7 +95,7 @@ if submitted:
             actor="coordinator",
         )
     except IndicatorError as err:
-        st.error(str(err))
+        st.error(fmt.plain(err.localized(lang)))
     else:
         st.session_state["goals_saved"] = True
         st.rerun()

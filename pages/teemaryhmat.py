@@ -6,7 +6,7 @@ import streamlit as st
 from indicator.charts import groups as charts
 from indicator.errors import IndicatorError
 from indicator.framework import text
-from indicator.groups import BY_OPTIONS, make_groups
+from indicator.grouping import BY_OPTIONS, make_groups
 from indicator.i18n import t
 from indicator.xlsxsafe import xlsx_bytes
 from ui import context, filters
@@ -78,13 +78,13 @@ except ValueError:
     st.error(t("groups.bad_line", lang, line=", ".join(g for _, g in pins)))
     st.stop()
 except IndicatorError as err:
-    st.error(str(err))
+    st.error(fmt.plain(err.localized(lang)))
     st.stop()
 
 if len(grouping.excluded):
     st.caption(t("groups.excluded", lang, names=", ".join(grouping.excluded["village"])))
 for area in grouping.cost["area"]:
-    st.header(t("groups.area", lang, area=filters.area_label(area, lang) if area in ("sepra", "kasvu") else area))
+    st.header(t("groups.area", lang, area=filters.area_names(lang).get(area, area)))
     cost = grouping.cost.set_index("area").loc[area]
     st.caption(t(f"groups.method.{cost['method']}", lang))
     alt = grouping.alternative.set_index("area").loc[area]

@@ -140,21 +140,6 @@ def test_round_filter_follows_a_new_latest_round(demo_env):
     assert at.sidebar.selectbox(key="round").value == 2024  # a deliberate choice stays
 
 
-def test_suppress_blanks_every_breakdown_below_min_respondents(small_framework):
-    import pandas as pd
-
-    from ui import format as fmt
-
-    frame = pd.DataFrame({"village": ["A", "B", "C"], "round": [2026] * 3, "respondents": [1, 2, None],
-                          "index": [10.0, 20.0, 30.0], "count": [4, 5, 6]})
-    out = fmt.suppress(frame, small_framework)  # min_respondents = 2
-    assert out["index"].isna().tolist() == [True, False, True]
-    assert out["count"].isna().tolist() == [True, False, True]
-    assert out["round"].tolist() == [2026] * 3 and out["respondents"].iloc[0] == 1
-    assert frame["index"].notna().all()  # the input is left alone
-    assert fmt.too_few(1, small_framework) and not fmt.too_few(2, small_framework) and fmt.too_few(None, small_framework)
-
-
 def test_locale_formats_and_plain_text():
     from datetime import UTC, datetime
 

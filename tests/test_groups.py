@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 
 from indicator.errors import GroupingError
 from indicator.framework import loads
-from indicator.grouping import partition
-from indicator.groups import (
+from indicator.grouping import (
     ASSIGNMENT_COLUMNS,
     assign_themes,
     group_count,
     group_sizes,
     make_groups,
     need_matrix,
+    partition,
     partition_count,
     standardise,
 )
@@ -187,6 +187,7 @@ def test_kmeans_reaches_the_exhaustive_optimum_on_small_cases(fw, monkeypatch):
     assert sum(abs(h - e) < 1e-9 for h, e in zip(costs, exact, strict=True)) >= 7
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 40), size=st.integers(1, 8), seed=st.integers(0, 1000))
 def test_sizes_balanced_and_count_by_contract(fw, n, size, seed):
@@ -423,6 +424,7 @@ def test_stability_of_clear_groups_and_flags(fw):
     assert noise.stability["jaccard"].between(0, 1).all() and noise.stability["ari"].between(-1, 1).all()
 
 
+@pytest.mark.slow
 def test_large_case_ends_at_labels_the_exact_assignment_keeps():
     """Above DENSE_LIMIT the steps are sparse, but the result must be a fixed point of the exact step."""
     from indicator.grouping.model import group_means, group_sizes

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from indicator import poll
 from indicator.charts import seminar as charts
 from indicator.framework import load
+from indicator.scoring import NO_SCORE, band_counts
 from indicator.storage import Store
 from tests.test_page_progress import ROOT, VILLAGES, fill_store
 
@@ -102,15 +103,15 @@ def test_slide_rotation_by_clock() -> None:
 def test_band_counts_by_hand() -> None:
     fw = load()
     latest = pd.DataFrame({"band": ["alkuvaihe", "kehittyva", "kehittyva", None]})
-    counts = charts.band_counts(latest, fw).set_index("band")["villages"]
+    counts = band_counts(latest, [b.id for b in fw.bands])
     assert counts.to_dict() == {
         "alkuvaihe": 1,
         "kehittyva": 2,
         "edistynyt": 0,
         "alykas_kyla_2030": 0,
-        "none": 1,
+        NO_SCORE: 1,
     }
-    fig = charts.bands_figure(charts.band_counts(latest, fw), fw, lang="en")
+    fig = charts.bands_figure(counts, fw, lang="en")
     # best band first on the reversed y axis (on top), "no score" last (at the bottom)
     assert list(fig.data[0].x) == [0, 0, 2, 1, 1]
     assert list(fig.data[0].y)[-1] == "No score"

@@ -1,6 +1,6 @@
 """Theme groups (docs/method.md §4): balanced groups of similar villages, each given a theme by need.
 
-See ``indicator.grouping.core`` for the rules and choices; ``indicator.groups`` re-exports the API.
+See ``indicator.grouping.core`` for the rules and choices; this package is the public API.
 """
 
 from indicator.grouping.core import (

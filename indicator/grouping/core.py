@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from indicator.errors import GroupingError
+from indicator.errors import GroupingError, clip
 from indicator.framework import Framework
 from indicator.grouping import explain
 from indicator.grouping.model import (
@@ -44,6 +44,7 @@ from indicator.grouping.model import (
 )
 from indicator.grouping.partition import ENUMERATION_LIMIT, Partition, exhaustive, kmeans
 from indicator.grouping.themes import assign_themes, need_matrix, theme_dimensions
+from indicator.registry import optional_villages
 
 BY_OPTIONS: tuple[str, ...] = ("leader_area", "none")
 UNKNOWN_AREA = "unknown"
@@ -75,32 +76,29 @@ class _Area:
 
 def _check_options(size: int, by: str, restarts: int) -> None:
     if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
-        raise GroupingError(f"group size must be a whole number of at least 1, got {size!r}")
+        raise GroupingError(f"group size must be a whole number of at least 1, got {size!r}",
+                            code="grouping.bad_size", params={"size": clip(size)})
     if by not in BY_OPTIONS:
-        raise GroupingError(f"'by' must be one of {', '.join(BY_OPTIONS)}, got {by!r}")
+        raise GroupingError(f"'by' must be one of {', '.join(BY_OPTIONS)}, got {by!r}", code="grouping.bad_by",
+                            params={"by": clip(by), "choices": ", ".join(BY_OPTIONS)})
     if restarts < 1:
-        raise GroupingError(f"restarts must be at least 1, got {restarts!r}")
+        raise GroupingError(f"restarts must be at least 1, got {restarts!r}", code="grouping.bad_restarts",
+                            params={"restarts": clip(restarts)})
 
 
 def _check_scores(scores: pd.DataFrame, dims: list[str]) -> None:
     missing = [c for c in ("village", *dims) if c not in scores.columns]
     if missing:
-        raise GroupingError(f"the scores have no column(s) {', '.join(missing)}")
+        raise GroupingError(f"the scores have no column(s) {', '.join(missing)}", code="grouping.missing_columns",
+                            params={"columns": ", ".join(missing)})
     if "round" in scores.columns and scores["round"].dropna().nunique() > 1:
         rounds = ", ".join(str(r) for r in sorted(scores["round"].dropna().unique()))
-        raise GroupingError(f"the scores hold several rounds ({rounds}); group one round at a time")
+        raise GroupingError(f"the scores hold several rounds ({rounds}); group one round at a time",
+                            code="grouping.several_rounds", params={"rounds": rounds})
     dupes = scores["village"].astype(str)[scores["village"].astype(str).duplicated()]
     if len(dupes):
-        raise GroupingError(f"village {dupes.iloc[0]} appears more than once in the scores")
-
-
-def _default_registry() -> pd.DataFrame | None:
-    try:
-        from indicator.registry import load_villages
-
-        return load_villages()
-    except Exception:  # noqa: BLE001 - no registry simply means unknown areas
-        return None
+        raise GroupingError(f"village {dupes.iloc[0]} appears more than once in the scores",
+                            code="grouping.duplicate_village", params={"village": clip(dupes.iloc[0])})
 
 
 def village_areas(villages: pd.Series, registry: pd.DataFrame | None, by: str) -> pd.Series:
@@ -158,15 +156,19 @@ def _check_names(located: dict[str, str], excluded: pd.DataFrame, pins, together
     left_out = set(excluded["village"])
     for name in [*pins, *(v for pair in [*together, *apart] for v in pair)]:
         if name in left_out:
-            raise GroupingError(f"{name} is pinned or linked but left out (missing dimension scores)")
+            raise GroupingError(f"{name} is pinned or linked but left out (missing dimension scores)",
+                                code="grouping.linked_left_out", params={"village": clip(name)})
         if name not in located:
-            raise GroupingError(f"{name} is pinned or linked but not among the villages being grouped")
+            raise GroupingError(f"{name} is pinned or linked but not among the villages being grouped",
+                                code="grouping.linked_unknown", params={"village": clip(name)})
     for a, b in together:
         if located[a] != located[b]:
-            raise GroupingError(f"{a} and {b} must be together but are in different areas")
+            raise GroupingError(f"{a} and {b} must be together but are in different areas",
+                                code="grouping.together_areas", params={"a": clip(a), "b": clip(b)})
     for name, group in pins.items():
         if isinstance(group, bool) or not isinstance(group, int | np.integer):
-            raise GroupingError(f"{name} is pinned to {group!r}; a group number is a whole number")
+            raise GroupingError(f"{name} is pinned to {group!r}; a group number is a whole number",
+                                code="grouping.bad_pin", params={"village": clip(name), "group": clip(group)})
 
 
 def number_groups(labels: np.ndarray, k: int, villages: list[str], pins: np.ndarray) -> np.ndarray:
@@ -326,7 +328,7 @@ def make_groups(
     _check_scores(scores, dims)
     scores = scores.reset_index(drop=True)
     if by == "leader_area" and registry is None:
-        registry = _default_registry()
+        registry = optional_villages()
     areas, excluded = _split(scores, dims, village_areas(scores["village"].astype(str), registry, by))
     located = {v: a.name for a in areas for v in a.villages}
     _check_names(located, excluded, pins, together, apart)

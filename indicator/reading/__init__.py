@@ -4,7 +4,16 @@
 """
 
 from indicator.reading.reader import ReadResult, read_survey
-from indicator.reading.report import ImportReport, check_round, file_round, header_signature, template_from
+from indicator.reading.report import (
+    ImportReport,
+    RoundMismatch,
+    check_round,
+    file_round,
+    header_signature,
+    round_choices,
+    round_mismatch,
+    template_from,
+)
 from indicator.reading.safety import DEFAULT_MAX_BYTES, Limits
 
 __all__ = [
@@ -12,9 +21,12 @@ __all__ = [
     "ImportReport",
     "Limits",
     "ReadResult",
+    "RoundMismatch",
     "check_round",
     "file_round",
     "header_signature",
     "read_survey",
+    "round_choices",
+    "round_mismatch",
     "template_from",
 ]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from indicator.answers import LIKERT5_LABELS
 from indicator.framework import Framework
+from indicator.registry import find, nearest
 from indicator.text import normalise
 
 _LEGEND = re.compile(r"\b([1-5])\s*=\s*([^,;()/=\d]+)")
@@ -56,7 +57,6 @@ def unknown_villages(villages: Sequence[str], registry: pd.DataFrame | None) -> 
     written differently from its registry entry."""
     if registry is None or "village" not in registry.columns or registry.empty:
         return []
-    find, nearest = _registry_functions()
     out = []
     for village in villages:
         known = find(village, registry)
@@ -67,35 +67,6 @@ def unknown_villages(villages: Sequence[str], registry: pd.DataFrame | None) -> 
         elif normalise(known) != normalise(village):
             out.append(f"village {village!r} is written differently from its registry name {known!r}")
     return out
-
-
-def default_registry() -> pd.DataFrame | None:
-    """The shipped village registry, or None when it cannot be loaded (the check is then skipped)."""
-    try:
-        from indicator.registry import load_villages
-
-        return load_villages()
-    except Exception:  # noqa: BLE001 - the registry only feeds a warning
-        return None
-
-
-def _registry_functions():  # type: ignore[no-untyped-def]
-    try:
-        from indicator.registry import find, nearest
-
-        return find, nearest
-    except ImportError:
-        import difflib
-
-        def find(name: str, registry: pd.DataFrame) -> str | None:
-            lookup = {normalise(v): str(v) for v in registry["village"].dropna()}
-            return lookup.get(normalise(name))
-
-        def nearest(name: str, registry: pd.DataFrame, n: int = 3) -> list[str]:
-            lookup = {normalise(v): str(v) for v in registry["village"].dropna()}
-            return [lookup[m] for m in difflib.get_close_matches(normalise(name), list(lookup), n=n)]
-
-        return find, nearest
 
 
 def reversed_legends(headers: Mapping[str, str], framework: Framework) -> list[str]:

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 import numpy as np
 import pandas as pd
 
-from indicator.errors import ReadError
+from indicator.errors import ReadError, clip
 from indicator.reading.safety import Limits, check_shape, parse_xml
 
 DELIMITERS: tuple[str, ...] = (";", "\t", ",")  # preference order on ties
@@ -99,7 +99,8 @@ def _overlay_formulas(data: bytes, sheet: str, cells: np.ndarray) -> np.ndarray:
 
 def _damaged(file: str, exc: Exception) -> ReadError:
     return ReadError(f"the workbook is damaged or not really Excel ({type(exc).__name__}: {exc}); save it "
-                     "again as .xlsx or CSV", file=file)
+                     "again as .xlsx or CSV", code="reading.damaged_workbook",
+                     params={"detail": clip(f"{type(exc).__name__}: {exc}", 200)}, file=file)
 
 
 def _calamine_sheet(book: object, name: str, data: bytes, formulas: bool, file: str, limits: Limits) -> Grid:
@@ -182,12 +183,14 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
             continue
         if "\ufffd" in text:
             raise ReadError("the text contains replacement characters (�): it was damaged by a wrong "
-                            "encoding before upload; export it again as UTF-8", file=file)
+                            "encoding before upload; export it again as UTF-8", code="reading.replacement_characters",
+                            file=file)
         if "\x00" in text:
             raise ReadError("the file holds binary data, not text; upload the survey export as .xlsx "
-                            "or CSV", file=file)
+                            "or CSV", code="reading.binary_text", file=file)
         return text, ("utf-8" if encoding == "utf-8-sig" else encoding)
-    raise ReadError("the text is neither UTF-8 nor Windows-1252; export it again as UTF-8 CSV", file=file)
+    raise ReadError("the text is neither UTF-8 nor Windows-1252; export it again as UTF-8 CSV",
+                    code="reading.unknown_encoding", file=file)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -263,7 +266,7 @@ def spreadsheetml_grids(data: bytes, file: str, limits: Limits) -> Iterator[Grid
     root = parse_xml(data, file)
     if not root.tag.startswith(_SS):
         raise ReadError("the file is XML but not an Excel spreadsheet; export the answers as .xlsx or CSV",
-                        file=file)
+                        code="reading.xml_not_spreadsheet", file=file)
     for sheet in root.iter(f"{_SS}Worksheet"):
         rows: list[list[object]] = []
         for row_el in sheet.iter(f"{_SS}Row"):

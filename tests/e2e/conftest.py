@@ -43,6 +43,9 @@ def chromium_path() -> str:
     return path
 
 
+PORT_TAKEN = "is not available"  # what Streamlit logs when its --server.port is taken
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -69,11 +72,13 @@ def wait_healthy(base: str, process: subprocess.Popen, log: Path, timeout: float
 def serve(tmp_path_factory) -> Iterator[Callable[[Mapping[str, str]], str]]:
     """A factory: ``serve(env)`` starts ``streamlit run app.py`` with extra env and returns its base URL.
 
-    Every server started is stopped at the end of the session.
+    Safe under pytest-xdist: each worker has its own temporary folders, and a port that another process
+    took between ``free_port`` and Streamlit's bind is retried on a new one. Every server started is
+    stopped at the end of the session (of the worker).
     """
     started: list[subprocess.Popen] = []
 
-    def start(env: Mapping[str, str]) -> str:
+    def launch(env: Mapping[str, str]) -> tuple[subprocess.Popen, str, Path]:
         folder = tmp_path_factory.mktemp("server")
         port = free_port()
         log = folder / "streamlit.log"
@@ -86,9 +91,18 @@ def serve(tmp_path_factory) -> Iterator[Callable[[Mapping[str, str]], str]]:
                 cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
             )
         started.append(process)
-        base = f"http://127.0.0.1:{port}"
-        wait_healthy(base, process, log)
-        return base
+        return process, f"http://127.0.0.1:{port}", log
+
+    def start(env: Mapping[str, str]) -> str:
+        for attempt in range(3):
+            process, base, log = launch(env)
+            try:
+                wait_healthy(base, process, log)
+                return base
+            except RuntimeError:
+                if attempt == 2 or PORT_TAKEN not in log.read_text(errors="replace"):
+                    raise
+        raise AssertionError("unreachable")
 
     yield start
     for process in started:
