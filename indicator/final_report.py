@@ -304,6 +304,7 @@ def indicator_section(out: Writer, data: ReportData, framework: Framework, n: in
 
 def bands_section(out: Writer, data: ReportData, framework: Framework, n: int) -> None:
     from indicator.charts import seminar as seminar_charts
+    from indicator.scoring import band_counts
 
     lang = out.lang
     out.heading(f"{n} {t('report.bands.title', lang)}")
@@ -312,16 +313,15 @@ def bands_section(out: Writer, data: ReportData, framework: Framework, n: int) -
         return
     out.para(t("report.bands.intro", lang))
     rounds = sorted(int(r) for r in data.scores["round"].dropna().unique())
-    counts = {r: seminar_charts.band_counts(data.scores[data.scores["round"] == r], framework).set_index("band")
-              for r in rounds}
-    names = {b.id: text(b.name, lang) for b in framework.bands} | {"none": t("seminar.bands.none", lang)}
-    bands = [*[b.id for b in framework.bands], "none"]
+    ids = [b.id for b in framework.bands]
+    counts = {r: band_counts(data.scores[data.scores["round"] == r], ids) for r in rounds}
+    names = seminar_charts.band_names(framework, lang)
     out.table([t("report.bands.col.band", lang), *map(str, rounds)],
-              [[names[b], *[int(counts[r].loc[b, "villages"]) for r in rounds]] for b in bands])
-    latest = counts[rounds[-1]].reset_index()
+              [[names[b], *[int(counts[r][b]) for r in rounds]] for b in counts[rounds[-1]].index])
+    latest = counts[rounds[-1]]
     out.picture(lambda: seminar_charts.bands_figure(latest, framework, lang=lang, font_size=16),
-                t("seminar.bands.alt", lang, items=seminar_charts.pairs(map(names.get, latest["band"]),
-                                                                       latest["villages"])), height=380)
+                t("seminar.bands.alt", lang, items=seminar_charts.pairs(map(names.get, latest.index),
+                                                                       latest.to_numpy())), height=380)
 
 
 def _dates(action: pd.Series, lang: str) -> str:

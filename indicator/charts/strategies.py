@@ -6,7 +6,6 @@ renders a few HTML tags.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
@@ -14,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicator.charts import palette
-from indicator.charts.seminar import safe, wrap
+from indicator.charts.labels import wrap
 from indicator.i18n import plotly_separators, t
 
 STATUS_COLOURS: dict[str, str] = {
@@ -135,16 +134,13 @@ def impact_table_figure(shown: pd.DataFrame, *, font_size: int = 26, decimals: i
             return "–" if pd.isna(value) else fmt_number(value, lang, decimals)
         return str(value)
 
-    def lines(value: str, width: int) -> str:
-        return "<br>".join(safe(line) for line in textwrap.wrap(value, width, break_long_words=False)) or safe(value)
-
     texts = [[cell(v) for v in shown[c]] for c in shown.columns]
     longest_word = [max(len(w) for w in str(c).split()) + 2 for c in shown.columns]  # bold header: wider
     weights = [max(word, min(16, max(map(len, col)))) for word, col in zip(longest_word, texts, strict=True)]
     scale = max(1.0, width_chars / sum(weights))
     widths = [max(word, int(w * scale)) for word, w in zip(longest_word, weights, strict=True)]
-    wrapped = [[lines(v, n) for v in col] for col, n in zip(texts, widths, strict=True)]
-    headers = [lines(str(c), n) for c, n in zip(shown.columns, widths, strict=True)]
+    wrapped = [[wrap(v, n) for v in col] for col, n in zip(texts, widths, strict=True)]
+    headers = [wrap(str(c), n) for c, n in zip(shown.columns, widths, strict=True)]
     size = font_size * 0.85
     lines = [max(col[i].count("<br>") + 1 for col in wrapped) for i in range(len(shown))]
     header_lines = max(h.count("<br>") + 1 for h in headers)
