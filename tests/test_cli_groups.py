@@ -65,8 +65,10 @@ def test_json_pins_and_leader_area_default(capsys, env):
     assert code == 0
     rows = json.loads(out)
     assert set(rows[0]) == {"village", "area", "group", "theme"}
-    by_village = {r["village"]: r for r in rows}
-    assert by_village["Ala"]["group"] == 3 and by_village["Bee"]["group"] == 3
+    group = {r["village"]: r["group"] for r in rows}
+    # without the pin: {Ala, Bee} 1, {Cee, Dee} 2, {Eee, Fee} 3; Ala=3 moves Ala into that group 3 (with Eee,
+    # its anchor: the first of two members equally close to their mean); group 2 keeps its number
+    assert group == {"Ala": 3, "Eee": 3, "Cee": 2, "Dee": 2, "Bee": 1, "Fee": 1}
     assert {r["area"] for r in rows} == {"unknown"}  # not registry villages
 
 

@@ -12,6 +12,7 @@ activities     project-goal records (done actions toward the Leader projects' go
 poll_sessions  one row per answered seminar poll per browser session (one answer each, rate limit)
 strategies     a theme group's Smart Village strategy: name, vision, target dimensions and items, villages
 actions        a strategy's actions (toimenpiteet): what, villages, target items, dates, status, experiment
+throttle       recent events per (scope, hashed key): rate limits shared by every app process
 
 Poll answers are responses of one upload per seminar round with role ``poll``, village ``POLL_VILLAGE``
 and sha256 of ``poll:<round>``; the respondent key is the poll session row id.
@@ -187,8 +188,21 @@ sa.Index("ix_uploads_status_round", uploads.c.status, uploads.c.round)
 sa.Index("ix_poll_sessions_at", poll_sessions.c.at)
 
 # Tables in dependency order (export and restore walk them in this order).
+throttle = sa.Table(
+    "throttle",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("scope", sa.String(32), nullable=False),
+    sa.Column("key", sa.String(64), nullable=False),  # sha256 of the raw key: no address is stored
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Index("ix_throttle_scope_key_at", throttle.c.scope, throttle.c.key, throttle.c.at)
+
 TABLES: tuple[sa.Table, ...] = (uploads, responses, audit, documents, activities, poll_sessions, strategies,
                                 actions)
+# Kept out of TABLES (not backed up, not "content"): short-lived counters.
+EPHEMERAL: tuple[sa.Table, ...] = (throttle,)
+SECRET_KIND = "secret"  # documents of this kind hold keys: never exported, not content
 
 # The upload columns a listing shows (everything but the bytes, the mapping and the import report).
 UPLOAD_LISTING: tuple[str, ...] = tuple(
