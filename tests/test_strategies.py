@@ -241,3 +241,14 @@ def test_cli_lists_strategies_and_actions(tmp_path, fw, capsys) -> None:
     action = json.loads(capsys.readouterr().out)[0]
     assert (action["strategy_id"], action["starts_on"], action["ends_on"], action["experiment"]) == (
         1, "2025-03-01", None, True)
+
+
+def test_the_demo_groups_file_is_what_groups_gives_for_2024(tmp_path, capsys) -> None:
+    """data/demo/groups.csv is current: `groups --round 2024` on the demo database writes the same bytes."""
+    from indicator.cli import main
+    from indicator.storage.demo import DEMO_DIR
+    from ui import testing
+
+    url = testing.demo_database(tmp_path)
+    assert main(["groups", "--db", url, "--round", "2024", "--format", "csv"]) == 0
+    assert capsys.readouterr().out == (DEMO_DIR / "groups.csv").read_text(encoding="utf-8")
