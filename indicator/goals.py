@@ -3,7 +3,10 @@
 The goals are data: sub-projects, goals and per-project targets ``min``–``max`` (e.g. 2–3 kick-off
 events). Coordinators record activities with ``store.activities.add`` (date, goal, project as ``area``,
 what, groups, villages, note); each record counts as one towards its goal for its project, or for every
-project with that goal when it was joint (no area).
+project with that goal when it was joint (no area). A goal with ``counted_from`` (``strategies``,
+``actions``, ``experiments``, ``theme_groups``) counts the records of the Strategiat and Teemaryhmät pages
+instead (``indicator.strategies.goal_credits``); activity records for it are not counted, so nothing is
+entered twice.
 
 >>> goals = loads('''
 ... [[projects]]
@@ -39,6 +42,8 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "goals.toml"
 JOINT = "all"
 """The project value of an activity done jointly: it counts for every project that has the goal."""
 STATUSES: tuple[str, ...] = ("not_started", "in_progress", "reached", "max_reached")
+SOURCES: tuple[str, ...] = ("activities", "strategies", "actions", "experiments", "theme_groups")
+"""What a goal counts (its ``counted_from``): activity records (the default) or the records of strategies."""
 PROGRESS_COLUMNS: tuple[str, ...] = ("project", "goal", "done", "min", "max", "share", "status")
 
 Texts = Mapping[str, str]
@@ -63,6 +68,7 @@ class Goal:
     name: Texts
     targets: tuple[Target, ...]
     note: Texts = field(default_factory=lambda: MappingProxyType({}))
+    counted_from: str = "activities"
 
     def target(self, project: str) -> Target | None:
         return next((t for t in self.targets if t.project == project), None)
@@ -171,7 +177,10 @@ def parse(raw: Mapping[str, Any], source: str = "<string>") -> Goals:
         entry = f"goal '{ident}'"
         name = _texts(table, "name", entry, errors)
         note = _texts(table, "note", entry, errors, required=False)
-        goals.append(Goal(ident, name, _targets(table, entry, project_ids, errors), note))
+        counted_from = table.get("counted_from", "activities")
+        if counted_from not in SOURCES:
+            errors.append(f"{entry}: 'counted_from' must be one of {', '.join(SOURCES)}, got {counted_from!r}")
+        goals.append(Goal(ident, name, _targets(table, entry, project_ids, errors), note, str(counted_from)))
     for kind, ids in (("project", [p.id for p in projects]), ("goal", [g.id for g in goals])):
         errors.extend(f"{kind} '{i}': duplicate id" for i in sorted({i for i in ids if ids.count(i) > 1}))
     if errors:
@@ -246,6 +255,25 @@ def goal_progress(goals: Goals, activities: pd.DataFrame | None) -> pd.DataFrame
     status[(table["max"] > table["min"]) & (table["done"] >= table["max"])] = "max_reached"
     table["status"] = status
     return table[list(PROGRESS_COLUMNS)].reset_index(drop=True)
+
+
+def credits_table(goals: Goals, activities: pd.DataFrame | None, derived: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What counts toward the goals: the activity records of goals counted from activities, then the
+    ``derived`` records (``indicator.strategies.goal_credits``) of the others; columns ``goal_id, area``."""
+    parts = []
+    if activities is not None and len(activities) and "goal_id" in activities:
+        own = activities[activities["goal_id"].isin(recordable(goals))]
+        parts.append(own.reindex(columns=["goal_id", "area"]))
+    if derived is not None and len(derived):
+        parts.append(derived[["goal_id", "area"]])
+    if not parts:
+        return pd.DataFrame({"goal_id": pd.Series(dtype=object), "area": pd.Series(dtype=object)})
+    return pd.concat(parts, ignore_index=True).astype(object)
+
+
+def recordable(goals: Goals) -> list[str]:
+    """The ids of the goals that coordinators record as activities (the others count other records)."""
+    return [g.id for g in goals.goals if g.counted_from == "activities"]
 
 
 def summary(table: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from indicator.charts import progress as charts
 from indicator.errors import IndicatorError
 from indicator.i18n import t
 from indicator.progress import METHODS, Level, progress
-from ui import context, filters
+from ui import context, filters, strategy_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -136,3 +136,5 @@ with st.expander(t("progress.table", lang)):
     names = {e: entity_name(level, e) for e in entities}
     shown = charts.display_table(rows[rows["village"].isin(entities)], fw, lang, names)
     st.dataframe(fmt.styled(shown, lang), hide_index=True, key="progress_table")
+
+strategy_views.show_impact(lang, "progress")

@@ -1,7 +1,7 @@
 """Seminaari: a projector screen of rotating slides with live data and a QR code for the poll.
 
 Open as ``/seminaari?embed=true``. URL parameters: ``every`` (seconds per slide, default 15),
-``slide`` (pin one of progress, bands, groups, goals, participation), ``poll_url`` (the address the QR
+``slide`` (pin one of progress, bands, groups, goals, impact, participation), ``poll_url`` (the address the QR
 code leads to; default: the poll page on this server), ``poll_round`` and ``items`` (passed to the poll).
 """
 
@@ -13,15 +13,18 @@ import pandas as pd
 import streamlit as st
 
 from indicator import goals as project_goals
+from indicator import impact as impact_lib
 from indicator import poll, qr
+from indicator import strategies as plans
 from indicator.charts import progress as progress_charts
 from indicator.charts import seminar as charts
+from indicator.charts import strategies as strategy_charts
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
 from indicator.progress import Level, progress
 from indicator.scoring import band_counts
-from ui import context, filters
+from ui import context, filters, strategy_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -131,7 +134,7 @@ def slide_groups(_scores: pd.DataFrame) -> None:
 def slide_goals(_scores: pd.DataFrame) -> None:
     st.markdown(f"# {t('seminar.title.goals', lang)}")
     goals = load_goals()
-    table = project_goals.goal_progress(goals, context.store().activities.table())
+    table = project_goals.goal_progress(goals, plans.recorded(context.store(), goals, context.registry()))
     names = {g.id: text(g.name, lang) for g in goals.goals}
     projects = {p.id: text(p.name, lang) for p in goals.projects}
     line = " · ".join(
@@ -148,6 +151,20 @@ def slide_goals(_scores: pd.DataFrame) -> None:
     short = {k: textwrap.shorten(v, 100, placeholder=" …") for k, v in names.items()}  # wrapped, not cut
     fig = progress_charts.goals_figure(table, short, projects, lang=lang, font_size=FONT - 2)
     chart(fig.update_layout(height=780).update_xaxes(visible=False), line, "seminar_fig")
+
+
+def slide_impact(_scores: pd.DataFrame) -> None:
+    st.markdown(f"# {t('impact.slide_title', lang)}")
+    _name, table = strategy_views.impact_table()
+    if table is None or table.empty:
+        st.markdown(f"## {t('impact.none', lang)}")
+        return
+    st.markdown(f"### {t('impact.intro', lang, baseline=int(table['baseline'].iloc[0]), followup=int(table['followup'].iloc[0]))}")
+    areas = strategy_views.area_names(lang)
+    shown = impact_lib.display_table(table, fw, lang, areas).drop(columns=t("impact.col.rounds", lang))
+    alt = " ".join(impact_lib.reading(r, fw, lang, areas) for _, r in table.iterrows())
+    chart(strategy_charts.impact_table_figure(shown, lang=lang, font_size=FONT), alt, "seminar_fig")
+    st.markdown(f"### {t('impact.slide_note', lang)}")
 
 
 def slide_participation(scores: pd.DataFrame) -> None:
@@ -181,6 +198,7 @@ SLIDE_DRAW = {
     "bands": slide_bands,
     "groups": slide_groups,
     "goals": slide_goals,
+    "impact": slide_impact,
     "participation": slide_participation,
 }
 

@@ -96,7 +96,7 @@ def test_bad_poll_url_is_not_encoded(db_url) -> None:
 def test_slide_rotation_by_clock() -> None:
     assert charts.slide_at(0, 15) == "progress"
     assert charts.slide_at(15, 15) == "bands"
-    assert charts.slide_at(75, 15) == "progress"  # five slides: back to the first after 75 s
+    assert charts.slide_at(90, 15) == "progress"  # six slides: back to the first after 90 s
     assert charts.parse_every("3") == 5 and charts.parse_every("x") == 15 and charts.parse_every("20") == 20
 
 

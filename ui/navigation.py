@@ -41,6 +41,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/kysely.py", "poll", ":material/how_to_vote:"),
     PageSpec("pages/hallinta.py", "admin", ":material/admin_panel_settings:", coordinator=True),
     PageSpec("pages/teemaryhmat.py", "groups", ":material/groups:", coordinator=True),
+    PageSpec("pages/strategiat.py", "strategies", ":material/flag_circle:", coordinator=True),
 )
 
 

@@ -24,7 +24,7 @@ from indicator.scoring import NO_SCORE
 if TYPE_CHECKING:
     from indicator.storage import Store
 
-SLIDES: tuple[str, ...] = ("progress", "bands", "groups", "goals", "participation")
+SLIDES: tuple[str, ...] = ("progress", "bands", "groups", "goals", "impact", "participation")
 FONT_SIZE = 26
 GROUPING_KIND = "grouping"
 # Diverging five-point scale: disagree (vermillion) ... agree (blue); the midpoint is a light grey.

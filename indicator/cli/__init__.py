@@ -15,7 +15,8 @@ from pathlib import Path
 from indicator.errors import IndicatorError
 from indicator.framework import DEFAULT_PATH
 
-COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "robustness", "card", "questionnaire")
+COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "robustness", "card", "questionnaire", "impact",
+                                    "report")
 # Which module registers each subcommand: a run imports only that one module, so ``score`` does not pay for
 # SQLAlchemy or scikit-learn at start-up (the ingest benchmark times whole processes).
 SUBCOMMANDS: dict[str, str] = {
@@ -31,6 +32,9 @@ SUBCOMMANDS: dict[str, str] = {
     "uncertainty": "robustness",
     "card": "card",
     "questionnaire": "questionnaire",
+    "impact": "impact",
+    "strategies": "impact",
+    "report": "report",
 }
 
 

@@ -201,6 +201,8 @@ def _decode(value: object, column: sa.Column) -> object:
         return datetime.fromisoformat(str(value))
     if isinstance(kind, sa.Date):
         return date.fromisoformat(str(value)[:10])
+    if isinstance(kind, sa.Boolean):
+        return value if isinstance(value, bool) else str(value).strip().lower() in ("true", "1")
     if isinstance(kind, sa.Integer):
         return int(value)
     if isinstance(kind, sa.Float):

@@ -21,6 +21,7 @@ from indicator.storage.limits import Limits
 from indicator.storage.poll import POLL_RATE_LIMIT, Poll
 from indicator.storage.responses import responses_table
 from indicator.storage.schema import SECRET_KIND, Status
+from indicator.storage.strategies import Strategies
 from indicator.storage.uploads import Uploads
 
 if TYPE_CHECKING:
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
 
 
 class Store:
-    """The survey database: ``uploads``, ``documents``, ``activities``, ``poll``, ``backup``, ``limits`` and the
-    derived tables (``responses``, ``scores``, ``progress``, ``audit_log``); see ``indicator.storage``."""
+    """The survey database: ``uploads``, ``documents``, ``activities``, ``poll``, ``strategies``, ``backup``,
+    ``limits`` and the derived tables (``responses``, ``scores``, ``progress``, ``audit_log``); see
+    ``indicator.storage``."""
 
     def __init__(self, url: str | None = None, *, poll_rate_limit: tuple[int, float] = POLL_RATE_LIMIT) -> None:
         self.database = Database(url)
@@ -37,6 +39,7 @@ class Store:
         self.documents = Documents(self.database)
         self.activities = Activities(self.database)
         self.poll = Poll(self.database, self.uploads, poll_rate_limit)
+        self.strategies = Strategies(self.database)
         self.backup = Backup(self.database, self.scores)
         self.limits = Limits(self.database)
 
