@@ -61,7 +61,8 @@ def test_sign_in_opens_admin_and_sign_out_closes_it(demo_env):
     assert at.title[0].value == t("common.nav_admin", "fi")
     at.sidebar.button(key="common.logout").click().run()
     assert at.session_state["role"] == "public"
-    assert at.title[0].value == t("common.app_title", "fi")  # fell back to the default page
+    assert at.title[0].value == t("common.signin_required_title", "fi")  # the same address asks to sign in
+    assert not at.get("download_button")  # the admin page's database export is gone
 
 
 def test_filters_come_from_and_go_to_the_url(demo_env):
