@@ -37,7 +37,7 @@ def test_default_page_renders_in_each_language(demo_env, lang):
     assert at.sidebar.selectbox(key="area").label == t("common.filter_area", lang)
 
 
-def test_coordinator_pages_are_not_registered_for_the_public(demo_env):
+def test_coordinator_page_files_are_not_registered_for_the_public(demo_env):
     at = testing.app().run()
     for page in ("pages/hallinta.py", "pages/teemaryhmat.py"):
         with pytest.raises(ValueError, match="Could not find"):

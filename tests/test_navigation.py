@@ -7,11 +7,15 @@ run in Streamlit's legacy ``pages/`` mode, as a fresh server does.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from indicator.i18n import t
 from ui import testing
 from ui.navigation import PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PUBLIC_MENU = ["Etusivu", "Kylä", "Mittaristo", "Eteneminen 2030", "Hankkeen tavoitteet", "Lataa kysely",
                "Seminaari", "Kysely"]
@@ -57,6 +61,13 @@ def shows(at, page: str) -> bool:
 
 def menu(at) -> list[str]:
     return [link.value for link in at.sidebar.get("page_link")]
+
+
+def test_every_address_is_a_file_in_pages_and_every_file_an_address():
+    """A fresh server answers an address without a file in pages/ with "Page not found" (ui/navigation.py)."""
+    addresses = [address for spec in PAGES for address in spec.addresses]
+    assert len(addresses) == len(set(addresses)) == 20
+    assert {path.stem for path in (ROOT / "pages").glob("*.py")} == set(addresses)
 
 
 def test_the_public_menu_lists_no_coordinator_page(demo_env):

@@ -1,17 +1,17 @@
 """The dashboard's pages and addresses, which roles see them, and how a run reaches them.
 
-Only Streamlit's public API is used (``st.navigation``, ``st.Page``, ``st.rerun``); docs/architecture.md
-("Router") explains the choice and the measured behaviour. In short:
+Only Streamlit's public API is used (``st.navigation``, ``st.Page``); docs/architecture.md ("Router")
+explains the choice and the measured behaviour. In short:
 
 - Every address is a file in ``pages/``: ``pages/<address>.py`` for each page and a three-line alias
   file for each former name. Until the first ``st.navigation`` call of a server process, Streamlit runs
-  the ``pages/`` file named in the URL directly (its legacy multipage mode); an address without a file
-  gets Streamlit's "Page not found" before any of our code runs.
-- A session's first run (and any run that did not pass through ``app.py``) draws nothing: it registers
-  every address with ``st.navigation`` (which also ends the legacy mode for the process), so the URL
-  resolves to a page, and calls ``st.rerun()``. The rerun keeps that page and runs ``app.py`` normally.
-- Every other run registers the pages of the current role. The public gets each coordinator address
-  as a hidden page whose body is a sign-in prompt, so the address resolves and no coordinator code runs.
+  the ``pages/`` file named in the URL directly (its legacy multipage mode; AppTest runs always start
+  so); an address without a file gets Streamlit's "Page not found" before any of our code runs.
+- Such a run reaches the page file's first line, ``ensure_routed()``, which calls the router
+  (``app.main``) and stops: the router registers the pages of the current role with ``st.navigation``
+  (ending the legacy mode for the process), draws the frame and runs the page at the URL's address.
+- The public gets each coordinator address as a hidden page whose body is a sign-in prompt, so the
+  address resolves and no coordinator code runs.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ import streamlit as st
 
 from indicator.i18n import t
 from ui import context
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/hallinta.py", "admin", ":material/admin_panel_settings:", ("admin",), coordinator=True),
     PageSpec("pages/teemaryhmat.py", "groups", ":material/groups:", ("groups",), coordinator=True),
 )
-DEFAULT = next(spec for spec in PAGES if spec.default)
 
 ROUTED_KEY = "_router_routed"  # set while app.py runs the chosen page
 
