@@ -95,9 +95,9 @@ def _component_manager() -> object:
 def app(timeout: float = 60, address: str | None = None) -> AppTest:
     """An AppTest of the router (not yet run); with ``address``, opened there as a browser would be.
 
-    AppTest starts every run in Streamlit's legacy ``pages/`` mode, as a fresh server does: the first
-    run opens the file named by the address, whose ``ensure_routed`` hands the run over to ``app.py``
-    at that address (ui/navigation.py). ``address`` is a page's file name or a former name (``"admin"``).
+    AppTest starts every run in Streamlit's legacy ``pages/`` mode, as a fresh server does: a run opens
+    the file named by the address, whose ``ensure_routed`` calls the router (``app.main``) in its place
+    (ui/navigation.py). ``address`` is a page's file name or a former name (``"admin"``).
     """
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     if getattr(at, "_bidi_component_manager", "missing") is None:

@@ -91,7 +91,7 @@ def serve_many(tmp_path_factory) -> Iterator[Callable[[Sequence[Mapping[str, str
         servers = [launch(env, tmp_path_factory.mktemp("server")) for env in envs]
         started.extend(process for process, _, _ in servers)
         for process, base, log in servers:
-            wait_healthy(base, process, log)
+            wait_healthy(base, process, log, timeout=60 + 2 * len(servers))  # they share the CPU
         return [base for _, base, _ in servers]
 
     yield start
