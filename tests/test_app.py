@@ -37,7 +37,7 @@ def test_default_page_renders_in_each_language(demo_env, lang):
     assert at.sidebar.selectbox(key="area").label == t("common.filter_area", lang)
 
 
-def test_coordinator_pages_are_not_registered_for_the_public(demo_env):
+def test_coordinator_page_files_are_not_registered_for_the_public(demo_env):
     at = testing.app().run()
     for page in ("pages/hallinta.py", "pages/teemaryhmat.py"):
         with pytest.raises(ValueError, match="Could not find"):
@@ -61,7 +61,8 @@ def test_sign_in_opens_admin_and_sign_out_closes_it(demo_env):
     assert at.title[0].value == t("common.nav_admin", "fi")
     at.sidebar.button(key="common.logout").click().run()
     assert at.session_state["role"] == "public"
-    assert at.title[0].value == t("common.app_title", "fi")  # fell back to the default page
+    assert at.title[0].value == t("common.signin_required_title", "fi")  # the same address asks to sign in
+    assert not at.get("download_button")  # the admin page's database export is gone
 
 
 def test_filters_come_from_and_go_to_the_url(demo_env):
