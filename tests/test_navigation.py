@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PUBLIC_MENU = ["Etusivu", "Kylä", "Mittaristo", "Eteneminen 2030", "Hankkeen tavoitteet", "Lataa kysely",
                "Seminaari", "Kysely"]
-COORDINATOR_MENU = ["Hallinta", "Teemaryhmät"]
-COORDINATOR_ADDRESSES = ["hallinta", "teemaryhmat", "admin", "groups"]
+COORDINATOR_MENU = ["Hallinta", "Teemaryhmät", "Strategiat"]
+COORDINATOR_ADDRESSES = ["hallinta", "teemaryhmat", "admin", "groups", "strategiat"]
 
 # What tells each page apart (its title, or for the seminar screen its call to answer the poll).
 SHOWS = {
@@ -34,6 +34,7 @@ SHOWS = {
     "kysely": ("title", "poll.title"),
     "hallinta": ("title", "common.nav_admin"),
     "teemaryhmat": ("title", "groups.title"),
+    "strategiat": ("title", "strategy.title"),
 }
 
 
@@ -66,7 +67,7 @@ def menu(at) -> list[str]:
 def test_every_address_is_a_file_in_pages_and_every_file_an_address():
     """A fresh server answers an address without a file in pages/ with "Page not found" (ui/navigation.py)."""
     addresses = [address for spec in PAGES for address in spec.addresses]
-    assert len(addresses) == len(set(addresses)) == 20
+    assert len(addresses) == len(set(addresses)) == 21
     assert {path.stem for path in (ROOT / "pages").glob("*.py")} == set(addresses)
 
 
