@@ -335,17 +335,3 @@ def test_sqlite_pragmas(tmp_path):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == SQLITE_BUSY_TIMEOUT_MS
     store.close()
-
-
-def test_older_database_gets_new_columns(tmp_path, small_framework):
-    path = tmp_path / "old.db"
-    engine = sa.create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        schema.metadata.create_all(conn)
-        conn.exec_driver_sql("ALTER TABLE uploads DROP COLUMN villages")
-        conn.exec_driver_sql("ALTER TABLE uploads DROP COLUMN respondents")
-    engine.dispose()
-    store = Store(f"sqlite:///{path}")
-    store.uploads.add(known_file("Ala"), "ala.csv", 2025, small_framework)
-    assert store.uploads.table().loc[0, "respondents"] == 2
-    store.close()

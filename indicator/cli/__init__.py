@@ -16,7 +16,7 @@ from indicator.errors import IndicatorError
 from indicator.framework import DEFAULT_PATH
 
 COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "robustness", "card", "questionnaire", "impact",
-                                    "report")
+                                    "report", "server")
 # Which module registers each subcommand: a run imports only that one module, so ``score`` does not pay for
 # SQLAlchemy or scikit-learn at start-up (the ingest benchmark times whole processes).
 SUBCOMMANDS: dict[str, str] = {
@@ -35,6 +35,8 @@ SUBCOMMANDS: dict[str, str] = {
     "impact": "impact",
     "strategies": "impact",
     "report": "report",
+    "migrate": "server",
+    "check": "server",
 }
 
 
