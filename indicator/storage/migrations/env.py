@@ -38,4 +38,5 @@ def main() -> None:
         engine.dispose()
 
 
-main()
+if hasattr(context, "config"):  # run by Alembic (importing this file elsewhere, e.g. a module scan, does nothing)
+    main()

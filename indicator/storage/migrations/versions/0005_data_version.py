@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-12-06
+Create Date: 2026-12-04
 
 ``epoch`` is random per database (a database made again from nothing never repeats an old state);
 ``version`` goes up by one in every transaction that changes what the app shows
