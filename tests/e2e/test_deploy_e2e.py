@@ -15,9 +15,11 @@ sessions (websockets, ``/_stcore/stream``).
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
+import ssl
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -153,6 +155,20 @@ def open_app(page, url: str) -> None:  # noqa: ANN001
     settle(page)
 
 
+def set_cookies(deployment: Deployment, cookie: str | None = None, port: int | None = None) -> list[str]:
+    """The Set-Cookie headers of one request through nginx (HTTPS, or plain HTTP on ``port``)."""
+    if port is None:
+        conn = http.client.HTTPSConnection("127.0.0.1", deployment.nginx.https_port, timeout=10,
+                                           context=ssl._create_unverified_context())  # the throwaway certificate
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/_stcore/health", headers={"Cookie": cookie} if cookie else {})
+    reply = conn.getresponse()
+    found = [v for k, v in reply.getheaders() if k.lower() == "set-cookie"] + [f"{reply.status} {reply.getheader('Location')}"]
+    conn.close()
+    return found
+
+
 def test_the_site_file_sets_the_node_cookie_once_and_the_security_headers(deployment):
     status, headers, body = deployment.nginx.get("/_stcore/health")
     assert (status, body) == (200, b"ok")
@@ -160,20 +176,18 @@ def test_the_site_file_sets_the_node_cookie_once_and_the_security_headers(deploy
     assert "Strict-Transport-Security: max-age=31536000" in raw
     assert "X-Content-Type-Options: nosniff" in raw and "Referrer-Policy: strict-origin-when-cross-origin" in raw
     assert "Content-Security-Policy: frame-ancestors 'self'" in raw
-    import http.client
-    import ssl
 
-    context = ssl._create_unverified_context()  # the throwaway certificate
-    for cookie, sets in ((None, True), ("alykyla_node=probe1", False)):
-        conn = http.client.HTTPSConnection("127.0.0.1", deployment.nginx.https_port, context=context, timeout=10)
-        conn.request("GET", "/_stcore/health", headers={"Cookie": cookie} if cookie else {})
-        cookies = [v for k, v in conn.getresponse().getheaders() if k.lower() == "set-cookie"]
-        conn.close()
-        mine = [c for c in cookies if c.startswith("alykyla_node=")]
-        assert bool(mine) == sets
-        if sets:
-            assert re.fullmatch(r"alykyla_node=[0-9a-f]{32}; Path=/; Max-Age=604800; HttpOnly; Secure; SameSite=Lax",
-                                mine[0])
+    first = [c for c in set_cookies(deployment) if c.startswith("alykyla_node=")]
+    assert len(first) == 1
+    assert re.fullmatch(r"alykyla_node=[0-9a-f]{32}; Path=/; Max-Age=604800; HttpOnly; Secure; SameSite=Lax", first[0])
+    node = first[0].split(";")[0]
+    assert not [c for c in set_cookies(deployment, node) if c.startswith("alykyla_node=")]  # set once
+    # the request that handed out the id went where every later request with it goes
+    served = [re.search(r"upstream=(\S+)", line).group(1) for line in deployment.nginx.access_log()
+              if line.endswith(f"node={node.split('=')[1]}")]
+    assert len(served) == 2 and served[0] == served[1]
+    assert set_cookies(deployment, port=deployment.nginx.http_port)[-1] == (
+        "301 https://127.0.0.1/_stcore/health")  # plain HTTP only redirects
 
 
 def test_an_approval_in_one_process_shows_in_the_other_at_the_next_refresh(browser, deployment):
