@@ -19,10 +19,12 @@ from html.parser import HTMLParser
 import numpy as np
 import pandas as pd
 
-from indicator.errors import ReadError
-from indicator.reading.safety import Limits, check_shape, parse_xml
+from indicator.errors import ReadError, clip
+from indicator.reading.safety import Limits, check_cells, check_shape, parse_xml
 
 DELIMITERS: tuple[str, ...] = (";", "\t", ",")  # preference order on ties
+MIXED = "utf-8 and cp1252"  # the encoding of a text whose lines differ
+_SNIFF_CHARS = 65_536  # of each sample line (the csv module refuses fields over 131,072 characters)
 # Formula elements end in "</f>" (a shared formula's master holds its text; also "</x:f>"), error cells
 # have t="e". Rare byte patterns keep the scan of a 60 MB sheet near 0.1 s.
 _OVERLAY_MARKS = (b"</f>", b":f>", b't="e"')
@@ -50,6 +52,24 @@ def _to_array(rows: list[list[object]]) -> np.ndarray:
     out = np.empty((len(rows), width), dtype=object)
     out[:] = rows
     return out
+
+
+def clip_long_cells(grid: Grid, limits: Limits) -> Grid:
+    """Cut every text cell longer than ``limits.max_cell_chars`` (Excel's own limit) to that length, with a
+    warning: no survey answer is longer, and nothing after reading has to handle megabytes of one cell."""
+    flat = grid.cells.ravel()
+    limit = limits.max_cell_chars
+    if max((len(v) for v in flat if type(v) is str), default=0) <= limit:
+        return grid
+    long = [k for k, v in enumerate(flat) if type(v) is str and len(v) > limit]
+    cells = grid.cells.copy()
+    out = cells.ravel()
+    for k in long:
+        out[k] = out[k][: limit - 1] + "…"
+    grid.cells = cells
+    grid.warnings.append(f"{len(long)} cells held more than {limit} characters (Excel's limit for a cell); "
+                         "they were cut to that length")
+    return grid
 
 
 # --- workbooks ------------------------------------------------------------------------------------------
@@ -105,6 +125,7 @@ def _damaged(file: str, exc: Exception) -> ReadError:
 def _calamine_sheet(book: object, name: str, data: bytes, formulas: bool, file: str, limits: Limits) -> Grid:
     sheet = book.get_sheet_by_name(name)  # type: ignore[attr-defined]
     check_shape(sheet.total_height, sheet.total_width, limits, file, name)
+    check_cells(sheet.total_height, sheet.total_width, limits, file, name)
     cells = _to_array(sheet.to_python(skip_empty_area=False))
     if formulas:
         cells = _overlay_formulas(data, name, cells)
@@ -127,6 +148,7 @@ def _openpyxl_grids(data: bytes, file: str, limits: Limits, only: list[str] | No
                 for row in ws.iter_rows(values_only=True):
                     rows.append(list(row))
                     check_shape(len(rows), len(row), limits, file, name)
+                    check_cells(len(rows), len(row), limits, file, name)
                 cells = _to_array(rows)
                 if cells.size:
                     cells = _overlay_formulas(data, name, cells)
@@ -153,6 +175,10 @@ def workbook_grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterato
             raise _damaged(file, exc) from None
         yield from _openpyxl_grids(data, file, limits)
         return
+    if len(names) > limits.max_sheets:
+        raise ReadError(f"the workbook has {len(names)} sheets (limit {limits.max_sheets}); export the answers "
+                        "alone", code="reading.too_many_sheets", params={"sheets": len(names), "limit": limits.max_sheets},
+                        file=file)
     for n, name in enumerate(names):
         try:
             grid = _calamine_sheet(book, name, data, formulas, file, limits)
@@ -170,7 +196,8 @@ def workbook_grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterato
 
 
 def decode(data: bytes, file: str) -> tuple[str, str]:
-    """Text and encoding name: UTF-16 by BOM, else UTF-8 (BOM or not), else Windows-1252."""
+    """Text and encoding name: UTF-16 by BOM, else UTF-8 (BOM or not), else UTF-8 and Windows-1252 line by
+    line when both occur, else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates: tuple[str, ...] = ("utf-16",)
     else:
@@ -179,7 +206,10 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
-            continue
+            mixed = _mixed_lines(data) if encoding == "utf-8-sig" else None
+            if mixed is None:
+                continue
+            text, encoding = mixed, MIXED
         if "\ufffd" in text:
             raise ReadError("the text contains replacement characters (�): it was damaged by a wrong "
                             "encoding before upload; export it again as UTF-8", file=file)
@@ -190,9 +220,29 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
     raise ReadError("the text is neither UTF-8 nor Windows-1252; export it again as UTF-8 CSV", file=file)
 
 
+def _mixed_lines(data: bytes) -> str | None:
+    """Text whose lines are UTF-8 and Windows-1252 (a file edited in two programs), each line decoded in
+    its own encoding; None when no line with non-ASCII letters is UTF-8 (a Windows-1252 file)."""
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    out, utf8 = [], False
+    for line in lines:
+        if line.isascii():
+            out.append(line.decode("ascii"))
+            continue
+        try:
+            out.append(line.decode("utf-8"))
+            utf8 = True
+        except UnicodeDecodeError:
+            try:
+                out.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                return None
+    return "\n".join(out) if utf8 else None
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter among ``;``, tab and ``,`` giving the most consistent multi-column rows."""
-    sample = [line for line in text.splitlines()[:50] if line.strip()]
+    sample = [line[:_SNIFF_CHARS] for line in text[:50 * _SNIFF_CHARS].splitlines()[:50] if line.strip()]
     if not sample:
         return ";"
     best, best_score = ";", (-1.0, 0)
@@ -205,6 +255,21 @@ def sniff_delimiter(text: str) -> str:
         if score[0] > best_score[0] + 1e-9:
             best, best_score = delimiter, score
     return best
+
+
+def _csv_cells(text: str, delimiter: str, file: str) -> np.ndarray:
+    """Rows of different lengths, read by the csv module (pandas wants one length); its field size limit
+    (131,072 characters) is lifted to the text's length while reading."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, len(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ReadError(f"the text cannot be read as CSV ({exc}); export it again as .xlsx or CSV",
+                        file=file) from None
+    finally:
+        csv.field_size_limit(previous)
+    return _to_array([[c if c != "" else None for c in r] for r in rows])
 
 
 def text_grid(data: bytes, file: str, limits: Limits) -> Grid:
@@ -225,10 +290,13 @@ def text_grid(data: bytes, file: str, limits: Limits) -> Grid:
     except pd.errors.EmptyDataError:
         cells = np.empty((0, 0), dtype=object)
     except (pd.errors.ParserError, ValueError):
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        cells = _to_array([[c if c != "" else None for c in r] for r in rows])
+        cells = _csv_cells(text, delimiter, file)
     check_shape(cells.shape[0], cells.shape[1] if cells.ndim == 2 else 0, limits, file)
+    check_cells(cells.shape[0], cells.shape[1] if cells.ndim == 2 else 0, limits, file)
     grid = Grid("", cells, first_row, delimiter=delimiter, encoding=encoding)
+    if encoding == MIXED:
+        grid.warnings.append("some lines are UTF-8 and others Windows-1252 (the file was edited in two "
+                             "programs); each line was read in its own encoding")
     garbled = _MOJIBAKE.search(text[:200000])
     if garbled:
         grid.warnings.append(
@@ -259,27 +327,51 @@ def _ss_value(data_el: object) -> object:
 
 
 def spreadsheetml_grids(data: bytes, file: str, limits: Limits) -> Iterator[Grid]:
-    """Sheets of an Excel 2003 XML workbook, parsed with defusedxml."""
+    """Sheets of an Excel 2003 XML workbook, parsed with defusedxml. Declared sizes (``ss:ExpandedRowCount``,
+    ``ss:ExpandedColumnCount``) and positions (``ss:Index`` of rows and cells) are checked against the
+    limits before any padding to them."""
     root = parse_xml(data, file)
     if not root.tag.startswith(_SS):
         raise ReadError("the file is XML but not an Excel spreadsheet; export the answers as .xlsx or CSV",
                         file=file)
     for sheet in root.iter(f"{_SS}Worksheet"):
+        name = sheet.get(f"{_SS}Name") or ""
+        for table in sheet.iter(f"{_SS}Table"):
+            rows_declared = _ss_index(table, "ExpandedRowCount", file) or 1
+            columns_declared = _ss_index(table, "ExpandedColumnCount", file) or 1
+            check_shape(rows_declared, columns_declared, limits, file, name or None)
         rows: list[list[object]] = []
+        cells = 0
         for row_el in sheet.iter(f"{_SS}Row"):
-            index = row_el.get(f"{_SS}Index")
-            while index and len(rows) < int(index) - 1:
-                rows.append([])
+            index = _ss_index(row_el, "Index", file)
+            if index:
+                check_shape(index, 1, limits, file, name or None)
+                rows.extend([] for _ in range(index - 1 - len(rows)))
             row: list[object] = []
             for cell in row_el.findall(f"{_SS}Cell"):
-                col = cell.get(f"{_SS}Index")
-                while col and len(row) < int(col) - 1:
-                    row.append(None)
+                col = _ss_index(cell, "Index", file)
+                if col:
+                    check_shape(1, col, limits, file, name or None)
+                    row.extend(None for _ in range(col - 1 - len(row)))
                 data_el = cell.find(f"{_SS}Data")
                 row.append(None if data_el is None else _ss_value(data_el))
             rows.append(row)
-            check_shape(len(rows), len(row), limits, file)
-        yield Grid(sheet.get(f"{_SS}Name") or "", _to_array(rows))
+            cells += len(row)
+            check_shape(len(rows), len(row), limits, file, name or None)
+            check_cells(cells, 1, limits, file, name or None)
+        yield Grid(name, _to_array(rows))
+
+
+def _ss_index(element: object, attribute: str, file: str) -> int | None:
+    """A positive whole-number SpreadsheetML attribute (``ss:Index``, ``ss:ExpandedRowCount``), or None."""
+    text = element.get(f"{_SS}{attribute}")  # type: ignore[attr-defined]
+    if text is None:
+        return None
+    if not text.strip().isdecimal() or len(text.strip()) > 12:
+        raise ReadError(f"the spreadsheet has ss:{attribute}={clip(text)!r}, not a row or column number; save "
+                        "it again as .xlsx or CSV", code="reading.bad_position",
+                        params={"attribute": f"ss:{attribute}", "value": clip(text)}, file=file)
+    return int(text)
 
 
 class _Tables(HTMLParser):
@@ -312,10 +404,17 @@ class _Tables(HTMLParser):
 
 def html_grids(data: bytes, file: str, limits: Limits) -> Iterator[Grid]:
     """Tables of an HTML file saved as ".xls" (web exports), as text grids."""
+    cells = sum(data.count(tag) for tag in (b"<td", b"<TD", b"<Td", b"<tD", b"<th", b"<TH", b"<Th", b"<tH"))
+    if cells > limits.max_html_cells:
+        raise ReadError(f"the web page holds {cells} table cells (limit {limits.max_html_cells} for a page); "
+                        "export the answers as .xlsx or CSV", code="reading.too_many_html_cells",
+                        params={"cells": cells, "limit": limits.max_html_cells}, file=file)
     text, _ = decode(data, file)
     parser = _Tables()
     parser.feed(text)
     for n, table in enumerate(parser.tables, start=1):
         rows = [[c if c != "" else None for c in r] for r in table]
-        check_shape(len(rows), max((len(r) for r in rows), default=0), limits, file)
+        width = max((len(r) for r in rows), default=0)
+        check_shape(len(rows), width, limits, file)
+        check_cells(len(rows), width, limits, file)
         yield Grid(f"table {n}", _to_array(rows))
