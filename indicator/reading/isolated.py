@@ -29,6 +29,7 @@ so the app keeps answering other users while a file is read, and never write cor
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import io
 import math
 import multiprocessing
@@ -36,6 +37,7 @@ import os
 import pickle
 import resource
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -116,7 +118,7 @@ class IsolatedReader:
                 check_size(len(source), limits, file)  # no worker for what is refused by its size
             except ReadError as exc:
                 return Outcome(None, exc, 0.0, None)
-        job = (source, framework, {"filename": filename, "limits": limits, **options})
+        job = (source, framework, {"filename": filename, "limits": limits, **options}, file)
         if not self._slots.acquire(timeout=self.budget.wait):
             return Outcome(None, busy(file, self.budget.wait), 0.0, None)
         try:
@@ -195,10 +197,12 @@ def _limit_self(budget: Budget, log: str) -> None:
 
         pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     os.environ["RUST_BACKTRACE"] = "0"  # a Rust abort prints one line, not a backtrace
+    faulthandler.disable()  # a parent's crash dumps (pytest's) would otherwise print the worker's
     with contextlib.suppress(OSError):
         target = os.open(log, os.O_WRONLY | os.O_APPEND)
         os.dup2(target, 2)
         os.close(target)
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 - the worker's error output to its end
     size = _status(os.getpid()).get("VmSize")
     if size is not None:
         _set_limit(resource.RLIMIT_AS, size + budget.memory, size + budget.memory)
@@ -223,12 +227,14 @@ def _work(jobs: Connection, results: Connection, budget: Budget, log: str) -> No
     """The worker's whole life: limits, one job, one answer (the result or the ReadError, with its peak
     resident memory)."""
     _limit_self(budget, log)
-    source, framework, options = pickle.loads(jobs.recv_bytes())
+    source, framework, options, file = pickle.loads(jobs.recv_bytes())
     jobs.close()
     try:
         answer: tuple[object, ...] = (read_survey(source, framework, **options),)
     except ReadError as exc:
         answer = (exc,)
+    except MemoryError:
+        answer = (unreadable_memory(file),)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     results.send_bytes(_dumps((*answer, peak)))
     results.close()
