@@ -20,10 +20,10 @@ _YEAR_FIRST = ("%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %I:%M %p", "%Y/%m/%d %H:%M:%S",
 _US = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y",
        "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y")
 _DAY_FIRST = tuple(f.replace("%m/%d", "%d/%m") for f in _US)
-_JS = re.compile(r"^\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4}).*$")
-_SLASH_DAY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/")
-_OFFSET = re.compile(r"\d(?:Z|[+-]\d{2}:?\d{2})$")
-_GMT = re.compile(r"^(.*?\S)\s*(?:GMT|UTC)\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$")
+_JS = re.compile(r"^\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4}).*$", re.ASCII)
+_SLASH_DAY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/", re.ASCII)
+_OFFSET = re.compile(r"\d(?:Z|[+-]\d{2}:?\d{2})$", re.ASCII)
+_GMT = re.compile(r"^(.*?\S)\s*(?:GMT|UTC)\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$", re.ASCII)
 _LOCAL_ZONE = "Europe/Helsinki"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _LAST_SERIAL = pd.Timedelta.max.days  # Excel day numbers from 106,751 on (year 2192) are no response time
@@ -105,9 +105,18 @@ def _parse_texts(texts: np.ndarray) -> pd.Series:
         js = remaining[todo].str.extract(_JS)
         joined = (js[0] + " " + js[1]).dropna()
         if len(joined):
-            parsed = pd.to_datetime(joined.to_numpy(), format="%b %d %Y %H:%M:%S %z", errors="coerce", utc=True)
-            result[joined.index] = _ns(_naive(pd.DatetimeIndex(parsed))).to_numpy()
+            result[joined.index] = _parse_js(joined.to_numpy())
     return result
+
+
+def _parse_js(texts: np.ndarray) -> np.ndarray:
+    """``"May 01 2024 10:00:00 +0300"`` texts -> naive local times (NaT for impossible ones)."""
+    try:
+        parsed = pd.to_datetime(texts, format="%b %d %Y %H:%M:%S %z", errors="coerce", utc=True)
+    except (ValueError, TypeError):  # pandas refuses some impossible offsets even when told to coerce
+        return np.array([_parse_js(np.array([t], dtype=object))[0] if len(texts) > 1 else np.datetime64("NaT")
+                         for t in texts], dtype="datetime64[ns]")
+    return _ns(_naive(pd.DatetimeIndex(parsed))).to_numpy()
 
 
 def _from_utc(stamps: np.ndarray) -> np.ndarray:

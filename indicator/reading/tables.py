@@ -9,6 +9,7 @@ delimiter sniffed among ``;``, ``,`` and tab, preferring ``;``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -322,7 +323,10 @@ def _ss_value(data_el: object) -> object:
     if kind == "Boolean":
         return text.strip() in ("1", "true", "True")
     if kind == "DateTime":
-        return pd.Timestamp(text).to_pydatetime() if text else None
+        try:
+            return dt.datetime.fromisoformat(text) if text else None
+        except ValueError:
+            return text  # not a date after all: the text, judged like any other cell
     return text
 
 
@@ -394,6 +398,8 @@ class _Tables(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("td", "th") and self._cell is not None and self.tables:
+            if not self.tables[-1]:  # a <table> opened inside the cell
+                self.tables[-1].append([])
             self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
             self._cell = None
 
