@@ -214,3 +214,33 @@ def test_any_ods(rows_of_values: list, repeat_rows: int, repeat_columns: int) ->
 @given(st.binary(max_size=600), st.sampled_from(["f.csv", "f.xlsx", "f.xls", "f.ods"]))
 def test_any_bytes(data: bytes, name: str) -> None:
     read_or_refuse(data, name, village="Sippola")
+
+
+formula_cells = st.tuples(st.integers(0, 6), st.integers(1, 6), st.sampled_from(["f", "fv", "e", "n", "fe"]),
+                          st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=10))
+
+
+@examples(400)
+@given(st.lists(formula_cells, max_size=12, unique_by=lambda c: (c[0], c[1])))
+def test_formula_scan_agrees_with_openpyxl(cells: list) -> None:
+    """The direct scan of a sheet's formulas and error cells finds what openpyxl's reading finds."""
+    from xml.sax.saxutils import escape
+
+    from indicator.reading.tables import _overlay_formulas, _overlay_with_openpyxl
+
+    rows: dict[int, list[str]] = {}
+    for col, row, kind, text in sorted(cells, key=lambda c: (c[1], c[0])):
+        ref, value = f"{column_letters(col)}{row}", escape(text)
+        markup = {"f": f'<c r="{ref}"><f>{value}</f></c>', "fv": f'<c r="{ref}" t="str"><f>{value}</f><v></v></c>',
+                  "e": f'<c r="{ref}" t="e"><v>{value}</v></c>', "n": f'<c r="{ref}"><v>{len(text)}</v></c>',
+                  "fe": f'<c r="{ref}" t="e"><f>{value}</f><v>#DIV/0!</v></c>'}[kind]
+        rows.setdefault(row, []).append(markup)
+    body = "".join(f'<row r="{r}">' + "".join(c) + "</row>" for r, c in sorted(rows.items()))
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             f'spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>')
+    data = xlsx_parts(sheet, shared='<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    empty = np.full((7, 7), None, dtype=object)
+    fast = _overlay_formulas(data, "Vastaukset", empty)
+    slow = _overlay_with_openpyxl(data, "Vastaukset", empty)
+    kept = np.vectorize(lambda v: v if isinstance(v, str) and v.startswith(("=", "#")) else None, otypes=[object])
+    assert kept(fast).tolist() == slow.tolist()

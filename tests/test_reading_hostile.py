@@ -8,6 +8,7 @@ import io
 import random
 import zipfile
 
+import numpy as np
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -432,3 +433,37 @@ def test_far_cell_without_dimension_reads_within_limits_in_process() -> None:
     body = rows_xml([HEADER, ["Sippola", 4, 5, "Kyllä"]]) + f'<row r="40">{cell_xml(40, 0, "Anjala")}</row>'
     result = read(xlsx_parts(sheet_xml(body, None)))
     assert result.responses["village"].tolist() == ["Sippola", "Anjala"]
+
+
+def test_formula_scan_finds_what_openpyxl_finds() -> None:
+    from indicator.reading.tables import _overlay_formulas, _overlay_with_openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Vastaukset & muut"
+    sheet.append(["kylä", "E1", "E2", "E3"])
+    sheet.append(["A", "=1/0", '=IF(A2="A","<x>",2)', 3])
+    sheet.append(["B", 4, "#N/A", "=SUM(D2:D2)"])
+    sheet["C3"].data_type = "e"
+    out = io.BytesIO()
+    book.save(out)
+    empty = np.full((3, 4), None, dtype=object)
+    fast = _overlay_formulas(out.getvalue(), "Vastaukset & muut", empty)
+    assert fast.tolist() == _overlay_with_openpyxl(out.getvalue(), "Vastaukset & muut", empty).tolist()
+    assert fast[1].tolist() == [None, "=1/0", '=IF(A2="A","<x>",2)', None]
+    assert fast[2, 2] == "#N/A" and fast[2, 3] == "=SUM(D2:D2)"
+
+
+def test_formula_scan_gives_shared_formulas_their_first_cells_text() -> None:
+    from indicator.reading.tables import _formula_texts
+
+    body = ('<row r="1"><c r="A1" t="inlineStr"><is><t>kylä</t></is></c></row>'
+            '<row r="2"><c r="B2"><f t="shared" ref="B2:B4" si="0">A2*2</f></c></row>'
+            '<row r="3"><c r="B3"><f t="shared" si="0"/></c><c r="C3" t="e"><v>#REF!</v></c></row>'
+            '<row r="4"><c r="B4"><f t="shared" si="0"/><v>8</v></c></row>')
+    texts = _formula_texts(xlsx_parts(sheet_xml(body, "A1:C4")), "Vastaukset")
+    assert texts == {(1, 1): "=A2*2", (2, 1): "=A2*2", (2, 2): "#REF!", (3, 1): "=A2*2"}
+    prefixed = sheet_xml(body, "A1:C4").replace("<sheetData>", "<x:sheetData>").replace("</sheetData>",
+                                                                                       "</x:sheetData>")
+    assert _formula_texts(xlsx_parts(prefixed), "Vastaukset") is None  # openpyxl reads such sheets
+    assert _formula_texts(xlsx_parts(sheet_xml(body.replace('<c r="B3">', "<c>"), "A1:C4")), "Vastaukset") is None

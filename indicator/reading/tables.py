@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 import zipfile
@@ -94,7 +95,110 @@ def _formula_sheets(data: bytes) -> bool:
 
 
 def _overlay_formulas(data: bytes, sheet: str, cells: np.ndarray) -> np.ndarray:
-    """Where calamine gave an empty cell that holds a formula or an error (#N/A), put its text."""
+    """Where calamine gave an empty cell that holds a formula or an error (#N/A), put its text. The sheet's
+    XML is scanned for them directly (a second of scanning for a 4,000,000-cell sheet); openpyxl, about
+    twenty times slower, reads the sheets the scan does not understand (prefixed elements, cells
+    without a reference)."""
+    texts = _formula_texts(data, sheet)
+    if texts is None:
+        return _overlay_with_openpyxl(data, sheet, cells)
+    out = cells.copy()
+    for (i, j), value in texts.items():
+        if i < out.shape[0] and j < out.shape[1] and (out[i, j] is None or out[i, j] == ""):
+            out[i, j] = value
+    return out
+
+
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
+_FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_VALUE = re.compile(rb"<v>(.*?)</v>", re.S)
+_SHARED = re.compile(rb'\bsi="([0-9]+)"')
+
+
+def _formula_texts(data: bytes, sheet: str) -> dict[tuple[int, int], str] | None:
+    """(row, column) from 0 -> the formula text (``=...``) or error code of every cell of ``sheet`` that holds
+    one; a cell of a shared formula gets the text of its first cell. None when the sheet is not in the
+    plain form this scan reads."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        part = _sheet_part(archive, sheet)
+        if part is None:
+            return None
+        xml = archive.read(part)
+    start = xml.find(b"<sheetData")
+    if start < 0:
+        return None if b":sheetData" in xml else {}
+    end = xml.find(b"</sheetData>", start)
+    end = len(xml) if end < 0 else end
+    found: dict[tuple[int, int], str] = {}
+    shared: dict[bytes, bytes] = {}
+    pos = start
+    while True:
+        marks = [p for p in (xml.find(b"<f", pos, end), xml.find(b't="e"', pos, end)) if p >= 0]
+        if not marks:
+            return found
+        cell = _enclosing_cell(xml, start, min(marks), end)
+        if cell is None:
+            return None
+        attrs, body, pos = cell
+        ref = _CELL_REF.search(attrs)
+        if ref is None:
+            return None
+        where = (int(ref.group(2)) - 1, _column_index(ref.group(1)))
+        formula = _FORMULA.search(body)
+        kind = _CELL_TYPE.search(attrs)
+        if formula is not None:
+            text, index = formula.group(2) or b"", _SHARED.search(formula.group(1))
+            if index is not None:
+                text = shared.setdefault(index.group(1), text) if text else shared.get(index.group(1), b"")
+            if text:
+                found[where] = "=" + html.unescape(text.decode("utf-8", "replace"))
+        elif kind is not None and kind.group(1) == b"e":
+            value = _VALUE.search(body)
+            if value is not None:
+                found[where] = html.unescape(value.group(1).decode("utf-8", "replace"))
+
+
+def _enclosing_cell(xml: bytes, start: int, mark: int, end: int) -> tuple[bytes, bytes, int] | None:
+    """The attributes and content of the ``<c ...>...</c>`` around ``mark``, and where it ends."""
+    opening = xml.rfind(b"<c ", start, mark)
+    if opening < 0 or xml.find(b"</c>", opening, mark) >= 0:
+        return None
+    head_end = xml.find(b">", opening, end)
+    closing = xml.find(b"</c>", mark, end)
+    if head_end < 0 or closing < head_end or xml[head_end - 1:head_end] == b"/":
+        return None
+    return xml[opening:head_end], xml[head_end + 1:closing], closing + 4
+
+
+def _column_index(letters: bytes) -> int:
+    """b"A" -> 0, b"XFD" -> 16383."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding the worksheet named ``sheet`` (from the workbook and its relationships)."""
+    try:
+        book = parse_xml(archive.read("xl/workbook.xml"), "xl/workbook.xml")
+        rels = parse_xml(archive.read("xl/_rels/workbook.xml.rels"), "xl/_rels/workbook.xml.rels")
+    except (KeyError, ReadError):
+        return None
+    ids = {el.get("Id"): el.get("Target") for el in rels.iter() if el.tag.endswith("Relationship")}
+    for el in book.iter():
+        if el.tag.endswith("}sheet") and el.get("name") == sheet:
+            target = ids.get(next((v for k, v in el.attrib.items() if k.endswith("}id")), None))
+            if not target:
+                return None
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            return part if part in archive.namelist() else None
+    return None
+
+
+def _overlay_with_openpyxl(data: bytes, sheet: str, cells: np.ndarray) -> np.ndarray:
+    """`_overlay_formulas` by openpyxl's reading of the whole sheet."""
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -128,6 +232,7 @@ def _calamine_sheet(book: object, name: str, data: bytes, formulas: bool, file: 
     check_shape(sheet.total_height, sheet.total_width, limits, file, name)
     check_cells(sheet.total_height, sheet.total_width, limits, file, name)
     cells = _to_array(sheet.to_python(skip_empty_area=False))
+    del sheet  # calamine's copy of the grid goes before the formula scan needs memory
     if formulas:
         cells = _overlay_formulas(data, name, cells)
     return Grid(name, cells)
