@@ -689,6 +689,53 @@ def _entries() -> list[Hostile]:
     ]
 
 
+def _big_xlsx(rows: int, columns: int) -> bytes:
+    """A real-looking export at the cell limit: numbers and shared-string labels, one formula cell."""
+    labels = ["Jokseenkin samaa mieltä", "Täysin eri mieltä", "Kyllä", "Ei", "Sippola", "Anjala"]
+    letters = [column_letters(j) for j in range(columns)]
+    names = [*HEADER, *(f"Kysymys {j}" for j in range(len(HEADER), columns))]
+
+    def chunks() -> Iterator[bytes]:
+        yield (sheet_xml("", f"A1:{letters[-1]}{rows}").split("<sheetData>")[0] + "<sheetData>"
+               + rows_xml([names])).encode()
+        rng = random.Random(2)
+        block = []
+        for r in range(2, rows + 1):
+            first = (f'<c r="A{r}" t="str"><f>"Sip"&amp;"pola"</f><v>Sippola</v></c>' if r == 5
+                     else f'<c r="A{r}" t="s"><v>{4 + r % 2}</v></c>')
+            block.append(f'<row r="{r}">' + first + "".join(
+                f'<c r="{letters[j]}{r}" t="s"><v>{rng.randrange(4)}</v></c>' if j % 2
+                else f'<c r="{letters[j]}{r}"><v>{1 + rng.randrange(5)}</v></c>' for j in range(1, columns)) + "</row>")
+            if len(block) == 2000:
+                yield "".join(block).encode()
+                block = []
+        yield ("".join(block) + "</sheetData></worksheet>").encode()
+
+    sst = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_NS}" uniqueCount="{len(labels)}">'
+           + "".join(f"<si><t>{escape(t)}</t></si>" for t in labels) + "</sst>")
+    return xlsx_parts(chunks, shared=sst)
+
+
+def _big_csv(rows: int) -> bytes:
+    labels = ["Jokseenkin samaa mieltä", "Täysin eri mieltä", "Kyllä", "Ei", "3", "4,5"]
+    rng = random.Random(1)
+    header = [*HEADER, *(f"Kysymys {j}" for j in range(16))]
+    lines = [";".join(header)] + [";".join([rng.choice(["Sippola", "Anjala", "Utti"]),
+                                            *(rng.choice(labels) for _ in range(19))]) for _ in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def at_the_limits() -> tuple[Hostile, ...]:
+    """Real-looking files at the limits (the largest a village may send): they must be read within the goal.
+    Measured by ``benchmarks/hostile.py``; too slow to build for every test run."""
+    return (
+        Hostile("xlsx_4m_cells_one_formula", "kysely.xlsx", lambda: _big_xlsx(100_000, 40),
+                "100,000 rows x 40 columns (4,000,000 cells, 12 MB) with one formula cell", None, _rows(99_999)),
+        Hostile("csv_19mb_labels", "kysely.csv", lambda: _big_csv(100_000),
+                "100,000 rows x 20 columns of answer labels, 19 MB", None, _rows(100_000)),
+    )
+
+
 @cache
 def corpus() -> tuple[Hostile, ...]:
     """Every corpus entry, in a fixed order."""
@@ -698,7 +745,7 @@ def corpus() -> tuple[Hostile, ...]:
 @cache
 def content(name: str) -> bytes:
     """The bytes of one entry (built once per process)."""
-    entry = next(e for e in corpus() if e.name == name)
+    entry = next(e for e in (*corpus(), *at_the_limits()) if e.name == name)
     return entry.build()
 
 
