@@ -17,11 +17,12 @@ from indicator.errors import ReadError
 from indicator.framework import load
 from indicator.i18n import LANGUAGES
 from indicator.reading import Budget, IsolatedReader, read_isolated, read_survey
-from indicator.reading.isolated import _context
+from indicator.reading.isolated import _context, start_method
 from tests.hostile_corpus import HEADER, content, csv_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK = load()
+FORK = "fork"  # the tests that replace the reader in this process need their worker forked from it
 GOOD = csv_bytes([["Vastausaika", *HEADER], ["1.3.2025 10:00", "Sippola", 4, 5, "Kyllä"],
                   ["2.3.2025 11:00", "Anjala", "Täysin eri mieltä", "", "Ei"], ["3.3.2025 9:00", "Utti", "x", 3, "Ei"]])
 
@@ -65,7 +66,7 @@ def test_a_crashing_parser_is_one_error_and_the_caller_lives() -> None:
 def test_a_worker_that_dies_otherwise_is_a_crash_named_by_its_signal(monkeypatch) -> None:
     monkeypatch.setattr("indicator.reading.isolated.read_survey", lambda *a, **k: os.kill(os.getpid(), 9))
     with pytest.raises(ReadError, match=r"too large or damaged to read: the reader stopped on it \(SIGKILL\)") as err:
-        read_isolated(GOOD, FRAMEWORK, filename="kysely.csv")
+        IsolatedReader(method=FORK).read(GOOD, FRAMEWORK, filename="kysely.csv")
     assert err.value.code == "reading.unreadable_crash" and err.value.params == {"detail": "SIGKILL"}
 
 
@@ -89,7 +90,7 @@ def _sleep(*args: object, **kwargs: object) -> None:
 
 def test_memory_over_the_budget_ends_the_worker(monkeypatch) -> None:
     monkeypatch.setattr("indicator.reading.isolated.read_survey", _grow)
-    outcome = IsolatedReader(Budget(memory=256 * 2**20)).run(GOOD, FRAMEWORK, filename="iso.csv")
+    outcome = IsolatedReader(Budget(memory=256 * 2**20), FORK).run(GOOD, FRAMEWORK, filename="iso.csv")
     assert outcome.error is not None and outcome.error.code == "reading.unreadable_memory"
     assert outcome.result is None
     assert outcome.peak < 600 * 2**20  # killed near the budget, not at the machine's end
@@ -103,7 +104,7 @@ def test_a_real_file_over_the_memory_budget_is_refused() -> None:
 
 def test_cpu_time_over_the_budget_ends_the_worker(monkeypatch) -> None:
     monkeypatch.setattr("indicator.reading.isolated.read_survey", _spin)
-    outcome = IsolatedReader(Budget(seconds=1)).run(GOOD, FRAMEWORK, filename="hidas.csv")
+    outcome = IsolatedReader(Budget(seconds=1), FORK).run(GOOD, FRAMEWORK, filename="hidas.csv")
     assert outcome.error is not None
     assert outcome.error.code == "reading.unreadable_time" and outcome.error.params == {"seconds": "1"}
     assert outcome.seconds < 8
@@ -111,7 +112,7 @@ def test_cpu_time_over_the_budget_ends_the_worker(monkeypatch) -> None:
 
 def test_waiting_over_the_wall_clock_budget_ends_the_worker(monkeypatch) -> None:
     monkeypatch.setattr("indicator.reading.isolated.read_survey", _sleep)
-    outcome = IsolatedReader(Budget(wall=0.5)).run(GOOD, FRAMEWORK, filename="hidas.csv")
+    outcome = IsolatedReader(Budget(wall=0.5), FORK).run(GOOD, FRAMEWORK, filename="hidas.csv")
     assert outcome.error is not None and outcome.error.params == {"seconds": "0.5"}
     assert 0.5 <= outcome.seconds < 5
 
@@ -135,8 +136,20 @@ def test_no_free_worker_within_the_wait_is_a_busy_error() -> None:
     assert reader.read(GOOD, FRAMEWORK, filename="kysely.csv").report.rows == 3  # free again
 
 
-def test_with_other_threads_the_worker_comes_from_the_fork_server() -> None:
-    """A server process runs threads: its workers are forked from a fork server, not from it."""
+def test_the_start_method_follows_the_threads() -> None:
+    assert start_method(1) == "fork"  # the command line: a lone thread, its modules already imported
+    assert start_method(9) == "forkserver"  # the Streamlit server: other threads may hold locks
+    assert start_method(1, ("spawn",)) == "spawn" and start_method(9, ("fork", "spawn")) == "spawn"
+
+
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_a_worker_started_afresh_reads_the_same(method: str) -> None:
+    """A fork server's or a spawned worker imports the reader itself (the framework crosses as a pickle)."""
+    result = IsolatedReader(method=method).read(GOOD, FRAMEWORK, filename="kysely.csv")
+    assert result.report.to_dict() == read_survey(GOOD, FRAMEWORK, filename="kysely.csv").report.to_dict()
+
+
+def test_a_thread_of_a_server_gets_its_worker_from_the_fork_server() -> None:
     found: dict[str, object] = {}
 
     def read() -> None:
@@ -148,13 +161,12 @@ def test_with_other_threads_the_worker_comes_from_the_fork_server() -> None:
     thread.join()
     assert found["method"] == "forkserver"
     assert found["result"].responses["E2"].tolist()[:1] == [5.0]
-    assert _context().get_start_method() == "fork"  # this thread alone: a direct fork
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_messages_are_translated(lang: str, monkeypatch) -> None:
     monkeypatch.setattr("indicator.reading.isolated.read_survey", _sleep)
-    outcome = IsolatedReader(Budget(wall=0.5)).run(GOOD, FRAMEWORK, filename="hidas.csv")
+    outcome = IsolatedReader(Budget(wall=0.5), FORK).run(GOOD, FRAMEWORK, filename="hidas.csv")
     text = outcome.error.localized(lang)
     expected = {"fi": "tiedosto on liian suuri tai vioittunut", "sv": "filen är för stor eller skadad",
                 "en": "the file is too large or damaged"}[lang]

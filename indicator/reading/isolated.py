@@ -92,10 +92,12 @@ class Outcome:
 
 class IsolatedReader:
     """``read_survey`` in a watched worker process; one instance is shared by everything that reads
-    uploads in a process (its ``workers`` slots are the limit of simultaneous reads)."""
+    uploads in a process (its ``workers`` slots are the limit of simultaneous reads). ``method`` forces a
+    start method ("fork", "forkserver", "spawn"); by default `start_method` chooses per file."""
 
-    def __init__(self, budget: Budget | None = None) -> None:
+    def __init__(self, budget: Budget | None = None, method: str | None = None) -> None:
         self.budget = budget or Budget()
+        self.method = method
         self._slots = threading.BoundedSemaphore(self.budget.workers)
 
     def read(self, source: str | Path | bytes, framework: Framework, *, filename: str | None = None,
@@ -122,14 +124,14 @@ class IsolatedReader:
         if not self._slots.acquire(timeout=self.budget.wait):
             return Outcome(None, busy(file, self.budget.wait), 0.0, None)
         try:
-            return _run_worker(_dumps(job), file, self.budget)
+            return _run_worker(_dumps(job), file, self.budget, _context(self.method))
         finally:
             self._slots.release()
 
     def warm(self) -> None:
         """Start the fork server now (when this process would use one), so the first upload does not wait
         for it to import the reader."""
-        if _context().get_start_method() == "forkserver":
+        if _context(self.method).get_start_method() == "forkserver":
             from multiprocessing import forkserver
 
             forkserver.ensure_running()
@@ -162,16 +164,22 @@ def _dumps(value: object) -> bytes:
     return out.getvalue()
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """Fork when this process runs one Python thread, else a fork server that preloads the reader."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
+def start_method(threads: int, available: tuple[str, ...] = ("fork", "forkserver", "spawn")) -> str:
+    """How to start a worker from a process running ``threads`` Python threads: fork a lone thread (its
+    modules are imported already), else ask a fork server (forking a process whose other threads may
+    hold locks can leave the child stuck on them), else spawn."""
+    if "fork" in available and threads == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in available else "spawn"
+
+
+def _context(method: str | None = None) -> multiprocessing.context.BaseContext:
+    """The multiprocessing context of ``method`` (default: `start_method` of this process now)."""
+    method = method or start_method(threading.active_count(), tuple(multiprocessing.get_all_start_methods()))
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
         context.set_forkserver_preload(list(_PRELOAD))
-        return context
-    return multiprocessing.get_context("spawn")
+    return context
 
 
 def _status(pid: int) -> dict[str, int]:
@@ -240,9 +248,8 @@ def _work(jobs: Connection, results: Connection, budget: Budget, log: str) -> No
     results.close()
 
 
-def _run_worker(job: bytes, file: str, budget: Budget) -> Outcome:
+def _run_worker(job: bytes, file: str, budget: Budget, context: multiprocessing.context.BaseContext) -> Outcome:
     """Start a worker, hand it the job, watch it to its answer or its end, and clean up."""
-    context = _context()
     with tempfile.NamedTemporaryFile(prefix="alykyla-reader-", suffix=".log") as log:
         job_out, job_in = context.Pipe(duplex=False)
         result_out, result_in = context.Pipe(duplex=False)
