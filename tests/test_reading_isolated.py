@@ -104,10 +104,10 @@ def test_a_real_file_over_the_memory_budget_is_refused() -> None:
 
 def test_cpu_time_over_the_budget_ends_the_worker(monkeypatch) -> None:
     monkeypatch.setattr("indicator.reading.isolated.read_survey", _spin)
-    outcome = IsolatedReader(Budget(seconds=1), FORK).run(GOOD, FRAMEWORK, filename="hidas.csv")
-    assert outcome.error is not None
+    outcome = IsolatedReader(Budget(seconds=1, wall=120), FORK).run(GOOD, FRAMEWORK, filename="hidas.csv")
+    assert outcome.error is not None  # a CPU second: the wall clock depends on the machine's load
     assert outcome.error.code == "reading.unreadable_time" and outcome.error.params == {"seconds": "1"}
-    assert outcome.seconds < 8
+    assert outcome.seconds < 120
 
 
 def test_waiting_over_the_wall_clock_budget_ends_the_worker(monkeypatch) -> None:

@@ -61,6 +61,7 @@ from indicator.reading.safety import (
 )
 
 _POLL = 0.02  # seconds between looks at a running worker
+_STARTUP = 120  # seconds a worker may take to start (a spawned one imports the reader first)
 _NICE = 10  # the worker's CPU priority below the app's
 _PRELOAD = ("indicator.reading.isolated", "python_calamine", "openpyxl", "defusedxml.ElementTree")
 
@@ -214,7 +215,8 @@ def _limit_self(budget: Budget, log: str) -> None:
     size = _status(os.getpid()).get("VmSize")
     if size is not None:
         _set_limit(resource.RLIMIT_AS, size + budget.memory, size + budget.memory)
-    seconds = max(1, math.ceil(budget.seconds))
+    used = resource.getrusage(resource.RUSAGE_SELF)  # a spawned worker has spent some importing the reader
+    seconds = math.ceil(used.ru_utime + used.ru_stime + max(1.0, budget.seconds))
     _set_limit(resource.RLIMIT_CPU, seconds, seconds + 1)
     _set_limit(resource.RLIMIT_CORE, 0, 0)
     with contextlib.suppress(OSError):
@@ -235,6 +237,7 @@ def _work(jobs: Connection, results: Connection, budget: Budget, log: str) -> No
     """The worker's whole life: limits, one job, one answer (the result or the ReadError, with its peak
     resident memory)."""
     _limit_self(budget, log)
+    results.send_bytes(b"")  # ready: the file's time starts now
     source, framework, options, file = pickle.loads(jobs.recv_bytes())
     jobs.close()
     try:
@@ -249,20 +252,22 @@ def _work(jobs: Connection, results: Connection, budget: Budget, log: str) -> No
 
 
 def _run_worker(job: bytes, file: str, budget: Budget, context: multiprocessing.context.BaseContext) -> Outcome:
-    """Start a worker, hand it the job, watch it to its answer or its end, and clean up."""
+    """Start a worker, wait until it is ready, hand it the job, watch it to its answer or its end, and clean
+    up. The file's time runs from the worker's readiness (a spawned worker first imports the reader)."""
     with tempfile.NamedTemporaryFile(prefix="alykyla-reader-", suffix=".log") as log:
         job_out, job_in = context.Pipe(duplex=False)
         result_out, result_in = context.Pipe(duplex=False)
         process = context.Process(target=_work, args=(job_out, result_in, budget, log.name), daemon=True)
-        start = time.monotonic()
         process.start()
         job_out.close()
         result_in.close()
-        watch = _Watch(process, budget, file, start, _status(process.pid).get("VmRSS", 0))
+        watch = _Watch(process, budget, file, time.monotonic(), 0)
         try:
-            job_in.send_bytes(job)
-            job_in.close()
-            answer = watch.until_answer(result_out)
+            answer = watch.until_ready(result_out)
+            if answer is None:
+                job_in.send_bytes(job)
+                job_in.close()
+                answer = watch.until_answer(result_out)
         except (BrokenPipeError, ConnectionResetError):
             answer = None
         finally:
@@ -272,7 +277,7 @@ def _run_worker(job: bytes, file: str, budget: Budget, context: multiprocessing.
             process.join(5)
         if answer is None:
             answer = watch.ending(log.read()[-4096:])
-    seconds = time.monotonic() - start
+    seconds = time.monotonic() - watch.start
     if isinstance(answer, ReadError):
         return Outcome(None, answer, seconds, watch.peak)
     return Outcome(answer, None, seconds, watch.peak)
@@ -288,6 +293,20 @@ class _Watch:
     start: float
     base: int
     peak: int | None = None
+
+    def until_ready(self, results: Connection) -> ReadError | None:
+        """Wait for the worker's ready signal; then its time starts and its memory so far is its base.
+        An error when it is not ready within ``_STARTUP`` seconds."""
+        ready = wait([results, self.process.sentinel], timeout=_STARTUP)
+        if results not in ready:
+            if not ready:
+                self.process.kill()
+                return unreadable_crash(self.file, f"no start within {_STARTUP} s")
+            raise BrokenPipeError
+        results.recv_bytes()
+        self.start = time.monotonic()
+        self.base = _status(self.process.pid).get("VmRSS", 0)
+        return None
 
     def until_answer(self, results: Connection) -> ReadResult | ReadError | None:
         """The worker's answer; an error when it overran and was killed; None when it ended without one."""
