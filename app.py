@@ -1,81 +1,43 @@
 """Älykylä-mittaristo: the dashboard's entry point and router.
 
-Run with ``streamlit run app.py``. The router draws the frame every page shares (language, filters,
-coordinator sign-in) and registers the pages allowed for the current role; a coordinator page is not
-registered for the public, so its URL does not reach it.
+Run with ``streamlit run app.py``. The router registers the pages of the current role at their
+addresses (the public gets a sign-in prompt at a coordinator address), draws the frame every page
+shares (page menu, language, filters, coordinator sign-in) and runs the page at the URL's address.
+docs/architecture.md ("Router") explains how a fresh server's first request gets here.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from indicator.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from ui import auth, context, filters, navigation
-from ui.navigation import build_pages
-
-
-def language_selector() -> str:
-    """The language menu (fi, sv, en), remembered in the URL as ``?lang=sv``."""
-    filters.seed_from_url("lang", LANGUAGES)
-    lang = st.selectbox(
-        "Kieli · Språk · Language", LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.get
-    )
-    filters.publish_to_url("lang", lang, "fi")
-    return lang
-
-
-def coordinator_box(lang: str) -> None:
-    """Sign-in form for coordinators, or the signed-in state with a sign-out button."""
-    if context.is_coordinator():
-        st.caption(t("common.signed_in", lang))
-        if st.button(t("common.logout", lang), key="common.logout", icon=":material/logout:"):
-            auth.sign_out()
-            st.rerun()
-        return
-    with st.expander(t("common.login_title", lang), icon=":material/lock:"):
-        with st.form("common_login", clear_on_submit=True, border=False):
-            passphrase = st.text_input(t("common.login_passphrase", lang), type="password")
-            submitted = st.form_submit_button(t("common.login_submit", lang))
-        if submitted:
-            if auth.sign_in(passphrase):
-                st.rerun()
-            st.error(t("common.login_failed", lang))
-
-
-def shared_filters(lang: str) -> None:
-    """Leader area, municipality and round; skipped (with a note) while the data layer is missing."""
-    try:
-        table = context.scores_table()
-        registry = context.registry()
-    except ImportError:
-        st.caption(t("common.not_ready", lang))
-        return
-    filters.render(registry, table["round"].dropna().astype(int).unique().tolist(), lang)
+from indicator.i18n import LANGUAGES, t
+from ui import context, filters, frame, navigation, signin
 
 
 def main() -> None:
-    """Draw the frame and run the chosen page."""
+    """Register the pages, draw the frame and run the chosen page.
+
+    ``st.navigation`` comes before any widget: from that call on, Streamlit runs the rest as the
+    entrypoint, so the frame's widgets keep one identity whether the run began here or in a page file
+    (``ui.navigation.ensure_routed``).
+    """
     embedded = bool(st.context.is_embedded)
     st.session_state.setdefault("role", "public")
-    st.set_page_config(
-        page_title=t("common.app_title", "fi"),
-        page_icon=":material/holiday_village:",
-        layout="wide",
-        initial_sidebar_state="collapsed" if embedded else "auto",
-        menu_items={"About": t("common.footer", "fi")},
-    )
+    filters.seed_from_url("lang", LANGUAGES)
+    routes = navigation.build_routes(context.role(), context.lang(), signin.prompt)
+    page = st.navigation(routes.pages, position="hidden")
+    frame.configure(embedded)
     with st.sidebar:
-        lang = language_selector()
+        if not embedded:
+            frame.menu(routes.menu)
+        lang = frame.language_selector()
         st.subheader(t("common.filters", lang))
-        shared_filters(lang)
+        frame.shared_filters(lang)
         st.divider()
-        coordinator_box(lang)
-    page = st.navigation(
-        build_pages(context.role(), lang), position="hidden" if embedded else "sidebar", expanded=True
-    )
-    navigation.mark_routed()
-    page.run()
+        signin.coordinator_box(lang)
+    with navigation.routed():
+        page.run()
 
 
-with navigation.router_identity():
+if __name__ == "__main__":
     main()

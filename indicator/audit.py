@@ -101,8 +101,7 @@ def round_data(scores: Any, framework: Framework, round: Any = None, *, scored_o
     """
     round = latest_round(scores) if round is None else round
     table = scores.table[scores.table["round"] == round].drop_duplicates("village")
-    respondents = pd.to_numeric(table["respondents"], errors="coerce").fillna(0).to_numpy()
-    eligible = respondents >= framework.min_respondents
+    eligible = framework.enough_respondents(table["respondents"]).to_numpy()
     if scored_only:
         table, eligible = table[eligible], eligible[eligible]
     table = table.reset_index(drop=True)

@@ -47,7 +47,8 @@ class IndicatorError(Exception):
         if not self.code or key not in catalog():
             return str(self)
         words = tuple(t(f"error.where.{w}", lang) for w in ("row", "column", "value"))
-        return self._line(" ".join(t(key, lang, **self.params).split()), words)
+        params = {name: _shown(value, lang) for name, value in self.params.items()}
+        return self._line(" ".join(t(key, lang, **params).split()), words)
 
     def _line(self, text: str, words: tuple[str, str, str]) -> str:
         """``file, row 3, column 'B': text (value '...')`` with the place words of one language."""
@@ -62,6 +63,19 @@ class IndicatorError(Exception):
         return f"{', '.join(where)}: {text}" if where else text
 
 
+def _shown(value: Any, lang: str) -> Any:
+    """A parameter as the message shows it: numbers in the language's form (``2,5`` and ``200 000`` in fi/sv;
+    years stay ``2026``), anything else as it is."""
+    from indicator.i18n import fmt_number
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, int):
+        return fmt_number(value, lang, 0) if abs(value) >= 10_000 else str(value)
+    decimals = len(f"{value:.6g}".partition(".")[2]) if "e" not in f"{value:.6g}" else 2
+    return fmt_number(value, lang, decimals)
+
+
 def clip(value: Any, limit: int = 80) -> str:
     """``value`` as text of at most ``limit`` characters (an ellipsis marks a cut), for messages and reports."""
     text = str(value)
@@ -74,6 +88,10 @@ class FrameworkError(IndicatorError):
 
 class ReadError(IndicatorError):
     """A survey file cannot be read at all (wrong type, too large, no item columns, ...)."""
+
+
+class NoVillageColumnError(ReadError):
+    """The file has no village column and no village was given for it: naming the file's village helps."""
 
 
 class StorageError(IndicatorError):

@@ -14,11 +14,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from indicator.errors import FrameworkError
+from indicator.i18n import LANGUAGES
 
-LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 ITEM_TYPES: tuple[str, ...] = ("likert5", "yesno", "number")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "framework.toml"
 
@@ -97,6 +98,18 @@ class Framework:
 
     def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.themes if t.id == theme_id)
+
+    def enough_respondents(self, respondents: Any) -> Any:
+        """True where a respondent count reaches ``min_respondents``: the one rule for "too few respondents".
+
+        Below it a village/round gets no score and nothing of it is broken down (docs/method.md). A missing
+        count is never enough. A scalar gives a bool, a Series a bool Series on its index, else a bool array.
+        """
+        if np.ndim(respondents) == 0:
+            return bool(not pd.isna(respondents) and float(respondents) >= self.min_respondents)
+        counts = respondents if isinstance(respondents, pd.Series) else pd.Series(np.ravel(respondents), dtype=object)
+        enough = pd.to_numeric(counts, errors="coerce").astype(float).fillna(0.0) >= self.min_respondents
+        return enough if isinstance(respondents, pd.Series) else enough.to_numpy()
 
     def items_of(self, dimension_id: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.dimension == dimension_id)
@@ -317,7 +330,8 @@ def parse(raw: Mapping[str, Any], source: str = "<string>") -> Framework:
     _unique([i.id for i in items], "item", check)
     _check_ids_distinct(items, dims, check)
     if check.errors:
-        raise FrameworkError("; ".join(check.errors), file=source)
+        raise FrameworkError("; ".join(check.errors), code="framework.invalid",
+                             params={"problems": "; ".join(check.errors)}, file=source)
     return Framework(**head, bands=bands, themes=tuple(themes), dimensions=dims, items=items, source=source)
 
 
@@ -326,7 +340,8 @@ def loads(text_: str, source: str = "<string>") -> Framework:
     try:
         raw = tomllib.loads(text_)
     except tomllib.TOMLDecodeError as exc:
-        raise FrameworkError(f"not valid TOML: {exc}", file=source) from None
+        raise FrameworkError(f"not valid TOML: {exc}", code="framework.bad_toml", params={"detail": str(exc)},
+                             file=source) from None
     return parse(raw, source)
 
 
@@ -336,7 +351,8 @@ def load(path: str | Path = DEFAULT_PATH) -> Framework:
     try:
         content = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FrameworkError("framework file not found", file=str(path)) from None
+        raise FrameworkError("framework file not found", code="framework.not_found", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise FrameworkError(f"cannot read the framework file: {exc}", file=str(path)) from None
+        raise FrameworkError(f"cannot read the framework file: {exc}", code="framework.cannot_read",
+                             params={"detail": str(exc)}, file=str(path)) from None
     return loads(content, source=str(path))

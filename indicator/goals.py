@@ -1,9 +1,12 @@
 """The project's own quantitative goals (``data/goals.toml``) and how far the recorded activities got.
 
 The goals are data: sub-projects, goals and per-project targets ``min``–``max`` (e.g. 2–3 kick-off
-events). Coordinators record activities with ``Store.add_activity`` (date, goal, project as ``area``,
+events). Coordinators record activities with ``store.activities.add`` (date, goal, project as ``area``,
 what, groups, villages, note); each record counts as one towards its goal for its project, or for every
-project with that goal when it was joint (no area).
+project with that goal when it was joint (no area). A goal with ``counted_from`` (``strategies``,
+``actions``, ``experiments``, ``theme_groups``) counts the records of the Strategiat and Teemaryhmät pages
+instead (``indicator.strategies.goal_credits``); activity records for it are not counted, so nothing is
+entered twice.
 
 >>> goals = loads('''
 ... [[projects]]
@@ -31,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, clip
 from indicator.framework import text
 from indicator.i18n import fmt_date, t
 
@@ -39,6 +42,8 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "goals.toml"
 JOINT = "all"
 """The project value of an activity done jointly: it counts for every project that has the goal."""
 STATUSES: tuple[str, ...] = ("not_started", "in_progress", "reached", "max_reached")
+SOURCES: tuple[str, ...] = ("activities", "strategies", "actions", "experiments", "theme_groups")
+"""What a goal counts (its ``counted_from``): activity records (the default) or the records of strategies."""
 PROGRESS_COLUMNS: tuple[str, ...] = ("project", "goal", "done", "min", "max", "share", "status")
 
 Texts = Mapping[str, str]
@@ -63,6 +68,7 @@ class Goal:
     name: Texts
     targets: tuple[Target, ...]
     note: Texts = field(default_factory=lambda: MappingProxyType({}))
+    counted_from: str = "activities"
 
     def target(self, project: str) -> Target | None:
         return next((t for t in self.targets if t.project == project), None)
@@ -77,15 +83,16 @@ class Goals:
     source: str = "<string>"
 
     def goal(self, goal_id: str) -> Goal:
-        found = next((g for g in self.goals if g.id == goal_id), None)
-        if found is None:
-            raise IndicatorError(f"unknown project goal {goal_id!r}", file=self.source)
-        return found
+        return self._one(self.goals, goal_id, "project goal", code="goals.unknown_goal")
 
     def project(self, project_id: str) -> Project:
-        found = next((p for p in self.projects if p.id == project_id), None)
+        return self._one(self.projects, project_id, "sub-project", code="goals.unknown_project")
+
+    def _one(self, entries: tuple[Any, ...], ident: str, kind: str, *, code: str) -> Any:
+        """The entry with id ``ident``; an unknown id is an error naming the ``kind`` of entry."""
+        found = next((e for e in entries if e.id == ident), None)
         if found is None:
-            raise IndicatorError(f"unknown sub-project {project_id!r}", file=self.source)
+            raise IndicatorError(f"unknown {kind} {ident!r}", code=code, params={"id": clip(ident)}, file=self.source)
         return found
 
     def targets_frame(self) -> pd.DataFrame:
@@ -170,11 +177,15 @@ def parse(raw: Mapping[str, Any], source: str = "<string>") -> Goals:
         entry = f"goal '{ident}'"
         name = _texts(table, "name", entry, errors)
         note = _texts(table, "note", entry, errors, required=False)
-        goals.append(Goal(ident, name, _targets(table, entry, project_ids, errors), note))
+        counted_from = table.get("counted_from", "activities")
+        if counted_from not in SOURCES:
+            errors.append(f"{entry}: 'counted_from' must be one of {', '.join(SOURCES)}, got {counted_from!r}")
+        goals.append(Goal(ident, name, _targets(table, entry, project_ids, errors), note, str(counted_from)))
     for kind, ids in (("project", [p.id for p in projects]), ("goal", [g.id for g in goals])):
         errors.extend(f"{kind} '{i}': duplicate id" for i in sorted({i for i in ids if ids.count(i) > 1}))
     if errors:
-        raise IndicatorError("; ".join(errors), file=source)
+        raise IndicatorError("; ".join(errors), code="goals.invalid", params={"problems": "; ".join(errors)},
+                             file=source)
     return Goals(tuple(projects), tuple(goals), source)
 
 
@@ -183,7 +194,8 @@ def loads(content: str, source: str = "<string>") -> Goals:
     try:
         return parse(tomllib.loads(content), source)
     except tomllib.TOMLDecodeError as exc:
-        raise IndicatorError(f"not valid TOML: {exc}", file=source) from None
+        raise IndicatorError(f"not valid TOML: {exc}", code="goals.bad_toml", params={"detail": str(exc)},
+                             file=source) from None
 
 
 def load(path: str | Path = DEFAULT_PATH) -> Goals:
@@ -192,7 +204,8 @@ def load(path: str | Path = DEFAULT_PATH) -> Goals:
     try:
         return loads(path.read_text(encoding="utf-8"), source=str(path))
     except (OSError, UnicodeDecodeError) as exc:
-        raise IndicatorError(f"cannot read the goals file: {exc}", file=str(path)) from None
+        raise IndicatorError(f"cannot read the goals file: {exc}", code="goals.cannot_read",
+                             params={"detail": str(exc)}, file=str(path)) from None
 
 
 # --- progress -----------------------------------------------------------------------------------------
@@ -244,6 +257,25 @@ def goal_progress(goals: Goals, activities: pd.DataFrame | None) -> pd.DataFrame
     return table[list(PROGRESS_COLUMNS)].reset_index(drop=True)
 
 
+def credits_table(goals: Goals, activities: pd.DataFrame | None, derived: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What counts toward the goals: the activity records of goals counted from activities, then the
+    ``derived`` records (``indicator.strategies.goal_credits``) of the others; columns ``goal_id, area``."""
+    parts = []
+    if activities is not None and len(activities) and "goal_id" in activities:
+        own = activities[activities["goal_id"].isin(recordable(goals))]
+        parts.append(own.reindex(columns=["goal_id", "area"]))
+    if derived is not None and len(derived):
+        parts.append(derived[["goal_id", "area"]])
+    if not parts:
+        return pd.DataFrame({"goal_id": pd.Series(dtype=object), "area": pd.Series(dtype=object)})
+    return pd.concat(parts, ignore_index=True).astype(object)
+
+
+def recordable(goals: Goals) -> list[str]:
+    """The ids of the goals that coordinators record as activities (the others count other records)."""
+    return [g.id for g in goals.goals if g.counted_from == "activities"]
+
+
 def summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per project: goals, reached (status reached or max_reached) and the share reached."""
     reached = table["status"].isin(["reached", "max_reached"])
@@ -261,13 +293,15 @@ def check_activity(goals: Goals, *, goal: str, project: str, when: date | None, 
     target_goal = goals.goal(goal)
     if project == JOINT:
         if not target_goal.targets:
-            raise IndicatorError(f"goal {goal!r} has no targets", file=goals.source)
+            raise IndicatorError(f"goal {goal!r} has no targets", code="goals.no_targets",
+                                 params={"goal": clip(goal)}, file=goals.source)
     elif target_goal.target(goals.project(project).id) is None:
-        raise IndicatorError(f"project {project!r} has no target for goal {goal!r}", file=goals.source)
+        raise IndicatorError(f"project {project!r} has no target for goal {goal!r}", code="goals.no_target",
+                             params={"project": clip(project), "goal": clip(goal)}, file=goals.source)
     if when is None:
-        raise IndicatorError("the activity needs a date")
+        raise IndicatorError("the activity needs a date", code="goals.activity_date")
     if not what or not what.strip():
-        raise IndicatorError("the activity needs a description (what was done)")
+        raise IndicatorError("the activity needs a description (what was done)", code="goals.activity_text")
 
 
 # --- texts for the screen -----------------------------------------------------------------------------

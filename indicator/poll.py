@@ -12,7 +12,7 @@ from itertools import zip_longest
 
 import pandas as pd
 
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, clip
 from indicator.framework import Framework, Item
 
 MIN_ITEMS = 3
@@ -35,12 +35,14 @@ def default_items(framework: Framework, n: int | None = None) -> tuple[Item, ...
     """
     per_dim = _likert_by_dimension(framework)
     if not per_dim:
-        raise IndicatorError("the framework has no likert5 items to ask in a poll", file=framework.source)
+        raise IndicatorError("the framework has no likert5 items to ask in a poll", code="poll.no_items",
+                             file=framework.source)
     if n is None:
         themed = sum(1 for d in framework.dimensions if d.theme and any(framework_likert(framework, d.id)))
         n = min(max(themed, MIN_ITEMS), MAX_ITEMS)
     if not 1 <= n <= MAX_ITEMS:
-        raise IndicatorError(f"a poll asks 1 to {MAX_ITEMS} items, not {n}")
+        raise IndicatorError(f"a poll asks 1 to {MAX_ITEMS} items, not {n}", code="poll.item_count",
+                             params={"max": MAX_ITEMS, "count": n})
     rounds = zip_longest(*per_dim)
     picked = [item for layer in rounds for item in layer if item is not None]
     return tuple(picked[:n])
@@ -58,18 +60,20 @@ def choose_items(
     if not item_ids:
         return default_items(framework, n)
     known = {i.id: i for i in framework.items}
-    problems = [f"{i!r} is not an item of the framework" for i in item_ids if i not in known]
-    problems += [
-        f"{i!r} is a {known[i].type} item, the poll asks likert5 items only"
-        for i in item_ids
-        if i in known and known[i].type != "likert5"
-    ]
-    if len(set(item_ids)) != len(item_ids):
+    unknown = [i for i in item_ids if i not in known]
+    not_likert = [i for i in item_ids if i in known and known[i].type != "likert5"]
+    twice = sorted({i for i in item_ids if list(item_ids).count(i) > 1})
+    problems = [f"{i!r} is not an item of the framework" for i in unknown]
+    problems += [f"{i!r} is a {known[i].type} item, the poll asks likert5 items only" for i in not_likert]
+    if twice:
         problems.append("an item is listed twice")
     if len(item_ids) > MAX_ITEMS:
         problems.append(f"a poll asks at most {MAX_ITEMS} items, {len(item_ids)} were given")
     if problems:
-        raise IndicatorError("poll items: " + "; ".join(problems), file=framework.source)
+        wrong = [*unknown, *not_likert, *twice]
+        code, params = (("poll.bad_items", {"items": clip(", ".join(wrong)), "max": MAX_ITEMS}) if wrong else
+                        ("poll.too_many_items", {"count": len(item_ids), "max": MAX_ITEMS}))
+        raise IndicatorError("poll items: " + "; ".join(problems), code=code, params=params, file=framework.source)
     return tuple(known[i] for i in item_ids)
 
 
@@ -88,17 +92,19 @@ def validate_answers(items: Sequence[Item], answers: Mapping[str, object]) -> di
     asked = {i.id for i in items}
     unknown = sorted(set(answers) - asked)
     if unknown:
-        raise IndicatorError(f"poll answer for items not asked: {', '.join(unknown)}")
+        raise IndicatorError(f"poll answer for items not asked: {', '.join(unknown)}", code="poll.not_asked",
+                             params={"items": clip(", ".join(unknown))})
     values: dict[str, float] = {}
     for item in items:
         value = answers.get(item.id)
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int | float) or value not in SCALE:
-            raise IndicatorError(f"poll answer must be one of 1-5, got {value!r}", column=item.id)
+            raise IndicatorError(f"poll answer must be one of 1-5, got {value!r}", code="poll.off_scale",
+                                 column=item.id)
         values[item.id] = float(value)
     if not values:
-        raise IndicatorError("the poll answer is empty: answer at least one question")
+        raise IndicatorError("the poll answer is empty: answer at least one question", code="poll.empty_answer")
     return values
 
 

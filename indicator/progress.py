@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, clip
 from indicator.framework import Framework
 
 COLUMNS: tuple[str, ...] = (
@@ -106,7 +106,7 @@ def method_name(method: str) -> str:
     if name not in THRESHOLDS:
         raise IndicatorError(
             f"unknown progress method {method!r}; choose one of {', '.join(METHODS)}",
-            code="progress.unknown_method", params={"method": method, "choices": ", ".join(METHODS)},
+            code="progress.unknown_method", params={"method": clip(method), "choices": ", ".join(METHODS)},
         )
     return name
 
@@ -125,6 +125,22 @@ def classify(observed: np.ndarray, required: np.ndarray, method: str = DEFAULT_M
             conditions.append(observed >= bound)
             choices.append(status.value)
     return np.select(conditions, choices, default=Status.DECREASING.value)
+
+
+def path_score(start_score: Any, start_year: Any, year: Any, target_year: int) -> np.ndarray:
+    """The score the target path expects in ``year``: the straight line from ``start_score`` in ``start_year``
+    to 100 in ``target_year`` (its slope is ``required_rate``), clipped to 0–100; 100 where the line has
+    no length (``start_year`` at or after the target year). Arguments broadcast like numpy arrays.
+
+    >>> path_score(40.0, 2024, [2024, 2026, 2030, 2031], 2030).tolist()
+    [40.0, 60.0, 100.0, 100.0]
+    """
+    start = np.asarray(start_score, dtype=float)
+    first = np.asarray(start_year, dtype=float)
+    span = target_year - first
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = start + (TARGET_SCORE - start) * (np.asarray(year, dtype=float) - first) / span
+    return np.clip(np.where(span > 0, value, TARGET_SCORE), 0.0, TARGET_SCORE)
 
 
 def required_rate(first_score: np.ndarray, first_year: np.ndarray, target_year: int) -> np.ndarray:
@@ -222,7 +238,8 @@ def _growth_rule(out: pd.DataFrame, target_year: int) -> tuple[np.ndarray, np.nd
 def _history_long(history: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     missing = [c for c in ("village", "round") if c not in history.columns]
     if missing:
-        raise IndicatorError(f"the score history has no {', '.join(repr(c) for c in missing)} column")
+        raise IndicatorError(f"the score history has no {', '.join(repr(c) for c in missing)} column",
+                             code="progress.missing_columns", params={"columns": ", ".join(missing)})
     measures = [m for m in ("index", *framework.dimension_ids) if m in history.columns]
     frame = history[["village", "round", *measures]].copy()
     frame[measures] = frame[measures].apply(pd.to_numeric, errors="coerce").astype(float)
@@ -244,7 +261,8 @@ def registry_column(villages: pd.Series, registry: pd.DataFrame, column: str) ->
     from indicator.registry import VillageIndex
 
     if not {"village", column} <= set(registry.columns):
-        raise IndicatorError(f"the village registry needs 'village' and {column!r} columns")
+        raise IndicatorError(f"the village registry needs 'village' and {column!r} columns",
+                             code="progress.registry_columns", params={"column": column})
     values = dict(zip(registry["village"].astype(str), registry[column], strict=False))
     index = VillageIndex(registry)
     names = {name: index.find(str(name)) for name in villages.dropna().unique()}

@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import qrcode
 import qrcode.image.svg
 
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, clip
 
 
 def check_url(url: str) -> str:
@@ -20,7 +20,8 @@ def check_url(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c in url for c in "\r\n\t "):
-        raise IndicatorError(f"the poll address must be an http(s) address, got {url[:80]!r}")
+        raise IndicatorError(f"the poll address must be an http(s) address, got {url[:80]!r}", code="poll.bad_address",
+                             params={"address": clip(url)})
     return url
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, clip
 
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "villages.csv"
 REQUIRED_COLUMNS: tuple[str, ...] = ("village", "municipality", "leader_area", "lat", "lon", "coordinate_source")
@@ -29,17 +29,19 @@ class RegistryError(IndicatorError):
     """The village registry file cannot be used."""
 
 
-def _fail(path: Path, message: str, row: int | None = None, column: str | None = None, value=None) -> None:
-    raise RegistryError(message, file=str(path), row=row, column=column, value=value)
+def _fail(path: Path, message: str, *, code: str, params: dict | None = None, row: int | None = None,
+          column: str | None = None, value=None) -> None:
+    raise RegistryError(message, code=code, params=params, file=str(path), row=row, column=column, value=value)
 
 
 def _read(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
-        _fail(path, "village registry not found")
+        _fail(path, "village registry not found", code="registry.not_found")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        _fail(path, f"cannot read the village registry: {exc}")
+        _fail(path, f"cannot read the village registry: {exc}", code="registry.cannot_read",
+              params={"detail": clip(exc, 200)})
     raise AssertionError("unreachable")
 
 
@@ -47,14 +49,15 @@ def _check_text(frame: pd.DataFrame, path: Path) -> None:
     for column in ("village", "municipality"):
         blank = frame[column].str.strip() == ""
         if blank.any():
-            _fail(path, "empty value", row=int(blank.idxmax()) + 2, column=column)
+            _fail(path, "empty value", code="registry.empty_value", row=int(blank.idxmax()) + 2, column=column)
 
 
 def _check_choice(frame: pd.DataFrame, path: Path, column: str, allowed: tuple[str, ...]) -> None:
     bad = ~frame[column].isin(allowed)
     if bad.any():
         row = int(bad.idxmax())
-        _fail(path, f"must be one of {', '.join(allowed)}", row + 2, column, frame.at[row, column])
+        _fail(path, f"must be one of {', '.join(allowed)}", code="registry.not_allowed",
+              params={"allowed": ", ".join(allowed)}, row=row + 2, column=column, value=frame.at[row, column])
 
 
 def _check_coordinates(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -63,7 +66,8 @@ def _check_coordinates(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         bad = numbers.isna() | ~numbers.between(low, high)
         if bad.any():
             row = int(bad.idxmax())
-            _fail(path, f"must be a number from {low:g} to {high:g}", row + 2, column, frame.at[row, column])
+            _fail(path, f"must be a number from {low:g} to {high:g}", code="registry.bad_coordinate",
+                  params={"low": low, "high": high}, row=row + 2, column=column, value=frame.at[row, column])
         frame[column] = numbers.astype(float)
     return frame
 
@@ -79,7 +83,8 @@ def load_villages(path: str | Path = DEFAULT_REGISTRY) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
-        _fail(path, f"missing column(s): {', '.join(missing)}")
+        _fail(path, f"missing column(s): {', '.join(missing)}", code="registry.missing_columns",
+              params={"columns": ", ".join(missing)})
     for column in frame.columns:
         frame[column] = frame[column].str.strip()
     _check_text(frame, path)
@@ -90,8 +95,18 @@ def load_villages(path: str | Path = DEFAULT_REGISTRY) -> pd.DataFrame:
     duplicated = keys.duplicated()
     if duplicated.any():
         row = int(duplicated.idxmax())
-        _fail(path, "duplicate village name", row + 2, "village", frame.at[row, "village"])
+        _fail(path, "duplicate village name", code="registry.duplicate_village", row=row + 2, column="village",
+              value=frame.at[row, "village"])
     return frame.reset_index(drop=True)
+
+
+def optional_villages(path: str | Path = DEFAULT_REGISTRY) -> pd.DataFrame | None:
+    """``load_villages``, or None when the registry cannot be used: for steps that only gain from it (the
+    unknown-village warning of an import, the Leader areas of a grouping)."""
+    try:
+        return load_villages(path)
+    except RegistryError:
+        return None
 
 
 _DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")

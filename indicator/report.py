@@ -3,7 +3,8 @@
 The target path of an item: for a round in year ``y`` the expected item score lies on the straight line
 from the village's *baseline* — its score for that item in its earliest earlier round with a score, at
 that round's year — to 100 in the framework's ``target_year``. Without an earlier score the line starts
-at 0 in the framework's ``baseline_year``. ``gap = score - expected``: positive is ahead of the path.
+at 0 in the framework's ``baseline_year`` (``indicator.progress.path_score``, the same line the progress
+charts draw). ``gap = score - expected``: positive is ahead of the path.
 Strengths are the items furthest ahead, weaknesses the items furthest behind.
 
 A village/round with fewer than ``framework.min_respondents`` respondents is *private*: its results carry
@@ -22,6 +23,7 @@ import pandas as pd
 
 from indicator.framework import Framework, text
 from indicator.i18n import fmt_number, t
+from indicator.progress import path_score
 from indicator.xlsxsafe import xlsx_bytes
 
 N_HIGHLIGHTS = 3
@@ -65,13 +67,8 @@ class VillageResults:
 # --- computing --------------------------------------------------------------------------------------
 
 
-def is_private(respondents: object, framework: Framework) -> bool:
-    """True when a respondent count is missing or below the framework's minimum."""
-    return bool(pd.isna(respondents) or int(respondents) < framework.min_respondents)
-
-
 def _private_rows(table: pd.DataFrame, framework: Framework) -> pd.MultiIndex:
-    rows = table.loc[table["respondents"].isna() | (table["respondents"] < framework.min_respondents)]
+    rows = table.loc[~framework.enough_respondents(table["respondents"])]
     return pd.MultiIndex.from_frame(rows[["village", "round"]])
 
 
@@ -93,9 +90,7 @@ def target_path(item_scores: pd.DataFrame, framework: Framework, village: str, r
     out["baseline"] = [earlier.at[r, i] if pd.notna(r) else np.nan for i, r in first.items()]
     start_year = out["baseline_round"].fillna(float(framework.baseline_year))
     start = out["baseline"].fillna(0.0)
-    span = (framework.target_year - start_year).where(lambda s: s > 0)
-    expected = start + (100.0 - start) * (round_ - start_year) / span
-    out["expected"] = expected.fillna(100.0).clip(0.0, 100.0)
+    out["expected"] = path_score(start.to_numpy(), start_year.to_numpy(), round_, framework.target_year)
     return out
 
 
@@ -157,7 +152,7 @@ def history_frame(table: pd.DataFrame, framework: Framework, village: str) -> pd
     cols = ["index", *framework.dimension_ids]
     rows = table.loc[table["village"] == village, ["round", "respondents", *cols]].sort_values("round")
     rows = rows.reset_index(drop=True)
-    rows["private"] = rows["respondents"].isna() | (rows["respondents"] < framework.min_respondents)
+    rows["private"] = ~framework.enough_respondents(rows["respondents"])
     rows[cols] = rows[cols].astype(float).mask(rows["private"], np.nan)
     return rows[["round", "respondents", "private", *cols]]
 
@@ -185,7 +180,7 @@ def village_results(
     table = scores.table
     row = table.loc[(table["village"] == village) & (table["round"] == round_)]
     respondents = row["respondents"].iloc[0] if len(row) else None
-    private = is_private(respondents, framework)
+    private = not framework.enough_respondents(respondents)
     index = float(row["index"].iloc[0]) if len(row) and pd.notna(row["index"].iloc[0]) else None
     rank = int(row["rank"].iloc[0]) if len(row) and pd.notna(row["rank"].iloc[0]) else None
     band = str(row["band"].iloc[0]) if len(row) and pd.notna(row["band"].iloc[0]) else None
@@ -248,7 +243,7 @@ def describe_gap(gap: float, lang: str) -> str:
 
 def respondents_text(respondents: int | None, framework: Framework, lang: str) -> str:
     """The respondent count, or "fewer than N" for a private round (the exact small count is not shown)."""
-    if respondents is None or respondents < framework.min_respondents:
+    if not framework.enough_respondents(respondents):
         return t("village.fewer_than", lang, n=framework.min_respondents)
     return fmt_number(respondents, lang, 0)
 

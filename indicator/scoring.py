@@ -36,13 +36,13 @@ the Monte Carlo uncertainty analysis reuses it instead of copying it.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, clip
 from indicator.framework import Framework
 
 KEYS: tuple[str, str] = ("village", "round")
@@ -52,6 +52,7 @@ _EPS = 1e-12
 # Scores equal up to this many decimals are equal for ranks and bands: weighted means of decimal weights
 # (0.1, 0.2, 0.3) carry float noise such as 49.999999999999986 for a true 50.
 TIE_DECIMALS = 9
+NO_SCORE = "__no_score__"  # band_counts' key for the villages without a band
 
 # z-score normalisation: mean 50, one standard deviation = 10 points, then clipped to 0-100.
 Z_MEAN, Z_SD = 50.0, 10.0
@@ -73,15 +74,20 @@ class ScoreOptions:
         object.__setattr__(self, "weights", dict(self.weights))
         if self.normalisation not in NORMALISATIONS:
             raise IndicatorError(
-                f"unknown normalisation {self.normalisation!r}; choose one of {', '.join(NORMALISATIONS)}"
+                f"unknown normalisation {self.normalisation!r}; choose one of {', '.join(NORMALISATIONS)}",
+                code="scoring.unknown_normalisation",
+                params={"name": clip(self.normalisation), "choices": ", ".join(NORMALISATIONS)},
             )
         if self.aggregation not in AGGREGATIONS:
             raise IndicatorError(
-                f"unknown aggregation {self.aggregation!r}; choose one of {', '.join(AGGREGATIONS)}"
+                f"unknown aggregation {self.aggregation!r}; choose one of {', '.join(AGGREGATIONS)}",
+                code="scoring.unknown_aggregation",
+                params={"name": clip(self.aggregation), "choices": ", ".join(AGGREGATIONS)},
             )
         for key, value in self.weights.items():
             if not isinstance(value, int | float) or not np.isfinite(value) or value < 0:
-                raise IndicatorError(f"weight of {key!r} must be a number >= 0, got {value!r}")
+                raise IndicatorError(f"weight of {key!r} must be a number >= 0, got {value!r}",
+                                     code="scoring.bad_weight", params={"id": clip(key), "weight": clip(value)})
 
 
 DEFAULT_OPTIONS = ScoreOptions()
@@ -108,7 +114,8 @@ def effective_weights(framework: Framework, options: ScoreOptions = DEFAULT_OPTI
     known = set(framework.item_ids) | set(framework.dimension_ids)
     unknown = sorted(set(options.weights) - known)
     if unknown:
-        raise IndicatorError(f"weights given for unknown items or dimensions: {', '.join(unknown)}")
+        raise IndicatorError(f"weights given for unknown items or dimensions: {', '.join(unknown)}",
+                             code="scoring.unknown_weights", params={"ids": clip(", ".join(unknown))})
     items = np.array([options.weights.get(i.id, i.weight) for i in framework.items], dtype=float)
     dims = np.array([options.weights.get(d.id, d.weight) for d in framework.dimensions], dtype=float)
     return items, dims
@@ -181,7 +188,7 @@ def _prepare(responses: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """The responses with every item column present as float and a round column."""
     missing_keys = [k for k in ("village",) if k not in responses.columns]
     if missing_keys:
-        raise IndicatorError("the responses table has no 'village' column")
+        raise IndicatorError("the responses table has no 'village' column", code="scoring.no_village_column")
     items = list(framework.item_ids)
     frame = responses.reindex(columns=["village", "round", *items])
     frame[items] = frame[items].apply(pd.to_numeric, errors="coerce").astype(float)
@@ -236,6 +243,17 @@ def normalise(values: pd.DataFrame, framework: Framework, method: str = "goalpos
 # --- the whole pipeline -----------------------------------------------------------------------------
 
 
+def band_counts(table: pd.DataFrame, band_ids: Sequence[str]) -> pd.Series:
+    """How many rows (villages) of ``table`` fall in each band, in band order, then ``NO_SCORE`` for the rows
+    without a band (no index, or too few respondents).
+
+    >>> band_counts(pd.DataFrame({"band": ["low", None, "high", "low"]}), ["low", "mid", "high"]).to_dict()
+    {'low': 2, 'mid': 0, 'high': 1, '__no_score__': 1}
+    """
+    counts = table["band"].astype(object).where(table["band"].notna(), NO_SCORE).value_counts()
+    return counts.reindex([*band_ids, NO_SCORE], fill_value=0).astype(int)
+
+
 def _bands(index: np.ndarray, framework: Framework) -> pd.Series:
     mins = np.array([b.min for b in framework.bands])
     ids = np.array([b.id for b in framework.bands] + [None], dtype=object)
@@ -246,7 +264,7 @@ def _bands(index: np.ndarray, framework: Framework) -> pd.Series:
 
 def _flags(table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """Why a village has no score: too few respondents, too little item or dimension coverage."""
-    enough = table["respondents"] >= framework.min_respondents
+    enough = framework.enough_respondents(table["respondents"])
     few = table.loc[~enough, ["village", "round"]].assign(
         flag="too_few_respondents",
         detail=table.loc[~enough, "respondents"].astype(str) + f" < {framework.min_respondents}",
@@ -265,7 +283,7 @@ def _flags(table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
 def score(responses: pd.DataFrame, framework: Framework, options: ScoreOptions = DEFAULT_OPTIONS) -> Scores:
     """Score every village and round of a responses table (see docs/architecture.md)."""
     values, counts, respondents = item_values(responses, framework)
-    enough = (respondents >= framework.min_respondents).to_numpy()
+    enough = framework.enough_respondents(respondents).to_numpy()
     eligible = values[enough]
     item_scores = normalise(eligible, framework, options.normalisation).reindex(values.index)
     item_w, dim_w = effective_weights(framework, options)

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from indicator.audit import round_data, round_frame
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, clip
 from indicator.framework import Framework
 from indicator.scoring import (
     AGGREGATIONS,
@@ -69,20 +69,24 @@ class Draws:
     normalisation: np.ndarray | None = None
 
 
-def _check_choice(kind: str, chosen: Sequence[str], allowed: Sequence[str]) -> None:
+def _check_choice(kind: str, chosen: Sequence[str], allowed: Sequence[str], code: str) -> None:
     if not chosen or any(c not in allowed for c in chosen):
-        raise IndicatorError(f"uncertainty: {kind} must be some of {', '.join(allowed)}, got {list(chosen)!r}")
+        raise IndicatorError(f"uncertainty: {kind} must be some of {', '.join(allowed)}, got {list(chosen)!r}",
+                             code=code,
+                             params={"choices": ", ".join(allowed), "chosen": clip(", ".join(map(str, chosen)))})
 
 
 def _check(n: int, noise: float, aggregations: Sequence[str], normalisations: Sequence[str] | None) -> None:
     """Refuse settings the analysis cannot run with, naming the setting."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise IndicatorError(f"uncertainty: the number of draws must be a whole number >= 1, got {n!r}")
+        raise IndicatorError(f"uncertainty: the number of draws must be a whole number >= 1, got {n!r}",
+                             code="uncertainty.bad_draws", params={"draws": clip(n)})
     if not 0 <= noise < 1:
-        raise IndicatorError(f"uncertainty: the weight noise must be in [0, 1), got {noise!r}")
-    _check_choice("aggregations", aggregations, AGGREGATIONS)
+        raise IndicatorError(f"uncertainty: the weight noise must be in [0, 1), got {noise!r}",
+                             code="uncertainty.bad_noise", params={"noise": clip(noise)})
+    _check_choice("aggregations", aggregations, AGGREGATIONS, code="uncertainty.bad_aggregations")
     if normalisations is not None:
-        _check_choice("normalisations", normalisations, NORMALISATIONS)
+        _check_choice("normalisations", normalisations, NORMALISATIONS, code="uncertainty.bad_normalisations")
 
 
 def draw(
@@ -153,7 +157,7 @@ def renormalised(scores: Any, framework: Framework, method: str, round: Any, vil
     The scored (village, round) rows of all rounds are normalised together; other villages get NaN rows.
     """
     table = scores.table
-    enough = pd.to_numeric(table["respondents"], errors="coerce").fillna(0) >= framework.min_respondents
+    enough = framework.enough_respondents(table["respondents"])
     keys = pd.MultiIndex.from_frame(table.loc[enough, ["village", "round"]])
     values = scores.item_values[scores.item_values.index.isin(keys)]
     with warnings.catch_warnings(action="ignore", category=RuntimeWarning):  # all-NaN item columns

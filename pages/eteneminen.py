@@ -6,8 +6,8 @@ import streamlit as st
 from indicator.charts import progress as charts
 from indicator.errors import IndicatorError
 from indicator.i18n import t
-from indicator.progress import METHODS
-from ui import context, filters
+from indicator.progress import METHODS, Level, progress
+from ui import context, filters, strategy_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -21,13 +21,11 @@ history = context.scores_table()
 @st.cache_data(max_entries=8, show_spinner=False)
 def progress_table(token: str, method: str) -> pd.DataFrame:
     """Every level's progress rows (the CLI's ``progress`` plus municipalities), per database state."""
-    return charts.progress_table(
-        context.scores_table(), context.framework(), method=method, registry=context.registry()
-    )
+    return progress(context.scores_table(), context.framework(), method=method, registry=context.registry())
 
 
 def entity_name(level: str, entity: str) -> str:
-    return t(f"common.area_{entity}", lang) if level == "leader_area" else entity
+    return t(f"common.area_{entity}", lang) if level == Level.LEADER_AREA else entity
 
 
 st.title(t("progress.title", lang))
@@ -55,7 +53,7 @@ method = right.radio(
 try:
     table = progress_table(context.state_token(), method)
 except IndicatorError as err:
-    st.error(str(err))
+    st.error(fmt.plain(err.localized(lang)))
     st.stop()
 
 chosen = filters.current()
@@ -66,7 +64,7 @@ if not entities:
     st.stop()
 
 index_rows = rows[rows["measure"] == "index"]
-if level == "province":
+if level == Level.PROVINCE:
     st.markdown(
         f"**{t('progress.summary.province', lang, status=charts.status_label(index_rows['status'].iloc[0], lang))}**"
     )
@@ -122,7 +120,7 @@ with st.expander(t("progress.legend.title", lang), expanded=True):
     )
     st.markdown("\n".join(f"- **{arrow}** {words}" for arrow, _, words in charts.status_legend(lang)))
 
-if level != "province" and len(entities) > 1:
+if level != Level.PROVINCE and len(entities) > 1:
     counts = charts.status_counts(rows)
     st.plotly_chart(
         charts.status_bar_figure(counts, lang=lang, title=t("progress.status_counts", lang)),
@@ -138,3 +136,5 @@ with st.expander(t("progress.table", lang)):
     names = {e: entity_name(level, e) for e in entities}
     shown = charts.display_table(rows[rows["village"].isin(entities)], fw, lang, names)
     st.dataframe(fmt.styled(shown, lang), hide_index=True, key="progress_table")
+
+strategy_views.show_impact(lang, "progress")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from indicator.charts import overview as charts
 from indicator.i18n import t
+from indicator.scoring import band_counts
 from indicator.xlsxsafe import xlsx_bytes
 from ui import context, filters
 from ui import format as fmt
@@ -20,7 +21,7 @@ def build(token: str, area: str | None, municipality: str | None, round_: int | 
     in_scope = filters.apply(context.scores_table(), chosen, reg, by_round=False)
     frame = charts.round_frame(in_scope, reg, fw, round_)
     band_names, dim_names = fmt.band_names(fw, lang), fmt.dimension_names(fw, lang)
-    counts = charts.band_counts(frame, list(band_names))
+    counts = band_counts(frame, list(band_names))
     labels = {"no_score": t("overview.no_score", lang), "index": t("common.col_index", lang),
               "respondents": t("common.col_respondents", lang), "too_few": t("common.too_few", lang),
               "approximate": t("overview.map_hover_approx", lang)}
@@ -34,7 +35,7 @@ def build(token: str, area: str | None, municipality: str | None, round_: int | 
         "bars": charts.band_bars(counts, band_names, t("overview.no_score", lang)),
         "map": charts.village_map(frame, band_names, labels, number=lambda v: fmt.number(v, lang)),
         "ranking": charts.ranking_table(frame, dim_names, band_names, headers, too_few=t("common.too_few", lang),
-                                        area_names={a: t(f"common.area_{a}", lang) for a in ("sepra", "kasvu")},
+                                        area_names=filters.area_names(lang),
                                         no_index=t("overview.no_index", lang)),
         "long": long,
         "summary": charts.dimension_summary(long, dim_names) if len(long) else None,

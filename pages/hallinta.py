@@ -87,7 +87,7 @@ def act(action, message: str) -> None:
     try:
         action()
     except IndicatorError as err:
-        st.error(fmt.plain(err), icon=":material/error:")
+        st.error(fmt.plain(err.localized(lang)), icon=":material/error:")
         return
     st.toast(message, icon=":material/task_alt:")
     st.rerun()

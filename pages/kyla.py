@@ -11,7 +11,7 @@ from indicator.charts.village import history_chart, radar_chart, rank_band_chart
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
-from ui import context, filters
+from ui import context, filters, strategy_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -136,6 +136,7 @@ def main() -> None:
     else:
         breakdown(res, fw, lang)
     history(res, fw, lang)
+    strategy_views.village_plans(village, lang)
     downloads(res, fw, lang)
     st.caption(t("village.path_note", lang, baseline_year=fw.baseline_year, target_year=fw.target_year))
 

@@ -13,6 +13,7 @@ from indicator import poll
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
+from indicator.report import markdown_escape
 from ui import context
 from ui.navigation import ensure_routed
 
@@ -26,7 +27,7 @@ st.title(t("poll.title", lang))
 try:
     items = poll.choose_items(fw, poll.parse_item_list(params.get("items")))
 except IndicatorError as err:
-    st.error(str(err))
+    st.error(markdown_escape(err.localized(lang)))
     st.stop()
 
 done_key = f"poll_done_{round_}"

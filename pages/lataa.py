@@ -8,10 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from indicator.charts import upload as report_tables
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, NoVillageColumnError
 from indicator.i18n import t
+from indicator.reading import round_choices, round_mismatch
 from indicator.reading.layouts import is_technical
-from indicator.reading.reader import NO_VILLAGE_COLUMN
 from indicator.registry import VillageIndex
 from ui import auth, context
 from ui import format as fmt
@@ -116,10 +116,9 @@ def save(upload, result, round_: int, village: str | None, lang: str) -> None:
 lang = context.lang()
 st.title(t("common.nav_upload", lang))
 st.markdown(t("upload.intro", lang))
-this_year = date.today().year
-rounds = list(range(this_year + 1, context.framework().baseline_year - 2, -1))
+rounds = round_choices(context.framework().baseline_year)
 left, right = st.columns(2)
-round_ = left.selectbox(t("upload.round", lang), rounds, index=rounds.index(this_year), key="upload.round",
+round_ = left.selectbox(t("upload.round", lang), rounds, index=rounds.index(date.today().year), key="upload.round",
                         help=t("upload.round_help", lang))
 village = right.selectbox(t("upload.village", lang), [None, *sorted(context.registry()["village"])],
                           key="upload.village", help=t("upload.village_help", lang),
@@ -142,15 +141,18 @@ try:
 except IndicatorError as err:
     st.error(f"**{t('upload.read_failed', lang)}** {t('upload.read_failed_help', lang)} "
              f"{fmt.plain(err.localized(lang))}", icon=":material/error:")
-    if village is None and NO_VILLAGE_COLUMN in str(err):
+    if isinstance(err, NoVillageColumnError):
         st.info(t("upload.no_village", lang))
     st.stop()
 report = result.report.to_dict()
 with summary_box:
     show_summary(report, lang)
-    dated = result.report.latest_date
-    if dated is not None and not pd.isna(dated) and dated.year != int(round_):
-        st.warning(t("upload.round_mismatch", lang, year=dated.year, round=round_), icon=":material/event:")
+    mismatch = round_mismatch(result.report, int(round_))
+    if mismatch is not None and mismatch.first == mismatch.last:
+        st.warning(t("upload.round_mismatch", lang, year=mismatch.first, round=round_), icon=":material/event:")
+    elif mismatch is not None:
+        st.warning(t("upload.round_span", lang, first=mismatch.first, last=mismatch.last, round=round_),
+                   icon=":material/event:")
     if not report.get("villages") and village is None:
         st.warning(t("upload.no_village", lang))
 with mapped_box:
@@ -177,4 +179,4 @@ if st.button(t("upload.save", lang), type="primary", key="upload.save", icon=":m
             st.session_state["upload_saved_key"] = saved_key
             caption_box.caption(t("upload.report_caption_saved", lang))
         except IndicatorError as err:
-            st.error(fmt.plain(err), icon=":material/error:")
+            st.error(fmt.plain(err.localized(lang)), icon=":material/error:")

@@ -56,10 +56,6 @@ def overview(fw, lang: str) -> None:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def nominal(fw) -> dict[str, float]:
-    return {d.id: d.weight for d in fw.dimensions} | {i.id: i.weight for i in fw.items}
-
-
 def load_controls(fw, lang: str, store) -> None:
     """Saved weight sets: pick one and load it into the sliders; or reset to the nominal weights."""
     saved = store.documents.table(wt.WEIGHT_SET_KIND)
@@ -68,14 +64,13 @@ def load_controls(fw, lang: str, store) -> None:
         name = st.selectbox(t("framework.load_set", lang), ["", *sets], key=SET_KEY,
                             format_func=lambda n: n or t("framework.load_none", lang))
         if st.button(t("framework.load", lang), key="framework.load", disabled=not name):
-            values = nominal(fw) | dict((sets[name] or {}).get("weights", {}))
-            for ident, value in values.items():
+            for ident, value in wt.saved_weights(sets[name], fw).items():
                 st.session_state[slider_key(ident)] = float(value)
-            st.session_state[ITEMS_TOGGLE] = any(i in (sets[name] or {}).get("weights", {}) for i in fw.item_ids)
+            st.session_state[ITEMS_TOGGLE] = wt.has_item_weights((sets[name] or {}).get("weights", {}), fw)
             st.toast(t("framework.loaded", lang, name=markdown_escape(name)))
             st.rerun()
         if st.button(t("framework.reset", lang), key="framework.reset"):
-            for ident, value in nominal(fw).items():
+            for ident, value in wt.nominal_weights(fw).items():
                 st.session_state[slider_key(ident)] = float(value)
             st.rerun()
 
@@ -102,22 +97,16 @@ def sliders(fw, lang: str) -> dict[str, float]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def sandbox_changes(token: str, round_: int, changed: tuple[tuple[str, float], ...]) -> pd.DataFrame:
     """Rank changes of a round under a weight set against the nominal weights (cached per data state)."""
-    from indicator.scoring import ScoreOptions, score
-
-    fw = context.framework()
-    alternative = score(context.responses(), fw, ScoreOptions(weights=dict(changed))).table
-    return wt.rank_changes(context.scores().table, alternative, round_)
+    return wt.compare(context.responses(), context.scores().table, context.framework(), dict(changed), round_)
 
 
 def changes_view(changes: pd.DataFrame, lang: str) -> None:
-    ranked = changes.dropna(subset=["shift"])
-    moved = ranked.loc[ranked["shift"] != 0]
-    st.markdown(t("framework.changes_summary", lang, moved=len(moved), n=len(ranked),
-                  largest=int(ranked["shift"].abs().max()) if len(ranked) else 0))
-    left, right = st.columns([2, 3]) if len(moved) else (None, st.container())
+    summary = wt.shift_summary(changes)
+    st.markdown(t("framework.changes_summary", lang, moved=summary.moved, n=summary.ranked, largest=summary.largest))
+    left, right = st.columns([2, 3]) if summary.moved else (None, st.container())
     if left is not None:
         with left:
-            st.plotly_chart(rank_shift_chart(changes.loc[changes["shift"].fillna(0) != 0], lang), width="stretch",
+            st.plotly_chart(rank_shift_chart(wt.moved(changes), lang), width="stretch",
                             key="framework_shift_chart", alt=t("framework.shift_alt", lang))
     with right:
         show(changes, {"village": "village", "index_nominal": "index_nominal", "rank_nominal": "rank_nominal",
@@ -137,7 +126,7 @@ def save_controls(fw, lang: str, store, changed: Mapping[str, float]) -> None:
                                 actor="coordinator")
             st.success(t("framework.saved", lang, name=markdown_escape(name.strip())))
         except IndicatorError as err:
-            st.error(str(err))
+            st.error(fmt.plain(err.localized(lang)))
 
 
 def sandbox(fw, lang: str, round_: int) -> None:
@@ -148,7 +137,7 @@ def sandbox(fw, lang: str, round_: int) -> None:
     try:
         changed = wt.changed_only(wt.check_weights(sliders(fw, lang), fw), fw)
     except IndicatorError as err:
-        st.error(str(err))
+        st.error(fmt.plain(err.localized(lang)))
         return
     if not changed:
         st.info(t("framework.nothing_changed", lang))
@@ -221,7 +210,7 @@ def main() -> None:
         return
     table = context.scores_table()
     round_ = filters.selected_round(table)
-    if round_ is None or table.loc[table["round"] == round_, "index"].notna().sum() < 2:
+    if not wt.enough_ranked(table, round_):
         st.info(t("framework.no_scores", lang))
         return
     st.divider()

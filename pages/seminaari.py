@@ -1,7 +1,7 @@
 """Seminaari: a projector screen of rotating slides with live data and a QR code for the poll.
 
 Open as ``/seminaari?embed=true``. URL parameters: ``every`` (seconds per slide, default 15),
-``slide`` (pin one of progress, bands, groups, goals, participation), ``poll_url`` (the address the QR
+``slide`` (pin one of progress, bands, groups, goals, impact, participation), ``poll_url`` (the address the QR
 code leads to; default: the poll page on this server), ``poll_round`` and ``items`` (passed to the poll).
 """
 
@@ -13,13 +13,18 @@ import pandas as pd
 import streamlit as st
 
 from indicator import goals as project_goals
+from indicator import impact as impact_lib
 from indicator import poll, qr
+from indicator import strategies as plans
 from indicator.charts import progress as progress_charts
 from indicator.charts import seminar as charts
+from indicator.charts import strategies as strategy_charts
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
-from ui import context
+from indicator.progress import Level, progress
+from indicator.scoring import band_counts
+from ui import context, filters, strategy_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -68,21 +73,19 @@ def chart(fig, alt: str, key: str) -> None:
 @st.cache_data(max_entries=4, show_spinner=False)
 def progress_table(token: str) -> pd.DataFrame:
     """Progress of every level for the database state ``token`` (the screen refreshes every few seconds)."""
-    return progress_charts.progress_table(
-        context.scores_table(), context.framework(), registry=context.registry()
-    )
+    return progress(context.scores_table(), context.framework(), registry=context.registry())
 
 
 def slide_progress(scores: pd.DataFrame) -> None:
     st.markdown(f"# {t('seminar.title.progress', lang, year=fw.target_year)}")
     table = progress_table(context.state_token())
-    province = table[table["level"] == "province"]
+    province = table[table["level"] == Level.PROVINCE]
     row = province[province["measure"] == "index"].iloc[0]
     series = progress_charts.measure_series(
-        progress_charts.level_history(scores, None, "province", fw), row["village"], "index"
+        progress_charts.level_history(scores, None, Level.PROVINCE, fw), row["village"], "index"
     )
     label = progress_charts.measure_label("index", fw, lang)
-    villages = table[table["level"] == "village"]
+    villages = table[table["level"] == Level.VILLAGE]
     on, total = progress_charts.on_path_count(villages)
     latest = t("seminar.progress.latest", lang, label=label, round=int(row["last_round"]),
                score=fmt.number(row["last_score"], lang, 1)) if pd.notna(row["last_score"]) else ""
@@ -100,10 +103,10 @@ def slide_progress(scores: pd.DataFrame) -> None:
 
 def slide_bands(scores: pd.DataFrame) -> None:
     latest = int(scores["round"].max())
-    counts = charts.band_counts(scores[scores["round"] == latest], fw)
+    counts = band_counts(scores[scores["round"] == latest], [b.id for b in fw.bands])
     st.markdown(f"# {t('seminar.title.bands', lang, round=latest)}")
-    names = {b.id: text(b.name, lang) for b in fw.bands} | {"none": t("seminar.bands.none", lang)}
-    alt = t("seminar.bands.alt", lang, items=charts.pairs(map(names.get, counts["band"]), counts["villages"]))
+    names = charts.band_names(fw, lang)
+    alt = t("seminar.bands.alt", lang, items=charts.pairs(map(names.get, counts.index), counts.to_numpy()))
     chart(charts.bands_figure(counts, fw, lang=lang).update_layout(height=720), alt, "seminar_fig")
 
 
@@ -117,7 +120,7 @@ def slide_groups(_scores: pd.DataFrame) -> None:
             return
         st.markdown(f"### {t('seminar.groups.proposal', lang)}")
     themes = {th.id: text(th.name, lang) for th in fw.themes}
-    areas = {a: t(f"common.area_{a}", lang) for a in ("sepra", "kasvu")}
+    areas = filters.area_names(lang)
     table = charts.groups_table(grouping, themes, areas)
     headers = [t(f"seminar.groups.col.{c}", lang) for c in ("area", "group", "theme", "villages")]
     alt = t(
@@ -131,7 +134,7 @@ def slide_groups(_scores: pd.DataFrame) -> None:
 def slide_goals(_scores: pd.DataFrame) -> None:
     st.markdown(f"# {t('seminar.title.goals', lang)}")
     goals = load_goals()
-    table = project_goals.goal_progress(goals, context.store().activities.table())
+    table = project_goals.goal_progress(goals, plans.recorded(context.store(), goals, context.registry()))
     names = {g.id: text(g.name, lang) for g in goals.goals}
     projects = {p.id: text(p.name, lang) for p in goals.projects}
     line = " · ".join(
@@ -150,6 +153,20 @@ def slide_goals(_scores: pd.DataFrame) -> None:
     chart(fig.update_layout(height=780).update_xaxes(visible=False), line, "seminar_fig")
 
 
+def slide_impact(_scores: pd.DataFrame) -> None:
+    st.markdown(f"# {t('impact.slide_title', lang)}")
+    _name, table = strategy_views.impact_table()
+    if table is None or table.empty:
+        st.markdown(f"## {t('impact.none', lang)}")
+        return
+    st.markdown(f"### {t('impact.intro', lang, baseline=int(table['baseline'].iloc[0]), followup=int(table['followup'].iloc[0]))}")
+    areas = strategy_views.area_names(lang)
+    shown = impact_lib.display_table(table, fw, lang, areas).drop(columns=t("impact.col.rounds", lang))
+    alt = " ".join(impact_lib.reading(r, fw, lang, areas) for _, r in table.iterrows())
+    chart(strategy_charts.impact_table_figure(shown, lang=lang, font_size=FONT), alt, "seminar_fig")
+    st.markdown(f"### {t('impact.slide_note', lang)}")
+
+
 def slide_participation(scores: pd.DataFrame) -> None:
     st.markdown(f"# {t('seminar.title.participation', lang)}")
     rounds = charts.participation(scores)
@@ -160,7 +177,7 @@ def slide_participation(scores: pd.DataFrame) -> None:
     try:
         items = poll.choose_items(fw, poll_items)
     except IndicatorError as err:
-        st.error(str(err))
+        st.error(fmt.plain(err.localized(lang)))
         return
     summary = poll.summarise(context.store().poll.responses(poll_round), items)
     labels = {i.id: text(i.text, lang) for i in items}
@@ -181,6 +198,7 @@ SLIDE_DRAW = {
     "bands": slide_bands,
     "groups": slide_groups,
     "goals": slide_goals,
+    "impact": slide_impact,
     "participation": slide_participation,
 }
 

@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from indicator import goals as project_goals
+from indicator import strategies as plans
 from indicator.charts import progress as charts
 from indicator.charts import seminar as seminar_charts
 from indicator.errors import IndicatorError
@@ -30,7 +31,7 @@ goal_names, project_names = project_goals.names(goals, lang)
 st.title(t("goals.title", lang))
 st.markdown(t("goals.intro", lang))
 activities = store.activities.table()
-table = project_goals.goal_progress(goals, activities)
+table = project_goals.goal_progress(goals, plans.recorded(store, goals, context.registry()))
 
 with st.container(horizontal=True, key="goals_kpis"):
     for row in project_goals.summary(table).itertuples():
@@ -69,7 +70,7 @@ grouping = seminar_charts.latest_grouping(store)
 group_options = seminar_charts.group_labels(grouping) if grouping is not None else []
 with st.form("goals_record", clear_on_submit=True):
     when = st.date_input(t("goals.record.date", lang), value=date.today(), format="DD.MM.YYYY")
-    goal = st.selectbox(t("goals.record.goal", lang), list(goal_names), format_func=goal_names.get)
+    goal = st.selectbox(t("goals.record.goal", lang), project_goals.recordable(goals), format_func=goal_names.get)
     project = st.selectbox(
         t("goals.record.project", lang),
         [*[p.id for p in goals.projects], project_goals.JOINT],
@@ -94,7 +95,7 @@ if submitted:
             actor="coordinator",
         )
     except IndicatorError as err:
-        st.error(str(err))
+        st.error(fmt.plain(err.localized(lang)))
     else:
         st.session_state["goals_saved"] = True
         st.rerun()

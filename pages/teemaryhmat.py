@@ -6,9 +6,9 @@ import streamlit as st
 from indicator.charts import groups as charts
 from indicator.errors import IndicatorError
 from indicator.framework import text
-from indicator.groups import BY_OPTIONS, make_groups
+from indicator.grouping import BY_OPTIONS, make_groups
+from indicator.grouping.workbook import workbook_bytes
 from indicator.i18n import t
-from indicator.xlsxsafe import xlsx_bytes
 from ui import context, filters
 from ui import format as fmt
 from ui.navigation import ensure_routed
@@ -78,13 +78,13 @@ except ValueError:
     st.error(t("groups.bad_line", lang, line=", ".join(g for _, g in pins)))
     st.stop()
 except IndicatorError as err:
-    st.error(str(err))
+    st.error(fmt.plain(err.localized(lang)))
     st.stop()
 
 if len(grouping.excluded):
     st.caption(t("groups.excluded", lang, names=", ".join(grouping.excluded["village"])))
 for area in grouping.cost["area"]:
-    st.header(t("groups.area", lang, area=filters.area_label(area, lang) if area in ("sepra", "kasvu") else area))
+    st.header(t("groups.area", lang, area=filters.area_names(lang).get(area, area)))
     cost = grouping.cost.set_index("area").loc[area]
     st.caption(t(f"groups.method.{cost['method']}", lang))
     alt = grouping.alternative.set_index("area").loc[area]
@@ -104,20 +104,6 @@ for area in grouping.cost["area"]:
     st.caption(t("groups.map", lang))
 
 
-def workbook() -> bytes:
-    sheets = {}
-    for row in grouping.summary.itertuples(index=False):
-        prof = grouping.profiles[(grouping.profiles["area"] == row.area) & (grouping.profiles["group"] == row.group)]
-        need = grouping.need[(grouping.need["area"] == row.area) & (grouping.need["group"] == row.group)]
-        villages = pd.DataFrame({t("groups.col.village", lang): row.villages.split(", ")})
-        profile = pd.DataFrame({t("groups.col.dimension", lang): prof["dimension"].map(names),
-                                t("groups.col.mean", lang): prof["group_mean"],
-                                t("groups.col.area_mean", lang): prof["area_mean"], "z": prof["z"]})
-        needs = pd.DataFrame({t("groups.col.theme", lang): need["theme"], t("groups.col.need", lang): need["need"]})
-        sheets[f"{row.area} {row.group}"] = pd.concat([villages, profile, needs], axis=1)
-    return xlsx_bytes(sheets)
-
-
 save_col, download_col = st.columns(2)
 with save_col.form("groups_save_form"):
     name = st.text_input(t("groups.save_name", lang), key="groups_save_name")
@@ -126,6 +112,7 @@ with save_col.form("groups_save_form"):
                    "assignments": grouping.assignments[["village", "area", "group", "theme"]].to_dict("records")}
         context.store().documents.save("grouping", name.strip(), payload, actor="coordinator")
         st.success(t("groups.saved", lang, name=name.strip()))
-download_col.download_button(t("groups.download", lang), workbook(), file_name="teemaryhmat.xlsx",
+download_col.download_button(t("groups.download", lang), workbook_bytes(grouping, fw, lang),
+                             file_name="teemaryhmat.xlsx",
                              key="groups_download",
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

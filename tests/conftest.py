@@ -1,4 +1,4 @@
-"""Shared test fixtures: a small hand-made framework used by the engine's tests."""
+"""Shared test fixtures: a small hand-made framework used by the engine's tests; browser tests marked slow."""
 
 from __future__ import annotations
 
@@ -83,6 +83,13 @@ type = "number"
 lower = 40
 target = 5
 """
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test is slow too (a server start and page loads): ``-m "not slow"`` leaves them out."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ def test_default_page_renders_in_each_language(demo_env, lang):
     assert at.sidebar.selectbox(key="area").label == t("common.filter_area", lang)
 
 
-def test_coordinator_pages_are_not_registered_for_the_public(demo_env):
+def test_coordinator_page_files_are_not_registered_for_the_public(demo_env):
     at = testing.app().run()
     for page in ("pages/hallinta.py", "pages/teemaryhmat.py"):
         with pytest.raises(ValueError, match="Could not find"):
@@ -61,7 +61,8 @@ def test_sign_in_opens_admin_and_sign_out_closes_it(demo_env):
     assert at.title[0].value == t("common.nav_admin", "fi")
     at.sidebar.button(key="common.logout").click().run()
     assert at.session_state["role"] == "public"
-    assert at.title[0].value == t("common.app_title", "fi")  # fell back to the default page
+    assert at.title[0].value == t("common.signin_required_title", "fi")  # the same address asks to sign in
+    assert not at.get("download_button")  # the admin page's database export is gone
 
 
 def test_filters_come_from_and_go_to_the_url(demo_env):
@@ -138,21 +139,6 @@ def test_round_filter_follows_a_new_latest_round(demo_env):
     at.sidebar.selectbox(key="round").set_value(2024).run()
     at.run()
     assert at.sidebar.selectbox(key="round").value == 2024  # a deliberate choice stays
-
-
-def test_suppress_blanks_every_breakdown_below_min_respondents(small_framework):
-    import pandas as pd
-
-    from ui import format as fmt
-
-    frame = pd.DataFrame({"village": ["A", "B", "C"], "round": [2026] * 3, "respondents": [1, 2, None],
-                          "index": [10.0, 20.0, 30.0], "count": [4, 5, 6]})
-    out = fmt.suppress(frame, small_framework)  # min_respondents = 2
-    assert out["index"].isna().tolist() == [True, False, True]
-    assert out["count"].isna().tolist() == [True, False, True]
-    assert out["round"].tolist() == [2026] * 3 and out["respondents"].iloc[0] == 1
-    assert frame["index"].notna().all()  # the input is left alone
-    assert fmt.too_few(1, small_framework) and not fmt.too_few(2, small_framework) and fmt.too_few(None, small_framework)
 
 
 def test_locale_formats_and_plain_text():

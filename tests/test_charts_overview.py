@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from indicator.charts import overview, palette
 from indicator.charts import upload as upload_tables
+from indicator.scoring import NO_SCORE, band_counts
 
 
 @pytest.fixture
@@ -81,8 +82,8 @@ def test_round_frame_joins_registry_and_flags_too_few(table, registry, small_fra
 
 def test_band_counts_in_band_order(table, registry, small_framework):
     frame = overview.round_frame(table, registry, small_framework, 2026)
-    counts = overview.band_counts(frame, ["low", "mid", "high"])
-    assert counts.to_dict() == {"low": 0, "mid": 1, "high": 1, overview.NO_SCORE: 1}
+    counts = band_counts(frame, ["low", "mid", "high"])
+    assert counts.to_dict() == {"low": 0, "mid": 1, "high": 1, NO_SCORE: 1}
 
 
 def test_ranking_table_hides_scores_below_min_respondents(table, registry, small_framework):

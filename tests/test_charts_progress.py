@@ -78,7 +78,7 @@ def test_aggregate_history_by_municipality(history: pd.DataFrame) -> None:
 
 
 def test_progress_has_municipality_rows_and_the_page_uses_them(history, small_framework) -> None:
-    table = cp.progress_table(history, small_framework, registry=REGISTRY)
+    table = progress(history, small_framework, registry=REGISTRY)
     own = progress(history, small_framework, registry=REGISTRY)
     pd.testing.assert_frame_equal(table, own)  # the page's table is the library's (and the CLI's)
     towns = table[table["level"] == "municipality"].set_index(["village", "measure"])
@@ -96,7 +96,7 @@ def test_progress_has_municipality_rows_and_the_page_uses_them(history, small_fr
 
 def test_municipality_of_the_area_level_equals_area(history, small_framework) -> None:
     """Kotka holds every sepra village, so their progress rows must be the same numbers."""
-    table = cp.progress_table(history, small_framework, registry=REGISTRY).set_index(
+    table = progress(history, small_framework, registry=REGISTRY).set_index(
         ["level", "village", "measure"]
     )
     for measure in ("index", "talous", "yhteiso"):
@@ -109,7 +109,7 @@ def test_municipality_of_the_area_level_equals_area(history, small_framework) ->
 
 
 def test_on_path_and_status_counts(history, small_framework) -> None:
-    table = cp.progress_table(history, small_framework, registry=REGISTRY)
+    table = progress(history, small_framework, registry=REGISTRY)
     villages = table[table["level"] == "village"]
     # A: 40 -> 52 (6/yr vs 10 needed: moderately improving); B: decreasing; C: 10 -> 40 (15/yr vs 15): on track
     assert villages.set_index(["village", "measure"]).loc[("C", "index"), "status"] == "on_track"
@@ -196,7 +196,7 @@ def test_status_key_shows_every_status_in_its_colour() -> None:
 
 
 def test_level_rows_follow_the_filters(history, small_framework) -> None:
-    table = cp.progress_table(history, small_framework, registry=REGISTRY)
+    table = progress(history, small_framework, registry=REGISTRY)
     kotka_villages = {"A", "B"}
     villages = cp.level_rows(table, "village", REGISTRY, villages=kotka_villages)
     assert set(villages["village"]) == {"A", "B"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indicator.charts import palette
-from indicator.charts.village import _wrap, history_chart, radar_chart, rank_band_chart
+from indicator.charts.labels import wrap
+from indicator.charts.village import history_chart, radar_chart, rank_band_chart
 from tests.test_report import EVIL, FRAMEWORK, results
 
 
@@ -54,4 +55,4 @@ def test_rank_band_is_a_line_from_p05_to_p95_with_median_and_nominal_dots():
 def test_long_dimension_names_wrap_onto_lines():
     fig = radar_chart(results("Alpha", 2026).dimensions, FRAMEWORK, "Alpha", "en")
     assert all("<br>" not in label for label in fig.data[0].theta)  # short names stay on one line
-    assert _wrap("Sustainability, nature and safety") == "Sustainability,<br>nature and<br>safety"
+    assert wrap("Sustainability, nature and safety", 16) == "Sustainability,<br>nature and<br>safety"

@@ -78,7 +78,7 @@ def test_card_from_the_database(capsys, env):
     framework = load(env["fw"])
     store = Store(f"sqlite:///{env['dir'] / 'db.sqlite'}")
     for path, year in zip(env["files"], (2024, 2025), strict=True):
-        store.add_upload(Path(path).read_bytes(), path, year, framework, approve=True)
+        store.uploads.add(Path(path).read_bytes(), path, year, framework, approve=True)
     code, out, _ = run(capsys, "card", "--db", store.url, "--village", "Ala", "--framework", env["fw"], "--lang", "en")
     assert code == 0
     want = report.report_html(page_results(env, "Ala", 2025), framework, "en")

@@ -149,8 +149,8 @@ def test_uncertainty_equals_the_library_with_the_page_defaults(capsys, env, tmp_
 def test_database_source_and_round_choice(capsys, env):
     framework = load(env["fw"])
     store = Store(f"sqlite:///{env['dir'] / 'db.sqlite'}")
-    store.add_upload(survey(ANSWERS), "k2025.csv", 2025, framework, approve=True)
-    store.add_upload(survey({k: v for k, v in ANSWERS.items() if k != "Cee"}), "k2024.csv", 2024, framework,
+    store.uploads.add(survey(ANSWERS), "k2025.csv", 2025, framework, approve=True)
+    store.uploads.add(survey({k: v for k, v in ANSWERS.items() if k != "Cee"}), "k2024.csv", 2024, framework,
                      approve=True)
     db = ("--db", store.url, "--framework", env["fw"])
     code, out, _ = run(capsys, "uncertainty", *db)

@@ -107,8 +107,8 @@ def test_progress_csv_and_json(capsys, env):
 def test_progress_method_slope_and_its_hidden_alias(capsys, env):
     store = Store(env["db"])
     framework = load(env["fw"])
-    store.add_upload(village_file("Ala", [1, 1]), "a24.csv", 2024, framework, approve=True)
-    store.add_upload(village_file("Ala", [3, 3]), "a26.csv", 2026, framework, approve=True)
+    store.uploads.add(village_file("Ala", [1, 1]), "a24.csv", 2024, framework, approve=True)
+    store.uploads.add(village_file("Ala", [3, 3]), "a26.csv", 2026, framework, approve=True)
     base = ("progress", "--db", env["db"], "--framework", env["fw"])
     outputs = [run(capsys, *base, *extra) for extra in ((), ("--method", "slope"), ("--method", "contract"))]
     assert [code for code, _, _ in outputs] == [0, 0, 0]

@@ -67,6 +67,7 @@ def fw(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_unusable_database_exits_2_with_one_plain_line(tmp_path: Path, fw: Path) -> None:
     # §6: an input that cannot be used -> exit 2, one plain line naming the file, never a traceback.
     broken = tmp_path / "broken.db"
@@ -81,6 +82,7 @@ def test_unusable_database_exits_2_with_one_plain_line(tmp_path: Path, fw: Path)
         assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_ingest_approve_of_a_file_already_pending_approves_it(tmp_path: Path, fw: Path) -> None:
     # §6: "--approve approves them at once"; only approved uploads count in progress.
     survey = tmp_path / "s.csv"

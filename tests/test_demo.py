@@ -40,6 +40,7 @@ def cells(path: Path) -> list[list[object]]:
     return [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
 
 
+@pytest.mark.slow
 def test_two_runs_give_identical_files(written):
     one, two = written
     files = sorted(p.relative_to(one) for p in one.rglob("*.*"))

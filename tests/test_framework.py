@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from indicator.errors import FrameworkError
@@ -21,6 +22,18 @@ def test_small_framework_loads(small_framework):
     assert small_framework.item("Y1").aliases == ("tapahtumat",)
     with pytest.raises(dataclasses.FrozenInstanceError):
         small_framework.min_respondents = 3  # type: ignore[misc]
+
+
+def test_enough_respondents_is_one_rule_for_counts_and_columns(small_framework):
+    # min_respondents = 2: 1 and a missing count are too few, 2 and 9 are enough
+    assert not small_framework.enough_respondents(1)
+    assert small_framework.enough_respondents(2) and small_framework.enough_respondents(9.0)
+    assert not small_framework.enough_respondents(None) and not small_framework.enough_respondents(pd.NA)
+    column = pd.Series([1, 2, None, 9], index=[10, 11, 12, 13], dtype="Int64")
+    enough = small_framework.enough_respondents(column)
+    assert enough.tolist() == [False, True, False, True] and list(enough.index) == [10, 11, 12, 13]
+    assert enough.dtype == bool
+    assert small_framework.enough_respondents([0, 3]).tolist() == [False, True]
 
 
 def test_text_falls_back_to_finnish(small_framework):

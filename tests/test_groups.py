@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 
 from indicator.errors import GroupingError
 from indicator.framework import loads
-from indicator.grouping import partition
-from indicator.groups import (
+from indicator.grouping import (
     ASSIGNMENT_COLUMNS,
     assign_themes,
     group_count,
     group_sizes,
     make_groups,
     need_matrix,
+    partition,
     partition_count,
     standardise,
 )
@@ -154,8 +154,8 @@ def test_cost_is_within_group_ss_of_standardised_scores(fw):
     grouping = make_groups(scores_frame(values), fw, size=2, by="none", bootstraps=0)
     assert grouping.cost["cost"].iloc[0] == pytest.approx(2 * 1 / 25.25)
     assert grouping.assignments["group"].tolist() == [1, 1, 2, 2]
-    assert grouping.cost["method"].iloc[0] == "exhaustive"
-    assert bool(grouping.cost["optimal"].iloc[0])
+    assert grouping.cost["method"].iloc[0] == "exact"
+    assert bool(grouping.cost["optimal"].iloc[0]) and grouping.optimal
 
 
 # --- the optimum --------------------------------------------------------------------------------------
@@ -175,18 +175,17 @@ def test_optimum_and_runner_up_equal_brute_force(fw, n, size, seed):
     assert (grouping.assignments["swap_cost"] >= -1e-9).all()
 
 
-def test_kmeans_reaches_the_exhaustive_optimum_on_small_cases(fw, monkeypatch):
+def test_kmeans_reaches_the_exact_optimum_on_small_cases(fw):
     values = [random_scores(15, seed, d=3) for seed in range(8)]
     exact = [make_groups(scores_frame(v), fw, by="none", bootstraps=0).cost["cost"].iloc[0] for v in values]
-    monkeypatch.setattr(partition, "ENUMERATION_LIMIT", 0)
-    monkeypatch.setattr("indicator.grouping.core.ENUMERATION_LIMIT", 0)
-    heuristic = [make_groups(scores_frame(v), fw, by="none", bootstraps=0) for v in values]
-    assert all(g.cost["method"].iloc[0] == "kmeans" for g in heuristic)
+    heuristic = [make_groups(scores_frame(v), fw, by="none", bootstraps=0, exact=False) for v in values]
+    assert all(g.cost["method"].iloc[0] == "heuristic" and not g.optimal for g in heuristic)
     costs = [g.cost["cost"].iloc[0] for g in heuristic]
     assert all(h >= e - 1e-9 for h, e in zip(costs, exact, strict=True))
     assert sum(abs(h - e) < 1e-9 for h, e in zip(costs, exact, strict=True)) >= 7
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 40), size=st.integers(1, 8), seed=st.integers(0, 1000))
 def test_sizes_balanced_and_count_by_contract(fw, n, size, seed):
@@ -200,10 +199,10 @@ def test_sizes_balanced_and_count_by_contract(fw, n, size, seed):
 # --- pins and links -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["exhaustive", "kmeans"])
+@pytest.fixture(params=["exact", "heuristic"])
 def method(request, monkeypatch):
-    if request.param == "kmeans":
-        monkeypatch.setattr("indicator.grouping.core.ENUMERATION_LIMIT", 0)
+    if request.param == "heuristic":
+        monkeypatch.setattr("indicator.grouping.exact.POOL_LIMIT", 0)
     return request.param
 
 
@@ -423,6 +422,7 @@ def test_stability_of_clear_groups_and_flags(fw):
     assert noise.stability["jaccard"].between(0, 1).all() and noise.stability["ari"].between(-1, 1).all()
 
 
+@pytest.mark.slow
 def test_large_case_ends_at_labels_the_exact_assignment_keeps():
     """Above DENSE_LIMIT the steps are sparse, but the result must be a fixed point of the exact step."""
     from indicator.grouping.model import group_means, group_sizes
@@ -467,3 +467,79 @@ def test_group_ari_equals_sklearn_on_the_two_way_split():
     in_0, in_new_0 = labels == 0, np.array([1, 1, 0, 0, 0, 0, 0, 0, 0], dtype=bool)
     assert ari[0] == pytest.approx(adjusted_rand_score(in_0, in_new_0))
     assert ari[2] == pytest.approx(adjusted_rand_score(labels == 2, np.arange(9) >= 5))
+
+
+# --- the exact search through make_groups, group counts, participants ------------------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(2, 9), size=st.integers(2, 5), seed=st.integers(0, 10_000))
+def test_make_groups_optimum_and_alternative_equal_brute_force(fw, n, size, seed):
+    k = group_count(n, size)
+    values = random_scores(n, seed)
+    costs = brute_force(values, k)
+    grouping = make_groups(scores_frame(values), fw, size=size, by="none", bootstraps=0)
+    assert grouping.optimal and grouping.cost["method"].iloc[0] == "exact"
+    assert grouping.cost["cost"].iloc[0] == pytest.approx(costs[0], rel=1e-9, abs=1e-9)
+    assert contract_cost(scores_frame(values), grouping) == pytest.approx(costs[0], rel=1e-9, abs=1e-9)
+    if len(costs) > 1:
+        assert grouping.alternative["alternative_cost"].iloc[0] == pytest.approx(costs[1], rel=1e-9, abs=1e-9)
+
+
+def test_n_groups_with_a_subset_of_villages(fw):
+    frame = scores_frame(random_scores(14, 21))
+    chosen = [f"K{i:02d}" for i in (0, 1, 2, 4, 5, 7, 9, 11, 13)]
+    grouping = make_groups(frame, fw, n_groups=3, villages=chosen, by="none", bootstraps=0)
+    assert sorted(grouping.assignments["village"]) == chosen
+    assert grouping.assignments["group"].value_counts().sort_index().tolist() == [3, 3, 3]
+    # the subset is standardised and grouped on its own: the same as grouping only those rows
+    alone = make_groups(frame[frame["village"].isin(chosen)], fw, size=3, by="none", bootstraps=0)
+    assert grouping.cost["cost"].iloc[0] == pytest.approx(alone.cost["cost"].iloc[0])
+    assert grouping.cost["cost"].iloc[0] == pytest.approx(brute_force(random_scores(14, 21)[[0, 1, 2, 4, 5, 7, 9, 11, 13]], 3)[0])
+    # n_groups overrides the size rule (round(9 / 5) = 2 groups)
+    assert make_groups(frame, fw, villages=chosen, by="none", bootstraps=0).cost["groups"].iloc[0] == 2
+
+
+def test_n_groups_per_area(fw):
+    frame = scores_frame(random_scores(12, 9))
+    registry = pd.DataFrame(
+        {"village": [f"K{i:02d}" for i in range(12)], "municipality": "M", "leader_area": ["sepra"] * 6 + ["kasvu"] * 6}
+    )
+    grouping = make_groups(frame, fw, registry=registry, n_groups={"sepra": 3}, size=2, bootstraps=0)
+    assert grouping.cost.set_index("area")["groups"].to_dict() == {"kasvu": 3, "sepra": 3}
+    grouping = make_groups(frame, fw, registry=registry, n_groups={"sepra": 3}, size=6, bootstraps=0)
+    assert grouping.cost.set_index("area")["groups"].to_dict() == {"kasvu": 1, "sepra": 3}
+
+
+@pytest.mark.parametrize(
+    "kwargs,code",
+    [
+        ({"n_groups": 0}, "grouping.bad_group_count"),
+        ({"n_groups": {"all": 2.5}}, "grouping.bad_group_count"),
+        ({"n_groups": 7}, "grouping.too_many_groups"),
+        ({"villages": ["K00", "Nowhere"]}, "grouping.unknown_village"),
+        ({"villages": []}, "grouping.no_villages"),
+        ({"villages": ["K00", "K01"], "pins": {"K02": 1}}, "grouping.linked_unknown"),
+    ],
+)
+def test_bad_counts_and_participants_raise_with_a_code(fw, kwargs, code):
+    with pytest.raises(GroupingError) as caught:
+        make_groups(scores_frame(random_scores(6, 1)), fw, by="none", bootstraps=0, **kwargs)
+    assert caught.value.code == code
+    assert caught.value.localized("fi") != str(caught.value)  # a Finnish text exists
+
+
+def test_default_group_count_one_group_per_theme_when_groups_of_four_to_six(fw):
+    from indicator.grouping import default_group_count
+
+    # fw has two themes with a dimension: 8..12 villages give two groups of 4..6
+    assert [default_group_count(n, fw) for n in (8, 9, 12)] == [2, 2, 2]
+    # otherwise the size rule max(1, round(n / 5)): 7 -> 1 (two groups of 3-4 too small), 13 -> 3, 20 -> 4
+    assert [default_group_count(n, fw) for n in (1, 7, 13, 20)] == [1, 1, 3, 4]
+    assert default_group_count(15, fw, size=3) == 5
+
+
+def test_framework_without_themes_uses_the_size_rule(no_themes):
+    from indicator.grouping import default_group_count
+
+    assert default_group_count(15, no_themes) == 3

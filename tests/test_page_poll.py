@@ -7,6 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 from indicator import poll
 from indicator.framework import load
+from indicator.i18n import t
+from indicator.report import markdown_escape
 from indicator.storage import Store
 from tests.test_page_progress import ROOT
 
@@ -94,4 +96,5 @@ def test_items_from_the_url_and_language(db_url) -> None:
 
 def test_bad_item_list_is_one_line_error(db_url) -> None:
     at = open_poll(items="NOPE")
-    assert "'NOPE' is not an item" in at.error[0].value
+    shown = t("error.poll.bad_items", "fi", items="NOPE", max=poll.MAX_ITEMS)  # in the user's language
+    assert markdown_escape(shown) in at.error[0].value

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicator.charts import progress as charts
 from indicator.framework import Framework, load
+from indicator.progress import progress
 from indicator.registry import load_villages
 from indicator.storage import Store
 
@@ -103,7 +103,7 @@ def test_page_shows_every_level_without_errors(db_url) -> None:
     assert "/ 6 kylää on tavoitepolulla" in markdown
     # the village table shows the library's numbers unrounded (rounding is display formatting only)
     fw, reg = load(), load_villages()
-    expected = charts.progress_table(Store(db_url).scores(fw).table, fw, registry=reg)
+    expected = progress(Store(db_url).scores(fw).table, fw, registry=reg)
     own = expected[expected["level"] == "village"]
     shown = at.dataframe[0].value
     assert len(shown) == len(own) == 6 * 8  # six villages, index and seven dimensions
@@ -135,7 +135,7 @@ def cli_progress(url: str, tmp_path: Path) -> pd.DataFrame:
 def test_page_figures_equal_the_command_line(db_url, tmp_path) -> None:
     """The page's table (village, Leader-area and province rows) is the CLI's ``progress`` output."""
     fw, reg = load(), load_villages()
-    page = charts.progress_table(Store(db_url).scores(fw).table, fw, registry=reg)
+    page = progress(Store(db_url).scores(fw).table, fw, registry=reg)
     cli = cli_progress(db_url, tmp_path)
     keys = ["village", "measure"]
     cli_rows = cli[[*keys, "first_score", "last_score", "slope", "required", "status", "projected"]]

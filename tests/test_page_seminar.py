@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from indicator import poll
 from indicator.charts import seminar as charts
 from indicator.framework import load
+from indicator.scoring import NO_SCORE, band_counts
 from indicator.storage import Store
 from tests.test_page_progress import ROOT, VILLAGES, fill_store
 
@@ -95,22 +96,22 @@ def test_bad_poll_url_is_not_encoded(db_url) -> None:
 def test_slide_rotation_by_clock() -> None:
     assert charts.slide_at(0, 15) == "progress"
     assert charts.slide_at(15, 15) == "bands"
-    assert charts.slide_at(75, 15) == "progress"  # five slides: back to the first after 75 s
+    assert charts.slide_at(90, 15) == "progress"  # six slides: back to the first after 90 s
     assert charts.parse_every("3") == 5 and charts.parse_every("x") == 15 and charts.parse_every("20") == 20
 
 
 def test_band_counts_by_hand() -> None:
     fw = load()
     latest = pd.DataFrame({"band": ["alkuvaihe", "kehittyva", "kehittyva", None]})
-    counts = charts.band_counts(latest, fw).set_index("band")["villages"]
+    counts = band_counts(latest, [b.id for b in fw.bands])
     assert counts.to_dict() == {
         "alkuvaihe": 1,
         "kehittyva": 2,
         "edistynyt": 0,
         "alykas_kyla_2030": 0,
-        "none": 1,
+        NO_SCORE: 1,
     }
-    fig = charts.bands_figure(charts.band_counts(latest, fw), fw, lang="en")
+    fig = charts.bands_figure(counts, fw, lang="en")
     # best band first on the reversed y axis (on top), "no score" last (at the bottom)
     assert list(fig.data[0].x) == [0, 0, 2, 1, 1]
     assert list(fig.data[0].y)[-1] == "No score"

@@ -13,9 +13,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicator.errors import ReadError
+from indicator.errors import NoVillageColumnError, ReadError
 from indicator.framework import loads
-from indicator.reading import check_round, file_round, read_survey, template_from
+from indicator.reading import (
+    RoundMismatch,
+    check_round,
+    file_round,
+    read_survey,
+    round_choices,
+    round_mismatch,
+    template_from,
+)
 from indicator.reading.layouts import combine_rows
 from indicator.reading.mapping import Matcher, column_letter, is_personal, map_columns
 
@@ -208,8 +216,9 @@ def test_overrides_and_templates() -> None:
 
 def test_village_rules() -> None:
     data = b"E1;E2\n4;Kyll\xc3\xa4\n;\n"
-    with pytest.raises(ReadError, match="no village column"):
+    with pytest.raises(NoVillageColumnError, match="no village column") as caught:
         read_survey(data, FRAMEWORK, filename="v.csv")
+    assert isinstance(caught.value, ReadError)
     result = read_survey(data, FRAMEWORK, filename="v.csv", village="  Sippola ")
     assert result.responses["village"].tolist() == ["Sippola"]
     assert result.report.villages == ["Sippola"]
@@ -267,6 +276,23 @@ def test_check_round_and_file_round() -> None:
     no_dates = read_survey(b"kyla;E1\nA;3\n", FRAMEWORK, filename="n.csv", village_column="kyla")
     assert file_round(no_dates.report, today=dt.date(2031, 1, 2)) == 2031
     assert check_round(no_dates.report, 2024) == []
+
+
+def test_round_mismatch_names_the_answer_years() -> None:
+    result = read_survey(CSV.encode(), FRAMEWORK, filename="k.csv")  # answers dated 2024 and 2025
+    assert round_mismatch(result.report, 2025) == RoundMismatch(2024, 2025, 2025)
+    assert not round_mismatch(result.report, 2025).outside
+    assert round_mismatch(result.report, 2023).outside
+    one_year = read_survey(CSV.replace("3.5.2025", "3.5.2024").encode(), FRAMEWORK, filename="k.csv")
+    assert round_mismatch(one_year.report, 2024) is None
+    assert round_mismatch(one_year.report, 2026) == RoundMismatch(2024, 2024, 2026)
+    no_dates = read_survey(b"kyla;E1\nA;3\n", FRAMEWORK, filename="n.csv", village_column="kyla")
+    assert round_mismatch(no_dates.report, 2024) is None
+
+
+def test_round_choices_run_from_next_year_to_two_years_before_the_baseline() -> None:
+    assert round_choices(2024, today=dt.date(2026, 3, 1)) == [2027, 2026, 2025, 2024, 2023, 2022]
+    assert round_choices(2030, today=dt.date(2026, 3, 1)) == [2027, 2026]  # this year is always a choice
 
 
 def test_two_header_rows_combined() -> None:

@@ -128,7 +128,7 @@ def responses() -> pd.DataFrame:
 @st.cache_data(max_entries=4, show_spinner=False)
 def _proposed_grouping(url: str | None, token: str) -> pd.DataFrame | None:
     from indicator.errors import GroupingError
-    from indicator.groups import ASSIGNMENT_COLUMNS, make_groups
+    from indicator.grouping import ASSIGNMENT_COLUMNS, make_groups
 
     table = _scores(url, token).table
     if table.empty:
@@ -145,9 +145,3 @@ def proposed_grouping() -> pd.DataFrame | None:
     """The default theme groups (docs/method.md §4) of the latest round, while none has been saved; None
     when the villages cannot be grouped. Refreshed when the database changes."""
     return _proposed_grouping(database_url(), state_token())
-
-
-def clear_data_caches() -> None:
-    """Drop cached tables (after a write the token changes anyway; this frees memory at once)."""
-    _scores.clear()
-    _responses.clear()

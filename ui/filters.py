@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from indicator.i18n import t
+from indicator.registry import LEADER_AREAS
 
 ALL = "all"
 AREA_KEY, MUNICIPALITY_KEY, ROUND_KEY = "area", "municipality", "round"
@@ -64,6 +65,11 @@ def publish_to_url(key: str, value: object, default: object) -> None:
 
 def area_label(area: str, lang: str) -> str:
     return t("common.filter_all_areas", lang) if area == ALL else t(f"common.area_{area}", lang)
+
+
+def area_names(lang: str) -> dict[str, str]:
+    """Leader area id -> its name in ``lang``, for every area the registry knows (``LEADER_AREAS``)."""
+    return {area: t(f"common.area_{area}", lang) for area in LEADER_AREAS}
 
 
 def render(registry: pd.DataFrame, rounds: Sequence[int], lang: str) -> Filters:

@@ -1,7 +1,7 @@
-"""Tables for the screen: locale-formatted numbers and dates, translated headers, small-n privacy.
+"""Tables for the screen: locale-formatted numbers and dates, translated headers, plain text.
 
 Privacy rule (everywhere, downloads included): nothing is broken down for a group with fewer than
-``framework.min_respondents`` respondents. Use ``suppress`` before showing or offering any breakdown.
+``framework.min_respondents`` respondents; ``Framework.enough_respondents`` is the one test of it.
 """
 
 from __future__ import annotations
@@ -12,30 +12,10 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from indicator.i18n import fmt_date, fmt_number, t
+from indicator.i18n import fmt_date, fmt_number
 from indicator.report import markdown_escape
 
 MISSING = "–"
-
-
-def too_few(respondents: Any, framework: Any) -> bool:
-    """True when a count is below the framework's minimum (or missing): no breakdown may be shown."""
-    return pd.isna(respondents) or int(respondents) < framework.min_respondents
-
-
-def suppress(
-    frame: pd.DataFrame, framework: Any, *, count: str = "respondents", columns: Iterable[str] | None = None
-) -> pd.DataFrame:
-    """A copy with ``columns`` (default: every numeric column but ``count``) blanked where ``count`` is
-    below ``framework.min_respondents``."""
-    out = frame.copy()
-    if columns is None:
-        columns = [c for c in out.select_dtypes("number").columns if c not in (count, "round")]
-    small = out[count].isna() | (out[count] < framework.min_respondents)
-    for column in columns:
-        out[column] = out[column].astype("Float64" if out[column].dtype.kind in "iu" else out[column].dtype)
-        out.loc[small, column] = pd.NA
-    return out
 
 
 def number(value: Any, lang: str, decimals: int = 1) -> str:
@@ -97,10 +77,6 @@ def dimension_names(framework: Any, lang: str) -> dict[str, str]:
     from indicator.framework import text
 
     return {d.id: text(d.name, lang) for d in framework.dimensions}
-
-
-def too_few_label(lang: str) -> str:
-    return t("common.too_few", lang)
 
 
 def plain(text: Any) -> str:

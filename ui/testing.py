@@ -14,11 +14,9 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from ui.auth import hash_passphrase
-from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-DEFAULT_PAGE = next(spec.path for spec in PAGES if spec.default)
 TEST_PASSPHRASE = "Kylätesti-2026"
 
 
@@ -90,14 +88,14 @@ def _component_manager() -> object:
     return manager
 
 
-def app(timeout: float = 60) -> AppTest:
-    """An AppTest of the router (not yet run), opened at the default page's address.
+def app(timeout: float = 60, address: str | None = None) -> AppTest:
+    """An AppTest of the router (not yet run); with ``address``, opened there as a browser would be.
 
-    AppTest starts every run in Streamlit's legacy multipage mode, which runs a page file named in the
-    address directly; ``ui.navigation.ensure_routed`` then runs the router in its place. Opening the
-    first run at a page address too makes every run take that one path, as a served app does.
+    AppTest starts every run in Streamlit's legacy ``pages/`` mode, as a fresh server does: a run opens
+    the file named by the address, whose ``ensure_routed`` calls the router (``app.main``) in its place
+    (ui/navigation.py). ``address`` is a page's file name or a former name (``"admin"``).
     """
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     if getattr(at, "_bidi_component_manager", "missing") is None:
         at._bidi_component_manager = _component_manager()
-    return at.switch_page(DEFAULT_PAGE)
+    return at.switch_page(f"pages/{address}.py") if address else at

@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from indicator.charts import palette
+from indicator.charts.labels import escape, wrap
 from indicator.framework import Framework, text
 from indicator.i18n import fmt_number, t
 from indicator.weights import effective_weights
 
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
-
-
-def _label(value: object) -> str:
-    return html.escape(str(value), quote=False)
-
-
-def _wrap(value: str, width: int = 18) -> str:
-    """Break a label into lines of about ``width`` characters (Plotly's ``<br>``) at spaces."""
-    lines, line = [], ""
-    for word in value.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join([*lines, line])
 
 
 def sunburst_chart(framework: Framework, lang: str, weights: Mapping[str, float] | None = None) -> go.Figure:
@@ -44,15 +28,15 @@ def sunburst_chart(framework: Framework, lang: str, weights: Mapping[str, float]
     ids = ["index", *(f"d:{d.id}" for d in framework.dimensions), *(f"i:{i}" for i in eff["item"])]
     parents = ["", *(["index"] * len(framework.dimensions)), *(f"d:{d}" for d in eff["dimension"])]
     labels = [
-        _wrap(_label(text(framework.name, lang)), 14),
-        *(_wrap(_label(text(d.name, lang))) for d in framework.dimensions),
-        *eff["item"].map(_label),
+        wrap(text(framework.name, lang), 14),
+        *(wrap(text(d.name, lang), 18) for d in framework.dimensions),
+        *eff["item"].map(escape),
     ]
     hover = [
-        _label(text(framework.name, lang)),
-        *(f"{_label(text(d.name, lang))}<br>{t('framework.effective_weight', lang)}: "
+        escape(text(framework.name, lang)),
+        *(f"{escape(text(d.name, lang))}<br>{t('framework.effective_weight', lang)}: "
           f"{fmt_number(100 * dims.get(d.id, 0.0), lang, 1)} %" for d in framework.dimensions),
-        *(f"{_label(i)}: {_label(_wrap(text(framework.item(i).text, lang), 50))}<br>"
+        *(f"{escape(i)}: {wrap(text(framework.item(i).text, lang), 50)}<br>"
           f"{t('framework.effective_weight', lang)}: {fmt_number(100 * w, lang, 1)} %"
           for i, w in zip(eff["item"], eff["effective"], strict=True)),
     ]
@@ -87,7 +71,7 @@ def rank_shift_chart(changes: pd.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=rows["shift"].tolist(),
-            y=rows["village"].map(_label).tolist(),
+            y=rows["village"].map(escape).tolist(),
             orientation="h",
             marker={"color": colours},
             customdata=list(zip(rows["rank_nominal"].astype(int), rows["rank_new"].astype(int), strict=True)),

@@ -6,7 +6,6 @@ already translated (``labels``), so the module knows no language.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -15,9 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicator.charts import palette
+from indicator.charts.labels import escape, wrap
+from indicator.scoring import NO_SCORE
 
 REGISTRY_COLUMNS: tuple[str, ...] = ("municipality", "leader_area", "lat", "lon", "coordinate_source")
-NO_SCORE = "__no_score__"
 
 
 def round_frame(table: pd.DataFrame, registry: pd.DataFrame, framework: object, round_: int | None) -> pd.DataFrame:
@@ -28,7 +28,7 @@ def round_frame(table: pd.DataFrame, registry: pd.DataFrame, framework: object, 
     rows = table[table["round"] == round_] if round_ is not None else table.iloc[0:0]
     reg = registry.drop_duplicates("village").set_index("village")[list(REGISTRY_COLUMNS)]
     out = rows.join(reg, on="village")
-    out["too_few"] = out["respondents"].fillna(0) < framework.min_respondents
+    out["too_few"] = ~framework.enough_respondents(out["respondents"])
     return out.reset_index(drop=True)
 
 
@@ -88,12 +88,6 @@ def headline(table: pd.DataFrame, framework: object, round_: int | None) -> Head
     )
 
 
-def band_counts(frame: pd.DataFrame, band_ids: list[str]) -> pd.Series:
-    """How many villages fall in each band (in band order), plus ``NO_SCORE`` for unscored villages."""
-    counts = frame["band"].astype(object).where(frame["band"].notna(), NO_SCORE).value_counts()
-    return counts.reindex([*band_ids, NO_SCORE], fill_value=0).astype(int)
-
-
 def village_map(
     frame: pd.DataFrame,
     band_names: Mapping[str, str],
@@ -124,7 +118,7 @@ def village_map(
                 mode="markers",
                 name=name,
                 marker={"size": 13, "color": colour, "opacity": 0.9},
-                text=part["village"].map(html.escape),
+                text=part["village"].map(escape),
                 customdata=np.column_stack([_hover_detail(part, labels, number)]),
                 hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra>" + name + "</extra>",
             )
@@ -148,7 +142,7 @@ def _hover_detail(part: pd.DataFrame, labels: Mapping[str, str], number: Callabl
     """One hover line per village: municipality, index or "too few", approximate-location note."""
     lines = []
     for row in part.to_dict("records"):
-        bits = [html.escape(row["municipality"]) if isinstance(row["municipality"], str) else ""]
+        bits = [escape(row["municipality"]) if isinstance(row["municipality"], str) else ""]
         if row["too_few"]:
             bits.append(labels["too_few"])
         elif pd.notna(row["index"]):
@@ -195,8 +189,8 @@ def dimension_distribution(long: pd.DataFrame, dimension_names: Mapping[str, str
                 marker={"size": 6, "color": palette.PRIMARY, "opacity": 0.55},
                 line={"color": palette.PRIMARY},
                 fillcolor="rgba(86,180,233,0.25)",
-                text=part["village"].map(html.escape),
-                hovertemplate="%{text}: %{x:.1f}<extra>" + html.escape(full_name) + "</extra>",
+                text=part["village"].map(escape),
+                hovertemplate="%{text}: %{x:.1f}<extra>" + escape(full_name) + "</extra>",
                 showlegend=False,
             )
         )
@@ -210,17 +204,6 @@ def dimension_distribution(long: pd.DataFrame, dimension_names: Mapping[str, str
         font={"size": 13},
     )
     return fig
-
-
-def wrap(label: str, width: int = 22) -> str:
-    """A long axis label broken into lines (Plotly ``<br>``) so charts stay readable on a phone."""
-    lines: list[str] = []
-    for word in html.escape(label).split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
 
 
 def ranking_table(
@@ -261,7 +244,8 @@ def ranking_table(
 
 
 def band_bars(counts: pd.Series, band_names: Mapping[str, str], no_score: str) -> go.Figure:
-    """Villages per band as horizontal bars in the map's colours (best band on top), with counts."""
+    """Villages per band (``indicator.scoring.band_counts``) as horizontal bars in the map's colours (best band
+    on top), with counts."""
     colours = {**palette.band_colours(list(band_names)), NO_SCORE: palette.MISSING}
     names = {**band_names, NO_SCORE: no_score}
     # Plotly draws the first category at the bottom: unscored, then the bands from lowest to highest.

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from indicator.progress import Status
+from indicator.registry import LEADER_AREAS
+
 # Okabe & Ito (2008), "Color Universal Design".
 BLACK = "#000000"
 ORANGE = "#E69F00"
@@ -32,16 +35,17 @@ NEUTRAL = "#555555"          # legend keys standing for any status colour
 BAND_COLOURS: tuple[str, ...] = (VERMILLION, ORANGE, SKY_BLUE, BLUE)
 
 STATUS_COLOURS: dict[str, str] = {
-    "achieved": BLUE,
-    "on_track": BLUISH_GREEN,
-    "moderately_improving": SKY_BLUE,
-    "stagnating": ORANGE,
-    "decreasing": VERMILLION,
-    "insufficient_data": MISSING,
+    Status.ACHIEVED: BLUE,
+    Status.ON_TRACK: BLUISH_GREEN,
+    Status.MODERATELY_IMPROVING: SKY_BLUE,
+    Status.STAGNATING: ORANGE,
+    Status.DECREASING: VERMILLION,
+    Status.INSUFFICIENT_DATA: MISSING,
 }
 STATUS_ORDER: tuple[str, ...] = tuple(STATUS_COLOURS)
 
-AREA_COLOURS: dict[str, str] = {"sepra": BLUE, "kasvu": BLUISH_GREEN}
+# The registry's Leader areas in its order, one colour each.
+AREA_COLOURS: dict[str, str] = dict(zip(LEADER_AREAS, (BLUE, BLUISH_GREEN), strict=True))
 
 
 def band_colours(band_ids: Sequence[str]) -> dict[str, str]:

@@ -7,8 +7,6 @@ from the last score with the observed slope, clipped to 0–100 (dotted).
 
 from __future__ import annotations
 
-import html
-import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -17,20 +15,28 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from indicator.charts import palette
+from indicator.charts.labels import escape, wrap
 from indicator.framework import Framework, text
 from indicator.i18n import fmt_number, t
-from indicator.progress import DEFAULT_METHOD, PROVINCE, progress, registry_column
+from indicator.progress import PROVINCE, Level, Status, path_score, registry_column
 
 STATUS_ARROWS: dict[str, str] = {
-    "achieved": "✓",
-    "on_track": "↑",
-    "moderately_improving": "➚",
-    "stagnating": "→",
-    "decreasing": "↓",
-    "insufficient_data": "·",
+    Status.ACHIEVED: "✓",
+    Status.ON_TRACK: "↑",
+    Status.MODERATELY_IMPROVING: "➚",
+    Status.STAGNATING: "→",
+    Status.DECREASING: "↓",
+    Status.INSUFFICIENT_DATA: "·",
 }
-ON_PATH: tuple[str, ...] = ("achieved", "on_track")
-LEVELS: tuple[str, ...] = ("province", "leader_area", "municipality", "village")
+ON_PATH: tuple[str, ...] = (Status.ACHIEVED, Status.ON_TRACK)
+LEVELS: tuple[str, ...] = (Level.PROVINCE, Level.LEADER_AREA, Level.MUNICIPALITY, Level.VILLAGE)  # screen order
+# The three lines of a progress chart (legend order): their dash and width, and their Plotly mode.
+LINES: dict[str, dict[str, object]] = {
+    "target": {"dash": "dash", "width": 2},
+    "projection": {"dash": "dot", "width": 3},
+    "actual": {"width": 4},
+}
+MODES: dict[str, str] = {"target": "lines", "projection": "lines", "actual": "lines+markers"}
 TABLE_COLUMNS: tuple[str, ...] = (
     "village",
     "measure",
@@ -49,12 +55,14 @@ TABLE_COLUMNS: tuple[str, ...] = (
 
 
 def target_path(first_round: int, first_score: float, target_year: int) -> pd.DataFrame:
-    """The straight path from the first scored round to 100 in the target year: columns year, score.
+    """The target path (``indicator.progress.path_score``) from the first scored round to the target year,
+    as the two end points of its line: columns year, score.
 
     >>> target_path(2024, 40.0, 2030).to_dict("list")
     {'year': [2024, 2030], 'score': [40.0, 100.0]}
     """
-    return pd.DataFrame({"year": [int(first_round), int(target_year)], "score": [float(first_score), 100.0]})
+    years = [int(first_round), int(target_year)]
+    return pd.DataFrame({"year": years, "score": path_score(first_score, first_round, years, target_year)})
 
 
 def projection_path(last_round: int, last_score: float, slope: float, target_year: int) -> pd.DataFrame:
@@ -95,7 +103,7 @@ def aggregate_history(
     history: pd.DataFrame,
     registry: pd.DataFrame | None,
     measures: Sequence[str],
-    by: str = "municipality",
+    by: str = Level.MUNICIPALITY,
     province: str = PROVINCE,
 ) -> pd.DataFrame:
     """A history table with one row per (``by`` value, round): the plain mean of its villages' scores.
@@ -107,9 +115,9 @@ def aggregate_history(
     cols = [m for m in measures if m in history]
     frame = history[["village", "round", *cols]].astype({c: float for c in cols})
     frame = frame[frame["round"].notna()]
-    if by == "village":
+    if by == Level.VILLAGE:
         return frame.astype({"round": "int64", "village": object}).reset_index(drop=True)
-    if by == "province":
+    if by == Level.PROVINCE:
         group = pd.Series(province, index=frame.index, dtype=object)
     else:
         group = registry_column(frame["village"], registry, by)
@@ -122,21 +130,10 @@ def level_history(
     history: pd.DataFrame, registry: pd.DataFrame | None, level: str, framework: Framework
 ) -> pd.DataFrame:
     """The score history of every entity at ``level`` (village, municipality, leader_area, province):
-    the villages' own rows, or the per-round means that ``progress_table`` scores at that level."""
+    the villages' own rows, or the per-round means that ``indicator.progress.progress`` scores at that level."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     return aggregate_history(history, registry, ["index", *framework.dimension_ids], by=level)
-
-
-def progress_table(
-    history: pd.DataFrame,
-    framework: Framework,
-    *,
-    method: str = DEFAULT_METHOD,
-    registry: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """``indicator.progress.progress`` for every level (village, municipality, Leader area, province)."""
-    return progress(history, framework, method=method, registry=registry)
 
 
 def level_rows(
@@ -154,13 +151,13 @@ def level_rows(
     Leader-area level the chosen area; the province is never narrowed.
     """
     rows = table[table["level"] == level]
-    if level == "village" and villages is not None:
+    if level == Level.VILLAGE and villages is not None:
         rows = rows[rows["village"].isin(villages)]
-    elif level == "municipality" and villages is not None:
+    elif level == Level.MUNICIPALITY and villages is not None:
         rows = rows[
             rows["village"].isin(set(registry.loc[registry["village"].isin(villages), "municipality"]))
         ]
-    elif level == "leader_area" and area:
+    elif level == Level.LEADER_AREA and area:
         rows = rows[rows["village"] == area]
     return rows
 
@@ -250,58 +247,29 @@ def _add_measure(
     colour = (
         palette.STATUS_COLOURS.get(row["status"], palette.PRIMARY) if row is not None else palette.PRIMARY
     )
+
+    def add(key: str, x: pd.Series, y: pd.Series, line_colour: str, **extra: object) -> None:
+        fig.add_trace(go.Scatter(x=x, y=y, mode=MODES[key], name=t(f"progress.chart.{key}", lang),
+                                 line={"color": line_colour, **LINES[key]}, legendgroup=key, showlegend=legend,
+                                 **extra), **where)
+
     if row is not None and pd.notna(row.get("first_score")):
         path = target_path(row["first_round"], row["first_score"], target_year)
-        fig.add_trace(
-            go.Scatter(
-                x=path["year"],
-                y=path["score"],
-                mode="lines",
-                name=t("progress.chart.target", lang),
-                line={"color": palette.TARGET, "dash": "dash", "width": 2},
-                legendgroup="target",
-                showlegend=legend,
-            ),
-            **where,
-        )
+        add("target", path["year"], path["score"], palette.TARGET)
     if row is not None and pd.notna(row.get("slope")):
         proj = projection_path(row["last_round"], row["last_score"], row["slope"], target_year)
-        fig.add_trace(
-            go.Scatter(
-                x=proj["year"],
-                y=proj["score"],
-                mode="lines",
-                name=t("progress.chart.projection", lang),
-                line={"color": colour, "dash": "dot", "width": 3},
-                legendgroup="projection",
-                showlegend=legend,
-            ),
-            **where,
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=series["round"],
-            y=series["score"],
-            mode="lines+markers",
-            name=t("progress.chart.actual", lang),
-            line={"color": colour, "width": 4},
-            marker={"size": size * 0.8},
-            legendgroup="actual",
-            showlegend=legend,
-        ),
-        **where,
-    )
+        add("projection", proj["year"], proj["score"], colour)
+    add("actual", series["round"], series["score"], colour, marker={"size": size * 0.8})
 
 
 def _legend_keys(fig: go.Figure, lang: str, size: int) -> None:
     """Legend-only entries in neutral colours: in small multiples each cell is coloured by its own
     status, so a legend copied from one cell would show the wrong colour for the others."""
-    keys = (("target", {"color": palette.TARGET, "dash": "dash", "width": 2}, "lines"),
-            ("projection", {"color": palette.NEUTRAL, "dash": "dot", "width": 3}, "lines"),
-            ("actual", {"color": palette.NEUTRAL, "width": 4}, "lines+markers"))
-    for key, line, mode in keys:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode=mode, name=t(f"progress.chart.{key}", lang), line=line,
-                                 marker={"size": size * 0.8, "color": line["color"]}, showlegend=True))
+    for key in LINES:
+        colour = palette.TARGET if key == "target" else palette.NEUTRAL
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode=MODES[key], name=t(f"progress.chart.{key}", lang),
+                                 line={"color": colour, **LINES[key]}, marker={"size": size * 0.8, "color": colour},
+                                 showlegend=True))
 
 
 def _layout(fig: go.Figure, size: int, target_year: int, first_year: int | None) -> go.Figure:
@@ -337,7 +305,7 @@ def progress_figure(
     fig = go.Figure()
     _add_measure(fig, series, row, target_year, lang, size=font_size)
     first = int(series["round"].min()) if not series.empty else None
-    fig.update_layout(title={"text": html.escape(title, quote=False), "font": {"size": font_size * 1.4}})
+    fig.update_layout(title={"text": escape(title), "font": {"size": font_size * 1.4}})
     return _layout(fig, font_size, target_year, first)
 
 
@@ -356,7 +324,7 @@ def progress_grid(
     rows_n = -(-len(dims) // columns)
     own = table[table["village"] == entity].set_index("measure")
     titles = [  # wrapped, so that long names (Swedish above all) do not run into the next cell
-        _wrap(f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}", 30)
+        wrap(f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}", 30)
         for d in dims
     ]
     fig = make_subplots(
@@ -459,11 +427,6 @@ def status_bar_figure(
     return fig
 
 
-def _wrap(label: str, width: int = 36) -> str:
-    """A long axis label broken into Plotly lines, each escaped (Plotly renders a few HTML tags)."""
-    return "<br>".join(html.escape(line, quote=False) for line in textwrap.wrap(label, width)) or label
-
-
 def goals_figure(
     table: pd.DataFrame,
     names: dict[str, str],
@@ -483,7 +446,7 @@ def goals_figure(
         ]
         fig.add_trace(
             go.Bar(
-                y=[_wrap(names.get(g, g)) for g in rows["goal"]],
+                y=[wrap(names.get(g, g), 36) for g in rows["goal"]],
                 x=np.minimum(rows["share"], 1.0) * 100,
                 orientation="h",
                 name=project_names.get(project, project),

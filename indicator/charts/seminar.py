@@ -7,9 +7,7 @@ go into Plotly texts, which understand a few HTML tags.
 
 from __future__ import annotations
 
-import html
 import math
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,14 +15,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicator.charts import palette
+from indicator.charts.labels import escape, wrap
 from indicator.framework import Framework, text
 from indicator.i18n import t
 from indicator.poll import SCALE
+from indicator.scoring import NO_SCORE
 
 if TYPE_CHECKING:
     from indicator.storage import Store
 
-SLIDES: tuple[str, ...] = ("progress", "bands", "groups", "goals", "participation")
+SLIDES: tuple[str, ...] = ("progress", "bands", "groups", "goals", "impact", "participation")
 FONT_SIZE = 26
 GROUPING_KIND = "grouping"
 # Diverging five-point scale: disagree (vermillion) ... agree (blue); the midpoint is a light grey.
@@ -35,16 +35,6 @@ SCALE_COLOURS: tuple[str, ...] = (
     palette.SKY_BLUE,
     palette.BLUE,
 )
-
-
-def safe(value: object) -> str:
-    """A data text made inert for Plotly (which renders a few HTML tags in texts)."""
-    return html.escape(str(value), quote=False)
-
-
-def wrap(value: str, width: int = 38) -> str:
-    """A long label broken into Plotly lines (``<br>``), escaped."""
-    return "<br>".join(safe(line) for line in textwrap.wrap(str(value), width)) or safe(value)
 
 
 def pairs(labels: Iterable[object], values: Iterable[object]) -> str:
@@ -92,35 +82,31 @@ def _base(fig: go.Figure, font_size: int, title: str = "") -> go.Figure:
 # --- villages by band ---------------------------------------------------------------------------------
 
 
-def band_counts(latest: pd.DataFrame, framework: Framework) -> pd.DataFrame:
-    """Villages per band in one round (bands in framework order, then ``none`` for no score)."""
-    counts = latest["band"].value_counts(dropna=True)
-    ids = [b.id for b in framework.bands]
-    rows = [{"band": b, "villages": int(counts.get(b, 0))} for b in ids]
-    rows.append({"band": "none", "villages": int(latest["band"].isna().sum())})
-    return pd.DataFrame(rows)
+def band_names(framework: Framework, lang: str) -> dict[str, str]:
+    """Band id -> name in ``lang``, and ``NO_SCORE`` -> the words for villages without a band."""
+    return {b.id: text(b.name, lang) for b in framework.bands} | {NO_SCORE: t("seminar.bands.none", lang)}
 
 
 def bands_figure(
-    counts: pd.DataFrame, framework: Framework, *, lang: str = "fi", font_size: int = FONT_SIZE
+    counts: pd.Series, framework: Framework, *, lang: str = "fi", font_size: int = FONT_SIZE
 ) -> go.Figure:
-    """Horizontal bars: how many villages are in each band, best band on top."""
-    colours = palette.band_colours([b.id for b in framework.bands]) | {"none": palette.MISSING}
-    names = {b.id: text(b.name, lang) for b in framework.bands} | {"none": t("seminar.bands.none", lang)}
-    bands = counts[counts["band"] != "none"].iloc[::-1]
-    shown = pd.concat([bands, counts[(counts["band"] == "none") & (counts["villages"] > 0)]])
+    """Horizontal bars of ``indicator.scoring.band_counts``: villages per band, best band on top, then the
+    villages without a band (when there are any)."""
+    colours = palette.band_colours([b.id for b in framework.bands]) | {NO_SCORE: palette.MISSING}
+    names = band_names(framework, lang)
+    shown = pd.concat([counts.drop(NO_SCORE).iloc[::-1], counts[[NO_SCORE]][counts[[NO_SCORE]] > 0]])
     fig = go.Figure(
         go.Bar(
-            x=shown["villages"],
-            y=[names[b] for b in shown["band"]],
+            x=shown.to_numpy(),
+            y=[names[b] for b in shown.index],
             orientation="h",
-            text=shown["villages"],
+            text=shown.to_numpy(),
             textposition="outside",
-            marker_color=[colours[b] for b in shown["band"]],
+            marker_color=[colours[b] for b in shown.index],
             cliponaxis=False,
         )
     )
-    fig.update_xaxes(visible=False, range=[0, max(1, int(shown["villages"].max())) * 1.15])
+    fig.update_xaxes(visible=False, range=[0, max(1, int(shown.max())) * 1.15])
     fig.update_yaxes(autorange="reversed")
     return _base(fig, font_size).update_layout(showlegend=False, bargap=0.25)
 
@@ -191,14 +177,14 @@ def groups_figure(table: pd.DataFrame, headers: Sequence[str], *, font_size: int
         go.Table(
             columnwidth=[1.7, 0.85, 2.5, 4.0],
             header={
-                "values": [f"<b>{safe(h)}</b>" for h in headers],
+                "values": [f"<b>{escape(h)}</b>" for h in headers],
                 "font": {"size": font_size},
                 "fill_color": "#EEF3F8",
                 "align": "left",
                 "height": font_size * 1.8,
             },
             cells={  # projector type: the cells as large as the rest of the slide's text
-                "values": [[safe(v) for v in table[c]] for c in ("area", "group", "theme")]
+                "values": [[escape(v) for v in table[c]] for c in ("area", "group", "theme")]
                 + [villages],
                 "font": {"size": font_size},
                 "align": "left",

@@ -6,32 +6,17 @@ and dimension names) are HTML-escaped because Plotly reads a subset of HTML in l
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from indicator.charts import palette
+from indicator.charts.labels import escape, wrap
 from indicator.framework import Framework, text
 from indicator.i18n import t
 
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
-
-
-def _label(value: object) -> str:
-    return html.escape(str(value), quote=False)
-
-
-def _wrap(value: str, width: int = 16) -> str:
-    """Break a label into lines of about ``width`` characters (Plotly's ``<br>``) at spaces."""
-    lines: list[str] = []
-    for word in value.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
 
 
 def _closed(values: pd.Series | list) -> list:
@@ -44,11 +29,11 @@ def radar_chart(dimensions: pd.DataFrame, framework: Framework, village: str, la
 
     ``dimensions``: columns dimension, village, province, area (the area trace is left out when empty).
     """
-    theta = _closed([_wrap(_label(text(framework.dimension(d).name, lang))) for d in dimensions["dimension"]])
+    theta = _closed([wrap(text(framework.dimension(d).name, lang), 16) for d in dimensions["dimension"]])
     series = [
         ("province", t("village.province_median", lang), palette.GREY, "dot", None),
         ("area", t("village.area_median", lang), palette.ORANGE, "dash", None),
-        ("village", _label(village), palette.BLUE, "solid", "toself"),
+        ("village", escape(village), palette.BLUE, "solid", "toself"),
     ]
     fig = go.Figure()
     for column, name, colour, dash, fill in series:
@@ -84,7 +69,7 @@ def history_chart(history: pd.DataFrame, framework: Framework, village: str, lan
     colours = palette.categorical(len(framework.dimensions))
     for dim, colour in zip(framework.dimensions, colours, strict=True):
         fig.add_trace(
-            go.Scatter(x=rounds, y=history[dim.id].astype(float).round(4).tolist(), name=_label(text(dim.name, lang)),
+            go.Scatter(x=rounds, y=history[dim.id].astype(float).round(4).tolist(), name=escape(text(dim.name, lang)),
                        mode="lines+markers", line={"color": colour, "width": 1.5}, marker={"size": 6},
                        opacity=0.8, hovertemplate="%{x}: %{y:.1f}")
         )
@@ -97,7 +82,7 @@ def history_chart(history: pd.DataFrame, framework: Framework, village: str, lan
                   annotation_text=t("village.target_line", lang, year=framework.target_year),
                   annotation_position="top left")
     fig.update_layout(
-        title={"text": _label(village), "x": 0, "font": {"size": 14}},
+        title={"text": escape(village), "x": 0, "font": {"size": 14}},
         xaxis={"tickmode": "array", "tickvals": rounds, "title": t("village.col_round", lang)},
         yaxis={"range": [0, 105], "title": t("village.score_axis", lang)},
         legend={"orientation": "h", "y": -0.25},
@@ -121,7 +106,7 @@ def rank_band_chart(band: Mapping[str, float], n_ranked: int, village: str, lang
                              hovertemplate="%{x}<extra></extra>"))
     fig.add_trace(go.Scatter(x=[band["nominal_rank"]], y=[0], mode="markers", name=t("village.nominal_rank", lang),
                              marker={"size": 14, "color": palette.BLUE, "line": {"color": "white", "width": 2}},
-                             hovertemplate=_label(village) + ": %{x}<extra></extra>"))
+                             hovertemplate=escape(village) + ": %{x}<extra></extra>"))
     fig.update_layout(
         xaxis={"range": [0.5, max(n_ranked, high) + 0.5], "title": {"text": t("village.rank_axis", lang)},
                "dtick": 1 if n_ranked <= 20 else 5, "zeroline": False, "showgrid": True},

@@ -10,11 +10,13 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from indicator.errors import IndicatorError
 from indicator.framework import DEFAULT_PATH
 
-COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "robustness", "card")
+COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "robustness", "card", "questionnaire", "impact",
+                                    "report")
 # Which module registers each subcommand: a run imports only that one module, so ``score`` does not pay for
 # SQLAlchemy or scikit-learn at start-up (the ingest benchmark times whole processes).
 SUBCOMMANDS: dict[str, str] = {
@@ -29,6 +31,10 @@ SUBCOMMANDS: dict[str, str] = {
     "audit": "robustness",
     "uncertainty": "robustness",
     "card": "card",
+    "questionnaire": "questionnaire",
+    "impact": "impact",
+    "strategies": "impact",
+    "report": "report",
 }
 
 
@@ -40,9 +46,19 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def default_framework() -> str | None:
+    """The shipped ``data/framework.toml``: beside the package in a checkout, else in the working directory
+    (the package installed with pip and run from a checkout); None when neither exists."""
+    for path in (DEFAULT_PATH, Path("data", "framework.toml")):
+        if path.is_file():
+            return str(path)
+    return None
+
+
 def add_framework_option(parser: argparse.ArgumentParser) -> None:
     """The ``--framework PATH`` option every subcommand takes."""
-    parser.add_argument("--framework", default=str(DEFAULT_PATH), help="framework TOML (default: %(default)s)")
+    parser.add_argument("--framework", default=default_framework(),
+                        help="framework TOML (default: the repository's data/framework.toml)")
 
 
 def add_output_option(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     module = SUBCOMMANDS.get(argv[0]) if argv else None
     args = build_parser((module,) if module else COMMAND_MODULES).parse_args(argv)
+    if getattr(args, "framework", "") is None:
+        sys.stderr.write("error: no framework file: data/framework.toml is not here; run in the repository's "
+                         "folder or give --framework PATH\n")
+        return 2
     try:
         return int(args.func(args) or 0)
     except IndicatorError as exc:

@@ -14,7 +14,7 @@ from indicator.cli.output import write_table
 from indicator.cli.sources import add_source_options, load_scores, pick_round
 from indicator.errors import GroupingError
 from indicator.framework import load
-from indicator.groups import ASSIGNMENT_COLUMNS, BY_OPTIONS, make_groups
+from indicator.grouping import ASSIGNMENT_COLUMNS, BY_OPTIONS, make_groups
 
 FORMATS: tuple[str, ...] = ("csv", "json")
 

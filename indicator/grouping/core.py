@@ -2,48 +2,51 @@
 
 Rules (docs/method.md §4) and the choices made here:
 
-- Villages with a missing dimension score are left out (``Grouping.excluded``, reason given).
+- The villages grouped are those of ``scores``, or the ``villages`` named (the participants); villages
+  with a missing dimension score are left out (``Grouping.excluded``, reason given).
 - Areas come from the registry (name matched as ``indicator.registry.find`` does); a village not in it
   gets area ``unknown``. With ``by="none"`` every village is in area ``all``.
+- Number of groups per area: ``n_groups`` when given (one number, or a number per area), else
+  ``max(1, round(n / size))``; sizes differ
+  by at most one.
 - Dimension scores are standardised within each area to mean 0 and *population* sd 1 (``ddof=0``);
   a constant dimension contributes 0.
-- Exhaustive search (the true optimum) when at most ``ENUMERATION_LIMIT`` balanced partitions exist
-  (every case up to 18 villages in 3 groups); otherwise balanced k-means with an exact assignment step
-  (above 1,000 villages, sparse steps over the 40 nearest centres and the previous one, until an exact
-  dense step confirms the labels), ``restarts`` seeded
+- Search: the proven optimum (``exact``: column generation and an exact search, see
+  ``indicator.grouping.exact``) whenever the pool of candidate groups is small enough (e.g. up to 29
+  villages in groups of 5 or 6, 37 in groups of 5); otherwise, or if its search budget runs out,
+  balanced k-means with an exact assignment step (above 1,000 villages, sparse steps over the 40 nearest
+  centres and the previous one, until an exact dense step confirms the labels), ``restarts`` seeded
   k-means++ starts (proportionally fewer above 1,000 villages, at least one), swap refinement up to
-  1,000 villages, then the cheapest swaps that mend broken together/apart links.
+  1,000 villages, then the cheapest swaps that mend broken together/apart links (``heuristic``).
+  ``Grouping.cost`` says per area which method answered and whether the answer is proven optimal.
+- Reference and pins: the grouping without pins or links is the *reference*, its groups numbered in
+  the order of their alphabetically first village. A pin "village = g" (the command line's rule) only
+  constrains which villages share a group: the optimum under the pins, numbered so each pinned village is
+  in group g and the other groups by their overlap with the reference. With ``pins_as_shown`` (the page)
+  g is the reference's group g (``indicator.grouping.pins``: the village's group keeps at least half of
+  it). ``Grouping.changes``
+  and ``Grouping.pins`` say what the pins and links changed and what they cost.
 - Stability: 100 bootstraps regrouped by balanced k-means from the grouping's means (no pins or links);
   per group the mean adjusted Rand index of "in the group or not" against its best-matching new group
-  (flagged below 0.6) and the mean best Jaccard overlap; the whole area's mean ARI too.
-- Group numbers: a pinned group keeps its pin's number; the others are numbered, in the order of their
-  alphabetically first village, with the numbers left.
+  (flagged below 0.6), the mean best Jaccard overlap and how many runs kept the group (best Jaccard
+  >= 0.75); the whole area's mean ARI too.
 - Themes: per area, via ``themes.assign_themes``; need uses raw 0-100 scores and the plain mean of the
   theme's dimensions. Stated theme interest is not used (the framework format has no item for it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from indicator.errors import GroupingError
+from indicator.errors import GroupingError, clip
 from indicator.framework import Framework
-from indicator.grouping import explain
-from indicator.grouping.model import (
-    Links,
-    group_count,
-    group_means,
-    make_links,
-    partition_count,
-    standardise,
-    within_ss,
-)
-from indicator.grouping.partition import ENUMERATION_LIMIT, Partition, exhaustive, kmeans
-from indicator.grouping.themes import assign_themes, need_matrix, theme_dimensions
+from indicator.grouping.area import Area, Options, Request, group_area
+from indicator.grouping.model import group_count
+from indicator.registry import optional_villages
 
 BY_OPTIONS: tuple[str, ...] = ("leader_area", "none")
 UNKNOWN_AREA = "unknown"
@@ -55,52 +58,74 @@ ASSIGNMENT_COLUMNS: tuple[str, ...] = ("village", "area", "group", "theme")
 class Grouping:
     """Theme groups and everything that explains them; ``assignments`` is the documented table (village, area, group, theme)."""
 
-    assignments: pd.DataFrame  # village, area, group, theme, + margin and swap columns
+    assignments: pd.DataFrame  # village, area, group, theme, + margin and swap columns, reference_group
     excluded: pd.DataFrame  # village, area, reason
-    cost: pd.DataFrame  # area, villages, groups, method, optimal, cost
+    cost: pd.DataFrame  # area, villages, groups, method ("exact" | "heuristic"), optimal, cost
     alternative: pd.DataFrame  # area, cost, alternative_cost, extra_cost, extra_pct, moved
     alternative_assignments: pd.DataFrame  # village, area, group
-    profiles: pd.DataFrame  # area, group, dimension, group_mean, area_mean, z, level, rank, top
+    profiles: pd.DataFrame  # area, group, dimension, group_mean, area_mean, difference, share, z, level, rank, top
     need: pd.DataFrame  # area, group, theme, need, assigned
-    stability: pd.DataFrame  # area, group, ari, jaccard, area_ari, flag (ari < 0.6)
+    stability: pd.DataFrame  # area, group, ari, jaccard, area_ari, flag (ari < 0.6), same, runs
     summary: pd.DataFrame  # area, group, theme, size, need, exemplar, villages, ari
+    changes: pd.DataFrame  # area, reference_cost, cost, extra_cost, extra_pct, moved, renumbered, reference_optimal
+    pins: pd.DataFrame  # area, village, group, reference_group, moved
+    scores: pd.DataFrame  # village, area, group, <dimension ids>: the raw scores grouped
+
+    @property
+    def optimal(self) -> bool:
+        """Whether every area's grouping is the proven optimum (False if any area fell back to k-means)."""
+        return bool(self.cost["optimal"].all())
 
 
-@dataclass(frozen=True)
-class _Area:
-    name: str
-    villages: list[str]
-    raw: np.ndarray
+def _is_whole(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | np.integer)
 
 
-def _check_options(size: int, by: str, restarts: int) -> None:
-    if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
-        raise GroupingError(f"group size must be a whole number of at least 1, got {size!r}")
+def _check_options(size: int, by: str, restarts: int, n_groups: int | Mapping[str, int] | None) -> None:
+    if not _is_whole(size) or size < 1:
+        raise GroupingError(f"group size must be a whole number of at least 1, got {size!r}",
+                            code="grouping.bad_size", params={"size": clip(size)})
+    counts = n_groups.values() if isinstance(n_groups, Mapping) else [] if n_groups is None else [n_groups]
+    for count in counts:
+        if not _is_whole(count) or count < 1:
+            raise GroupingError(f"the number of groups must be a whole number of at least 1, got {count!r}",
+                                code="grouping.bad_group_count", params={"groups": clip(count)})
     if by not in BY_OPTIONS:
-        raise GroupingError(f"'by' must be one of {', '.join(BY_OPTIONS)}, got {by!r}")
+        raise GroupingError(f"'by' must be one of {', '.join(BY_OPTIONS)}, got {by!r}", code="grouping.bad_by",
+                            params={"by": clip(by), "choices": ", ".join(BY_OPTIONS)})
     if restarts < 1:
-        raise GroupingError(f"restarts must be at least 1, got {restarts!r}")
+        raise GroupingError(f"restarts must be at least 1, got {restarts!r}", code="grouping.bad_restarts",
+                            params={"restarts": clip(restarts)})
 
 
 def _check_scores(scores: pd.DataFrame, dims: list[str]) -> None:
     missing = [c for c in ("village", *dims) if c not in scores.columns]
     if missing:
-        raise GroupingError(f"the scores have no column(s) {', '.join(missing)}")
+        raise GroupingError(f"the scores have no column(s) {', '.join(missing)}", code="grouping.missing_columns",
+                            params={"columns": ", ".join(missing)})
     if "round" in scores.columns and scores["round"].dropna().nunique() > 1:
         rounds = ", ".join(str(r) for r in sorted(scores["round"].dropna().unique()))
-        raise GroupingError(f"the scores hold several rounds ({rounds}); group one round at a time")
+        raise GroupingError(f"the scores hold several rounds ({rounds}); group one round at a time",
+                            code="grouping.several_rounds", params={"rounds": rounds})
     dupes = scores["village"].astype(str)[scores["village"].astype(str).duplicated()]
     if len(dupes):
-        raise GroupingError(f"village {dupes.iloc[0]} appears more than once in the scores")
+        raise GroupingError(f"village {dupes.iloc[0]} appears more than once in the scores",
+                            code="grouping.duplicate_village", params={"village": clip(dupes.iloc[0])})
 
 
-def _default_registry() -> pd.DataFrame | None:
-    try:
-        from indicator.registry import load_villages
-
-        return load_villages()
-    except Exception:  # noqa: BLE001 - no registry simply means unknown areas
-        return None
+def _participants(scores: pd.DataFrame, villages: Collection[str] | None) -> pd.DataFrame:
+    """The rows of the villages taking part (all when ``villages`` is None)."""
+    if villages is None:
+        return scores
+    wanted = [str(v) for v in villages]
+    names = scores["village"].astype(str)
+    unknown = sorted(set(wanted) - set(names))
+    if unknown:
+        raise GroupingError(f"{unknown[0]} is not among the scored villages, so it cannot take part in the grouping",
+                            code="grouping.unknown_village", params={"village": clip(unknown[0])})
+    if not wanted:
+        raise GroupingError("no villages were chosen to be grouped", code="grouping.no_villages")
+    return scores[names.isin(wanted)]
 
 
 def village_areas(villages: pd.Series, registry: pd.DataFrame | None, by: str) -> pd.Series:
@@ -122,7 +147,7 @@ def _reason(dims: list[str], present: np.ndarray) -> str:
     return "missing dimension scores: " + ", ".join(d for d, ok in zip(dims, present, strict=True) if not ok)
 
 
-def _split(scores: pd.DataFrame, dims: list[str], areas: pd.Series) -> tuple[list[_Area], pd.DataFrame]:
+def _split(scores: pd.DataFrame, dims: list[str], areas: pd.Series) -> tuple[list[Area], pd.DataFrame]:
     """Areas with their complete villages (sorted by name), and the villages left out with a reason."""
     values = scores[dims].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     complete = np.isfinite(values).all(axis=1)
@@ -138,19 +163,16 @@ def _split(scores: pd.DataFrame, dims: list[str], areas: pd.Series) -> tuple[lis
     for area in sorted(set(areas.to_numpy()[complete])):
         mask = complete & (areas.to_numpy() == area)
         order = np.argsort(names[mask], kind="stable")
-        out.append(_Area(area, list(names[mask][order]), values[mask][order]))
+        out.append(Area(area, list(names[mask][order]), values[mask][order]))
     return out, excluded
 
 
-def _area_constraints(area: _Area, k: int, pins, together, apart) -> Links:
+def _area_request(area: Area, pins, together, apart) -> Request:
     here = set(area.villages)
-    return make_links(
-        area.villages,
-        k,
+    return Request(
         {v: g for v, g in pins.items() if v in here},
         [p for p in together if p[0] in here],
         [p for p in apart if p[0] in here and p[1] in here],
-        area.name,
     )
 
 
@@ -159,145 +181,34 @@ def _check_names(located: dict[str, str], excluded: pd.DataFrame, pins, together
     left_out = set(excluded["village"])
     for name in [*pins, *(v for pair in [*together, *apart] for v in pair)]:
         if name in left_out:
-            raise GroupingError(f"{name} is pinned or linked but left out (missing dimension scores)")
+            raise GroupingError(f"{name} is pinned or linked but left out (missing dimension scores)",
+                                code="grouping.linked_left_out", params={"village": clip(name)})
         if name not in located:
-            raise GroupingError(f"{name} is pinned or linked but not among the villages being grouped")
+            raise GroupingError(f"{name} is pinned or linked but not among the villages being grouped",
+                                code="grouping.linked_unknown", params={"village": clip(name)})
     for a, b in together:
         if located[a] != located[b]:
-            raise GroupingError(f"{a} and {b} must be together but are in different areas")
+            raise GroupingError(f"{a} and {b} must be together but are in different areas",
+                                code="grouping.together_areas", params={"a": clip(a), "b": clip(b)})
     for name, group in pins.items():
-        if isinstance(group, bool) or not isinstance(group, int | np.integer):
-            raise GroupingError(f"{name} is pinned to {group!r}; a group number is a whole number")
+        if not _is_whole(group):
+            raise GroupingError(f"{name} is pinned to {group!r}; a group number is a whole number",
+                                code="grouping.bad_pin", params={"village": clip(name), "group": clip(group)})
 
 
-def number_groups(labels: np.ndarray, k: int, villages: list[str], pins: np.ndarray) -> np.ndarray:
-    """0-based group numbers: pinned groups keep their pin, the rest in order of their first village name."""
-    mapping = np.full(k, -1)
-    for i in np.flatnonzero(pins >= 0):
-        mapping[labels[i]] = pins[i]
-    free_numbers = iter(sorted(set(range(k)) - set(mapping[mapping >= 0].tolist())))
-    first = {}
-    for i in np.argsort(np.array(villages, dtype=object), kind="stable"):
-        first.setdefault(int(labels[i]), i)
-    for label in sorted(first, key=lambda lab: first[lab]):
-        if mapping[label] < 0:
-            mapping[label] = next(free_numbers)
-    return mapping[labels]
-
-
-def _search(x: np.ndarray, k: int, links: Links, seed: int, restarts: int) -> tuple[Partition, str]:
-    if partition_count(len(x), k) <= ENUMERATION_LIMIT:
-        return exhaustive(x, k, links), "exhaustive"
-    return kmeans(x, k, links, seed=seed, restarts=restarts), "kmeans"
-
-
-def _group_area(area: _Area, k: int, links: Links, opts: dict) -> dict[str, list[dict]]:
-    """Group one area and explain it; returns lists of table rows keyed by table name."""
-    x = standardise(area.raw)
-    found, method = _search(x, k, links, opts["seed"], opts["restarts"])
-    labels = number_groups(found.labels, k, area.villages, links.pins)
-    margins = explain.margin_rows(x, labels, k, links)
-    runner = None if found.runner_up is None else number_groups(found.runner_up, k, area.villages, links.pins)
-    alt_labels, alt_cost = explain.alternative(x, labels, k, runner, margins)
-    cost = within_ss(x, labels, k)
-    themes = theme_dimensions(opts["framework"])
-    dims = opts["dims"]
-    group_raw = group_means(area.raw, labels, k)
-    need = need_matrix(group_raw, dims, themes) if themes else np.zeros((k, 0))
-    theme_ids = list(themes)
-    chosen = assign_themes(need)
-    area_ari, jaccard, ari = explain.bootstrap(x, labels, k, seed=opts["seed"], runs=opts["bootstraps"])
-    return {
-        "assignments": _assignment_rows(area, labels, chosen, theme_ids, margins),
-        "alternative_assignments": [
-            {"village": v, "area": area.name, "group": int(g) + 1}
-            for v, g in zip(area.villages, labels if alt_labels is None else alt_labels, strict=True)
-        ],
-        "cost": [
-            {
-                "area": area.name,
-                "villages": len(area.villages),
-                "groups": k,
-                "method": method,
-                "optimal": found.exact,
-                "cost": cost,
-            }
-        ],
-        "alternative": [_alternative_row(area, labels, alt_labels, cost, alt_cost)],
-        "profiles": [{"area": area.name, **row} for row in explain.profile_rows(area.raw, labels, k, dims)],
-        "need": [
-            {"area": area.name, "group": g + 1, "theme": t, "need": float(need[g, j]), "assigned": chosen[g] == j}
-            for g in range(k)
-            for j, t in enumerate(theme_ids)
-        ],
-        "stability": [
-            {
-                "area": area.name,
-                "group": g + 1,
-                "ari": float(ari[g]),
-                "jaccard": float(jaccard[g]),
-                "area_ari": area_ari,
-                "flag": bool(opts["bootstraps"] > 0 and ari[g] < explain.STABLE),
-            }
-            for g in range(k)
-        ],
-        "summary": _summary_rows(area, x, labels, k, chosen, theme_ids, need, ari),
-    }
-
-
-def _assignment_rows(area, labels, chosen, theme_ids, margins) -> list[dict]:
-    rows = []
-    for i, village in enumerate(area.villages):
-        partner = int(margins["swap_with"][i])
-        rows.append(
-            {
-                "village": village,
-                "area": area.name,
-                "group": int(labels[i]) + 1,
-                "theme": theme_ids[chosen[labels[i]]] if theme_ids else "",
-                "distance": float(margins["distance"][i]),
-                "next_group": int(margins["next_group"][i]) + 1 if margins["next_group"][i] >= 0 else None,
-                "margin": float(margins["margin"][i]),
-                "swap_with": area.villages[partner] if partner >= 0 else None,
-                "swap_cost": float(margins["swap_cost"][i]),
-            }
-        )
-    return rows
-
-
-def _alternative_row(area, labels, alt_labels, cost, alt_cost) -> dict:
-    moved = [] if alt_labels is None else [v for v, a, b in zip(area.villages, labels, alt_labels, strict=True) if a != b]
-    extra = alt_cost - cost
-    return {
-        "area": area.name,
-        "cost": cost,
-        "alternative_cost": alt_cost,
-        "extra_cost": extra,
-        "extra_pct": 100.0 * extra / cost if cost > 0 else float("nan"),
-        "moved": ", ".join(moved),
-    }
-
-
-def _summary_rows(area, x, labels, k, chosen, theme_ids, need, ari) -> list[dict]:
-    """One row per group: theme, size, need served, villages and the exemplar (closest to the mean)."""
-    means = group_means(x, labels, k)
-    rows = []
-    for g in range(k):
-        members = np.flatnonzero(labels == g)
-        closest = members[np.argmin(((x[members] - means[g]) ** 2).sum(axis=1))]
-        rows.append(
-            {
-                "area": area.name,
-                "group": g + 1,
-                "theme": theme_ids[chosen[g]] if theme_ids else "",
-                "size": len(members),
-                "need": float(need[g, chosen[g]]) if theme_ids else float("nan"),
-                "exemplar": area.villages[closest],
-                "villages": ", ".join(area.villages[i] for i in members),
-                "ari": float(ari[g]),
-            }
-        )
-    return rows
+def _groups_in(area: Area, size: int, n_groups: int | Mapping[str, int] | None) -> int:
+    """The number of groups in ``area``: ``n_groups`` (or its entry for the area) if given, at most one
+    per village, else the size rule."""
+    n = len(area.villages)
+    if isinstance(n_groups, Mapping):
+        n_groups = n_groups.get(area.name)
+    if n_groups is None:
+        return group_count(n, size)
+    if n_groups > n:
+        raise GroupingError(f"area {area.name} has {n} villages, too few for {n_groups} groups",
+                            code="grouping.too_many_groups",
+                            params={"area": clip(area.name), "villages": n, "groups": n_groups})
+    return n_groups
 
 
 def make_groups(
@@ -306,6 +217,8 @@ def make_groups(
     *,
     registry: pd.DataFrame | None = None,
     size: int = 5,
+    n_groups: int | Mapping[str, int] | None = None,
+    villages: Collection[str] | None = None,
     by: str = "leader_area",
     pins: Mapping[str, int] | None = None,
     together: Sequence[tuple[str, str]] = (),
@@ -313,51 +226,69 @@ def make_groups(
     seed: int = 0,
     restarts: int = 10,
     bootstraps: int = 100,
+    exact: bool = True,
+    pins_as_shown: bool = False,
 ) -> Grouping:
-    """Theme groups of about ``size`` villages for one round of scores (docs/method.md §4).
+    """Theme groups of about ``size`` villages (or ``n_groups`` groups per area) for one round of
+    scores (docs/method.md §4).
 
-    ``scores`` is a ``Scores.table`` for one round; ``registry`` a ``load_villages()`` table (None loads
-    the shipped one). ``pins`` map villages to group numbers 1..k in their area; ``together``/``apart``
-    are village pairs. ``bootstraps=0`` skips the stability check. Raises GroupingError when the request
-    cannot be met. Same input, same output.
+    ``scores`` is a ``Scores.table`` for one round; ``villages`` limits the grouping to those villages
+    (the participants; None: all). ``n_groups`` is the number of groups in every area, or per area (a
+    mapping; areas not in it use ``size``). ``registry`` is a ``load_villages()`` table (None loads the
+    shipped one). ``pins`` map villages to group numbers 1..k in their area, numbers as in the grouping without
+    pins; ``together``/``apart`` are village pairs. ``bootstraps=0`` skips the stability check;
+    ``exact=False`` skips the exact search (balanced k-means only, for comparisons).
+    ``pins_as_shown=False`` (the command line, docs/method.md §4): a pin only says which villages share a
+    group and the result is the optimum under that; the groups are then numbered so that each pinned
+    village is in its group. ``pins_as_shown=True`` (the page, where a coordinator moves a village into a
+    group she sees): the number means the group as numbered without pins, so the pinned village's group
+    keeps at least half of that group. Raises
+    GroupingError when the request cannot be met. Same input, same output.
     """
     pins = dict(pins or {})
-    _check_options(size, by, restarts)
+    _check_options(size, by, restarts, n_groups)
     dims = list(framework.dimension_ids)
     _check_scores(scores, dims)
-    scores = scores.reset_index(drop=True)
+    scores = _participants(scores, villages).reset_index(drop=True)
     if by == "leader_area" and registry is None:
-        registry = _default_registry()
+        registry = optional_villages()
     areas, excluded = _split(scores, dims, village_areas(scores["village"].astype(str), registry, by))
     located = {v: a.name for a in areas for v in a.villages}
     _check_names(located, excluded, pins, together, apart)
-    opts = {"seed": seed, "restarts": restarts, "bootstraps": bootstraps, "framework": framework, "dims": dims}
+    opts = Options(framework, dims, seed, restarts, bootstraps, exact, pins_as_shown)
     tables: dict[str, list[dict]] = {}
     for area in areas:
-        k = group_count(len(area.villages), size)
-        links = _area_constraints(area, k, pins, together, apart)
-        for name, rows in _group_area(area, k, links, opts).items():
+        k = _groups_in(area, size, n_groups)
+        for name, rows in group_area(area, k, _area_request(area, pins, together, apart), opts).items():
             tables.setdefault(name, []).extend(rows)
-    return _assemble(tables, excluded)
+    return _assemble(tables, excluded, dims)
 
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
-    "assignments": (*ASSIGNMENT_COLUMNS, "distance", "next_group", "margin", "swap_with", "swap_cost"),
+    "assignments": (*ASSIGNMENT_COLUMNS, "distance", "next_group", "margin", "swap_with", "swap_cost",
+                    "reference_group"),
     "alternative_assignments": ("village", "area", "group"),
     "cost": ("area", "villages", "groups", "method", "optimal", "cost"),
     "alternative": ("area", "cost", "alternative_cost", "extra_cost", "extra_pct", "moved"),
-    "profiles": ("area", "group", "dimension", "group_mean", "area_mean", "z", "level", "rank", "top"),
+    "profiles": ("area", "group", "dimension", "group_mean", "area_mean", "difference", "share", "z", "level",
+                 "rank", "top"),
     "need": ("area", "group", "theme", "need", "assigned"),
-    "stability": ("area", "group", "ari", "jaccard", "area_ari", "flag"),
+    "stability": ("area", "group", "ari", "jaccard", "area_ari", "flag", "same", "runs"),
     "summary": ("area", "group", "theme", "size", "need", "exemplar", "villages", "ari"),
+    "changes": ("area", "reference_cost", "cost", "extra_cost", "extra_pct", "moved", "renumbered",
+                "reference_optimal"),
+    "pins": ("area", "village", "group", "reference_group", "moved"),
 }
 
 
-def _assemble(tables: dict[str, list[dict]], excluded: pd.DataFrame) -> Grouping:
-    frames = {name: pd.DataFrame(tables.get(name, []), columns=list(cols)) for name, cols in _COLUMNS.items()}
+def _assemble(tables: dict[str, list[dict]], excluded: pd.DataFrame, dims: list[str]) -> Grouping:
+    columns = {**_COLUMNS, "scores": ("village", "area", "group", *dims)}
+    frames = {name: pd.DataFrame(tables.get(name, []), columns=list(cols)) for name, cols in columns.items()}
     assignments = frames["assignments"]
     assignments["group"] = assignments["group"].astype("int64")
+    assignments["reference_group"] = assignments["reference_group"].astype("int64")
     assignments["next_group"] = assignments["next_group"].astype("Int64")
     order = ["area", "group", "village"]
     frames["assignments"] = assignments.sort_values(order, kind="stable").reset_index(drop=True)
+    frames["scores"] = frames["scores"].sort_values(order, kind="stable").reset_index(drop=True)
     return Grouping(excluded=excluded.reset_index(drop=True), **frames)

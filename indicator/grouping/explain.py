@@ -1,17 +1,31 @@
 """Why a village is in its group: group profiles, village margins and swaps, the runner-up grouping and
 bootstrap stability (docs/method.md §4). All numbers; the page turns them into sentences.
+
+``stories`` gathers them per group as plain data in the coordinator's terms: what the villages share (in
+points), why the theme (the need served and the theme's lowest dimension) and how sure the grouping is
+(kept in 9 of 10 bootstrap regroupings), with the statistics alongside.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
+import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score
 
 from indicator.grouping.model import Links, group_means, within_ss
 from indicator.grouping.partition import lloyd, swap_matrix
+from indicator.grouping.themes import theme_dimensions
+
+if TYPE_CHECKING:
+    from indicator.framework import Framework
+    from indicator.grouping.core import Grouping
 
 SWAP_CHUNK = 500
+SAME_JACCARD = 0.75  # a bootstrap run keeps a group when its best-matching new group overlaps this much
 STABLE = 0.6  # a group's bootstrap ARI below this: its membership is doubtful (cf. Hennig 2007)
 
 
@@ -28,17 +42,22 @@ def level(z: float) -> str:
 
 
 def profile_rows(raw: np.ndarray, labels: np.ndarray, k: int, dims: list[str], top: int = 3) -> list[dict]:
-    """Group mean per dimension against the area mean, in area sd units (ddof=0; a constant dimension
-    gives 0), with ``level`` in words; the ``top`` dimensions by |z| in each group are marked."""
+    """Group mean per dimension against the area mean: ``difference`` in points, ``z`` in area sd units
+    (ddof=0; a constant dimension gives 0) with ``level`` in words, and ``share``, how many of the
+    group's villages are on the same side of the area mean as the group; the ``top`` dimensions by |z|
+    in each group are marked."""
     area_mean = raw.mean(axis=0)
     sd = raw.std(axis=0, ddof=0)
     means = group_means(raw, labels, k)
     z = np.divide(means - area_mean, sd, out=np.zeros_like(means), where=sd > 1e-12)
+    side = np.sign(raw - area_mean)  # each village above (+1), at (0) or below (-1) the area mean
     rows = []
     for g in range(k):
         order = np.argsort(-np.abs(z[g]), kind="stable")
         rank = np.empty(len(dims), dtype=int)
         rank[order] = np.arange(1, len(dims) + 1)
+        group_side = np.sign(means[g] - area_mean)
+        share = ((side[labels == g] == group_side) & (group_side != 0)).sum(axis=0)
         for d, dim in enumerate(dims):
             rows.append(
                 {
@@ -46,6 +65,8 @@ def profile_rows(raw: np.ndarray, labels: np.ndarray, k: int, dims: list[str], t
                     "dimension": dim,
                     "group_mean": float(means[g, d]),
                     "area_mean": float(area_mean[d]),
+                    "difference": float(means[g, d] - area_mean[d]),
+                    "share": int(share[d]),
                     "z": float(z[g, d]),
                     "level": level(float(z[g, d])),
                     "rank": int(rank[d]),
@@ -78,11 +99,13 @@ def margin_rows(x: np.ndarray, labels: np.ndarray, k: int, links: Links) -> dict
     delta = np.full(n, np.nan)
     if k > 1:
         fixed = _fixed(links, n)
+        alone = np.bincount(labels, minlength=k)[labels] == 1  # two lone villages swapped: the same grouping
         for start in range(0, n, SWAP_CHUNK):
             rows = np.arange(start, min(n, start + SWAP_CHUNK))
             block = swap_matrix(x, labels, k, rows)
             block[:, fixed] = np.inf
             block[fixed[rows]] = np.inf
+            block[np.ix_(alone[rows], alone)] = np.inf
             best = np.argmin(block, axis=1)
             value = block[np.arange(len(rows)), best]
             ok = np.isfinite(value)
@@ -128,14 +151,28 @@ def alternative(
     return best, cost
 
 
-def bootstrap(x: np.ndarray, labels: np.ndarray, k: int, *, seed: int,
-              runs: int) -> tuple[float, np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class Bootstrap:
+    """Bootstrap stability: the area's mean ARI; per group the mean best Jaccard, the mean two-way ARI,
+    ``same`` (runs whose best-matching new group has Jaccard >= SAME_JACCARD) out of ``runs`` (runs in
+    which at least one of the group's villages was drawn)."""
+
+    area_ari: float
+    jaccard: np.ndarray
+    ari: np.ndarray
+    same: np.ndarray
+    runs: np.ndarray
+
+
+def bootstrap(x: np.ndarray, labels: np.ndarray, k: int, *, seed: int, runs: int) -> Bootstrap:
     """Stability under bootstrap resampling: regroupings of bootstrap samples (balanced k-means started
     from the grouping's means, no pins or links) against the grouping. Returns the area's mean adjusted
-    Rand index, and per group the mean best Jaccard overlap and the mean adjusted Rand index of
-    "in this group or not" against "in its best-matching new group or not"."""
+    Rand index, and per group the mean best Jaccard overlap, the mean adjusted Rand index of
+    "in this group or not" against "in its best-matching new group or not", and how many runs kept
+    the group (best Jaccard >= SAME_JACCARD) out of the runs that drew one of its villages."""
     if k < 2 or runs <= 0:
-        return 1.0, np.ones(k), np.ones(k)
+        counts = np.full(k, max(runs, 0))
+        return Bootstrap(1.0, np.ones(k), np.ones(k), counts, counts)
     rng = np.random.default_rng(seed)
     n = len(x)
     centres = group_means(x, labels, k)
@@ -148,8 +185,11 @@ def bootstrap(x: np.ndarray, labels: np.ndarray, k: int, *, seed: int,
         jaccard, group_ari = _per_group(labels, idx, new, k)
         jaccards.append(jaccard)
         group_aris.append(group_ari)
-    return (float(np.mean(aris)), np.nanmean(np.array(jaccards), axis=0),
-            np.nanmean(np.array(group_aris), axis=0))
+    jaccards_arr = np.array(jaccards)
+    seen = ~np.isnan(jaccards_arr)
+    same = (np.where(seen, jaccards_arr, 0.0) >= SAME_JACCARD - 1e-12).sum(axis=0)
+    return Bootstrap(float(np.mean(aris)), np.nanmean(jaccards_arr, axis=0),
+                     np.nanmean(np.array(group_aris), axis=0), same, seen.sum(axis=0))
 
 
 def _pairs(count: np.ndarray) -> np.ndarray:
@@ -180,3 +220,110 @@ def _per_group(labels: np.ndarray, idx: np.ndarray, new: np.ndarray, k: int) -> 
     return best, ari
 
 
+
+
+# --- the groups in words: plain data for the page -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trait:
+    """Something a group's villages share: the group is above or below the area mean (|z| >= 0.3) in a
+    dimension and most of its villages (``share`` of ``size``) are on that side. Numbers in points."""
+
+    dimension: str
+    direction: str  # "above" | "below"
+    level: str  # the words: a ``level`` key (well_above, above, below, well_below)
+    group_mean: float
+    area_mean: float
+    difference: float  # group mean - area mean, in points
+    share: int
+    size: int
+
+
+@dataclass(frozen=True)
+class ThemeReason:
+    """Why the group has its theme: the need it serves (100 - the group's mean over the theme's
+    dimensions), the theme's dimension where the group scores lowest, and where the theme ranks among the
+    group's needs (1 + the number of themes with a larger need: 1 is its largest, ties included; themes are
+    spread evenly, so not every group gets its largest)."""
+
+    theme: str
+    need: float
+    dimension: str
+    score: float
+    rank: int
+    largest: str  # the theme of the group's largest need
+
+
+@dataclass(frozen=True)
+class Stability:
+    """How sure the grouping is: the group stayed (best Jaccard >= SAME_JACCARD) in ``same`` of ``runs``
+    bootstrap regroupings; the statistics behind it."""
+
+    same: int
+    runs: int
+    ari: float
+    jaccard: float
+    flag: bool
+
+
+@dataclass(frozen=True)
+class GroupStory:
+    """One group in the coordinator's words: members, what they share, why this theme, how sure."""
+
+    area: str
+    group: int
+    villages: tuple[str, ...]
+    exemplar: str
+    shared: tuple[Trait, ...]
+    theme: ThemeReason | None
+    stability: Stability
+    moved_in: tuple[str, ...]  # villages that pins or links brought here from another reference group
+
+
+def _traits(profile: pd.DataFrame, size: int, top: int) -> tuple[Trait, ...]:
+    clear = profile[(profile["level"] != "at") & (profile["share"] * 2 > size)].sort_values("rank")
+    return tuple(
+        Trait(r.dimension, "above" if r.difference > 0 else "below", r.level, r.group_mean, r.area_mean,
+              r.difference, int(r.share), size)
+        for r in clear.head(top).itertuples(index=False)
+    )
+
+
+def _theme_reason(need: pd.DataFrame, profile: pd.DataFrame, themes: dict[str, list[str]]) -> ThemeReason | None:
+    chosen = need[need["assigned"]]
+    if chosen.empty:
+        return None
+    theme, served = str(chosen["theme"].iloc[0]), float(chosen["need"].iloc[0])
+    larger = need[need["need"] > served + 1e-9]
+    largest = str(larger.sort_values("need", ascending=False, kind="stable")["theme"].iloc[0]) if len(larger) else theme
+    means = profile.set_index("dimension")["group_mean"]
+    lowest = min(themes[theme], key=lambda d: means[d])
+    return ThemeReason(theme, served, lowest, float(means[lowest]), len(larger) + 1, largest)
+
+
+def stories(grouping: Grouping, framework: Framework, *, top: int = 3) -> list[GroupStory]:
+    """Every group of ``grouping`` as plain data, areas and groups in order (docs/method.md §4)."""
+    themes = theme_dimensions(framework)
+    out = []
+    for row in grouping.summary.sort_values(["area", "group"], kind="stable").itertuples(index=False):
+        key = (grouping.profiles["area"] == row.area) & (grouping.profiles["group"] == row.group)
+        members = grouping.assignments[(grouping.assignments["area"] == row.area)
+                                       & (grouping.assignments["group"] == row.group)]
+        stab = grouping.stability[(grouping.stability["area"] == row.area)
+                                  & (grouping.stability["group"] == row.group)].iloc[0]
+        need = grouping.need[(grouping.need["area"] == row.area) & (grouping.need["group"] == row.group)]
+        out.append(
+            GroupStory(
+                area=row.area,
+                group=int(row.group),
+                villages=tuple(members["village"]),
+                exemplar=row.exemplar,
+                shared=_traits(grouping.profiles[key], int(row.size), top),
+                theme=_theme_reason(need, grouping.profiles[key], themes),
+                stability=Stability(int(stab["same"]), int(stab["runs"]), float(stab["ari"]),
+                                    float(stab["jaccard"]), bool(stab["flag"])),
+                moved_in=tuple(members.loc[members["reference_group"] != members["group"], "village"]),
+            )
+        )
+    return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indicator.errors import GroupingError
+from indicator.errors import GroupingError, clip
 
 
 def group_count(n: int, size: int) -> int:
@@ -141,20 +141,26 @@ def make_links(
     unit_pin: dict[int, tuple[int, str]] = {}
     for name, group in pins.items():
         if not 1 <= group <= k:
-            raise GroupingError(f"{name} is pinned to group {group}, but area {area} has groups 1..{k}")
+            raise GroupingError(f"{name} is pinned to group {group}, but area {area} has groups 1..{k}",
+                                code="grouping.pin_out_of_range",
+                                params={"village": clip(name), "group": group, "area": clip(area), "groups": k})
         root = roots[index[name]]
         if root in unit_pin and unit_pin[root][0] != group - 1:
             other = unit_pin[root][1]
-            raise GroupingError(f"{name} and {other} must be together but are pinned to different groups")
+            raise GroupingError(f"{name} and {other} must be together but are pinned to different groups",
+                                code="grouping.together_pinned_apart", params={"a": clip(name), "b": clip(other)})
         unit_pin[root] = (group - 1, name)
     pin_array = np.array([unit_pin.get(r, (-1, ""))[0] for r in roots], dtype=np.intp)
     _check_capacity(names, roots, pin_array, k, area)
     for a, b in apart:
         i, j = index[a], index[b]
         if roots[i] == roots[j]:
-            raise GroupingError(f"{a} and {b} are asked to be both together and apart")
+            raise GroupingError(f"{a} and {b} are asked to be both together and apart",
+                                code="grouping.together_and_apart", params={"a": clip(a), "b": clip(b)})
         if pin_array[i] >= 0 and pin_array[i] == pin_array[j]:
-            raise GroupingError(f"{a} and {b} must be apart but are pinned to the same group {pin_array[i] + 1}")
+            raise GroupingError(f"{a} and {b} must be apart but are pinned to the same group {pin_array[i] + 1}",
+                                code="grouping.apart_pinned_together",
+                                params={"a": clip(a), "b": clip(b), "group": int(pin_array[i] + 1)})
     pairs = [(index[a], index[b]) for a, b in together]
     return Links(pin_array, _pairs(pairs), _pairs([(index[a], index[b]) for a, b in apart]))
 
@@ -167,15 +173,20 @@ def _check_capacity(names: Sequence[str], roots: list[int], pins: np.ndarray, k:
         if count > large:
             members = [names[i] for i in range(len(names)) if roots[i] == root]
             raise GroupingError(
-                f"{', '.join(members)} must be together, but a group in area {area} holds at most {large} villages"
+                f"{', '.join(members)} must be together, but a group in area {area} holds at most {large} villages",
+                code="grouping.together_too_many",
+                params={"villages": clip(", ".join(members), 200), "area": clip(area), "size": large},
             )
     per_group = Counter(int(p) for p in pins if p >= 0)
     for group, count in per_group.items():
         if count > large:
-            raise GroupingError(f"{count} villages are pinned to group {group + 1}, but a group holds at most {large}")
+            raise GroupingError(f"{count} villages are pinned to group {group + 1}, but a group holds at most {large}",
+                                code="grouping.pinned_too_many", params={"count": count, "group": group + 1,
+                                                                         "size": large})
     if large > small and sum(1 for c in per_group.values() if c == large) > n_large:
         raise GroupingError(
-            f"only {n_large} group(s) in area {area} can hold {large} villages, more are pinned that full"
+            f"only {n_large} group(s) in area {area} can hold {large} villages, more are pinned that full",
+            code="grouping.too_many_full", params={"groups": n_large, "area": clip(area), "size": large},
         )
 
 

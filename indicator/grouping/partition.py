@@ -112,7 +112,7 @@ def exhaustive(x: np.ndarray, k: int, links: Links) -> Partition:
         best = sorted(best, key=lambda item: (item[0], item[1]))[:2]
         order += len(chunk)
     if not best:
-        raise GroupingError("no grouping keeps all the pins and together/apart links")
+        raise GroupingError("no grouping keeps all the pins and together/apart links", code="grouping.no_partition")
     labels = best[0][2]
     runner = best[1][2] if len(best) > 1 else None
     return Partition(
@@ -303,7 +303,8 @@ def repair(x: np.ndarray, labels: np.ndarray, k: int, links: Links) -> np.ndarra
                     candidate = (count, swap_delta(x, labels, k, int(i), int(j)), int(i), int(j))
                     best = candidate if best is None or candidate[:2] < best[:2] else best
         if best is None:
-            raise GroupingError("the together/apart links cannot all be kept with these group sizes")
+            raise GroupingError("the together/apart links cannot all be kept with these group sizes",
+                                code="grouping.links_unkept")
         broken, _, i, j = best
         labels[i], labels[j] = labels[j], labels[i]
     return labels

@@ -8,6 +8,9 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from indicator.framework import Framework
+from indicator.grouping.model import group_count, group_sizes
+
+THEME_GROUP_SIZES: tuple[int, int] = (4, 6)  # one group per theme when every group then has 4 to 6 villages
 
 
 def theme_dimensions(framework: Framework) -> dict[str, list[str]]:
@@ -18,6 +21,20 @@ def theme_dimensions(framework: Framework) -> dict[str, list[str]]:
         if dims:
             out[theme.id] = dims
     return out
+
+
+def default_group_count(n: int, framework: Framework, size: int = 5,
+                        sizes: tuple[int, int] = THEME_GROUP_SIZES) -> int:
+    """The page's default number of groups for ``n`` villages: one group per theme (themes measured by a
+    dimension) when every group then holds ``sizes[0]..sizes[1]`` villages, else the size rule
+    ``max(1, round(n / size))``. E.g. 15 villages and 3 themes: 3 groups of 5; 20 villages: 4 groups.
+    """
+    themes = len(theme_dimensions(framework))
+    if 1 <= themes <= n:
+        small, large, _ = group_sizes(n, themes)
+        if sizes[0] <= small and large <= sizes[1]:
+            return themes
+    return group_count(n, size)
 
 
 def need_matrix(group_scores: np.ndarray, dims: list[str], themes: dict[str, list[str]]) -> np.ndarray:

@@ -7,7 +7,16 @@ call in a worker process with a memory cap and a time limit (`indicator.reading.
 
 from indicator.reading.isolated import Budget, IsolatedReader, read_isolated
 from indicator.reading.reader import ReadResult, read_survey
-from indicator.reading.report import ImportReport, check_round, file_round, header_signature, template_from
+from indicator.reading.report import (
+    ImportReport,
+    RoundMismatch,
+    check_round,
+    file_round,
+    header_signature,
+    round_choices,
+    round_mismatch,
+    template_from,
+)
 from indicator.reading.safety import DEFAULT_MAX_BYTES, Limits
 
 __all__ = [
@@ -17,10 +26,13 @@ __all__ = [
     "IsolatedReader",
     "Limits",
     "ReadResult",
+    "RoundMismatch",
     "check_round",
     "file_round",
     "header_signature",
     "read_isolated",
     "read_survey",
+    "round_choices",
+    "round_mismatch",
     "template_from",
 ]

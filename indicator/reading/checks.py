@@ -75,16 +75,6 @@ def unknown_villages(villages: Sequence[str], registry: pd.DataFrame | None) -> 
     return out
 
 
-def default_registry() -> pd.DataFrame | None:
-    """The shipped village registry, or None when it cannot be loaded (the check is then skipped)."""
-    try:
-        from indicator.registry import load_villages
-
-        return load_villages()
-    except Exception:  # noqa: BLE001 - the registry only feeds a warning
-        return None
-
-
 def reversed_legends(headers: Mapping[str, str], framework: Framework) -> list[str]:
     """Likert columns whose header states a reversed code legend, e.g. "(1 = täysin samaa mieltä)".
 

@@ -231,12 +231,15 @@ def map_columns(
             continue
         if item_id and item_ids and item_id not in item_ids:
             raise ReadError(f"the mapping sends column {key!r} to {item_id!r}, which is not an item of the "
-                            "framework", file=file, column=key)
+                            "framework", code="reading.mapping_unknown_item", params={"item": clip(item_id)},
+                            file=file, column=key)
         forced[j] = item_id or None
     if village_column is not None:
         result.village = _find_column(village_column, headers, normalised)
         if result.village is None:
-            raise ReadError(f"no column {village_column!r} for the village in this file", file=file)
+            raise ReadError(f"no column {village_column!r} for the village in this file",
+                            code="reading.no_such_village_column", params={"column": clip(village_column)},
+                            file=file)
     else:
         result.village = next(
             (j for j, h in enumerate(normalised) if h in matcher.village_aliases and j not in forced), None

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from indicator.answers import parse_column, text_number
-from indicator.errors import Problem, ReadError, clip
+from indicator.errors import NoVillageColumnError, Problem, ReadError, clip
 from indicator.framework import Framework
 from indicator.reading import checks
 from indicator.reading.dates import DATE_HEADERS, is_utc_column, parse_dates
@@ -51,9 +51,8 @@ from indicator.reading.tables import (
     text_grid,
     workbook_grids,
 )
+from indicator.registry import optional_villages
 from indicator.text import normalise_header
-
-NO_VILLAGE_COLUMN = "no village column"  # the start of the message for a file without one
 
 MAX_PROBLEMS = 1000
 _NUMERIC_SAMPLE = 300
@@ -83,11 +82,12 @@ def _load(source: str | Path | bytes, filename: str | None, limits: Limits) -> t
         check_size(size, limits, name)
         return path.read_bytes(), name
     except FileNotFoundError:
-        raise ReadError("file not found", file=str(path)) from None
+        raise ReadError("file not found", code="reading.file_not_found", file=str(path)) from None
     except IsADirectoryError:
-        raise ReadError("this is a folder, not a file", file=str(path)) from None
+        raise ReadError("this is a folder, not a file", code="reading.is_folder", file=str(path)) from None
     except OSError as exc:
-        raise ReadError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
+        raise ReadError(f"cannot read the file: {exc.strerror or exc}", code="reading.cannot_read",
+                        params={"detail": str(exc.strerror or exc)}, file=str(path)) from None
 
 
 def _grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterator[Grid]:
@@ -98,7 +98,7 @@ def _grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterator[Grid]:
 def _raw_grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterator[Grid]:
     if kind == "xls" and "EncryptionInfo".encode("utf-16-le") in data[:1 << 20]:
         raise ReadError("the workbook is password-protected; open it, remove the password and save it again",
-                        file=file)
+                        code="reading.password_protected", file=file)
     if kind in ("xlsx", "xlsm", "ods", "xls"):
         if kind in ("xlsx", "xlsm", "ods"):
             check_zip(data, limits, file)
@@ -111,9 +111,9 @@ def _raw_grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterator[Gr
         return html_grids(data, file, limits)
     if kind == "broken-zip":
         raise ReadError("the file looks like an Excel workbook but is damaged or truncated; save it again "
-                        "and upload the new file", file=file)
+                        "and upload the new file", code="reading.broken_workbook", file=file)
     raise ReadError(f"the file is {DESCRIPTIONS['unknown']}; upload the survey export as .xlsx or CSV",
-                    file=file)
+                    code="reading.unknown_type", file=file)
 
 
 def _kind_warning(kind: str, file: str) -> str | None:
@@ -146,14 +146,17 @@ def _choose(grids: Iterator[Grid], matcher: Matcher, framework: Framework, file:
                   "individual responses')")
     if reports:
         raise ReadError("this looks like a report (summary tables with counts and percentages, one sheet "
-                        f"per question), not the answers: {raw_export}", file=file)
+                        f"per question), not the answers: {raw_export}", code="reading.report_not_answers",
+                        file=file)
     if seen >= 5:
         raise ReadError(f"none of the {seen} sheets has a column matching an item; if this is a report (one "
-                        f"sheet per question), {raw_export}; otherwise check the framework", file=file)
+                        f"sheet per question), {raw_export}; otherwise check the framework",
+                        code="reading.no_item_sheet", params={"sheets": seen}, file=file)
     if not seen:
-        raise ReadError("the file holds no sheet or table", file=file)
+        raise ReadError("the file holds no sheet or table", code="reading.no_sheet", file=file)
     raise ReadError("no column matches an item of the framework (by id, text or alias); check that this "
-                    "is the survey export and that the framework is the right one", file=file)
+                    "is the survey export and that the framework is the right one", code="reading.no_item_column",
+                    file=file)
 
 
 # --- building the table --------------------------------------------------------------------------------
@@ -377,7 +380,8 @@ def read_survey(
         raise unreadable_memory(file) from None
     except Exception as exc:  # noqa: BLE001 - last line of defence: one plain line, never a traceback
         raise ReadError(f"the file could not be read ({type(exc).__name__}: {exc}); export it again as .xlsx "
-                        "or CSV, and tell the maintainers if this keeps happening", file=file) from exc
+                        "or CSV, and tell the maintainers if this keeps happening", code="reading.unexpected",
+                        params={"detail": clip(f"{type(exc).__name__}: {exc}", 200)}, file=file) from exc
 
 
 def _read(data: bytes, file: str, framework: Framework, *, village: str | None, village_column: str | None,
@@ -385,7 +389,8 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
           registry: pd.DataFrame | None, limits: Limits) -> ReadResult:
     """`read_survey` after loading: every step that looks at the file's content."""
     if any(v is not None and not v.strip() for v in (village, village_default)):
-        raise ReadError("the village name given for the file is empty", file=file)
+        raise ReadError("the village name given for the file is empty", code="reading.empty_village_name",
+                        file=file)
     kind = sniff(data)
     matcher = Matcher.from_framework(framework)
     grid, header = _choose(_grids(data, kind, file, limits), matcher, framework, file, overrides,
@@ -393,15 +398,16 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
     columns = header.columns
     if village is None and columns.village is None:
         if village_default is None:
-            raise ReadError(f"{NO_VILLAGE_COLUMN} (a column headed e.g. "
-                            f"{', '.join(repr(a) for a in framework.village_aliases[:3])}); name the village "
-                            "of this file or choose its village column", file=file)
+            examples = ", ".join(repr(a) for a in framework.village_aliases[:3])
+            raise NoVillageColumnError(f"no village column (a column headed e.g. {examples}); name the village "
+                                       "of this file or choose its village column",
+                                       code="reading.no_village_column", params={"examples": examples}, file=file)
         village = village_default
     start = _skip_tag_row(grid.cells, header.data_start)
     body = grid.cells[start:]
     if body.shape[0] == 0 or all(is_blank(v) for v in body.ravel()):
         raise ReadError(f"there are no answer rows below the header (row {grid.first_row + header.row})",
-                        file=file)
+                        code="reading.no_rows", params={"header_row": grid.first_row + header.row}, file=file)
     tool = fingerprint(header.headers, grid.cells, start)
     names = _display_names(header.headers)
     rows = np.arange(body.shape[0]) + grid.first_row + start
@@ -413,7 +419,9 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
     has_village = pd.notna(villages)
     if items.filled.any() and not (items.filled & has_village).any():
         raise ReadError(f"the village column {names[columns.village]!r} is empty on every row with answers; "
-                        "name the village of this file or choose another village column", file=file)
+                        "name the village of this file or choose another village column",
+                        code="reading.village_column_empty", params={"column": clip(names[columns.village])},
+                        file=file)
     keep = (items.filled | (has_village if village is None else False)) & has_village
     problems, problem_count = _problems(body, items, columns, names, rows, keep, items.filled & ~has_village)
     date_col = _date_column(columns, tool, body)
@@ -428,7 +436,7 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
     found_villages = [str(v) for v in pd.unique(responses["village"])]
     warnings += checks.reversed_legends({names[j]: item_id for j, item_id in columns.items.items()}, framework)
     warnings += checks.reversed_items(responses, framework, list(columns.items.values()), numeric=items.numeric)
-    warnings += checks.unknown_villages(found_villages, checks.default_registry() if registry is None else registry)
+    warnings += checks.unknown_villages(found_villages, optional_villages() if registry is None else registry)
     report = ImportReport(
         file=clip(file, NAME_CHARS),
         source_tool=tool,

@@ -13,10 +13,6 @@ import pandas as pd
 from indicator.errors import Problem
 from indicator.text import normalise_header
 
-CONTRACT_KEYS: tuple[str, ...] = (
-    "file", "source_tool", "rows", "villages", "mapped", "unmapped", "dropped_personal", "problems",
-)
-
 
 @dataclass
 class ImportReport:
@@ -99,13 +95,45 @@ def file_round(report: ImportReport, today: dt.date | None = None) -> int:
     return (today or dt.date.today()).year
 
 
-def check_round(report: ImportReport, round: int) -> list[str]:
-    """Warnings when the file's response dates disagree with the round it is stored under."""
-    found = [d for d in (report.earliest_date, report.latest_date) if d is not None]
-    years = sorted({d.year for d in found})
+ROUNDS_BEFORE_BASELINE = 2  # a file may be stored under a round this many years before the baseline year
+
+
+def round_choices(baseline_year: int, today: dt.date | None = None) -> list[int]:
+    """The rounds a file may be stored under, newest first: next year down to two years before the
+    framework's baseline year (a late upload of an earlier survey is still possible), this year at least."""
+    this_year = (today or dt.date.today()).year
+    return list(range(this_year + 1, min(baseline_year - ROUNDS_BEFORE_BASELINE, this_year) - 1, -1))
+
+
+@dataclass(frozen=True)
+class RoundMismatch:
+    """The years of a file's answer dates (``first`` .. ``last``) when they are not all the stored ``round``."""
+
+    first: int
+    last: int
+    round: int
+
+    @property
+    def outside(self) -> bool:
+        """True when no answer is dated in the round's year."""
+        return not self.first <= self.round <= self.last
+
+
+def round_mismatch(report: ImportReport, round: int) -> RoundMismatch | None:
+    """Whether the file's response dates disagree with the round it is stored under (None: they agree,
+    or the file has no dates)."""
+    years = sorted({d.year for d in (report.earliest_date, report.latest_date) if d is not None and not pd.isna(d)})
     if not years or years == [round]:
+        return None
+    return RoundMismatch(years[0], years[-1], int(round))
+
+
+def check_round(report: ImportReport, round: int) -> list[str]:
+    """Warnings (English, for the command line) when the file's response dates disagree with its round."""
+    found = round_mismatch(report, round)
+    if found is None:
         return []
-    if round not in range(years[0], years[-1] + 1):
-        span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    if found.outside:
+        span = str(found.first) if found.first == found.last else f"{found.first}–{found.last}"
         return [f"{report.file}: the answers are dated {span}, but the file is stored as round {round}"]
-    return [f"{report.file}: the answers span {years[0]}–{years[-1]}; check that round {round} is right"]
+    return [f"{report.file}: the answers span {found.first}–{found.last}; check that round {round} is right"]

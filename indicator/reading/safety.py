@@ -74,16 +74,19 @@ def _mib(n: float) -> str:
     return f"{n / 2**20:.1f} MB"
 
 
+def _too_large(message: str, size: int, limit: int, file: str, *, code: str) -> ReadError:
+    """A refusal of bytes over a limit; the catalogs get both in MB with one decimal (shown in the locale)."""
+    return ReadError(message, code=code, params={"size": round(size / 2**20, 1), "limit": round(limit / 2**20, 1)},
+                     file=file)
+
+
 def check_size(size: int, limits: Limits, file: str) -> None:
     """Refuse a file larger than the upload limit, and an empty one."""
     if size > limits.max_bytes:
-        raise ReadError(
-            f"the file is {_mib(size)}, over the {_mib(limits.max_bytes)} limit; "
-            "export only the survey's answer rows or split the file",
-            file=file,
-        )
+        raise _too_large(f"the file is {_mib(size)}, over the {_mib(limits.max_bytes)} limit; export only the "
+                         "survey's answer rows or split the file", size, limits.max_bytes, file, code="reading.too_big")
     if size == 0:
-        raise ReadError("the file is empty", file=file)
+        raise ReadError("the file is empty", code="reading.empty_file", file=file)
 
 
 def check_zip(data: bytes, limits: Limits, file: str) -> None:
@@ -101,18 +104,17 @@ def check_zip(data: bytes, limits: Limits, file: str) -> None:
             total = sum(info.file_size for info in infos)
             budget = limits.unpack_budget(len(data))
             if total > budget:
-                raise ReadError(
-                    f"the workbook would unpack to {_mib(total)} (limit {_mib(budget)} for a file of "
-                    f"{_mib(len(data))}); it looks like a zip bomb or holds far more than survey answers",
-                    code="reading.unpacks_too_large",
-                    params={"unpacked": _mib(total), "limit": _mib(budget), "size": _mib(len(data))}, file=file,
-                )
+                raise _too_large(f"the workbook would unpack to {_mib(total)} (limit {_mib(budget)} for a file of "
+                                 f"{_mib(len(data))}); it looks like a zip bomb or holds far more than survey "
+                                 "answers", total, budget, file, code="reading.unpacks_too_big")
             for info in infos:
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > 2**20 and ratio > limits.max_ratio:
                     raise ReadError(
                         f"the workbook part {info.filename!r} is compressed {ratio:.0f}:1, which no real "
                         "survey export is; refusing it as a possible zip bomb",
+                        code="reading.compression_ratio",
+                        params={"part": clip(info.filename), "ratio": round(ratio)},
                         file=file,
                     )
             for info in infos:
@@ -123,6 +125,8 @@ def check_zip(data: bytes, limits: Limits, file: str) -> None:
                         raise ReadError(
                             f"the workbook part {info.filename!r} declares XML entities (a DTD), which "
                             "spreadsheet programs never write; refusing it",
+                            code="reading.workbook_entities",
+                            params={"part": clip(info.filename)},
                             file=file,
                         )
                     if _WORKSHEET.match(info.filename):
@@ -131,9 +135,10 @@ def check_zip(data: bytes, limits: Limits, file: str) -> None:
                         _check_text_count(head, limits, file)
     except zipfile.BadZipFile as exc:
         raise ReadError(f"the workbook is damaged or truncated ({exc}); save it again and retry",
-                        file=file) from None
+                        code="reading.damaged_zip", params={"detail": clip(exc, 200)}, file=file) from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as exc:
-        raise ReadError(f"the workbook cannot be opened safely ({exc})", file=file) from None
+        raise ReadError(f"the workbook cannot be opened safely ({exc})", code="reading.unsafe_zip",
+                        params={"detail": clip(exc, 200)}, file=file) from None
 
 
 _WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
@@ -222,19 +227,25 @@ def parse_xml(data: bytes, file: str) -> Element:
         raise ReadError(
             "the XML file declares a DTD or entities, which survey exports never need; refusing it "
             "(export the answers as .xlsx or CSV instead)",
+            code="reading.xml_entities",
             file=file,
         ) from None
     except (ParseError, ValueError) as exc:
-        raise ReadError(f"the XML file is not well-formed ({exc}); export as .xlsx or CSV", file=file) from None
+        raise ReadError(f"the XML file is not well-formed ({exc}); export as .xlsx or CSV", code="reading.bad_xml",
+                        params={"detail": clip(exc, 200)}, file=file) from None
 
 
 def check_shape(rows: int, columns: int, limits: Limits, file: str, sheet: str | None = None) -> None:
     """Refuse a sheet larger than any survey: it would be slow and is almost surely not raw answers."""
     where = f"sheet {sheet!r} " if sheet else ""
     if rows > limits.max_rows:
-        raise ReadError(f"{where}has {rows} rows, over the limit of {limits.max_rows}", file=file)
+        raise ReadError(f"{where}has {rows} rows, over the limit of {limits.max_rows}",
+                        code="reading.sheet_too_many_rows" if sheet else "reading.too_many_rows",
+                        params={"sheet": clip(sheet), "count": rows, "limit": limits.max_rows}, file=file)
     if columns > limits.max_columns:
-        raise ReadError(f"{where}has {columns} columns, over the limit of {limits.max_columns}", file=file)
+        raise ReadError(f"{where}has {columns} columns, over the limit of {limits.max_columns}",
+                        code="reading.sheet_too_many_columns" if sheet else "reading.too_many_columns",
+                        params={"sheet": clip(sheet), "count": columns, "limit": limits.max_columns}, file=file)
 
 
 def check_cells(rows: int, columns: int, limits: Limits, file: str, sheet: str | None = None) -> None:

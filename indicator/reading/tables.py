@@ -224,7 +224,8 @@ def _overlay_with_openpyxl(data: bytes, sheet: str, cells: np.ndarray) -> np.nda
 
 def _damaged(file: str, exc: Exception) -> ReadError:
     return ReadError(f"the workbook is damaged or not really Excel ({type(exc).__name__}: {exc}); save it "
-                     "again as .xlsx or CSV", file=file)
+                     "again as .xlsx or CSV", code="reading.damaged_workbook",
+                     params={"detail": clip(f"{type(exc).__name__}: {exc}", 200)}, file=file)
 
 
 def _calamine_sheet(book: object, name: str, data: bytes, formulas: bool, file: str, limits: Limits) -> Grid:
@@ -318,12 +319,14 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
             text, encoding = mixed, MIXED
         if "\ufffd" in text:
             raise ReadError("the text contains replacement characters (�): it was damaged by a wrong "
-                            "encoding before upload; export it again as UTF-8", file=file)
+                            "encoding before upload; export it again as UTF-8", code="reading.replacement_characters",
+                            file=file)
         if "\x00" in text:
             raise ReadError("the file holds binary data, not text; upload the survey export as .xlsx "
-                            "or CSV", file=file)
+                            "or CSV", code="reading.binary_text", file=file)
         return text, ("utf-8" if encoding == "utf-8-sig" else encoding)
-    raise ReadError("the text is neither UTF-8 nor Windows-1252; export it again as UTF-8 CSV", file=file)
+    raise ReadError("the text is neither UTF-8 nor Windows-1252; export it again as UTF-8 CSV",
+                    code="reading.unknown_encoding", file=file)
 
 
 def _mixed_lines(data: bytes) -> str | None:
@@ -372,7 +375,7 @@ def _csv_cells(text: str, delimiter: str, file: str) -> np.ndarray:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
         raise ReadError(f"the text cannot be read as CSV ({exc}); export it again as .xlsx or CSV",
-                        file=file) from None
+                        code="reading.csv_unreadable", params={"detail": clip(exc, 200)}, file=file) from None
     finally:
         csv.field_size_limit(previous)
     return _to_array([[c if c != "" else None for c in r] for r in rows])
@@ -442,7 +445,7 @@ def spreadsheetml_grids(data: bytes, file: str, limits: Limits) -> Iterator[Grid
     root = parse_xml(data, file)
     if not root.tag.startswith(_SS):
         raise ReadError("the file is XML but not an Excel spreadsheet; export the answers as .xlsx or CSV",
-                        file=file)
+                        code="reading.xml_not_spreadsheet", file=file)
     for sheet in root.iter(f"{_SS}Worksheet"):
         name = sheet.get(f"{_SS}Name") or ""
         for table in sheet.iter(f"{_SS}Table"):

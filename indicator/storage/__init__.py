@@ -22,13 +22,16 @@ store.documents.save(kind, name, payload, actor) / .get(kind, name) / .table(kin
 store.activities.add(goal_id, title, done_on, *, area, groups, villages, note, actor) -> int
 store.activities.table() -> DataFrame / .delete(activity_id, actor) -> bool
 store.poll.add(session_key, values, round) -> bool / store.poll.responses(round=None) -> DataFrame
+store.strategies.save(grouping=, area=, group=, name=, theme, vision, dimensions, items, villages, actor) -> int
+store.strategies.table() / .delete(id, actor) / .add_action(strategy_id, title=, ...) -> int
+store.strategies.update_action(action_id, ...) / .delete_action(action_id, actor) / .actions(strategy_id=None)
 store.backup.export_xlsx(path, framework=None) / store.backup.restore_xlsx(path)
 store.state_token() -> str, store.is_empty() -> bool, store.close()
 load_demo(store, framework) -> int                  the shipped demo surveys, stored and approved
 
 Modules: ``schema`` (tables, ``Status``, ``Role``), ``engine`` (URL, engine, transactions, audit writer),
 ``convert`` (times, JSON, frames), ``uploads`` (storing, approval, superseding), ``responses`` (long form
-in, responses table out), ``documents``, ``activities``, ``poll``, ``backup`` (xlsx export and restore),
+in, responses table out), ``documents``, ``activities``, ``poll``, ``strategies``, ``backup`` (xlsx export and restore),
 ``demo`` (loading ``data/demo``), ``store`` (the facade).
 """
 

@@ -28,7 +28,7 @@ from indicator.framework import Framework
 from indicator.storage.convert import utcnow
 from indicator.storage.engine import Database
 from indicator.storage.responses import village_registry
-from indicator.storage.schema import SCHEMA_VERSION, TABLES, Role, uploads
+from indicator.storage.schema import SCHEMA_VERSION, SECRET_KIND, TABLES, Role, documents, uploads
 
 if TYPE_CHECKING:
     from indicator.scoring import Scores
@@ -111,7 +111,10 @@ def dump_tables(conn: sa.Connection) -> dict[str, Rows]:
     for table in TABLES:
         rows = []
         order = list(table.primary_key.columns)
-        for n, record in enumerate(conn.execute(sa.select(table).order_by(*order)).mappings()):
+        query = sa.select(table).order_by(*order)
+        if table is documents:  # stored keys stay in their database
+            query = query.where(documents.c.kind != SECRET_KIND)
+        for n, record in enumerate(conn.execute(query).mappings()):
             row = {}
             for column in table.columns:
                 cell = _encode(record[column.name], column)
@@ -198,6 +201,8 @@ def _decode(value: object, column: sa.Column) -> object:
         return datetime.fromisoformat(str(value))
     if isinstance(kind, sa.Date):
         return date.fromisoformat(str(value)[:10])
+    if isinstance(kind, sa.Boolean):
+        return value if isinstance(value, bool) else str(value).strip().lower() in ("true", "1")
     if isinstance(kind, sa.Integer):
         return int(value)
     if isinstance(kind, sa.Float):

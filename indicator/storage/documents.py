@@ -38,6 +38,16 @@ class Documents:
         raise StorageError(f"could not save document {kind}/{name}", code="storage.document_not_saved",
                            params={"kind": kind, "name": name})
 
+    def add_once(self, kind: str, name: str, payload: Any, actor: str = "anonymous") -> bool:
+        """Save ``payload`` under ``name`` only if nothing is saved there yet; False when something was."""
+        try:
+            with self.db.write() as conn:
+                conn.execute(sa.insert(documents).values(kind=kind, name=name, payload=to_json(payload),
+                                                         created_at=utcnow(), actor=actor))
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
     def get(self, kind: str, name: str) -> Any:
         """The parsed payload of one document, or None when there is none."""
         with self.db.read() as conn:

@@ -27,7 +27,15 @@ from sqlalchemy.pool import StaticPool
 
 from indicator.errors import StorageError
 from indicator.storage.convert import frame_of, json_column, to_json, utc_column, utcnow
-from indicator.storage.schema import TABLES, audit, create_schema, poll_sessions, uploads
+from indicator.storage.schema import (
+    SECRET_KIND,
+    TABLES,
+    audit,
+    create_schema,
+    documents,
+    poll_sessions,
+    uploads,
+)
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "alykyla.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -166,8 +174,14 @@ class Database:
         return f"{url_key}-" + "-".join(str(v or 0) for v in values)
 
     def is_empty(self) -> bool:
-        """True when nothing at all is stored."""
+        """True when no content is stored (rate-limit counters and stored keys do not count)."""
         with self.read() as conn:
             return all(
-                conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first() is None for t in TABLES
+                conn.execute(_content(sa.select(sa.literal(1)).select_from(t), t).limit(1)).first() is None
+                for t in TABLES
             )
+
+
+def _content(query: sa.Select, table: sa.Table) -> sa.Select:
+    """``query`` without the rows that are not content (stored keys in ``documents``)."""
+    return query.where(table.c.kind != SECRET_KIND) if table is documents else query

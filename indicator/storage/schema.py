@@ -10,6 +10,9 @@ audit          who did what and when (every change writes a row)
 documents      named json payloads by kind: weight sets, saved groupings, mapping templates
 activities     project-goal records (done actions toward the Leader projects' goals)
 poll_sessions  one row per answered seminar poll per browser session (one answer each, rate limit)
+strategies     a theme group's Smart Village strategy: name, vision, target dimensions and items, villages
+actions        a strategy's actions (toimenpiteet): what, villages, target items, dates, status, experiment
+throttle       recent events per (scope, hashed key): rate limits shared by every app process
 
 Poll answers are responses of one upload per seminar round with role ``poll``, village ``POLL_VILLAGE``
 and sha256 of ``poll:<round>``; the respondent key is the poll session row id.
@@ -140,11 +143,66 @@ poll_sessions = sa.Table(
     sa.UniqueConstraint("session_key", "round", name="uq_poll_sessions_key_round"),
 )
 
+strategies = sa.Table(
+    "strategies",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("grouping", sa.String(200), nullable=False),  # the saved grouping (documents kind grouping)
+    sa.Column("area", sa.String(100), nullable=False),
+    sa.Column("group_number", sa.Integer, nullable=False),
+    sa.Column("theme", sa.String(100)),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("vision", sa.Text),
+    sa.Column("dimensions", sa.Text),  # json list of dimension ids
+    sa.Column("items", sa.Text),  # json list of item ids
+    sa.Column("villages", sa.Text),  # json list: the group's villages when the strategy was saved
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.UniqueConstraint("grouping", "area", "group_number", name="uq_strategies_group"),
+)
+
+ACTION_STATUSES: tuple[str, ...] = ("planned", "under_way", "done", "dropped")
+
+actions = sa.Table(
+    "actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("strategy_id", sa.Integer, sa.ForeignKey("strategies.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("villages", sa.Text),  # json list
+    sa.Column("items", sa.Text),  # json list of target item ids
+    sa.Column("starts_on", sa.Date),
+    sa.Column("ends_on", sa.Date),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("experiment", sa.Boolean, nullable=False),
+    sa.Column("learnt", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.CheckConstraint(f"status IN {ACTION_STATUSES!r}", name="ck_actions_status"),
+)
+
 sa.Index("ix_uploads_status_round", uploads.c.status, uploads.c.round)
 sa.Index("ix_poll_sessions_at", poll_sessions.c.at)
 
 # Tables in dependency order (export and restore walk them in this order).
-TABLES: tuple[sa.Table, ...] = (uploads, responses, audit, documents, activities, poll_sessions)
+throttle = sa.Table(
+    "throttle",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("scope", sa.String(32), nullable=False),
+    sa.Column("key", sa.String(64), nullable=False),  # sha256 of the raw key: no address is stored
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Index("ix_throttle_scope_key_at", throttle.c.scope, throttle.c.key, throttle.c.at)
+
+TABLES: tuple[sa.Table, ...] = (uploads, responses, audit, documents, activities, poll_sessions, strategies,
+                                actions)
+# Kept out of TABLES (not backed up, not "content"): short-lived counters.
+EPHEMERAL: tuple[sa.Table, ...] = (throttle,)
+SECRET_KIND = "secret"  # documents of this kind hold keys: never exported, not content
 
 # The upload columns a listing shows (everything but the bytes, the mapping and the import report).
 UPLOAD_LISTING: tuple[str, ...] = tuple(

@@ -6,6 +6,7 @@ embedded SQLite file ``data/alykyla.db``. SQLite and PostgreSQL (``postgresql://
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -16,9 +17,11 @@ from indicator.storage.activities import Activities
 from indicator.storage.backup import Backup
 from indicator.storage.documents import Documents
 from indicator.storage.engine import Database
+from indicator.storage.limits import Limits
 from indicator.storage.poll import POLL_RATE_LIMIT, Poll
 from indicator.storage.responses import responses_table
-from indicator.storage.schema import Status
+from indicator.storage.schema import SECRET_KIND, Status
+from indicator.storage.strategies import Strategies
 from indicator.storage.uploads import Uploads
 
 if TYPE_CHECKING:
@@ -26,8 +29,9 @@ if TYPE_CHECKING:
 
 
 class Store:
-    """The survey database: ``uploads``, ``documents``, ``activities``, ``poll``, ``backup`` and the
-    derived tables (``responses``, ``scores``, ``progress``, ``audit_log``); see ``indicator.storage``."""
+    """The survey database: ``uploads``, ``documents``, ``activities``, ``poll``, ``strategies``, ``backup``,
+    ``limits`` and the derived tables (``responses``, ``scores``, ``progress``, ``audit_log``); see
+    ``indicator.storage``."""
 
     def __init__(self, url: str | None = None, *, poll_rate_limit: tuple[int, float] = POLL_RATE_LIMIT) -> None:
         self.database = Database(url)
@@ -35,7 +39,9 @@ class Store:
         self.documents = Documents(self.database)
         self.activities = Activities(self.database)
         self.poll = Poll(self.database, self.uploads, poll_rate_limit)
+        self.strategies = Strategies(self.database)
         self.backup = Backup(self.database, self.scores)
+        self.limits = Limits(self.database)
 
     @property
     def url(self) -> str:
@@ -87,3 +93,12 @@ class Store:
     def is_empty(self) -> bool:
         """True when nothing at all is stored."""
         return self.database.is_empty()
+
+    def secret(self, name: str) -> bytes:
+        """A random 32-byte secret kept in the database under ``name`` (made on first use), shared by every
+        process of a deployment; e.g. the key that signs device cookies when no key is configured."""
+        stored = self.documents.get(SECRET_KIND, name)
+        if not stored:  # the first process to insert wins; the others read its key
+            self.documents.add_once(SECRET_KIND, name, secrets.token_hex(32), actor="system")
+            stored = self.documents.get(SECRET_KIND, name)
+        return bytes.fromhex(str(stored))

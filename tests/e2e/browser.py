@@ -39,3 +39,13 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     return path
+
+
+def menu_links(page):
+    """The links of the app's own page menu in the sidebar (``ui.frame.menu``: one ``st.page_link`` each)."""
+    return page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+
+
+def menu_titles(page) -> list[str]:
+    """The page titles in the app's menu, in order (a link's text also holds its icon's name)."""
+    return [text.strip().split("\n")[-1].strip() for text in menu_links(page).all_inner_texts()]

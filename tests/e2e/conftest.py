@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -43,6 +43,9 @@ def chromium_path() -> str:
     return path
 
 
+PORT_TAKEN = "is not available"  # what Streamlit logs when its --server.port is taken
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -65,38 +68,65 @@ def wait_healthy(base: str, process: subprocess.Popen, log: Path, timeout: float
     raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
 
 
-@pytest.fixture(scope="session")
-def serve(tmp_path_factory) -> Iterator[Callable[[Mapping[str, str]], str]]:
-    """A factory: ``serve(env)`` starts ``streamlit run app.py`` with extra env and returns its base URL.
+def launch(env: Mapping[str, str], folder: Path) -> tuple[subprocess.Popen, str, Path]:
+    """Start ``streamlit run app.py`` with extra env (not waiting for it): (process, base URL, log file)."""
+    port = free_port()
+    log = folder / "streamlit.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+             "--global.developmentMode", "false"],
+            cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
+        )
+    return process, f"http://127.0.0.1:{port}", log
 
-    Every server started is stopped at the end of the session.
+
+@pytest.fixture(scope="session")
+def serve_many(tmp_path_factory) -> Iterator[Callable[[Sequence[Mapping[str, str]]], list[str]]]:
+    """A factory: ``serve_many(envs)`` starts one server per env at once, waits until all answer and
+    returns their base URLs (in order).
+
+    Safe under pytest-xdist: each worker has its own temporary folders, and a server whose port another
+    process took between ``free_port`` and Streamlit's bind is started again on a new one. Every server
+    started is stopped at the end of the session (of the worker).
     """
     started: list[subprocess.Popen] = []
 
-    def start(env: Mapping[str, str]) -> str:
-        folder = tmp_path_factory.mktemp("server")
-        port = free_port()
-        log = folder / "streamlit.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                 "--server.port", str(port), "--server.address", "127.0.0.1",
-                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-                 "--global.developmentMode", "false"],
-                cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
-            )
-        started.append(process)
-        base = f"http://127.0.0.1:{port}"
-        wait_healthy(base, process, log)
-        return base
+    def ready(env: Mapping[str, str], server: tuple[subprocess.Popen, str, Path], timeout: float) -> str:
+        for attempt in range(3):
+            process, base, log = server
+            try:
+                wait_healthy(base, process, log, timeout=timeout)
+                return base
+            except RuntimeError:
+                if attempt == 2 or PORT_TAKEN not in log.read_text(errors="replace"):
+                    raise
+            server = launch(env, tmp_path_factory.mktemp("server"))
+            started.append(server[0])
+        raise AssertionError("unreachable")
+
+    def start(envs: Sequence[Mapping[str, str]]) -> list[str]:
+        servers = [launch(env, tmp_path_factory.mktemp("server")) for env in envs]
+        started.extend(process for process, _, _ in servers)
+        timeout = 60 + 2 * len(servers)  # they share the CPU
+        return [ready(env, server, timeout) for env, server in zip(envs, servers, strict=True)]
 
     yield start
     for process in started:
         process.terminate()
+    for process in started:
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def serve(serve_many) -> Callable[[Mapping[str, str]], str]:
+    """A factory: ``serve(env)`` starts ``streamlit run app.py`` with extra env and returns its base URL."""
+    return lambda env: serve_many([env])[0]
 
 
 @pytest.fixture(scope="session")

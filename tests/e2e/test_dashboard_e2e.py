@@ -15,7 +15,7 @@ from indicator.framework import load
 from indicator.i18n import t
 from indicator.reading import read_survey
 from indicator.storage import Store
-from tests.e2e.browser import TIMEOUT_MS, open_page, screenshot, settle
+from tests.e2e.browser import TIMEOUT_MS, menu_links, menu_titles, open_page, screenshot, settle
 from ui import testing
 
 pytestmark = pytest.mark.e2e
@@ -33,8 +33,8 @@ def exports() -> tuple[list, tuple]:
 
 
 @pytest.fixture(scope="module")
-def server(serve, exports, tmp_path_factory, browser) -> str:
-    """The app over the earlier demo rounds, with the test coordinator hash; warmed up once."""
+def server(serve, exports, tmp_path_factory) -> str:
+    """The app over the earlier demo rounds, with the test coordinator hash."""
     earlier, _ = exports
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.db'}"
     store, framework = Store(url), load()
@@ -42,16 +42,12 @@ def server(serve, exports, tmp_path_factory, browser) -> str:
         store.uploads.add(path.read_bytes(), path.name, round_, framework, role="admin", approve=True)
     store.close()
     base = serve({"DATABASE_URL": url, "ALYKYLA_DEMO": "0", "ALYKYLA_COORDINATOR_HASH": testing.test_hash()})
-    warm = browser.new_page()  # a fresh server's first session may still route by legacy pages/ names
-    open_page(warm, base)
-    warm.close()
     return base
 
 
 def nav(page, title: str) -> None:
-    """Follow a sidebar navigation link (keeps the session, so the sign-in survives)."""
-    nav_bar = page.get_by_test_id("stSidebarNav")
-    nav_bar.get_by_role("link").filter(has=page.get_by_text(title, exact=True)).click()
+    """Follow a link of the app's sidebar menu (keeps the session, so the sign-in survives)."""
+    menu_links(page).filter(has=page.get_by_text(title, exact=True)).click()
     settle(page)
 
 
@@ -115,8 +111,7 @@ def test_screenshots_of_every_page(browser, server):
     page.get_by_role("button", name=t("common.login_submit", "fi")).click()
     expect(page.get_by_text(t("common.signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
-    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
-    titles = [links.nth(i).inner_text().strip().split("\n")[-1] for i in range(links.count())]
+    titles = menu_titles(page)
     assert t("common.nav_admin", "fi") in titles
     for n, title in enumerate(titles):
         nav(page, title)

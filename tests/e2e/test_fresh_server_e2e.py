@@ -1,44 +1,176 @@
-"""A fresh server's first request must go through the router: no coordinator page without sign-in.
+"""Every address works as the first request of a freshly started server (ui/navigation.py, docs/architecture.md
+"Router"): the frame is drawn, the right page shows, no "Page not found", and a coordinator address shows the
+public a sign-in prompt and nothing of the coordinator page.
 
-Until some session calls ``st.navigation``, Streamlit's legacy mode runs a file of ``pages/`` named in
-the URL directly, without app.py. ``ui.navigation.ensure_routed`` hands such a run to the router.
+One server per address (the first ``st.navigation`` call ends Streamlit's legacy ``pages/`` mode for the whole
+process, so only a server's first request takes that path). The servers start at once and the browser opens
+every first request at once, in one tab each; the tests then read the tabs.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
 import pytest
 
 from indicator.i18n import t
-from tests.e2e.browser import TIMEOUT_MS
+from tests.e2e.browser import TIMEOUT_MS, menu_links, menu_titles, settle
+from ui import testing
 
 pytestmark = pytest.mark.e2e
 
 
-def test_first_request_for_admin_page_file_shows_no_admin_content(serve, browser, tmp_path):
-    base = serve({"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}", "ALYKYLA_DEMO": "0"})
-    page = browser.new_page()
-    try:
-        page.goto(f"{base}/admin", timeout=TIMEOUT_MS)  # the legacy name of pages/hallinta.py
-        page.get_by_text(t("common.nav_overview", "fi")).first.wait_for(timeout=TIMEOUT_MS)
-        page.wait_for_timeout(3000)
-        body = page.inner_text("body")
-        assert t("common.login_title", "fi") in body  # the router's frame is drawn
-        assert t("common.nav_admin", "fi") not in body  # no coordinator page in the menu
-        assert "Odottavat" not in body and "Väntande" not in body
-    finally:
-        page.close()
+@dataclass(frozen=True)
+class Address:
+    path: str  # what follows the server's base URL
+    heading: str  # a heading only that page shows (a regular expression)
+    coordinator: bool = False
 
 
-def test_first_request_for_seminar_link_opens_it_without_a_page_not_found_dialog(serve, browser, tmp_path):
-    """The seminar screen's one URL must open ready to show, even as a restarted server's first request."""
-    base = serve({"DATABASE_URL": f"sqlite:///{tmp_path / 'seminar.db'}", "ALYKYLA_DEMO": "0"})
-    page = browser.new_page()
-    try:
-        page.goto(f"{base}/seminaari?embed=true", timeout=TIMEOUT_MS)
-        page.get_by_text(t("seminar.poll.cta", "fi")).first.wait_for(timeout=TIMEOUT_MS)
-        page.wait_for_timeout(3000)
-        assert "/seminaari" in page.url
-        assert page.get_by_role("dialog").count() == 0
-        assert "Page not found" not in page.inner_text("body")
-    finally:
-        page.close()
+PROMPT = re.escape(t("common.signin_required_title", "fi"))
+PAGES = {
+    "etusivu": re.escape(t("common.app_title", "fi")),
+    "kyla": r"Sippola · \d{4}",
+    "mittaristo": re.escape(t("framework.title", "fi")),
+    "eteneminen": re.escape(t("progress.title", "fi")),
+    "tavoitteet": re.escape(t("goals.title", "fi")),
+    "lataa": re.escape(t("common.nav_upload", "fi")),
+    "seminaari": re.escape(t("seminar.poll.cta", "fi")),
+    "kysely": re.escape(t("poll.title", "fi")),
+}
+ADDRESSES = [
+    Address("", PAGES["etusivu"]),
+    Address("etusivu", PAGES["etusivu"]),
+    Address("kyla?village=Sippola", PAGES["kyla"]),
+    Address("mittaristo", PAGES["mittaristo"]),
+    Address("eteneminen", PAGES["eteneminen"]),
+    Address("tavoitteet", PAGES["tavoitteet"]),
+    Address("lataa", PAGES["lataa"]),
+    Address("seminaari?embed=true", PAGES["seminaari"]),
+    Address("kysely", PAGES["kysely"]),
+    Address("hallinta", PROMPT, coordinator=True),
+    Address("teemaryhmat", PROMPT, coordinator=True),
+    Address("overview", PAGES["etusivu"]),
+    Address("village?village=Sippola", PAGES["kyla"]),
+    Address("framework", PAGES["mittaristo"]),
+    Address("progress", PAGES["eteneminen"]),
+    Address("goals", PAGES["tavoitteet"]),
+    Address("upload", PAGES["lataa"]),
+    Address("seminar", PAGES["seminaari"]),
+    Address("poll", PAGES["kysely"]),
+    Address("admin", PROMPT, coordinator=True),
+    Address("groups", PROMPT, coordinator=True),
+]
+KEPT = {"admin", "kyla?village=Sippola"}  # tabs the last two tests go on using
+PUBLIC_MENU = [t(f"common.nav_{name}", "fi") for name in ("overview", "village", "framework", "progress", "goals",
+                                                          "upload", "seminar", "poll")]
+# What the public must never see of the coordinator pages: their menu entries and section; at their addresses
+# also their titles, the admin page's queue and the groups page's controls.
+COORDINATOR_MENU = [t("common.nav_admin", "fi"), t("common.nav_groups", "fi")]
+COORDINATOR_HEADINGS = {t("common.nav_admin", "fi"), t("groups.title", "fi")}
+COORDINATOR_TEXTS = [t("admin.pending_title", "fi", n=0).split("(")[0].strip(), t("admin.no_pending", "fi"),
+                     t("groups.size", "fi"), t("groups.pins", "fi")]
+
+
+def small_database(folder: Path) -> Path:
+    """Two villages of this year's round, six respondents each: every page has something to draw, little to
+    compute (21 servers share two CPU cores). Sippola is not the first village, so ``?village=`` shows."""
+    from indicator.framework import load
+    from indicator.storage import Store
+
+    framework = load()
+    items = [item.id for item in framework.items if item.type == "likert5"][:8]
+    rows = [f"{village};" + ";".join(str(3 + (n + k) % 3) for k in range(len(items)))
+            for village in ("Anjala", "Sippola") for n in range(6)]
+    path = folder / "small.db"
+    store = Store(f"sqlite:///{path}")
+    csv = "\n".join(["Kylä;" + ";".join(items), *rows]) + "\n"
+    store.add_upload(csv.encode(), "pieni.csv", date.today().year, framework, role="admin", approve=True)
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def first_requests(serve_many, browser, tmp_path_factory) -> Iterator[dict[str, object]]:
+    """address path -> the browser tab whose page was its server's first request, settled."""
+    env = {"ALYKYLA_DEMO": "0", "ALYKYLA_COORDINATOR_HASH": testing.test_hash()}
+    template = small_database(tmp_path_factory.mktemp("small"))
+    copies = [shutil.copyfile(template, tmp_path_factory.mktemp("fresh") / "small.db") for _ in ADDRESSES]
+    bases = serve_many([{**env, "DATABASE_URL": f"sqlite:///{copy}"} for copy in copies])
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tabs = {}
+    for address, base in zip(ADDRESSES, bases, strict=True):
+        tab = context.new_page()
+        tab.goto(f"{base}/{address.path}", wait_until="commit", timeout=TIMEOUT_MS)
+        tabs[address.path] = tab
+    for address in ADDRESSES:
+        tab = tabs[address.path]
+        main = tab.get_by_test_id("stMain")
+        main.get_by_role("heading", name=re.compile(address.heading)).first.wait_for(timeout=2 * TIMEOUT_MS)
+        settle(tab, timeout=2 * TIMEOUT_MS)
+    yield tabs
+    context.close()
+
+
+@pytest.mark.parametrize("address", ADDRESSES, ids=lambda a: "/" + a.path)
+def test_first_request_shows_the_frame_and_its_page(first_requests, address):
+    from playwright.sync_api import expect
+
+    tab = first_requests[address.path]
+    sidebar = tab.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text(t("common.login_title", "fi"))).to_be_attached()  # the frame: sign-in,
+    expect(sidebar.get_by_text(t("common.filter_area", "fi"))).to_be_attached()  # filters and language
+    expect(sidebar.get_by_text("Kieli · Språk · Language")).to_be_attached()
+    heading = tab.get_by_test_id("stMain").get_by_role("heading", name=re.compile(address.heading))
+    expect(heading.first).to_be_visible()
+    assert tab.get_by_role("dialog").count() == 0
+    body = tab.inner_text("body")
+    assert "not found" not in body.lower()  # Streamlit's "Page not found"
+    assert not tab.get_by_test_id("stException").count()
+    assert not set(COORDINATOR_MENU) & set(menu_titles(tab))
+    assert t("common.nav_section_coordinator", "fi") not in body.splitlines()
+    if address.coordinator:  # (the seminar's public groups slide is also headed "Teemaryhmät")
+        expect(tab.get_by_text(t("common.signin_required", "fi"))).to_be_visible()
+        headings = tab.get_by_test_id("stMain").get_by_role("heading").all_inner_texts()
+        assert not COORDINATOR_HEADINGS & {h.strip() for h in headings}
+        assert not [text for text in COORDINATOR_TEXTS if text in body]
+    embedded = "embed=true" in address.path
+    assert menu_titles(tab) == ([] if embedded else PUBLIC_MENU)
+    if embedded:
+        expect(sidebar).to_have_attribute("data-collapsed", "true")
+    if address.path not in KEPT:
+        tab.close()  # a closed tab stops its page's timers (the seminar screen reruns every 5 s)
+
+
+def test_signing_in_right_after_a_fresh_servers_first_request_opens_the_page(first_requests):
+    """The frame's sign-in form, drawn in the legacy first run, still answers in the next run (one widget
+    identity in both); after it the same address shows the coordinator page."""
+    from playwright.sync_api import expect
+
+    tab = first_requests["admin"]
+    sidebar = tab.get_by_test_id("stSidebar")
+    sidebar.get_by_text(t("common.login_title", "fi")).click()
+    sidebar.get_by_label(t("common.login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
+    sidebar.get_by_role("button", name=t("common.login_submit", "fi")).click()
+    expect(sidebar.get_by_text(t("common.signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    main = tab.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name=t("common.nav_admin", "fi"), exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    settle(tab)
+    assert menu_titles(tab) == PUBLIC_MENU + COORDINATOR_MENU
+    assert tab.url.endswith("/admin")
+
+
+def test_changing_the_language_right_after_a_fresh_servers_first_request(first_requests):
+    from playwright.sync_api import expect
+
+    tab = first_requests["kyla?village=Sippola"]
+    tab.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    tab.get_by_role("option", name="Svenska").click()
+    expect(menu_links(tab).filter(has_text=t("common.nav_village", "sv")).first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(tab.get_by_test_id("stMain").get_by_role("heading", name=re.compile(r"Sippola · \d{4}"))).to_be_visible()
+    assert "lang=sv" in tab.url and "village=Sippola" in tab.url

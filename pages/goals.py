@@ -1,0 +1,5 @@
+"""The former address /goals of pages/tavoitteet.py; this file makes it known to a fresh server."""
+
+from ui.navigation import ensure_routed
+
+ensure_routed()

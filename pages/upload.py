@@ -1,0 +1,5 @@
+"""The former address /upload of pages/lataa.py; this file makes it known to a fresh server."""
+
+from ui.navigation import ensure_routed
+
+ensure_routed()
