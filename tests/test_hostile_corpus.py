@@ -134,6 +134,7 @@ def test_upload_page(entry: Hostile, empty_url: str) -> None:
     if entry.refused:
         assert len(at.error) == 1, [e.value for e in at.error]
         shown = re.sub(r"\\(.)", r"\1", at.error[0].value)  # the page escapes Markdown
+        shown = re.sub(r"(?<=\d),(?=\d{3})", "", shown)  # and groups the digits of counts
         assert shown.startswith(f"**{t('upload.read_failed', 'en')}**")
         assert re.search(entry.refused, shown), shown
         assert not at.metric  # no report of a refused file

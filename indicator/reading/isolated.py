@@ -82,8 +82,8 @@ class Budget:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One isolated read: the result or the error, the wall-clock seconds from start to end of the worker,
-    and the worker's peak resident memory in bytes (None where the system does not tell)."""
+    """One isolated read: the result or the error, the wall-clock seconds from the worker's readiness to its
+    answer or end, and its peak resident memory in bytes (None where the system does not tell)."""
 
     result: ReadResult | None
     error: ReadError | None
