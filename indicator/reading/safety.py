@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 from xml.etree.ElementTree import Element
@@ -130,7 +131,7 @@ def check_zip(data: bytes, limits: Limits, file: str) -> None:
                             file=file,
                         )
                     if _WORKSHEET.match(info.filename):
-                        _check_dimension(head, info.filename, limits, file)
+                        _check_dimension(head, lambda part=info.filename: _sheet_name(archive, part), limits, file)
                     elif info.filename == "xl/sharedStrings.xml":
                         _check_text_count(head, limits, file)
     except zipfile.BadZipFile as exc:
@@ -183,17 +184,43 @@ def _prolog_ended(rest: bytes) -> bool:
     return len(rest) > 1 and rest[1:2] not in (b"?", b"!")
 
 
-def _check_dimension(head: bytes, part: str, limits: Limits, file: str) -> None:
+def _check_dimension(head: bytes, sheet: Callable[[], str], limits: Limits, file: str) -> None:
     """Refuse a worksheet whose declared ``<dimension ref>`` is over the limits (readers allocate the
-    whole grid from A1 to its last cell before any other check can run)."""
+    whole grid from A1 to its last cell before any other check can run); ``sheet`` names it for the
+    message."""
     match = _DIMENSION.search(head)
     if match is None:
         return
     letters, digits = (match.group(3), match.group(4)) if match.group(3) else (match.group(1), match.group(2))
     rows = int(digits) if digits else 1
     columns = _column_number(letters.decode("ascii")) if letters else 1
-    check_shape(rows, columns, limits, file, part)
-    check_cells(rows, columns, limits, file, part)
+    if rows > limits.max_rows or columns > limits.max_columns or rows * columns > limits.max_cells:
+        name = sheet()
+        check_shape(rows, columns, limits, file, name)
+        check_cells(rows, columns, limits, file, name)
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> zip member of each worksheet of an xlsx (from the workbook and its relationships;
+    empty when they cannot be read)."""
+    try:
+        book = parse_xml(archive.read("xl/workbook.xml"), "xl/workbook.xml")
+        rels = parse_xml(archive.read("xl/_rels/workbook.xml.rels"), "xl/_rels/workbook.xml.rels")
+    except (KeyError, ReadError):
+        return {}
+    targets = {el.get("Id"): el.get("Target") or "" for el in rels.iter() if el.tag.endswith("Relationship")}
+    out = {}
+    for el in book.iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            target = targets.get(next((v for k, v in el.attrib.items() if k.endswith("}id")), None), "")
+            if target and el.get("name") is not None:
+                out[el.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return out
+
+
+def _sheet_name(archive: zipfile.ZipFile, part: str) -> str:
+    """The name of the worksheet in ``part`` (the part's own name when the workbook does not say)."""
+    return next((name for name, member in sheet_parts(archive).items() if member == part), part)
 
 
 def _check_text_count(head: bytes, limits: Limits, file: str) -> None:

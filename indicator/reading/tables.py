@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from indicator.errors import ReadError, clip
-from indicator.reading.safety import Limits, check_cells, check_shape, parse_xml
+from indicator.reading.safety import Limits, check_cells, check_shape, parse_xml, sheet_parts
 
 DELIMITERS: tuple[str, ...] = (";", "\t", ",")  # preference order on ties
 MIXED = "utf-8 and cp1252"  # the encoding of a text whose lines differ
@@ -180,21 +180,9 @@ def _column_index(letters: bytes) -> int:
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip member holding the worksheet named ``sheet`` (from the workbook and its relationships)."""
-    try:
-        book = parse_xml(archive.read("xl/workbook.xml"), "xl/workbook.xml")
-        rels = parse_xml(archive.read("xl/_rels/workbook.xml.rels"), "xl/_rels/workbook.xml.rels")
-    except (KeyError, ReadError):
-        return None
-    ids = {el.get("Id"): el.get("Target") for el in rels.iter() if el.tag.endswith("Relationship")}
-    for el in book.iter():
-        if el.tag.endswith("}sheet") and el.get("name") == sheet:
-            target = ids.get(next((v for k, v in el.attrib.items() if k.endswith("}id")), None))
-            if not target:
-                return None
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            return part if part in archive.namelist() else None
-    return None
+    """The zip member holding the worksheet named ``sheet``."""
+    part = sheet_parts(archive).get(sheet)
+    return part if part in archive.namelist() else None
 
 
 def _overlay_with_openpyxl(data: bytes, sheet: str, cells: np.ndarray) -> np.ndarray:
