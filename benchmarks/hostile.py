@@ -1,7 +1,8 @@
 """Hostile corpus benchmark: per file of ``tests/hostile_corpus.py``, the time and peak memory of the worker
 that reads it (``indicator.reading.IsolatedReader``), and what came of it.
 
-Goal (issue 12): every upload up to the size limit within 10 s and 1 GB peak. The corpus's hostile files
+Goal (issue 12): every upload up to the size limit within 10 s and 1 GB peak. Seconds are wall-clock from
+the worker's readiness to its answer; CPU seconds are the worker's own (the budget counts those). The corpus's hostile files
 come first, then real-looking files at the limits (``at_the_limits``). Each file is read in its own
 fresh process (so that one file's memory does not count for the next); the worker's peak is its
 high-water resident memory as the operating system tells it (``RUSAGE_CHILDREN`` after the worker ended,
@@ -34,13 +35,14 @@ def measure_one(path: Path, filename: str) -> dict:
 
     framework = load()
     outcome = IsolatedReader().run(path.read_bytes(), framework, filename=filename)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     if outcome.error is not None:
         first = str(outcome.error).split(": ", 1)[-1]
         what = f"refused ({outcome.error.code or 'reading'}): {first[:70]}"
     else:
         what = f"read: {len(outcome.result.responses)} rows, {len(outcome.result.report.problems)} problems"
-    return {"seconds": outcome.seconds, "peak": max(outcome.peak or 0, children), "what": what}
+    return {"seconds": outcome.seconds, "cpu": outcome.cpu if outcome.cpu is not None else children.ru_utime
+            + children.ru_stime, "peak": max(outcome.peak or 0, children.ru_maxrss * 1024), "what": what}
 
 
 def run(names: list[str], markdown: bool) -> int:
@@ -56,15 +58,17 @@ def run(names: list[str], markdown: bool) -> int:
             done = subprocess.run([sys.executable, __file__, "--one", str(path), entry.filename],
                                   capture_output=True, text=True, cwd=ROOT, timeout=300)
             if done.returncode != 0:
-                rows.append((entry.name, path.stat().st_size, None, None, f"benchmark failed: {done.stderr[-200:]}"))
+                rows.append((entry.name, path.stat().st_size, None, None, None,
+                             f"benchmark failed: {done.stderr[-200:]}"))
                 over += 1
                 continue
             figures = json.loads(done.stdout.strip().splitlines()[-1])
             over += figures["seconds"] > GOAL_SECONDS or figures["peak"] > GOAL_BYTES
-            rows.append((entry.name, path.stat().st_size, figures["seconds"], figures["peak"], figures["what"]))
+            rows.append((entry.name, path.stat().st_size, figures["seconds"], figures["cpu"], figures["peak"],
+                         figures["what"]))
             print(_line(rows[-1], markdown) if not markdown else "", end="" if markdown else "\n", flush=True)
     if markdown:
-        print("| file | size | seconds | peak MB | outcome |\n|---|---:|---:|---:|---|")
+        print("| file | size | seconds | CPU s | peak MB | outcome |\n|---|---:|---:|---:|---:|---|")
         for row in rows:
             print(_line(row, True))
     print(f"\n{len(rows)} files; {over} over the goal of {GOAL_SECONDS:g} s and {GOAL_BYTES // 2**20} MB")
@@ -72,12 +76,13 @@ def run(names: list[str], markdown: bool) -> int:
 
 
 def _line(row: tuple, markdown: bool) -> str:
-    name, size, seconds, peak, what = row
+    name, size, seconds, cpu, peak, what = row
     secs = "–" if seconds is None else f"{seconds:.2f}"
+    used = "–" if cpu is None else f"{cpu:.2f}"
     mem = "–" if peak is None else f"{peak / 2**20:.0f}"
     if markdown:
-        return f"| {name} | {size:,} | {secs} | {mem} | {what.replace('|', '/')} |"
-    return f"{name:34s} {size:>11,} B {secs:>7} s {mem:>6} MB  {what}"
+        return f"| {name} | {size:,} | {secs} | {used} | {mem} | {what.replace('|', '/')} |"
+    return f"{name:34s} {size:>11,} B {secs:>7} s {used:>6} s CPU {mem:>6} MB  {what}"
 
 
 def main() -> int:

@@ -83,12 +83,15 @@ class Budget:
 @dataclass(frozen=True)
 class Outcome:
     """One isolated read: the result or the error, the wall-clock seconds from the worker's readiness to its
-    answer or end, and its peak resident memory in bytes (None where the system does not tell)."""
+    answer or end, its peak resident memory in bytes and the CPU seconds it spent on the file (None where
+    the system does not tell). The CPU seconds are the file's own cost; the wall clock adds the waiting
+    for a processor that a busy machine imposes."""
 
     result: ReadResult | None
     error: ReadError | None
     seconds: float
     peak: int | None
+    cpu: float | None = None
 
 
 class IsolatedReader:
@@ -194,6 +197,19 @@ def _status(pid: int) -> dict[str, int]:
     return out
 
 
+def _cpu(pid: int) -> float | None:
+    """User and system CPU seconds of a process so far (None where /proc is missing or it is gone)."""
+    with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return None
+
+
+def _cpu_self() -> float:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
 def _limit_self(budget: Budget, log: str) -> None:
     """In the worker: cap the address space it may add and its CPU time, no core dumps, a lower CPU
     priority, and its error output into ``log`` (the command line prints one line, not a parser's).
@@ -237,6 +253,7 @@ def _work(jobs: Connection, results: Connection, budget: Budget, log: str) -> No
     """The worker's whole life: limits, one job, one answer (the result or the ReadError, with its peak
     resident memory)."""
     _limit_self(budget, log)
+    before = _cpu_self()
     results.send_bytes(b"")  # ready: the file's time starts now
     source, framework, options, file = pickle.loads(jobs.recv_bytes())
     jobs.close()
@@ -247,7 +264,7 @@ def _work(jobs: Connection, results: Connection, budget: Budget, log: str) -> No
     except MemoryError:
         answer = (unreadable_memory(file),)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    results.send_bytes(_dumps((*answer, peak)))
+    results.send_bytes(_dumps((*answer, peak, _cpu_self() - before)))
     results.close()
 
 
@@ -279,8 +296,8 @@ def _run_worker(job: bytes, file: str, budget: Budget, context: multiprocessing.
             answer = watch.ending(log.read()[-4096:])
     seconds = time.monotonic() - watch.start
     if isinstance(answer, ReadError):
-        return Outcome(None, answer, seconds, watch.peak)
-    return Outcome(answer, None, seconds, watch.peak)
+        return Outcome(None, answer, seconds, watch.peak, watch.cpu)
+    return Outcome(answer, None, seconds, watch.peak, watch.cpu)
 
 
 @dataclass
@@ -293,6 +310,8 @@ class _Watch:
     start: float
     base: int
     peak: int | None = None
+    cpu: float | None = None
+    cpu_base: float = 0.0
 
     def until_ready(self, results: Connection) -> ReadError | None:
         """Wait for the worker's ready signal; then its time starts and its memory so far is its base.
@@ -306,6 +325,7 @@ class _Watch:
         results.recv_bytes()
         self.start = time.monotonic()
         self.base = _status(self.process.pid).get("VmRSS", 0)
+        self.cpu_base = _cpu(self.process.pid) or 0.0
         return None
 
     def until_answer(self, results: Connection) -> ReadResult | ReadError | None:
@@ -315,13 +335,16 @@ class _Watch:
             status = _status(self.process.pid) if self.process.pid else {}
             if "VmHWM" in status:
                 self.peak = max(self.peak or 0, status["VmHWM"])
+            used = _cpu(self.process.pid) if self.process.pid else None
+            if used is not None:
+                self.cpu = max(0.0, used - self.cpu_base)
             if results in ready:
                 try:
-                    *answer, reported = pickle.loads(results.recv_bytes())
+                    answer, reported, self.cpu = pickle.loads(results.recv_bytes())
                 except (EOFError, OSError):
                     return None
                 self.peak = max(self.peak or 0, reported)
-                return answer[0]
+                return answer
             if self.process.sentinel in ready:
                 return None
             if status.get("VmRSS", 0) - self.base > self.budget.memory:
