@@ -1,4 +1,4 @@
-"""Parse a column of raw survey cells into floats for one item type (docs/survey-files.md §2), vectorised.
+"""Parse a column of raw survey cells into floats for one item type (docs/survey-files.md §3), vectorised.
 
 Every distinct cell value is parsed once and the result spread back over the column with the
 factorised codes, so a 20 000-row column costs a few distinct lookups, not 20 000 Python calls.
@@ -23,7 +23,7 @@ from indicator.text import normalise
 
 ITEM_KINDS: tuple[str, ...] = ("likert5", "yesno", "number")
 
-# --- label sets (docs/survey-files.md §2, §4) ----------------------------------------------------
+# --- label sets (docs/survey-files.md §3, §4) ----------------------------------------------------
 
 _LIKERT_LABELS: tuple[tuple[int, tuple[str, ...]], ...] = (
     # Finnish agreement

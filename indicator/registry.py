@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from indicator.errors import IndicatorError, clip
+from indicator.paths import DATA_DIR
 
-DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "villages.csv"
+DEFAULT_REGISTRY = DATA_DIR / "villages.csv"
 REQUIRED_COLUMNS: tuple[str, ...] = ("village", "municipality", "leader_area", "lat", "lon", "coordinate_source")
 LEADER_AREAS: tuple[str, ...] = ("sepra", "kasvu")
 COORDINATE_SOURCES: tuple[str, ...] = ("village", "anchor")

@@ -1,4 +1,4 @@
-"""Parsing raw answer cells (docs/survey-files.md §2, §4)."""
+"""Parsing raw answer cells (docs/survey-files.md §3, §4)."""
 
 from __future__ import annotations
 
