@@ -194,21 +194,20 @@ def in_force(options: list[str], chosen: list[str], k: int, scope: str):
 
 
 def move_form(request: Request, grouping: Grouping, key: str) -> None:
-    """Pick a village and its new group from two lists."""
+    """Pick a village and its new group from two lists. Their labels do not depend on the grouping (a
+    label that changes after a move would leave the browser showing, and sending back, the old one)."""
     shown = dict(zip(grouping.assignments["village"], grouping.assignments["group"].astype(int), strict=True))
-    themes = dict(zip(grouping.summary["group"].astype(int), grouping.summary["theme"], strict=True))
+    groups = sorted(set(shown.values()))
     village_key, group_key = f"groups_move_village_{key}", f"groups_move_group_{key}"
-    for name, allowed in ((village_key, shown), (group_key, themes)):
+    for name, allowed in ((village_key, shown), (group_key, groups)):
         if name in state and state[name] not in allowed:
             del state[name]
     with st.form(f"groups_move_{key}"):
         st.markdown(f"**{t('groups.move_title', lang)}**")
         left, right = st.columns(2)
-        left.selectbox(t("groups.move_village", lang), sorted(shown, key=str.casefold), key=village_key,
-                       format_func=lambda v: t("groups.move_village_option", lang, village=v, group=shown[v]))
-        right.selectbox(t("groups.move_group", lang), sorted(themes), key=group_key,
-                        format_func=lambda g: t("groups.group_option", lang, group=g,
-                                                theme=theme_names.get(themes[g], themes[g] or "–")))
+        left.selectbox(t("groups.move_village", lang), sorted(shown, key=str.casefold), key=village_key)
+        right.selectbox(t("groups.move_group", lang), groups, key=group_key,
+                        format_func=lambda g: t("groups.group_option", lang, group=g))
         st.form_submit_button(t("groups.move", lang), on_click=move_village, args=(request, shown))
 
 

@@ -74,7 +74,7 @@ PUBLIC_MENU = [t(f"common.nav_{name}", "fi") for name in ("overview", "village",
 COORDINATOR_MENU = [t("common.nav_admin", "fi"), t("common.nav_groups", "fi")]
 COORDINATOR_HEADINGS = {t("common.nav_admin", "fi"), t("groups.title", "fi")}
 COORDINATOR_TEXTS = [t("admin.pending_title", "fi", n=0).split("(")[0].strip(), t("admin.no_pending", "fi"),
-                     t("groups.size", "fi"), t("groups.pins", "fi")]
+                     t("groups.count", "fi"), t("groups.move_title", "fi")]
 
 
 def small_database(folder: Path) -> Path:
