@@ -180,7 +180,8 @@ def say(message: tuple[str, object] | None, area: str, grouping: Grouping) -> No
         st.success(t("groups.link_added", lang, condition=condition))
 
 
-def in_force(options: list[str], chosen: list[str], k: int, scope: str):
+def in_force(options: list[str], chosen: list[str], k: int,
+             scope: str) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str, str], ...], list[str]]:
     """The area's moves and conditions that apply (villages taking part, groups that exist) and the text
     of those that do not."""
     here, taking = set(options), set(chosen)

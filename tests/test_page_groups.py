@@ -239,6 +239,25 @@ def test_conditions_and_an_impossible_one_in_finnish(db_url) -> None:
     assert f"{a} ja {b} eri ryhmiin" not in [m.value for m in at.markdown]
 
 
+def test_conditions_that_no_longer_fit_show_the_groups_without_them(db_url) -> None:
+    at = open_page()
+    a, b, c = area_villages("kasvu")[:3]
+    for first, second in ((a, b), (b, c), (a, c)):  # three villages pairwise apart: fine in 3 groups
+        at.selectbox(key=f"groups_link_a_{KASVU}").set_value(first)
+        at.selectbox(key=f"groups_link_b_{KASVU}").set_value(second)
+        at.selectbox(key=f"groups_link_kind_{KASVU}").set_value("apart")
+        click(at, "Lisää ehto")
+        assert not at.error
+    at.number_input(key=f"groups_count_{KASVU}").set_value(2).run()  # ... but not in 2
+    assert not at.exception
+    assert [e.value for e in at.error] == [plain(t("error.grouping.no_partition", "fi"))]  # in Finnish
+    assert t("groups.fallback", "fi") in [w.value for w in at.warning]
+    assert cards(at, 0) == library_groups(area_villages("kasvu"), 2)  # the groups without the conditions
+    assert len([btn for btn in at.button if btn.label == "Poista"]) == 3  # each can still be removed
+    click(at, "Poista")
+    assert not at.error and t("groups.fallback", "fi") not in [w.value for w in at.warning]
+
+
 def test_a_move_answers_quickly(db_url) -> None:
     """A sanity check of speed: the CPU time of the run that moves a village and regroups its area."""
     at = open_page()
