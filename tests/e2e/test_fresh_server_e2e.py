@@ -75,7 +75,7 @@ PUBLIC_MENU = [t(f"common.nav_{spec.name}", "fi") for spec in NAV_PAGES if not s
 COORDINATOR_MENU = [t(f"common.nav_{spec.name}", "fi") for spec in NAV_PAGES if spec.coordinator]
 COORDINATOR_HEADINGS = {t("common.nav_admin", "fi"), t("groups.title", "fi"), t("strategy.title", "fi")}
 COORDINATOR_TEXTS = [t("admin.pending_title", "fi", n=0).split("(")[0].strip(), t("admin.no_pending", "fi"),
-                     t("groups.size", "fi"), t("groups.pins", "fi")]
+                     t("groups.count", "fi"), t("groups.move_title", "fi")]
 
 
 def small_database(folder: Path) -> Path:
