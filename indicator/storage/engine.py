@@ -34,11 +34,12 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from indicator.errors import StorageError
+from indicator.paths import DATA_DIR
 from indicator.storage.convert import frame_of, json_column, to_json, utc_column, utcnow
 from indicator.storage.migrations import upgrade
 from indicator.storage.schema import SECRET_KIND, TABLES, audit, data_version, documents
 
-DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "alykyla.db"
+DEFAULT_DB_PATH = DATA_DIR / "alykyla.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
