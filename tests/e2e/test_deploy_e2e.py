@@ -231,7 +231,8 @@ def test_poll_answers_from_twenty_phones_on_both_processes_count_once(browser, d
     one, other = deployment.ports
     screen_context = deployment.context(browser, one, viewport={"width": 1920, "height": 1080})
     screen = screen_context.new_page()
-    screen.goto(f"{deployment.nginx.base}/seminaari?embed=true&every=5&poll_round={POLL_ROUND}")
+    # the poll slide (its results and the live count), as the hall sees it while answering
+    screen.goto(f"{deployment.nginx.base}/seminaari?embed=true&every=5&slide=participation&poll_round={POLL_ROUND}")
     count = screen.locator(".st-key-seminar_count")
     expect(count).to_contain_text(t("seminar.poll.count", "fi", n=0), timeout=TIMEOUT_MS)
     before = deployment.streams()
