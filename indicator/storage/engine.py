@@ -34,6 +34,7 @@ from indicator.storage.schema import (
     create_schema,
     documents,
     poll_sessions,
+    survey_devices,
     uploads,
 )
 
@@ -166,7 +167,7 @@ class Database:
 
     def state_token(self) -> str:
         """A short text that changes whenever stored data change (for cache keys, across processes)."""
-        parts = [sa.select(sa.func.max(t.c.id)).scalar_subquery() for t in (audit, poll_sessions)]
+        parts = [sa.select(sa.func.max(t.c.id)).scalar_subquery() for t in (audit, poll_sessions, survey_devices)]
         parts.append(sa.select(sa.func.count()).select_from(uploads).scalar_subquery())
         with self.read() as conn:
             values = conn.execute(sa.select(*parts)).one()

@@ -13,9 +13,14 @@ poll_sessions  one row per answered seminar poll per browser session (one answer
 strategies     a theme group's Smart Village strategy: name, vision, target dimensions and items, villages
 actions        a strategy's actions (toimenpiteet): what, villages, target items, dates, status, experiment
 throttle       recent events per (scope, hashed key): rate limits shared by every app process
+survey_devices one row per device that answered a round of the village survey in the app (hashed id)
 
 Poll answers are responses of one upload per seminar round with role ``poll``, village ``POLL_VILLAGE``
 and sha256 of ``poll:<round>``; the respondent key is the poll session row id.
+
+Answers given in the app (``/vastaa``) are responses of one pending upload per village and round (source
+tool ``app``, role ``village``) that grows as answers arrive; the respondent key is random, and
+``survey_devices`` keeps only which (hashed) device answered which round, so one device answers once.
 
 A new table goes into ``metadata`` here and into ``TABLES`` (dependency order), which the backup walks.
 ``create_schema`` creates what is missing and adds columns added since a database was made.
@@ -198,8 +203,18 @@ throttle = sa.Table(
 )
 sa.Index("ix_throttle_scope_key_at", throttle.c.scope, throttle.c.key, throttle.c.at)
 
+survey_devices = sa.Table(
+    "survey_devices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("device", sa.String(64), nullable=False),  # sha256 of the signed device id, never the id itself
+    sa.Column("village", sa.String(200), nullable=False),
+    sa.UniqueConstraint("round", "device", name="uq_survey_devices_round_device"),
+)
+
 TABLES: tuple[sa.Table, ...] = (uploads, responses, audit, documents, activities, poll_sessions, strategies,
-                                actions)
+                                actions, survey_devices)
 # Kept out of TABLES (not backed up, not "content"): short-lived counters.
 EPHEMERAL: tuple[sa.Table, ...] = (throttle,)
 SECRET_KIND = "secret"  # documents of this kind hold keys: never exported, not content
