@@ -14,7 +14,7 @@ import streamlit as st
 from indicator.errors import IndicatorError
 from indicator.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from indicator.qr import qr_png
-from indicator.questionnaire import FORMATS, MEDIA_TYPES, build_survey, file_name, render
+from indicator.questionnaire import FORMATS, MEDIA_TYPES, SUFFIXES, build_survey, file_name, render
 from indicator.questionnaire.answering import survey_link
 from indicator.questionnaire.model import finnish_sorted
 from indicator.questionnaire.poster import poster_html
@@ -52,13 +52,13 @@ def kit(fw, lang: str) -> None:
         return
     st.subheader(t("kit.formats", lang))
     for kind in FORMATS:
-        with st.container(horizontal=True, vertical_alignment="center", key=f"framework_kit_row_{kind}"):
-            st.markdown(t(f"kit.format_{kind}", lang), width="stretch")
-            st.download_button(
-                t("kit.download", lang), icon=":material/download:", key=f"framework_kit_{kind}",
-                data=lambda kind=kind: render(fw, kind, lang=chosen_lang, village=village, registry=registry),
-                file_name=file_name(fw, kind, lang=chosen_lang, village=village), mime=MEDIA_TYPES[kind],
-                on_click="ignore")
+        button, explanation = st.columns([2, 5], vertical_alignment="center")
+        button.download_button(
+            f"{t(f'kit.name_{kind}', lang)} ({SUFFIXES[kind]})", icon=":material/download:",
+            key=f"framework_kit_{kind}", width="stretch", on_click="ignore",
+            data=lambda kind=kind: render(fw, kind, lang=chosen_lang, village=village, registry=registry),
+            file_name=file_name(fw, kind, lang=chosen_lang, village=village), mime=MEDIA_TYPES[kind])
+        explanation.markdown(t(f"kit.format_{kind}", lang))
     link_and_poster(survey, village, chosen_lang, lang)
 
 

@@ -39,6 +39,7 @@ PAGES = {
     "mittaristo": re.escape(t("framework.title", "fi")),
     "eteneminen": re.escape(t("progress.title", "fi")),
     "tavoitteet": re.escape(t("goals.title", "fi")),
+    "vastaa": re.escape(t("common.nav_answer", "fi")),
     "lataa": re.escape(t("common.nav_upload", "fi")),
     "seminaari": re.escape(t("seminar.poll.cta", "fi")),
     "kysely": re.escape(t("poll.title", "fi")),
@@ -50,6 +51,7 @@ ADDRESSES = [
     Address("mittaristo", PAGES["mittaristo"]),
     Address("eteneminen", PAGES["eteneminen"]),
     Address("tavoitteet", PAGES["tavoitteet"]),
+    Address("vastaa?kyla=Sippola", PAGES["vastaa"]),
     Address("lataa", PAGES["lataa"]),
     Address("seminaari?embed=true", PAGES["seminaari"]),
     Address("kysely", PAGES["kysely"]),
@@ -68,7 +70,7 @@ ADDRESSES = [
 ]
 KEPT = {"admin", "kyla?village=Sippola"}  # tabs the last two tests go on using
 PUBLIC_MENU = [t(f"common.nav_{name}", "fi") for name in ("overview", "village", "framework", "progress", "goals",
-                                                          "upload", "seminar", "poll")]
+                                                          "answer", "upload", "seminar", "poll")]
 # What the public must never see of the coordinator pages: their menu entries and section; at their addresses
 # also their titles, the admin page's queue and the groups page's controls.
 COORDINATOR_MENU = [t("common.nav_admin", "fi"), t("common.nav_groups", "fi")]
@@ -79,7 +81,7 @@ COORDINATOR_TEXTS = [t("admin.pending_title", "fi", n=0).split("(")[0].strip(), 
 
 def small_database(folder: Path) -> Path:
     """Two villages of this year's round, six respondents each: every page has something to draw, little to
-    compute (21 servers share two CPU cores). Sippola is not the first village, so ``?village=`` shows."""
+    compute (22 servers share two CPU cores). Sippola is not the first village, so ``?village=`` shows."""
     from indicator.framework import load
     from indicator.storage import Store
 
