@@ -66,10 +66,12 @@ def go_to(step: int) -> None:
 
 
 def scroll_to_top(step: int) -> None:
-    """Show a new part from its top: a phone keeps the scroll position of the part before (one line of
-    JavaScript per part; the step number makes each one a new element, so it runs once per part)."""
-    st.html(f"<div id='vastaa-top-{step}'></div><script>document.getElementById('vastaa-top-{step}')"
-            ".scrollIntoView({block: 'start'});</script>", unsafe_allow_javascript=True)
+    """Show a new part from its top: a phone keeps the scroll position of the part before. One line of
+    JavaScript scrolls every element around the page's first element back to the top (the step number makes
+    each part's script a new element, so it runs once per part)."""
+    st.html(f"<div id='vastaa-top-{step}'></div><script>for (let e = document.getElementById('vastaa-top-{step}'); "
+            "e; e = e.parentElement) { e.scrollTop = 0; } window.scrollTo(0, 0);</script>",
+            unsafe_allow_javascript=True)
 
 
 def question(q: Question, number: int, lang: str) -> None:
@@ -126,6 +128,7 @@ def send(survey: Survey, device: str, lang: str) -> None:
         return
     if outcome == Outcome.STORED:
         st.session_state[DONE_KEY] = (village, round_)
+        go_to(0)
     if outcome in (Outcome.STORED, Outcome.ALREADY_ANSWERED):
         st.rerun()
     elif outcome == Outcome.CLOSED:
@@ -153,9 +156,11 @@ def finished(survey: Survey, device: str, lang: str) -> bool:
 def main() -> None:
     lang = context.lang()
     device = device_id()  # sets the device cookie on the first visit, before anything is answered
-    scroll_to_top(int(st.session_state.get(STEP_KEY, 0)))
+    step = int(st.session_state.get(STEP_KEY, 0))
+    scroll_to_top(step)
     st.html(TAP_STYLE)
-    st.title(t("common.nav_answer", lang))
+    if step == 0:  # later parts leave the phone's screen to the questions
+        st.title(t("common.nav_answer", lang))
     village = chosen_village(lang)
     if village is None:
         return
