@@ -114,12 +114,14 @@ def round_controls(lang: str) -> None:
             st.toast(t("admin.rounds_opened" if opened else "admin.rounds_closed", lang, round=round_, villages=who),
                      icon=":material/task_alt:")
     state = store.app_survey.round_state(int(round_))
-    lines = [t("admin.rounds_state_all_open" if state.all_open else "admin.rounds_state_all_closed", lang,
-               round=state.round)]
-    if state.closed:
-        lines.append(t("admin.rounds_state_except", lang, villages=fmt.plain(", ".join(state.closed))))
-    if state.opened:
-        lines.append(t("admin.rounds_state_only", lang, villages=fmt.plain(", ".join(state.opened))))
+    if state.all_open:
+        lines = [t("admin.rounds_state_all_open", lang, round=state.round)]
+        if state.closed:
+            lines.append(t("admin.rounds_state_except", lang, villages=fmt.plain(", ".join(state.closed))))
+    elif state.opened:
+        lines = [t("admin.rounds_state_only", lang, round=state.round, villages=fmt.plain(", ".join(state.opened)))]
+    else:
+        lines = [t("admin.rounds_state_all_closed", lang, round=state.round)]
     st.markdown("  \n".join(lines))
 
 

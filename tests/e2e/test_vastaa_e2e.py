@@ -110,7 +110,7 @@ def open_the_round(coordinator) -> None:
     pick(coordinator, "admin_rounds_village", VILLAGE)
     coordinator.locator(".st-key-admin_rounds_open button").click()
     settle(coordinator)
-    expect(coordinator.get_by_text(t("admin.rounds_state_only", "fi", villages=VILLAGE))).to_be_visible(
+    expect(coordinator.get_by_text(t("admin.rounds_state_only", "fi", round=ROUND, villages=VILLAGE))).to_be_visible(
         timeout=TIMEOUT_MS)
     screenshot(coordinator, "vastaa_hallinta_round_open")
 
@@ -303,7 +303,7 @@ def test_five_phones_answer_the_coordinator_approves_and_the_village_is_scored(b
            ).to_be_visible(timeout=TIMEOUT_MS)
     with coordinator.expect_download() as download:  # the ranking as the overview offers it
         coordinator.get_by_role("button", name=t("overview.download", "fi")).click()
-    ranking = pd.read_excel(download.value.path(), sheet_name=str(ROUND))
+    ranking = pd.read_excel(download.value.path(), sheet_name=str(ROUND), engine="openpyxl")
     mine = ranking[ranking[t("common.col_village", "fi")] == VILLAGE]
     assert mine[t("common.col_index", "fi")].tolist() == [pytest.approx(index)]
     assert mine[t("common.col_respondents", "fi")].tolist() == [PHONES]
