@@ -168,3 +168,23 @@ def test_sending_nothing_asks_for_at_least_one_answer(store):
     click(at, "vastaa_send")
     assert [w.value for w in at.warning] == [t("vastaa.empty", "fi", dont_know=t("questionnaire.dont_know", "fi"))]
     assert store.uploads.table().empty
+
+
+def test_the_link_can_carry_the_language(store):
+    at = testing.app(address="vastaa")
+    at.query_params["kyla"] = "Sippola"
+    at.query_params["lang"] = "sv"  # what the kit's link and poster add for a Swedish survey
+    at.run()
+    assert not at.exception
+    assert t("vastaa.village_line", "sv", village="Sippola", round=ROUND) in [m.value for m in at.markdown]
+    assert at.pills[0].options[-1] == t("questionnaire.dont_know", "sv")
+
+
+def test_too_many_answers_from_one_address_are_refused_for_a_while(store, monkeypatch):
+    from indicator.storage import app_survey
+
+    monkeypatch.setattr(app_survey, "ADDRESS_LIMIT", (0, 3600.0))
+    at = open_page()
+    answer_everything(at)
+    assert [w.value for w in at.warning] == [t("vastaa.rate_limited", "fi")]
+    assert store.uploads.table().empty and store.app_survey.answered(at.session_state[DEVICE_KEY], ROUND) is None

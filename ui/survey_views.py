@@ -34,6 +34,18 @@ def villages() -> tuple[str, ...]:
 # --- the survey kit (Mittaristo) -------------------------------------------------------------------------
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def kit_survey(lang: str, village: str | None):
+    """The questionnaire of the shipped framework in ``lang`` (village fixed or chosen), built once."""
+    return build_survey(context.framework(), lang, village=village, registry=context.registry())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def qr_image(url: str) -> bytes:
+    """The QR code of ``url`` as PNG (about 12 ms to draw, so drawn once per link)."""
+    return qr_png(url, box_size=8)
+
+
 def kit(fw, lang: str) -> None:
     """Kyselypohja: the questionnaire in each format, the village link with its QR code, and the poster."""
     st.header(t("kit.title", lang), anchor=KIT_ANCHOR)
@@ -46,7 +58,7 @@ def kit(fw, lang: str) -> None:
                                format_func=lambda v: t("kit.village_any", lang) if v is None else v)
     registry = context.registry()
     try:
-        survey = build_survey(fw, chosen_lang, village=village, registry=registry)
+        survey = kit_survey(chosen_lang, village)
     except IndicatorError as err:
         st.error(fmt.plain(err.localized(lang)), icon=":material/error:")
         return
@@ -74,7 +86,7 @@ def link_and_poster(survey, village: str | None, survey_lang: str, lang: str) ->
     if village is None:
         st.caption(t("kit.link_no_village", lang))
     left, right = st.columns([1, 2], vertical_alignment="center")
-    left.image(qr_png(url, box_size=8), width=220, caption=t("kit.qr_caption", lang), alt=t("kit.qr_caption", lang))
+    left.image(qr_image(url), width=220, caption=t("kit.qr_caption", lang), alt=t("kit.qr_caption", lang))
     with right:
         st.code(url, language=None, wrap_lines=True)
         st.download_button(t("kit.poster", lang), data=lambda: poster_html(survey, url), icon=":material/print:",
