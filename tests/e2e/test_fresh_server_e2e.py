@@ -92,7 +92,7 @@ def small_database(folder: Path) -> Path:
     path = folder / "small.db"
     store = Store(f"sqlite:///{path}")
     csv = "\n".join(["Kylä;" + ";".join(items), *rows]) + "\n"
-    store.add_upload(csv.encode(), "pieni.csv", date.today().year, framework, role="admin", approve=True)
+    store.uploads.add(csv.encode(), "pieni.csv", date.today().year, framework, role="admin", approve=True)
     store.close()
     return path
 
