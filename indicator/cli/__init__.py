@@ -10,7 +10,6 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from indicator.errors import IndicatorError
 from indicator.framework import DEFAULT_PATH
@@ -47,12 +46,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def default_framework() -> str | None:
-    """The shipped ``data/framework.toml``: beside the package in a checkout, else in the working directory
-    (the package installed with pip and run from a checkout); None when neither exists."""
-    for path in (DEFAULT_PATH, Path("data", "framework.toml")):
-        if path.is_file():
-            return str(path)
-    return None
+    """The shipped ``data/framework.toml`` (``indicator.paths``); None when there is none."""
+    return str(DEFAULT_PATH) if DEFAULT_PATH.is_file() else None
 
 
 def add_framework_option(parser: argparse.ArgumentParser) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from indicator.errors import StorageError
+from indicator.paths import DATA_DIR
 from indicator.storage.convert import frame_of, json_column, to_json, utc_column, utcnow
 from indicator.storage.schema import (
     SECRET_KIND,
@@ -38,7 +39,7 @@ from indicator.storage.schema import (
     uploads,
 )
 
-DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "alykyla.db"
+DEFAULT_DB_PATH = DATA_DIR / "alykyla.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 

@@ -33,7 +33,7 @@ from indicator.storage.responses import insert_answers, long_form
 from indicator.storage.schema import ROLES, STATUSES, UPLOAD_LISTING, Role, Status, uploads
 
 if TYPE_CHECKING:
-    from indicator.reading import ImportReport
+    from indicator.reading import ImportReport, IsolatedReader
 
 APPROVAL_LOCK = 0x414C594B  # PostgreSQL advisory lock key serialising approvals
 
@@ -128,19 +128,21 @@ class Uploads:
         self, content: bytes, filename: str, round: int, framework: Framework, *, role: str = Role.VILLAGE,
         actor: str = "anonymous", uploader_village: str | None = None, village: str | None = None,
         overrides: Mapping[str, str] | None = None, approve: bool = False, village_column: str | None = None,
-        village_default: str | None = None,
+        village_default: str | None = None, reader: IsolatedReader | None = None,
     ) -> UploadResult:
         """Read a survey file and store bytes, answers and an audit row in one transaction.
 
         The same bytes for the same round are stored once: a repeat returns ``duplicate=True`` and
         the first upload's id and time. ``approve=True`` approves it in the same transaction (a pending
         repeat is approved then; a rejected or superseded one keeps its status).
-        Raises ``ReadError`` for an unusable file (nothing is stored).
+        Raises ``ReadError`` for an unusable file (nothing is stored). The file is read in a worker process
+        with a memory cap and a time limit: ``reader`` (one shared by the caller), else a new one.
         """
-        from indicator.reading import read_survey
+        from indicator.reading import IsolatedReader
 
-        result = read_survey(content, framework, filename=filename, village=village, overrides=overrides,
-                             village_column=village_column, village_default=village_default)
+        result = (reader or IsolatedReader()).read(
+            content, framework, filename=filename, village=village, overrides=overrides,
+            village_column=village_column, village_default=village_default)
         return self.store_read(
             content, filename, round, framework, result.responses, result.report,
             role=role, actor=actor, uploader_village=uploader_village, village=village, approve=approve,
