@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicator.errors import IndicatorError, clip
+from indicator.names import village_key
 
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "villages.csv"
 REQUIRED_COLUMNS: tuple[str, ...] = ("village", "municipality", "leader_area", "lat", "lon", "coordinate_source")
@@ -107,13 +108,10 @@ def optional_villages(path: str | Path = DEFAULT_REGISTRY) -> pd.DataFrame | Non
         return None
 
 
-_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
-
-
 def _key(name: str) -> str:
-    """Case-folded, whitespace-collapsed name with plain hyphens (accents kept: 'ä' is not 'a')."""
-    key = " ".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
-    return _DASHES.sub("-", key)
+    """``indicator.names.village_key``: case, spacing, dashes, invisible characters and Cyrillic or Greek
+    look-alike letters do not count (accents do: 'ä' is not 'a')."""
+    return village_key(name)
 
 
 def _plain(name: str) -> str:

@@ -26,6 +26,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from indicator.names import village_key
+
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000
 
@@ -103,13 +105,23 @@ def upload_codes() -> Mapping[str, str]:
         return {}
 
 
+def _code_hash(village: str | None) -> str | None:
+    """The code hash of ``village``, names compared by ``indicator.names.village_key``: "SIPPOLA" or
+    "Sippolа" (a Cyrillic а) needs the code of Sippola."""
+    if not village:
+        return None
+    wanted = village_key(village)
+    return next((encoded for name, encoded in upload_codes().items() if village_key(name) == wanted), None)
+
+
 def needs_upload_code(village: str | None) -> bool:
-    return bool(village) and village in upload_codes()
+    """True when ``village`` (compared by its normalised name) has an upload code."""
+    return _code_hash(village) is not None
 
 
 def check_upload_code(village: str | None, code: str) -> bool:
     """True when ``village`` needs no code, or ``code`` matches its hash."""
-    encoded = upload_codes().get(village or "")
+    encoded = _code_hash(village)
     return True if encoded is None else verify(code or "", encoded)
 
 
