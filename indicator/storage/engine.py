@@ -3,7 +3,9 @@
 ``Database`` is what every part of the Store shares: ``read()`` and ``write()`` transactions and
 ``audit()``, the one writer of the audit log (every change writes a row in its own transaction).
 
-SQLite connections get WAL, a busy timeout and foreign keys; write transactions start with
+SQLite connections get WAL, a busy timeout, foreign keys and ``secure_delete`` (what is deleted is
+overwritten, so an erased answer does not linger in free pages; ``Database.checkpoint`` empties the WAL
+file too); write transactions start with
 ``BEGIN IMMEDIATE`` so that a writer takes the lock up front instead of failing with ``SQLITE_BUSY``
 when a read is upgraded to a write. PostgreSQL needs nothing special; approvals take an advisory lock
 (``indicator.storage.uploads``). Several processes may share one database: nothing is cached here,
@@ -17,7 +19,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import sqlalchemy as sa
@@ -93,6 +95,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten with zeros, not left in free pages
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -106,6 +109,39 @@ def failure_reason(exc: BaseException) -> str:
     cause = getattr(exc, "orig", None) or exc
     text = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
     return " ".join(text.split("\n")[0].split())
+
+
+class _Failure(NamedTuple):
+    """A database failure a user can be told about: SQLite's words for it, PostgreSQL's SQLSTATE prefixes."""
+
+    words: tuple[str, ...]
+    states: tuple[str, ...]
+    code: str
+    message: str
+
+
+_FAILURES: tuple[_Failure, ...] = (
+    _Failure(("readonly", "read-only"), ("25006",), code="storage.read_only",
+             message="the database is read-only at the moment: nothing can be saved, everything can still be read"),
+    _Failure(("disk is full", "database or disk is full"), ("53100",), code="storage.disk_full",
+             message="the database's disk is full: nothing can be saved until space is freed"),
+    _Failure(("database is locked", "database table is locked"), ("55P03", "57014"), code="storage.busy",
+             message="the database is busy; try again in a moment"),
+    _Failure(("unable to open", "disk i/o error"), ("08", "57P"), code="storage.unavailable",
+             message="the database cannot be reached at the moment; try again later"),
+)
+
+
+def database_error(exc: BaseException) -> StorageError:
+    """A StorageError naming what happened to the database (read-only, disk full, busy, unreachable), in
+    words a user can act on; other failures keep the driver's own words (``storage.failed``)."""
+    reason = failure_reason(exc)
+    words = reason.casefold()
+    state = str(getattr(getattr(exc, "orig", None), "sqlstate", "") or "")
+    for failure in _FAILURES:
+        if any(t in words for t in failure.words) or (state and state.startswith(failure.states)):
+            return StorageError(failure.message, code=failure.code)
+    return StorageError(f"the database failed: {reason}", code="storage.failed", params={"reason": reason})
 
 
 class Database:
@@ -130,17 +166,51 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
-        """One write transaction (SQLite: BEGIN IMMEDIATE); commits on success, rolls back on error."""
-        with self.engine.connect() as conn:
-            conn.execution_options(write=True)
-            with conn.begin():
-                yield conn
+        """One write transaction (SQLite: BEGIN IMMEDIATE); commits on success, rolls back on error.
+
+        A database that cannot take the write (read-only, disk full, busy, unreachable) raises a
+        StorageError saying so (``database_error``)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(write=True)
+                with conn.begin():
+                    yield conn
+        except (sa.exc.OperationalError, sa.exc.InternalError) as exc:
+            raise database_error(exc) from None
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
-        """One read transaction (a consistent snapshot of every table)."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """One read transaction (a consistent snapshot of every table); failures as in ``write``."""
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except (sa.exc.OperationalError, sa.exc.InternalError) as exc:
+            raise database_error(exc) from None
+
+    def vacuum(self) -> None:
+        """SQLite: rebuild the database file (its free pages dropped), then ``checkpoint``. Skipped when
+        another connection holds a transaction (it runs again next time). PostgreSQL: ``VACUUM``."""
+        postgres = self.engine.dialect.name == "postgresql"
+        raw = self.engine.raw_connection()
+        try:
+            if postgres:
+                raw.driver_connection.autocommit = True
+            raw.driver_connection.execute("VACUUM")
+        except Exception:  # noqa: BLE001 - a busy database is vacuumed another time
+            pass
+        finally:
+            if postgres:
+                raw.driver_connection.autocommit = False
+            raw.close()
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """SQLite: copy the WAL into the database file and empty it, so that pages written before (say,
+        of answers since erased) leave the WAL file too. Nothing to do on PostgreSQL."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def audit(self, conn: sa.Connection, actor: str, role: str, action: str, upload_id: int | None = None,
               **detail: Any) -> None:

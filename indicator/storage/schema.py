@@ -4,7 +4,8 @@ One schema serves SQLite (the embedded default) and PostgreSQL.
 
 Tables
 ------
-uploads        one stored file: bytes, sha256, round, role, status and its import report (json text)
+uploads        one stored file: its sanitised copy (never the uploaded bytes), the sha256 of the uploaded
+               bytes, round, role, status and its import report (json text, personal data masked)
 responses      long form answers: upload_id, respondent, village, item, value (never personal columns)
 audit          who did what and when (every change writes a row)
 documents      named json payloads by kind: weight sets, saved groupings, mapping templates
@@ -49,6 +50,8 @@ class Role(StrEnum):
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 POLL_VILLAGE = "Seminaari"
+CONTENT_KIND = "sanitised-csv-gzip-1"  # uploads.content: the sanitised copy as gzip-compressed UTF-8 csv
+KEY_KIND = "key"  # uploads.content of a collection (the seminar poll): its key, e.g. b"poll:2026"
 SCHEMA_VERSION = 1
 
 metadata = sa.MetaData()
@@ -79,6 +82,9 @@ uploads = sa.Table(
     sa.Column("decided_at", sa.DateTime(timezone=True)),
     sa.Column("decided_by", sa.String(200)),
     sa.Column("note", sa.Text),
+    # What ``content`` holds: CONTENT_KIND (the sanitised copy), KEY_KIND (a collection's key); NULL in rows
+    # stored before copies were sanitised (``Uploads.scrub_raw_copies`` replaces them when a Store opens).
+    sa.Column("content_kind", sa.String(32)),
     sa.UniqueConstraint("sha256", "round", name="uq_uploads_sha256_round"),
     sa.CheckConstraint(f"status IN {STATUSES!r}", name="ck_uploads_status"),
 )
@@ -92,6 +98,7 @@ responses = sa.Table(
     sa.Column("item", sa.String(100), nullable=False),
     sa.Column("value", sa.Float, nullable=False),
     sa.PrimaryKeyConstraint("upload_id", "respondent", "item", name="pk_responses"),
+    sqlite_with_rowid=False,  # rows live in the primary-key tree: a third smaller (measured, 42 vs 63 B/answer)
 )
 
 audit = sa.Table(
@@ -206,12 +213,17 @@ SECRET_KIND = "secret"  # documents of this kind hold keys: never exported, not 
 
 # The upload columns a listing shows (everything but the bytes, the mapping and the import report).
 UPLOAD_LISTING: tuple[str, ...] = tuple(
-    c.name for c in uploads.columns if c.name not in ("content", "mapping", "report")
+    c.name for c in uploads.columns if c.name not in ("content", "mapping", "report", "content_kind")
 )
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables and add missing columns (idempotent, safe for concurrent starters)."""
+    """Create missing tables and add missing columns (idempotent, safe for concurrent starters).
+
+    A database that already has everything is only read, so a read-only database still opens (its
+    pages can be read; a write then says the database is read-only)."""
+    if _complete(engine):
+        return
     try:
         with engine.connect().execution_options(write=True) as conn, conn.begin():
             metadata.create_all(conn, checkfirst=True)
@@ -221,6 +233,20 @@ def create_schema(engine: Engine) -> None:
     except (sa.exc.ProgrammingError, sa.exc.OperationalError) as exc:
         if "already exists" not in str(exc) and "duplicate column" not in str(exc):
             raise
+
+
+def _complete(engine: Engine) -> bool:
+    """True when every table and column of the schema exists (checked in a read transaction)."""
+    try:
+        with engine.connect() as conn, conn.begin():
+            inspector = sa.inspect(conn)
+            present = set(inspector.get_table_names())
+            if any(table.name not in present for table in metadata.sorted_tables):
+                return False
+            return all({c.name for c in table.columns} <= {c["name"] for c in inspector.get_columns(table.name)}
+                       for table in metadata.sorted_tables)
+    except sa.exc.OperationalError:  # not even readable: the write below reports why
+        return False
 
 
 def _add_missing_columns(conn: sa.Connection) -> None:

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import sqlalchemy as sa
 
+from indicator.errors import StorageError
 from indicator.framework import Framework
 from indicator.storage.activities import Activities
 from indicator.storage.backup import Backup
 from indicator.storage.documents import Documents
 from indicator.storage.engine import Database
+from indicator.storage.erase import Erasure, erase_village
 from indicator.storage.limits import Limits
 from indicator.storage.poll import POLL_RATE_LIMIT, Poll
 from indicator.storage.responses import responses_table
@@ -42,6 +44,21 @@ class Store:
         self.strategies = Strategies(self.database)
         self.backup = Backup(self.database, self.scores)
         self.limits = Limits(self.database)
+        self._scrub_old_copies()
+
+    def _scrub_old_copies(self) -> None:
+        """Uploads stored by an older version kept the uploaded bytes: replace them now
+        (``Uploads.scrub_raw_copies``); a read-only database is left as it is."""
+        try:
+            self.uploads.scrub_raw_copies()
+        except StorageError as err:
+            if err.code not in ("storage.read_only", "storage.busy", "storage.disk_full"):
+                raise
+
+    def erase_village(self, name: str, actor: str = "coordinator") -> Erasure:
+        """Remove one village's uploads, answers, poll answers and derived data (``indicator.storage.erase``);
+        the audit log keeps only that an erasure happened, with counts."""
+        return erase_village(self.database, name, actor)
 
     @property
     def url(self) -> str:
