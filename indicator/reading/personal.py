@@ -58,7 +58,7 @@ mirjami mirva niilo niina nelli niklas noora nina oili olavi oliver olli oona os
 paula pauli paulina pekka pentti pertti petri petra pia piia pirjo pirkko pasi päivi raija raimo raili rauha
 reijo riikka riitta risto ritva sakari sami sanna santeri sara sari seija seppo silja simo sini
 sinikka sirkka sirpa sofia soile sonja suvi taina taisto tanja tapani tapio tarja teemu teija tero terhi
-tiina timo tiia tomi toni topi tuija tuomas tuomo tuula tuulikki tytti ulla unto urho urpo valtteri vappu
+tiina timo tiia tomi toni topi teppo mari niko jenna ronja tuija tuomas tuomo tuula tuulikki tytti ulla unto urho urpo valtteri vappu
 veikko veli venla vesa viljami ville vilho vilma virpi väinö yrjö
 agneta anders ann barbro bengt birgitta britt carl christer christina ebba elin
 erika eva fredrik gunilla gustav göran hans helen ingrid jan johan karin kerstin lars lena lennart lisa

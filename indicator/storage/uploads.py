@@ -12,8 +12,8 @@ Collections (``Uploads.collection``) are uploads that grow one answer at a time 
 file: the seminar poll of a round is one (``indicator.storage.poll``).
 
 Nothing personal is written: an upload keeps a sanitised copy of its file (``indicator.storage.kept``),
-never the uploaded bytes; its file name, import report and audit detail are masked
-(``indicator.reading.personal.mask``). Village names are stored in one spelling per village: the
+never the uploaded bytes; its file name (names too), import report and audit detail are masked
+(``indicator.reading.personal``). Village names are stored in one spelling per village: the
 registry's, else one already stored, whatever the case, spacing or look-alike letters of the file
 (``indicator.names``).
 """
@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from indicator.errors import StorageError
 from indicator.framework import Framework
 from indicator.names import village_key
-from indicator.reading.personal import mask, mask_tree
+from indicator.reading.personal import mask, mask_free_text, mask_tree
 from indicator.storage import kept as kept_copy
 from indicator.storage.convert import as_utc, frame_of, from_json, to_json, utc_column, utcnow
 from indicator.storage.engine import Database
@@ -188,15 +188,16 @@ class Uploads:
         if max_answers is not None and len(rows) > max_answers:
             raise StorageError(f"the file holds {len(rows)} answers; at most {max_answers} are taken from one file",
                                code="storage.too_many_answers", params={"answers": len(rows), "limit": max_answers},
-                               file=mask(filename))
+                               file=mask_free_text(filename))
         names = self._spellings([*rows["village"].unique(), village, uploader_village], registry)
         rows["village"] = rows["village"].map(names)
         village, uploader_village = names.get(village), names.get(uploader_village)
         villages = sorted(rows["village"].unique())
-        masked_report = mask_tree(_report_dict(report))
+        masked_name = mask_free_text(filename)
+        masked_report = _masked_report(_report_dict(report), filename, masked_name)
         copy = kept_copy.sanitised_copy(kept, frame, masked_report, keep_free_text=keep_free_text)
         masked_report["kept_free_text"] = bool(keep_free_text and kept is not None)
-        row = _upload_row(content, mask(filename), round, framework, masked_report, rows, villages, role=role,
+        row = _upload_row(content, masked_name, round, framework, masked_report, rows, villages, role=role,
                           actor=actor, uploader_village=uploader_village, village=village, sha=sha)
         row.update(kept_copy.stored(copy))
         answers = answer_tuples(rows)
@@ -416,8 +417,8 @@ def _scrub_one(conn: sa.Connection, upload_id: int) -> None:
         wide = pd.DataFrame(columns=["respondent", "village"])
     row = _get_row(conn, upload_id)
     conn.execute(sa.update(uploads).where(uploads.c.id == upload_id).values(
-        **kept_copy.stored(kept_copy.answers_copy(wide)), filename=mask(row.filename),
-        report=to_json(mask_tree(from_json(row.report) or {}))))
+        **kept_copy.stored(kept_copy.answers_copy(wide)), filename=mask_free_text(row.filename),
+        report=to_json(_masked_report(from_json(row.report) or {}, row.filename, mask_free_text(row.filename)))))
     for audit_id, detail in conn.execute(sa.select(audit.c.id, audit.c.detail).where(audit.c.upload_id == upload_id)):
         if detail:
             conn.execute(sa.update(audit).where(audit.c.id == audit_id).values(
@@ -454,6 +455,20 @@ def _supersede(conn: sa.Connection, upload_id: int, round: int, actor: str) -> l
             )
         )
     return sorted(covered)
+
+
+def _masked_report(report: dict[str, Any], filename: str, masked_name: str) -> dict[str, Any]:
+    """The import report as stored: the file name masked wherever it appears, then ``mask_tree``."""
+    def renamed(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace(filename, masked_name) if filename else value
+        if isinstance(value, Mapping):
+            return {k: renamed(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [renamed(v) for v in value]
+        return value
+
+    return mask_tree(renamed(report))
 
 
 def _report_dict(report: ImportReport | Mapping[str, Any]) -> dict[str, Any]:
