@@ -22,11 +22,12 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
+import pandas as pd
 import streamlit as st
 
-from indicator.names import village_key
+from indicator.registry import find
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000
@@ -106,12 +107,19 @@ def upload_codes() -> Mapping[str, str]:
 
 
 def _code_hash(village: str | None) -> str | None:
-    """The code hash of ``village``, names compared by ``indicator.names.village_key``: "SIPPOLA" or
-    "Sippolа" (a Cyrillic а) needs the code of Sippola."""
-    if not village:
+    """The code hash of ``village``, names matched as the registry matches them (``indicator.registry.find``:
+    case, spaces and look-alike letters do not count, nor a '(kirkon)kylä' ending): "SIPPOLA", "Sippolа"
+    (a Cyrillic а) and "Sippolan kirkonkylä" need the code of Sippola."""
+    codes = upload_codes()
+    if not village or not codes:
         return None
-    wanted = village_key(village)
-    return next((encoded for name, encoded in upload_codes().items() if village_key(name) == wanted), None)
+    coded = find(str(village), pd.DataFrame({"village": list(codes)}))
+    return None if coded is None else codes[coded]
+
+
+def coded_villages(villages: Iterable[str | None]) -> list[str]:
+    """The names among ``villages`` that need an upload code (as ``needs_upload_code``)."""
+    return [v for v in villages if v and _code_hash(v) is not None]
 
 
 def needs_upload_code(village: str | None) -> bool:

@@ -20,7 +20,7 @@ from indicator.storage.documents import Documents
 from indicator.storage.engine import Database
 from indicator.storage.erase import Erasure, erase_village
 from indicator.storage.limits import Limits
-from indicator.storage.poll import POLL_RATE_LIMIT, Poll
+from indicator.storage.poll import ADDRESS_LIMITS, POLL_RATE_LIMIT, Poll
 from indicator.storage.responses import responses_table
 from indicator.storage.schema import SECRET_KIND, Status
 from indicator.storage.strategies import Strategies
@@ -35,12 +35,13 @@ class Store:
     ``limits`` and the derived tables (``responses``, ``scores``, ``progress``, ``audit_log``); see
     ``indicator.storage``."""
 
-    def __init__(self, url: str | None = None, *, poll_rate_limit: tuple[int, float] = POLL_RATE_LIMIT) -> None:
+    def __init__(self, url: str | None = None, *, poll_rate_limit: tuple[int, float] = POLL_RATE_LIMIT,
+                 poll_address_limits: tuple[tuple[int, float], ...] = ADDRESS_LIMITS) -> None:
         self.database = Database(url)
         self.uploads = Uploads(self.database)
         self.documents = Documents(self.database)
         self.activities = Activities(self.database)
-        self.poll = Poll(self.database, self.uploads, poll_rate_limit)
+        self.poll = Poll(self.database, self.uploads, poll_rate_limit, poll_address_limits)
         self.strategies = Strategies(self.database)
         self.backup = Backup(self.database, self.scores)
         self.limits = Limits(self.database)
