@@ -23,11 +23,16 @@ import os
 import secrets
 import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from indicator.registry import find
+
+if TYPE_CHECKING:
+    from indicator.storage.limits import Limits
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000
@@ -86,6 +91,42 @@ def sign_in(passphrase: str) -> bool:
     if ok:
         st.session_state["role"] = "coordinator"
     return ok
+
+
+# Wrong passphrases allowed before tries are refused: per network address (a hall may share one, and its
+# coordinator must still get in) and per browser session. Counted in the database (``Store.limits``), so
+# every app process sees one count.
+SIGNIN_SCOPE = "signin"
+ADDRESS_LIMIT: tuple[int, float] = (20, 900.0)
+SESSION_LIMIT: tuple[int, float] = (5, 300.0)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in try: whether it signed in, and when refused before checking, the seconds to wait."""
+
+    ok: bool
+    wait: float = 0.0
+
+
+def _throttle_keys(address: str, session: str) -> tuple[tuple[str, tuple[int, float]], ...]:
+    return ((f"address:{address}", ADDRESS_LIMIT), (f"session:{session}", SESSION_LIMIT))
+
+
+def attempt_sign_in(passphrase: str, limits: Limits, address: str, session: str) -> Attempt:
+    """``sign_in`` slowed down: after too many wrong passphrases from this address or session, refuse at
+    once, before the passphrase is hashed (each check costs a fraction of a second of CPU), and say how
+    long to wait. A wrong passphrase is counted; a right one clears the session's count."""
+    keys = _throttle_keys(address, session)
+    wait = max(limits.wait(SIGNIN_SCOPE, key, limit=most, seconds=window) for key, (most, window) in keys)
+    if wait > 0:
+        return Attempt(False, wait)
+    if sign_in(passphrase):
+        limits.clear(SIGNIN_SCOPE, keys[1][0])
+        return Attempt(True)
+    for key, _ in keys:
+        limits.record(SIGNIN_SCOPE, key)
+    return Attempt(False)
 
 
 def sign_out() -> None:
