@@ -36,7 +36,6 @@ def test_a_session_gets_five_tries_then_waits(env):
 
 
 def test_an_address_gets_twenty_tries_across_sessions(env):
-
     limits = Store(os.environ["DATABASE_URL"]).limits
     for _ in range(auth.ADDRESS_LIMIT[0]):  # twenty wrong tries from this address (AppTest's is "local")
         limits.record(auth.SIGNIN_SCOPE, "address:local")
