@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicator.charts.labels import escape
 from indicator.charts.palette import CATEGORICAL
 from indicator.grouping.model import standardise
 from indicator.i18n import plotly_separators
@@ -39,7 +40,7 @@ def group_map(assignments: pd.DataFrame, scores: pd.DataFrame, dims: list[str], 
                 x=coords[where, 0],
                 y=coords[where, 1],
                 mode="markers+text",
-                text=rows["village"],
+                text=[escape(v) for v in rows["village"]],  # data made inert (indicator.charts.labels)
                 textposition="top center",
                 name=f"{labels.get('group', 'Group')} {group}",
                 marker={"size": 12, "color": GROUP_COLOURS[n % len(GROUP_COLOURS)]},
