@@ -34,7 +34,7 @@ def supersede_notes(row: pd.Series, approved: pd.DataFrame, lang: str) -> list[s
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def stored_report(token: str, upload_id: int) -> dict:
-    """The import report kept with an upload (cached: the stored row also holds the file's bytes)."""
+    """The import report kept with an upload (cached: the stored row also holds the file's sanitised copy)."""
     return context.store().uploads.get(upload_id).report or {}
 
 

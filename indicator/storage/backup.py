@@ -50,7 +50,7 @@ class Backup:
         self.scores = scores
 
     def export_xlsx(self, path: str | Path, framework: Framework | None = None) -> None:
-        """Write the whole database (uploads with base64 bytes, answers, audit, documents, activities,
+        """Write the whole database (uploads with their sanitised copies as base64, answers, audit, documents, activities,
         poll) plus computed scores and progress to one xlsx; every text cell is formula-safe."""
         from indicator.xlsxsafe import write_xlsx
 
