@@ -215,3 +215,20 @@ def test_every_secret_is_in_the_personal_files():
     sheet = openpyxl.load_workbook(io.BytesIO(personal_xlsx())).active
     cells = " | ".join(str(cell.value) for row in sheet.iter_rows() for cell in row)
     assert [s for s in SECRETS if s not in cells] == []
+
+
+def test_ingest_keeps_free_text_only_when_asked(tmp_path, capsys):
+    from indicator.cli import main
+
+    framework = tmp_path / "small.toml"
+    framework.write_text(SMALL_FRAMEWORK, encoding="utf-8")
+    (tmp_path / "a.csv").write_bytes(personal_csv("Ala"))
+    (tmp_path / "b.csv").write_bytes(personal_csv("Ylä"))
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert main(["ingest", str(tmp_path / "a.csv"), "--round", "2025", "--db", url, "--framework", str(framework)]) == 0
+    assert main(["ingest", str(tmp_path / "b.csv"), "--round", "2025", "--db", url, "--framework", str(framework),
+                 "--keep-free-text"]) == 0
+    store = Store(url)
+    first, second = (store.uploads.get(int(i)) for i in sorted(store.uploads.table()["id"]))
+    assert "Vapaa palaute" not in first.kept().columns and "Vapaa palaute" in second.kept().columns
+    assert found_secrets(first.content + second.content) == []

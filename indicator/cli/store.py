@@ -39,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ing.add_argument("--approve", action="store_true", help="approve the files at once")
     ing.add_argument("--village", help="the files without a village column are this village")
     ing.add_argument("--village-column", help="the column that names the village (default: by its header)")
+    ing.add_argument("--keep-free-text", action="store_true",
+                     help="also keep the files' other columns (free text), masked; by default only the answers")
     _add_db_option(ing)
     add_framework_option(ing)
     add_output_option(ing)
@@ -138,7 +140,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     for path, content in contents:
         result = store.uploads.add(content, Path(path).name, args.round, framework, role="admin",
                                   actor="cli", village_default=args.village, approve=args.approve,
-                                  village_column=args.village_column)
+                                  village_column=args.village_column, keep_free_text=args.keep_free_text)
         problems = len(getattr(result.report, "problems", []) or [])
         state = "duplicate of upload" if result.duplicate else "stored as upload"
         lines.append(f"{path}: {state} {result.upload_id} ({result.status}), {problems} problems")
