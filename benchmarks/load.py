@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -127,7 +128,7 @@ async def shown_errors(page, where: str, results: Results) -> None:
 async def visit(page, base: str, address: str, results: Results, first: bool) -> None:
     """Open a page: the first time by its address, later through the app's menu (as a reader does)."""
     started = time.monotonic()
-    link = page.locator(f"[data-testid='stSidebar'] a[href='{base}/{address}']")
+    link = page.locator(f"[data-testid='stSidebar'] [data-testid='stPageLink-NavLink'][href='{address}']")
     if first or not await link.count():
         await page.goto(f"{base}/{address}")
         await page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
@@ -217,24 +218,26 @@ async def hall(browser, base: str, answers: int, duration: float, results: Resul
     await asyncio.gather(*(one(k) for k in range(answers)))
 
 
-async def seminar(browser, base: str, deadline: float, results: Results) -> str:
-    """The projector: the seminar screen open all the time (it refreshes itself); returns its last count."""
+async def seminar(browser, base: str, done: asyncio.Event, results: Results) -> str:
+    """The projector: the seminar screen open all the time (it refreshes itself), checked every 10 s; when
+    everyone is done, its count of poll answers (waiting up to a minute for it to catch up)."""
     context = await browser.new_context(viewport={"width": 1920, "height": 1080})
     page = await context.new_page()
     await page.goto(f"{base}/seminaari?embed=true&every=5&poll_round={POLL_ROUND}")
     await page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
-    count = ""
-    while time.monotonic() < deadline:
-        await page.wait_for_timeout(10_000)
+    while not done.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), timeout=10)
         await shown_errors(page, "/seminaari", results)
         results.seminar_checks += 1
-    for _ in range(30):  # the last answers arrive: the count follows within a few refreshes
-        count = await page.locator("[class*='st-key-seminar_count']").inner_text()
-        if count.strip().endswith(str(results.answered)):
+    count = ""
+    for _ in range(60):
+        count = (await page.locator("[class*='st-key-seminar_count']").inner_text()).strip()
+        if count.endswith(f" {results.answered}"):
             break
         await page.wait_for_timeout(1000)
     await context.close()
-    return count.strip()
+    return count
 
 
 async def run(base: str, args: argparse.Namespace, villages: list[str]) -> tuple[Results, str]:
@@ -247,11 +250,14 @@ async def run(base: str, args: argparse.Namespace, villages: list[str]) -> tuple
         for address in ("", "kysely", "seminaari", "lataa"):  # a fresh server's first requests
             await warm.goto(f"{base}/{address}")
             await warm.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
+            await settle(warm)
         await warm.close()
         deadline = time.monotonic() + args.duration
+        done = asyncio.Event()
+        screen = asyncio.create_task(seminar(browser, base, done, results))
         tasks = [visitor(browser, base, n, deadline, args.uploads, villages, results) for n in range(args.sessions)]
-        screen = asyncio.create_task(seminar(browser, base, deadline, results))
         await asyncio.gather(*tasks, hall(browser, base, args.answers, args.duration, results))
+        done.set()
         count = await screen
         await browser.close()
     return results, count
