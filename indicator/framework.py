@@ -19,9 +19,10 @@ import pandas as pd
 
 from indicator.errors import FrameworkError
 from indicator.i18n import LANGUAGES
+from indicator.paths import DATA_DIR
 
 ITEM_TYPES: tuple[str, ...] = ("likert5", "yesno", "number")
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "framework.toml"
+DEFAULT_PATH = DATA_DIR / "framework.toml"
 
 Texts = Mapping[str, str]
 

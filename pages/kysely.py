@@ -70,7 +70,7 @@ if sent:
         st.warning(t("poll.empty", lang))
         st.stop()
     try:
-        vote = context.store().poll.add(me, values, round_, address=device.client_address())
+        vote = context.store().poll.vote(me, values, round_, address=device.client_address())
     except StorageError as err:
         st.error(markdown_escape(err.localized(lang)), icon=":material/error:")
         st.stop()

@@ -12,7 +12,7 @@ from indicator.errors import IndicatorError, NoVillageColumnError
 from indicator.i18n import t
 from indicator.reading import round_choices, round_mismatch
 from indicator.reading.layouts import is_technical
-from indicator.registry import find
+from indicator.registry import VillageIndex
 from ui import auth, context, device, quotas
 from ui import format as fmt
 from ui.navigation import ensure_routed
@@ -23,12 +23,19 @@ TYPES = ["xlsx", "xlsm", "ods", "csv", "tsv", "txt", "xls"]
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
-def read(content: bytes, filename: str, village: str | None, overrides: tuple[tuple[str, str | None], ...]):
-    """The file read with the chosen village and column overrides (cached per file and choice)."""
-    from indicator.reading import read_survey
+def outcome(content: bytes, filename: str, village: str | None, overrides: tuple[tuple[str, str | None], ...]):
+    """The file read in a worker process (memory cap, time limit) with the chosen village and column
+    overrides; cached per file and choice, a refusal too (a file is never read twice for one answer)."""
+    return context.reader().run(content, context.framework(), filename=filename, village=village,
+                                overrides=dict(overrides) or None, registry=context.registry())
 
-    return read_survey(content, context.framework(), filename=filename, village=village,
-                       overrides=dict(overrides) or None, registry=context.registry())
+
+def read(content: bytes, filename: str, village: str | None, overrides: tuple[tuple[str, str | None], ...]):
+    """The ``ReadResult`` of `outcome`, or its ``ReadError`` raised."""
+    found = outcome(content, filename, village, overrides)
+    if found.error is not None:
+        raise found.error
+    return found.result
 
 
 def show_summary(report: dict, lang: str) -> None:
@@ -43,7 +50,8 @@ def show_summary(report: dict, lang: str) -> None:
     villages = list(report.get("villages") or [])
     if villages:
         st.markdown(f"**{t('upload.villages_found', lang)}:** " + ", ".join(fmt.plain(v) for v in villages))
-        unknown = [v for v in villages if find(str(v), context.registry()) is None]
+        index = VillageIndex(context.registry())
+        unknown = [v for v in villages if index.find(str(v)) is None]
         if unknown:
             st.warning(t("upload.unknown_villages", lang, names=", ".join(fmt.plain(v) for v in unknown)))
 

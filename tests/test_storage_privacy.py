@@ -232,3 +232,22 @@ def test_ingest_keeps_free_text_only_when_asked(tmp_path, capsys):
     first, second = (store.uploads.get(int(i)) for i in sorted(store.uploads.table()["id"]))
     assert "Vapaa palaute" not in first.kept().columns and "Vapaa palaute" in second.kept().columns
     assert found_secrets(first.content + second.content) == []
+
+
+def test_answers_are_stored_without_rowid_on_sqlite_new_and_migrated(tmp_path):
+    from alembic import command
+
+    from indicator.storage import migrations
+
+    fresh = Store(f"sqlite:///{tmp_path / 'new.db'}")
+    older = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(older)
+    with engine.begin() as conn:
+        command.upgrade(migrations.alembic_config(conn), "0005")
+    engine.dispose()
+    migrated = Store(older)
+    for store in (fresh, migrated):
+        with store.engine.connect() as conn:
+            sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'responses'").scalar()
+        assert sql.rstrip().endswith("WITHOUT ROWID"), sql
+        assert migrations.status(store.engine).current

@@ -17,6 +17,7 @@ from indicator.errors import IndicatorError
 from indicator.i18n import LANGUAGES
 
 if TYPE_CHECKING:
+    from indicator.reading import IsolatedReader
     from indicator.storage import Store
 
 ROLES: tuple[str, ...] = ("public", "coordinator")
@@ -68,6 +69,17 @@ def store() -> Store:
     """The shared ``indicator.storage.Store``; an empty database gets the demo data
     (unless env ``ALYKYLA_DEMO=0``)."""
     return _store(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def reader() -> IsolatedReader:
+    """The one reader of uploaded files for the whole server: each file is read in a worker process with
+    a memory cap and a time limit, at most two at a time (``indicator.reading.isolated``)."""
+    from indicator.reading import IsolatedReader
+
+    shared = IsolatedReader()
+    shared.warm()
+    return shared
 
 
 def state_token() -> str:

@@ -21,7 +21,7 @@ store.audit_log(limit=None) -> DataFrame            newest first
 store.documents.save(kind, name, payload, actor) / .get(kind, name) / .table(kind=None) / .delete(kind, name)
 store.activities.add(goal_id, title, done_on, *, area, groups, villages, note, actor) -> int
 store.activities.table() -> DataFrame / .delete(activity_id, actor) -> bool
-store.poll.add(device, values, round, *, address=None) -> Vote (true when counted) / .answered(device, round)
+store.poll.vote(device, values, round, *, address=None) -> Vote / .add(...) -> bool / .answered(device, round)
 store.poll.responses(round=None) -> DataFrame
 store.erase_village(name, actor) -> Erasure      one village's uploads, answers and derived data removed
 store.strategies.save(grouping=, area=, group=, name=, theme, vision, dimensions, items, villages, actor) -> int

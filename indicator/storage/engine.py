@@ -8,8 +8,15 @@ overwritten, so an erased answer does not linger in free pages; ``Database.check
 file too); write transactions start with
 ``BEGIN IMMEDIATE`` so that a writer takes the lock up front instead of failing with ``SQLITE_BUSY``
 when a read is upgraded to a write. PostgreSQL needs nothing special; approvals take an advisory lock
-(``indicator.storage.uploads``). Several processes may share one database: nothing is cached here,
-and ``state_token()`` changes with every write, whichever process made it.
+(``indicator.storage.uploads``). Opening a database brings its schema to this code's
+(``indicator.storage.migrations.upgrade``).
+
+Several processes may share one database: nothing is cached here, and ``state_token()`` changes with
+every write that changes what the app shows, whichever process made it: each such transaction counts up
+the one row of ``data_version`` as its last statement. A counter, not the newest id of some table: on
+PostgreSQL ids are handed out when a transaction starts writing but become visible when it commits, so a
+transaction that took id 10 can commit after one that took id 11, and "the newest id" would miss it.
+The counter's row lock orders the counts as the commits.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,18 +38,12 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from indicator.errors import StorageError
+from indicator.paths import DATA_DIR
 from indicator.storage.convert import frame_of, json_column, to_json, utc_column, utcnow
-from indicator.storage.schema import (
-    SECRET_KIND,
-    TABLES,
-    audit,
-    create_schema,
-    documents,
-    poll_sessions,
-    uploads,
-)
+from indicator.storage.migrations import upgrade
+from indicator.storage.schema import SECRET_KIND, TABLES, audit, data_version, documents
 
-DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "alykyla.db"
+DEFAULT_DB_PATH = DATA_DIR / "alykyla.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -157,7 +159,7 @@ class Database:
         self.url = resolve_url(url).render_as_string(hide_password=True)
         try:
             self.engine = create_engine(url)
-            create_schema(self.engine)
+            upgrade(self.engine)
         except (sa.exc.SQLAlchemyError, OSError) as exc:
             reason = failure_reason(exc)
             raise StorageError(f"cannot open the database: {reason}", code="storage.cannot_open",
@@ -168,16 +170,21 @@ class Database:
         self.engine.dispose()
 
     @contextmanager
-    def write(self) -> Iterator[sa.Connection]:
+    def write(self, *, shown: bool = True) -> Iterator[sa.Connection]:
         """One write transaction (SQLite: BEGIN IMMEDIATE); commits on success, rolls back on error.
 
-        A database that cannot take the write (read-only, disk full, busy, unreachable) raises a
-        StorageError saying so (``database_error``)."""
+        ``shown=False`` for writes that change nothing the app shows (rate-limit counters): they leave the
+        state token as it is, so they do not empty every process's caches. A database that cannot take
+        the write (read-only, disk full, busy, unreachable) raises a StorageError saying so
+        (``database_error``).
+        """
         try:
             with self.engine.connect() as conn:
                 conn.execution_options(write=True)
                 with conn.begin():
                     yield conn
+                    if shown:
+                        count_write(conn)
         except (sa.exc.OperationalError, sa.exc.InternalError) as exc:
             raise database_error(exc) from None
 
@@ -238,13 +245,14 @@ class Database:
         return table
 
     def state_token(self) -> str:
-        """A short text that changes whenever stored data change (for cache keys, across processes)."""
-        parts = [sa.select(sa.func.max(t.c.id)).scalar_subquery() for t in (audit, poll_sessions)]
-        parts.append(sa.select(sa.func.count()).select_from(uploads).scalar_subquery())
+        """A short text that changes whenever stored data change (for cache keys, across processes):
+        the database's URL (hashed), its random epoch and its write counter."""
         with self.read() as conn:
-            values = conn.execute(sa.select(*parts)).one()
+            row = conn.execute(sa.select(data_version.c.epoch, data_version.c.version)
+                               .where(data_version.c.id == 1)).one_or_none()
+        epoch, version = row if row is not None else ("-", 0)
         url_key = hashlib.sha1(self.url.encode()).hexdigest()[:8]
-        return f"{url_key}-" + "-".join(str(v or 0) for v in values)
+        return f"{url_key}-{epoch}-{version}"
 
     def is_empty(self) -> bool:
         """True when no content is stored (rate-limit counters and stored keys do not count)."""
@@ -253,6 +261,14 @@ class Database:
                 conn.execute(_content(sa.select(sa.literal(1)).select_from(t), t).limit(1)).first() is None
                 for t in TABLES
             )
+
+
+def count_write(conn: sa.Connection) -> None:
+    """Count one write in ``data_version`` (inside the writing transaction, as its last statement)."""
+    bumped = conn.execute(sa.update(data_version).where(data_version.c.id == 1)
+                          .values(version=data_version.c.version + 1)).rowcount
+    if not bumped:  # the row was lost (e.g. deleted by hand): start again with a new epoch
+        conn.execute(sa.insert(data_version).values(id=1, epoch=secrets.token_hex(8), version=1))
 
 
 def _content(query: sa.Select, table: sa.Table) -> sa.Select:

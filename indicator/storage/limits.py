@@ -36,7 +36,7 @@ class Limits:
         transaction, so processes sharing the database see one count.
         """
         now, digest = utcnow(), hashed(key)
-        with self.db.write() as conn:
+        with self.db.write(shown=False) as conn:
             if self._count(conn, scope, digest, now - timedelta(seconds=seconds)) >= limit:
                 return False
             conn.execute(sa.insert(throttle).values(scope=scope, key=digest, at=now))
@@ -45,7 +45,7 @@ class Limits:
 
     def record(self, scope: str, key: str) -> None:
         """Record one event (e.g. a failed sign-in) without a limit check."""
-        with self.db.write() as conn:
+        with self.db.write(shown=False) as conn:
             conn.execute(sa.insert(throttle).values(scope=scope, key=hashed(key), at=utcnow()))
 
     def count(self, scope: str, key: str, seconds: float) -> int:
@@ -79,7 +79,7 @@ class Limits:
 
     def clear(self, scope: str, key: str) -> None:
         """Forget ``key``'s events in ``scope`` (e.g. after a successful sign-in)."""
-        with self.db.write() as conn:
+        with self.db.write(shown=False) as conn:
             conn.execute(sa.delete(throttle).where(throttle.c.scope == scope, throttle.c.key == hashed(key)))
 
     @staticmethod

@@ -4,7 +4,7 @@ Poll answers are the responses of the round's poll upload (role ``poll``, villag
 approved); the respondent key is the ``poll_sessions`` row id. They never enter ``Store.responses()`` or
 scores.
 
-Who may answer (``Poll.add``), checked in the one write transaction that stores the answer:
+Who may answer (``Poll.vote``; ``Poll.add`` says only whether it was counted), checked in the one write transaction that stores the answer:
 
 - a device answers each round once: the ``poll_sessions`` key is a hash of the device's signed cookie id
   and the round (``ui.device.device_id``), unique per round, so a reload or a new tab is the same device,
@@ -50,6 +50,14 @@ class Vote(StrEnum):
         return self is Vote.COUNTED
 
 
+class _Refused(Exception):
+    """Leaves ``Poll.vote``'s transaction when an answer is not taken (so it rolls back)."""
+
+    def __init__(self, vote: Vote) -> None:
+        super().__init__(vote.value)
+        self.vote = vote
+
+
 def device_key(device: str, round: int) -> str:
     """The stored key of a device's answer in one round: a hash, so that no cookie id is stored and a
     device's answers in different rounds cannot be linked."""
@@ -68,7 +76,12 @@ class Poll:
         self.limits = Limits(database)
 
     def add(self, device: str, values: Mapping[str, float], round: int, *, address: str | None = None,
-            actor: str = "poll") -> Vote:
+            actor: str = "poll") -> bool:
+        """``vote``, True when the answer was counted."""
+        return self.vote(device, values, round, address=address, actor=actor) is Vote.COUNTED
+
+    def vote(self, device: str, values: Mapping[str, float], round: int, *, address: str | None = None,
+             actor: str = "poll") -> Vote:
         """Store one device's answers (item id -> value; None and non-finite values dropped) unless the device
         already answered this round or a limit (module docstring) is reached; says which."""
         check_round(round)
@@ -80,16 +93,16 @@ class Poll:
         try:
             with self.db.write() as conn:
                 if self._answered(conn, key, round):
-                    return Vote.ALREADY
+                    raise _Refused(Vote.ALREADY)
                 recent = conn.execute(
                     sa.select(sa.func.count()).select_from(poll_sessions).where(
                         poll_sessions.c.at >= now - timedelta(seconds=seconds))
                 ).scalar_one()
                 if recent >= limit:
-                    return Vote.BUSY
+                    raise _Refused(Vote.BUSY)
                 if address is not None and any(self.limits.count_in(conn, SCOPE, address, window) >= most
                                                for most, window in self.address_limits):
-                    return Vote.ADDRESS_BUSY
+                    raise _Refused(Vote.ADDRESS_BUSY)
                 session_id = conn.execute(
                     sa.insert(poll_sessions).values(session_key=key, round=int(round), at=now)
                     .returning(poll_sessions.c.id)
@@ -103,6 +116,8 @@ class Poll:
                     ])
                 if address is not None:
                     self.limits.record_in(conn, SCOPE, address)
+        except _Refused as refused:  # rolled back: a refusal writes nothing (and leaves the state token)
+            return refused.vote
         except sa.exc.IntegrityError:  # the same device answered this round at the same moment
             return Vote.ALREADY
         return Vote.COUNTED

@@ -14,12 +14,14 @@ poll_sessions  one row per answered seminar poll per browser session (one answer
 strategies     a theme group's Smart Village strategy: name, vision, target dimensions and items, villages
 actions        a strategy's actions (toimenpiteet): what, villages, target items, dates, status, experiment
 throttle       recent events per (scope, hashed key): rate limits shared by every app process
+data_version   one row: a random epoch and a counter that every content write counts up (the state token)
 
 Poll answers are responses of one upload per seminar round with role ``poll``, village ``POLL_VILLAGE``
 and sha256 of ``poll:<round>``; the respondent key is the poll session row id.
 
 A new table goes into ``metadata`` here and into ``TABLES`` (dependency order), which the backup walks.
-``create_schema`` creates what is missing and adds columns added since a database was made.
+Every change of these tables also needs a migration (``indicator.storage.migrations``, docs/architecture.md
+"Adding a migration"): databases are made and upgraded by the migrations, never from ``metadata`` directly.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 
 class Status(StrEnum):
@@ -194,7 +195,6 @@ actions = sa.Table(
 sa.Index("ix_uploads_status_round", uploads.c.status, uploads.c.round)
 sa.Index("ix_poll_sessions_at", poll_sessions.c.at)
 
-# Tables in dependency order (export and restore walk them in this order).
 throttle = sa.Table(
     "throttle",
     metadata,
@@ -205,10 +205,19 @@ throttle = sa.Table(
 )
 sa.Index("ix_throttle_scope_key_at", throttle.c.scope, throttle.c.key, throttle.c.at)
 
+data_version = sa.Table(
+    "data_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),  # always 1
+    sa.Column("epoch", sa.String(32), nullable=False),  # random per database
+    sa.Column("version", sa.BigInteger, nullable=False),  # +1 in every write that changes what is shown
+)
+
+# Tables in dependency order (export and restore walk them in this order).
 TABLES: tuple[sa.Table, ...] = (uploads, responses, audit, documents, activities, poll_sessions, strategies,
                                 actions)
-# Kept out of TABLES (not backed up, not "content"): short-lived counters.
-EPHEMERAL: tuple[sa.Table, ...] = (throttle,)
+# Kept out of TABLES (not backed up, not "content"): short-lived counters and the state counter.
+EPHEMERAL: tuple[sa.Table, ...] = (throttle, data_version)
 SECRET_KIND = "secret"  # documents of this kind hold keys: never exported, not content
 
 # The upload columns a listing shows (everything but the bytes, the mapping and the import report).
@@ -216,48 +225,3 @@ UPLOAD_LISTING: tuple[str, ...] = tuple(
     c.name for c in uploads.columns if c.name not in ("content", "mapping", "report", "content_kind")
 )
 
-
-def create_schema(engine: Engine) -> None:
-    """Create missing tables and add missing columns (idempotent, safe for concurrent starters).
-
-    A database that already has everything is only read, so a read-only database still opens (its
-    pages can be read; a write then says the database is read-only)."""
-    if _complete(engine):
-        return
-    try:
-        with engine.connect().execution_options(write=True) as conn, conn.begin():
-            metadata.create_all(conn, checkfirst=True)
-            _add_missing_columns(conn)
-    except sa.exc.IntegrityError:  # another process created them at the same moment (PostgreSQL)
-        pass
-    except (sa.exc.ProgrammingError, sa.exc.OperationalError) as exc:
-        if "already exists" not in str(exc) and "duplicate column" not in str(exc):
-            raise
-
-
-def _complete(engine: Engine) -> bool:
-    """True when every table and column of the schema exists (checked in a read transaction)."""
-    try:
-        with engine.connect() as conn, conn.begin():
-            inspector = sa.inspect(conn)
-            present = set(inspector.get_table_names())
-            if any(table.name not in present for table in metadata.sorted_tables):
-                return False
-            return all({c.name for c in table.columns} <= {c["name"] for c in inspector.get_columns(table.name)}
-                       for table in metadata.sorted_tables)
-    except sa.exc.OperationalError:  # not even readable: the write below reports why
-        return False
-
-
-def _add_missing_columns(conn: sa.Connection) -> None:
-    """Additive migration: columns added to the schema after a database was created."""
-    inspector = sa.inspect(conn)
-    for table in TABLES:
-        present = {c["name"] for c in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name in present:
-                continue
-            kind = column.type.compile(dialect=conn.dialect)
-            default = f" DEFAULT {column.server_default.arg}" if column.server_default is not None else ""
-            null = " NOT NULL" if not column.nullable and default else ""
-            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{default}{null}")

@@ -43,7 +43,7 @@ class Store:
         self.activities = Activities(self.database)
         self.poll = Poll(self.database, self.uploads, poll_rate_limit, poll_address_limits)
         self.strategies = Strategies(self.database)
-        self.backup = Backup(self.database, self.scores)
+        self.backup = Backup(self.database, self.scores, after_restore=self._scrub_old_copies)
         self.limits = Limits(self.database)
         self._scrub_old_copies()
 

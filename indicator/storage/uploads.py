@@ -41,7 +41,7 @@ from indicator.storage.responses import answer_tuples, insert_answers, long_form
 from indicator.storage.schema import KEY_KIND, ROLES, STATUSES, UPLOAD_LISTING, Role, Status, uploads
 
 if TYPE_CHECKING:
-    from indicator.reading import ImportReport
+    from indicator.reading import ImportReport, IsolatedReader
 
 APPROVAL_LOCK = 0x414C594B  # PostgreSQL advisory lock key serialising approvals
 
@@ -143,6 +143,7 @@ class Uploads:
         actor: str = "anonymous", uploader_village: str | None = None, village: str | None = None,
         overrides: Mapping[str, str] | None = None, approve: bool = False, village_column: str | None = None,
         village_default: str | None = None, keep_free_text: bool = False, registry: pd.DataFrame | None = None,
+        reader: IsolatedReader | None = None,
     ) -> UploadResult:
         """Read a survey file and store its sanitised copy, answers and an audit row in one transaction.
 
@@ -150,12 +151,14 @@ class Uploads:
         the first upload's id and time. ``approve=True`` approves it in the same transaction (a pending
         repeat is approved then; a rejected or superseded one keeps its status). ``keep_free_text`` keeps
         the file's other columns (masked) in the copy. Raises ``ReadError`` for an unusable file (nothing
-        is stored).
+        is stored). The file is read in a worker process with a memory cap and a time limit: ``reader``
+        (one shared by the caller), else a new one.
         """
-        from indicator.reading import read_survey
+        from indicator.reading import IsolatedReader
 
-        result = read_survey(content, framework, filename=filename, village=village, overrides=overrides,
-                             village_column=village_column, village_default=village_default)
+        result = (reader or IsolatedReader()).read(
+            content, framework, filename=filename, village=village, overrides=overrides,
+            village_column=village_column, village_default=village_default)
         return self.store_read(
             content, filename, round, framework, result.responses, result.report,
             role=role, actor=actor, uploader_village=uploader_village, village=village, approve=approve,
