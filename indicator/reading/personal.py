@@ -14,15 +14,15 @@ cannot all be found by a program; that is why free text is not kept unless a coo
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from indicator.reading.dates import DATE_HEADERS
-from indicator.reading.layouts import is_blank
 from indicator.reading.mapping import ColumnMap
 from indicator.text import normalise_header
 
@@ -127,14 +127,14 @@ def _looks_like_name(value: str) -> tuple[bool, bool]:
     return known or 2 <= len(words) <= 4, known
 
 
-def personal_kind(values: Sequence[object]) -> str | None:
+def personal_kind(values: Iterable[object]) -> str | None:
     """What personal data a column's values hold ("email", "phone", "id", "name"), or None.
 
     Looks at up to ``SAMPLE`` filled text cells: e-mail addresses, phone numbers or identity codes in at
     least ``SHARE`` of them, or people's names in at least ``NAME_SHARE`` of them (names: one to four
     capitalised words, with a known first name in at least a fifth of the cells, or else nearly all different).
     """
-    texts = [str(v).strip() for v in values if isinstance(v, str) and not is_blank(v)][:SAMPLE]
+    texts = list(itertools.islice((v.strip() for v in values if isinstance(v, str) and v.strip()), SAMPLE))
     if not texts:
         return None
     n = len(texts)
@@ -159,7 +159,10 @@ def drop_personal_by_content(columns: ColumnMap, body: np.ndarray) -> dict[int, 
     for j in list(columns.unmapped):
         if normalise_header(columns.headers[j]) in DATE_HEADERS:
             continue
-        kind = personal_kind(body[:, j].tolist())
+        column = body[:, j]
+        if pd.api.types.infer_dtype(column, skipna=True) in _NO_TEXT:
+            continue  # numbers and dates only: no text to look at
+        kind = personal_kind(column)
         if kind is not None:
             found[j] = kind
     if found:
@@ -171,14 +174,20 @@ def drop_personal_by_content(columns: ColumnMap, body: np.ndarray) -> dict[int, 
 # --- the copy of the file that is kept ---------------------------------------------------------------------
 
 
+_NO_TEXT = frozenset({"empty", "floating", "integer", "mixed-integer-float", "decimal", "boolean", "datetime",
+                      "datetime64", "date", "time", "timedelta", "timedelta64"})
+
+
 def _masked_column(values: np.ndarray, masker: Any) -> np.ndarray:
-    """A column with ``masker`` applied once per distinct value."""
+    """A column with ``masker`` applied once per distinct value (a column without text as it is)."""
+    if pd.api.types.infer_dtype(values, skipna=True) in _NO_TEXT:
+        return values
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     masked = np.array([masker(u) for u in uniques] + [None], dtype=object)
     return masked[codes]
 
 
-def kept_table(body: np.ndarray, rows: np.ndarray, names: Sequence[str], columns: ColumnMap,
+def kept_table(body: np.ndarray, rows: np.ndarray, names: list[str], columns: ColumnMap,
                date_col: int | None) -> pd.DataFrame:
     """The sanitised copy of the file: ``body``'s rows (index ``row``: the spreadsheet row numbers) with the
     village, date, item and other non-personal columns under their report names, every text cell masked
