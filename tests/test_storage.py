@@ -242,10 +242,10 @@ def test_state_token_changes_with_every_change(store, small_framework):
     tokens.append(store.state_token())
     store.uploads.approve(upload.upload_id, "x")
     tokens.append(store.state_token())
-    store.poll.add("s", {"T1": 3}, 2026)
+    store.poll.add("s", {"T1": 3}, 2026)  # opens the round's poll (an upload row)
     tokens.append(store.state_token())
-    store.poll.add("t", {"T1": 3}, 2026)
-    tokens.append(store.state_token())
+    store.poll.add("t", {"T1": 3}, 2026)  # an answer: nothing cached holds it (test_storage_state.py)
+    assert store.state_token() == tokens[-1]
     store.documents.save("weights", "w", {})
     tokens.append(store.state_token())
     assert len(set(tokens)) == len(tokens)

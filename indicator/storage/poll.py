@@ -14,6 +14,10 @@ Who may answer (``Poll.vote``; ``Poll.add`` says only whether it was counted), c
   but it bounds what one machine can add by clearing its cookies;
 - all answers together at most ``rate_limit`` = (answers, seconds) (default 500 in 10 s): a ceiling that
   protects the database from a flood and that no real hall reaches.
+
+An answer leaves the state token as it is (``Database.write(shown=False)``): nothing the dashboard caches
+holds poll answers (the seminar screen reads them afresh on every refresh), and a hall answering must not
+empty every page's caches once per answer (measured with ``benchmarks/load.py``).
 """
 
 from __future__ import annotations
@@ -91,7 +95,7 @@ class Poll:
         limit, seconds = self.rate_limit
         now = utcnow()
         try:
-            with self.db.write() as conn:
+            with self.db.write(shown=False) as conn:  # no cached view holds poll answers: caches stay warm
                 if self._answered(conn, key, round):
                     raise _Refused(Vote.ALREADY)
                 recent = conn.execute(
