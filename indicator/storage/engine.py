@@ -116,6 +116,21 @@ def failure_reason(exc: BaseException) -> str:
     return " ".join(text.split("\n")[0].split())
 
 
+def _driver_failures() -> tuple[type[BaseException], ...]:
+    """The drivers' own operational errors (raised by bulk inserts through the raw cursor), as installed."""
+    found: list[type[BaseException]] = [sqlite3.OperationalError]
+    try:
+        import psycopg
+    except ImportError:
+        return tuple(found)
+    return (*found, psycopg.OperationalError, psycopg.errors.ReadOnlySqlTransaction)
+
+
+# What ``Database.write()``/``read()`` turn into a StorageError naming the database's state.
+DATABASE_FAILURES: tuple[type[BaseException], ...] = (sa.exc.OperationalError, sa.exc.InternalError,
+                                                      *_driver_failures())
+
+
 class _Failure(NamedTuple):
     """A database failure a user can be told about: SQLite's words for it, PostgreSQL's SQLSTATE prefixes."""
 
@@ -142,7 +157,7 @@ def database_error(exc: BaseException) -> StorageError:
     words a user can act on; other failures keep the driver's own words (``storage.failed``)."""
     reason = failure_reason(exc)
     words = reason.casefold()
-    state = str(getattr(getattr(exc, "orig", None), "sqlstate", "") or "")
+    state = str(getattr(getattr(exc, "orig", None) or exc, "sqlstate", "") or "")
     for failure in _FAILURES:
         if any(t in words for t in failure.words) or (state and state.startswith(failure.states)):
             return StorageError(failure.message, code=failure.code)
@@ -185,7 +200,7 @@ class Database:
                     yield conn
                     if shown:
                         count_write(conn)
-        except (sa.exc.OperationalError, sa.exc.InternalError) as exc:
+        except DATABASE_FAILURES as exc:
             raise database_error(exc) from None
 
     @contextmanager
@@ -194,7 +209,7 @@ class Database:
         try:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
-        except (sa.exc.OperationalError, sa.exc.InternalError) as exc:
+        except DATABASE_FAILURES as exc:
             raise database_error(exc) from None
 
     def vacuum(self) -> None:
