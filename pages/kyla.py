@@ -11,7 +11,7 @@ from indicator.charts.village import history_chart, radar_chart, rank_band_chart
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
-from ui import context, filters, strategy_views
+from ui import context, filters, strategy_views, survey_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -131,6 +131,7 @@ def main() -> None:
     st.header(f"{name} · {round_}", anchor=False)
     st.markdown(report.markdown_escape(report.summary_sentence(res, fw, lang)))
     kpis(res, fw, lang)
+    survey_views.waiting_note(village, lang)
     if res.private:
         st.info(t("village.private_note", lang, n=fw.min_respondents), icon=":material/lock:")
     else:

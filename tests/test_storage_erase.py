@@ -124,7 +124,20 @@ def test_the_command_line_erases_and_prints_what_it_did(tmp_path, framework, cap
     assert err == "" and lines[0] == "erased: Sippola"
     assert lines[1].startswith("uploads deleted: 3 (") and lines[2].startswith("uploads of several villages changed: 1")
     assert lines[3] == "respondents: 8, answers: 32, poll answers: 0"
-    assert lines[4] == "saved groupings: 1 (Ryhmät)"
+    assert lines[4] == "app survey devices: 0" and lines[5] == "saved groupings: 1 (Ryhmät)"
     assert lines[-1].startswith("still named in a text (edit it by hand): strategy ")
     assert main(["erase", "--village", "SIPPOLA", "--db", url]) == 2
     assert capsys.readouterr().err == "error: nothing is stored for the village 'SIPPOLA'\n"
+
+
+def test_the_app_surveys_marks_and_decisions_of_the_village_go_too(store, framework):
+    store.app_survey.set_open(2026, True, village="Sippola")
+    store.app_survey.set_open(2026, True, village="Ylä")
+    for n, village in enumerate(("Sippola", "Sippola", "Ylä")):
+        assert store.app_survey.add(framework, f"device-{n}", village, 2026, {"T1": 4.0, "T2": 1.0}) == "stored"
+    erasure = store.erase_village("Sippola")
+    assert erasure.survey_devices == 2 and erasure.respondents == 2
+    assert store.app_survey.answered("device-0", 2026) is None and store.app_survey.answered("device-2", 2026) == "Ylä"
+    assert not store.app_survey.is_open(2026, "Sippola") and store.app_survey.is_open(2026, "Ylä")
+    names = store.documents.table("survey_round")["name"].tolist()
+    assert names == ["2026:Ylä"]

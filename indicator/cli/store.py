@@ -108,6 +108,7 @@ def erasure_lines(erasure: Erasure) -> list[str]:
         f"uploads deleted: {len(erasure.uploads_deleted)}{ids(erasure.uploads_deleted)}",
         f"uploads of several villages changed: {len(erasure.uploads_changed)}{ids(erasure.uploads_changed)}",
         f"respondents: {erasure.respondents}, answers: {erasure.answers}, poll answers: {erasure.poll_answers}",
+        f"app survey devices: {erasure.survey_devices}",
         f"saved groupings: {len(erasure.groupings)}{' (' + ', '.join(erasure.groupings) + ')' if erasure.groupings else ''}",
         f"strategies: {len(erasure.strategies)}{ids(erasure.strategies)}, actions: {len(erasure.actions)}"
         f"{ids(erasure.actions)}, project-goal records: {len(erasure.activities)}{ids(erasure.activities)}",

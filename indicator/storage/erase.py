@@ -6,7 +6,9 @@ spaces and look-alike letters do not count) and removes:
 - its uploads: an upload of this village only is deleted with its answers and sanitised copy; an upload
   that also holds other villages keeps theirs and loses this village's answers, its rows of the copy and
   its name (in the villages list, file name and import report);
-- poll answers tied to it (the seminar poll asks no village, so normally none);
+- poll answers tied to it (the seminar poll asks no village, so normally none), and the app survey's marks
+  of which (hashed) devices answered for it (``survey_devices``) with its open/closed decisions
+  (``survey_round`` documents named after it);
 - derived documents: its rows in saved theme groupings (they were computed from its answers), its name in
   the village lists of strategies, actions and project-goal records. Free texts written by coordinators
   (a strategy's vision, an action's description) are not rewritten: ``Erasure.mentions`` lists those that
@@ -31,6 +33,7 @@ import sqlalchemy as sa
 from indicator.errors import StorageError
 from indicator.names import village_key
 from indicator.storage import kept as kept_copy
+from indicator.storage.app_survey import ROUND_KIND
 from indicator.storage.convert import from_json, to_json
 from indicator.storage.engine import Database
 from indicator.storage.schema import (
@@ -43,6 +46,7 @@ from indicator.storage.schema import (
     documents,
     responses,
     strategies,
+    survey_devices,
     uploads,
 )
 
@@ -60,6 +64,7 @@ class Erasure:
     respondents: int = 0
     answers: int = 0
     poll_answers: int = 0
+    survey_devices: int = 0
     groupings: tuple[str, ...] = ()
     strategies: tuple[int, ...] = ()
     actions: tuple[int, ...] = ()
@@ -71,7 +76,7 @@ class Erasure:
         """How many of each were removed or changed (what the audit log keeps)."""
         return {"uploads_deleted": len(self.uploads_deleted), "uploads_changed": len(self.uploads_changed),
                 "respondents": self.respondents, "answers": self.answers, "poll_answers": self.poll_answers,
-                "groupings": len(self.groupings), "strategies": len(self.strategies), "actions": len(self.actions),
+                "survey_devices": self.survey_devices, "groupings": len(self.groupings), "strategies": len(self.strategies), "actions": len(self.actions),
                 "activities": len(self.activities), "audit_rows": self.audit_rows}
 
 
@@ -134,7 +139,7 @@ class _Erasing:
     def __init__(self, conn: sa.Connection, names: set[str], pattern: re.Pattern[str]) -> None:
         self.conn, self.names, self.pattern = conn, names, pattern
         self.done: dict[str, Any] = {"uploads_deleted": [], "uploads_changed": [], "respondents": 0, "answers": 0,
-                                     "poll_answers": 0, "groupings": [], "strategies": [], "actions": [],
+                                     "poll_answers": 0, "survey_devices": 0, "groupings": [], "strategies": [], "actions": [],
                                      "activities": [], "audit_rows": 0, "mentions": []}
 
     def result(self, names: tuple[str, ...]) -> Erasure:
@@ -162,6 +167,8 @@ class _Erasing:
                 self._keep_others(int(upload_id), [v for v in villages if v not in self.names])
         conn.execute(sa.update(uploads).where(uploads.c.uploader_village.in_(self.names))
                      .values(uploader_village=None))
+        self.done["survey_devices"] = conn.execute(
+            sa.delete(survey_devices).where(survey_devices.c.village.in_(self.names))).rowcount
 
     def _delete_answers(self, upload_id: int, role: str) -> int:
         """Delete the village's answers of one upload; counts answers (and respondents)."""
@@ -208,11 +215,15 @@ class _Erasing:
     # --- documents, plans, audit ---------------------------------------------------------------------
 
     def documents(self) -> None:
-        """Saved groupings lose the village's rows; other documents naming it have the name replaced."""
+        """Saved groupings lose the village's rows; the app survey's decisions for it go; other documents
+        naming it have the name replaced."""
         conn = self.conn
         for doc_id, kind, name, text in conn.execute(sa.select(
                 documents.c.id, documents.c.kind, documents.c.name, documents.c.payload)
                 .where(documents.c.kind != SECRET_KIND)).all():
+            if kind == ROUND_KIND and str(name).partition(":")[2] in self.names:
+                conn.execute(sa.delete(documents).where(documents.c.id == doc_id))
+                continue
             if not self.pattern.search(text or ""):
                 continue
             payload = from_json(text)

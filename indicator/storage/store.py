@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from indicator.errors import StorageError
 from indicator.framework import Framework
 from indicator.storage.activities import Activities
+from indicator.storage.app_survey import AppSurvey
 from indicator.storage.backup import Backup
 from indicator.storage.documents import Documents
 from indicator.storage.engine import Database
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 class Store:
     """The survey database: ``uploads``, ``documents``, ``activities``, ``poll``, ``strategies``, ``backup``,
-    ``limits`` and the derived tables (``responses``, ``scores``, ``progress``, ``audit_log``); see
+    ``limits``, ``app_survey`` and the derived tables (``responses``, ``scores``, ``progress``, ``audit_log``); see
     ``indicator.storage``."""
 
     def __init__(self, url: str | None = None, *, poll_rate_limit: tuple[int, float] = POLL_RATE_LIMIT,
@@ -45,6 +46,7 @@ class Store:
         self.strategies = Strategies(self.database)
         self.backup = Backup(self.database, self.scores, after_restore=self._scrub_old_copies)
         self.limits = Limits(self.database)
+        self.app_survey = AppSurvey(self.database, self.uploads, self.documents, self.limits)
         self._scrub_old_copies()
 
     def _scrub_old_copies(self) -> None:

@@ -1,7 +1,7 @@
 """Uploads keep a sanitised copy of their file, never its bytes; answers stored a third smaller on SQLite.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05
 
 ``uploads.content_kind`` says what ``content`` holds: ``sanitised-csv-gzip-1`` (the sanitised copy,
@@ -20,8 +20,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
