@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from indicator.errors import StorageError
 from indicator.i18n import LANGUAGES, t
 from ui import context, filters, frame, navigation, signin
+from ui import format as fmt
 
 
 def main() -> None:
@@ -27,16 +29,19 @@ def main() -> None:
     routes = navigation.build_routes(context.role(), context.lang(), signin.prompt)
     page = st.navigation(routes.pages, position="hidden")
     frame.configure(embedded)
-    with st.sidebar:
-        if not embedded:
-            frame.menu(routes.menu)
-        lang = frame.language_selector()
-        st.subheader(t("common.filters", lang))
-        frame.shared_filters(lang)
-        st.divider()
-        signin.coordinator_box(lang)
-    with navigation.routed():
-        page.run()
+    try:
+        with st.sidebar:
+            if not embedded:
+                frame.menu(routes.menu)
+            lang = frame.language_selector()
+            st.subheader(t("common.filters", lang))
+            frame.shared_filters(lang)
+            st.divider()
+            signin.coordinator_box(lang)
+        with navigation.routed():
+            page.run()
+    except StorageError as err:  # the database is read-only, full, busy or gone: say so, in the user's language
+        st.error(fmt.plain(err.localized(context.lang())), icon=":material/database:")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from indicator.i18n import t
 from indicator.reading import round_choices, round_mismatch
 from indicator.reading.layouts import is_technical
 from indicator.registry import VillageIndex
-from ui import auth, context
+from ui import auth, context, device, quotas
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -95,13 +95,23 @@ def column_choices(base: dict, lang: str) -> dict[str, str | None]:
     return {c: i for c, i in chosen.items() if i is not None}
 
 
-def save(upload, result, round_: int, village: str | None, lang: str) -> None:
-    """Store the read file as a pending upload and say what happened."""
+def save(upload, result, round_: int, village: str | None, lang: str, keep_free_text: bool = False) -> None:
+    """Store the read file as a pending upload (its sanitised copy and answers) and say what happened.
+
+    The public has quotas (``quotas``); a coordinator has none and may keep the free-text columns."""
     report = result.report.to_dict()
+    store, coordinator = context.store(), context.is_coordinator()
+    if not coordinator and not store.limits.hit(quotas.UPLOAD_SCOPE, device.client_address(),
+                                                limit=quotas.UPLOADS_PER_HOUR, seconds=3600):
+        st.error(t("upload.quota_address", lang, n=quotas.UPLOADS_PER_HOUR), icon=":material/hourglass:")
+        return
     with st.status(t("upload.saving", lang), expanded=False) as status:
-        stored = context.store().uploads.store_read(
+        stored = store.uploads.store_read(
             upload.getvalue(), upload.name, round_, context.framework(), result.responses, result.report,
-            role="village", actor="upload page", uploader_village=village, village=village)
+            role="village", actor="upload page", uploader_village=village, village=village, kept=result.kept,
+            keep_free_text=keep_free_text and coordinator, registry=context.registry(),
+            max_pending=None if coordinator else quotas.PENDING_PER_VILLAGE,
+            max_answers=None if coordinator else quotas.ANSWERS_PER_FILE)
         status.update(label=t("upload.saved_status", lang), state="complete")
     if stored.duplicate:
         status_text = t(f"upload.status_{stored.status}", lang)
@@ -163,9 +173,10 @@ with mapped_box:
 show_problems(report, lang)
 
 targets = [village] if village else list(report.get("villages") or [])
-needs_code = [v for v in targets if auth.needs_upload_code(v)]
+needs_code = auth.coded_villages(targets)
 code = st.text_input(t("upload.code", lang), type="password", key="upload.code",
                      help=t("upload.code_help", lang)) if needs_code else ""
+keep_free_text = quotas.free_text_choice(report, lang)
 if st.button(t("upload.save", lang), type="primary", key="upload.save", icon=":material/save:",
              disabled=already_saved):
     wrong = [v for v in needs_code if not auth.check_upload_code(v, code)]
@@ -175,7 +186,7 @@ if st.button(t("upload.save", lang), type="primary", key="upload.save", icon=":m
         st.error(t("upload.nothing", lang))
     else:
         try:
-            save(upload, result, int(round_), village, lang)
+            save(upload, result, int(round_), village, lang, keep_free_text)
             st.session_state["upload_saved_key"] = saved_key
             caption_box.caption(t("upload.report_caption_saved", lang))
         except IndicatorError as err:

@@ -120,7 +120,10 @@ def check_data(store: Store, small_framework, history: tuple[str, ...]) -> None:
     assert list(poll["item"]) == ["T1"] and list(poll["value"]) == [4.0]
     assert store.documents.get("weights", "w") == {"talous": 2}
     assert list(store.activities.table()["title"]) == ["Aloitus"]
-    assert len(store.audit_log()) == 3
+    log = store.audit_log()  # the three rows stored, and the cleaning of the uploads' bytes (0006)
+    assert len(log) == 4 and log.loc[0, "action"] == "scrub_raw_copies" and log.loc[0, "detail"] == {"uploads": 2}
+    assert [store.uploads.get(int(i)).content_kind for i in uploads["id"]] == ["sanitised-csv-gzip-1"] * 2 + ["key"]
+    assert store.uploads.get(int(uploads["id"].iloc[0])).kept()["T1"].astype(float).tolist() == [3.0, 5.0]
     has_strategies = SHIPPED[history[0]]["strategies"]  # the data went in with the first app
     assert list(store.strategies.table()["name"]) == (["Kylät yhdessä"] if has_strategies else [])
     assert list(store.strategies.actions()["title"]) == (["Talkoot"] if has_strategies else [])

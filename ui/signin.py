@@ -5,10 +5,14 @@ The passphrase check itself is ``ui.auth``; this module only lays out the forms.
 
 from __future__ import annotations
 
+import math
+import secrets
+
 import streamlit as st
 
+from indicator.errors import StorageError
 from indicator.i18n import t
-from ui import auth, context
+from ui import auth, context, device
 
 
 def form(lang: str, key: str) -> None:
@@ -17,9 +21,23 @@ def form(lang: str, key: str) -> None:
         passphrase = st.text_input(t("common.login_passphrase", lang), type="password")
         submitted = st.form_submit_button(t("common.login_submit", lang))
     if submitted:
-        if auth.sign_in(passphrase):
+        tried = _attempt(passphrase)
+        if tried.ok:
             st.rerun()
-        st.error(t("common.login_failed", lang))
+        if tried.wait > 0:
+            st.error(t("common.login_wait", lang, minutes=max(1, math.ceil(tried.wait / 60))))
+        else:
+            st.error(t("common.login_failed", lang))
+
+
+def _attempt(passphrase: str) -> auth.Attempt:
+    """One sign-in try, slowed down per address and per session (``auth.attempt_sign_in``); when the
+    database cannot count tries (read-only, unreachable), the passphrase is still checked."""
+    session = st.session_state.setdefault("_signin_session", secrets.token_urlsafe(16))
+    try:
+        return auth.attempt_sign_in(passphrase, context.store().limits, device.client_address(), session)
+    except StorageError:
+        return auth.Attempt(auth.sign_in(passphrase))
 
 
 def coordinator_box(lang: str) -> None:

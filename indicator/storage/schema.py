@@ -4,7 +4,8 @@ One schema serves SQLite (the embedded default) and PostgreSQL.
 
 Tables
 ------
-uploads        one stored file: bytes, sha256, round, role, status and its import report (json text)
+uploads        one stored file: its sanitised copy (never the uploaded bytes), the sha256 of the uploaded
+               bytes, round, role, status and its import report (json text, personal data masked)
 responses      long form answers: upload_id, respondent, village, item, value (never personal columns)
 audit          who did what and when (every change writes a row)
 documents      named json payloads by kind: weight sets, saved groupings, mapping templates
@@ -55,6 +56,8 @@ class Role(StrEnum):
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 POLL_VILLAGE = "Seminaari"
+CONTENT_KIND = "sanitised-csv-gzip-1"  # uploads.content: the sanitised copy as gzip-compressed UTF-8 csv
+KEY_KIND = "key"  # uploads.content of a collection (the seminar poll): its key, e.g. b"poll:2026"
 SCHEMA_VERSION = 1
 
 metadata = sa.MetaData()
@@ -85,6 +88,9 @@ uploads = sa.Table(
     sa.Column("decided_at", sa.DateTime(timezone=True)),
     sa.Column("decided_by", sa.String(200)),
     sa.Column("note", sa.Text),
+    # What ``content`` holds: CONTENT_KIND (the sanitised copy), KEY_KIND (a collection's key); NULL in rows
+    # stored before copies were sanitised (``Uploads.scrub_raw_copies`` replaces them when a Store opens).
+    sa.Column("content_kind", sa.String(32)),
     sa.UniqueConstraint("sha256", "round", name="uq_uploads_sha256_round"),
     sa.CheckConstraint(f"status IN {STATUSES!r}", name="ck_uploads_status"),
 )
@@ -98,6 +104,7 @@ responses = sa.Table(
     sa.Column("item", sa.String(100), nullable=False),
     sa.Column("value", sa.Float, nullable=False),
     sa.PrimaryKeyConstraint("upload_id", "respondent", "item", name="pk_responses"),
+    sqlite_with_rowid=False,  # rows live in the primary-key tree: a third smaller (measured, 42 vs 63 B/answer)
 )
 
 audit = sa.Table(
@@ -230,6 +237,6 @@ SECRET_KIND = "secret"  # documents of this kind hold keys: never exported, not 
 
 # The upload columns a listing shows (everything but the bytes, the mapping and the import report).
 UPLOAD_LISTING: tuple[str, ...] = tuple(
-    c.name for c in uploads.columns if c.name not in ("content", "mapping", "report")
+    c.name for c in uploads.columns if c.name not in ("content", "mapping", "report", "content_kind")
 )
 
