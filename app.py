@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicator.i18n import LANGUAGES, t
-from ui import context, filters, frame, navigation, signin
+from ui import account, context, filters, frame, navigation, signin
 
 
 def main() -> None:
@@ -24,9 +24,13 @@ def main() -> None:
     embedded = bool(st.context.is_embedded)
     st.session_state.setdefault("role", "public")
     filters.seed_from_url("lang", LANGUAGES)
+    account.sync_role()
     routes = navigation.build_routes(context.role(), context.lang(), signin.prompt)
     page = st.navigation(routes.pages, position="hidden")
     frame.configure(embedded)
+    st.session_state[signin.ADDRESS_KEY] = page.url_path
+    account.land(page.url_path == "", [p.url_path for p in routes.pages if p.url_path],
+                 lambda address: st.switch_page(next(p for p in routes.pages if p.url_path == address)))
     with st.sidebar:
         if not embedded:
             frame.menu(routes.menu)
