@@ -119,12 +119,13 @@ def _forget() -> None:
 
 
 def land(at_root: bool, addresses: Sequence[str], go: Callable[[str], None]) -> None:
-    """Once per session of a signed-in coordinator: from the front page, on to the remembered address.
+    """Once per session of a signed-in account: from the front page, on to the remembered address (where
+    an account not on the list then reads that it is not a coordinator's).
 
     ``at_root``: the run is at ``/`` (where Streamlit lands after the provider); ``addresses``: the known
     ones; ``go(address)`` switches page. The cookie is cleared on the next run, wherever that is.
     """
-    if not is_coordinator():
+    if not signed_in():
         return
     landed = st.session_state.get(LANDED_KEY)
     wanted = st.context.cookies.get(NEXT_COOKIE)
