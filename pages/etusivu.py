@@ -3,7 +3,7 @@
 import streamlit as st
 
 from indicator.charts import overview as charts
-from indicator.i18n import t
+from indicator.i18n import plotly_separators, t
 from indicator.scoring import band_counts
 from indicator.xlsxsafe import xlsx_bytes
 from ui import context, filters
@@ -39,7 +39,8 @@ def build(token: str, area: str | None, municipality: str | None, round_: int | 
                                         no_index=t("overview.no_index", lang)),
         "long": long,
         "summary": charts.dimension_summary(long, dim_names) if len(long) else None,
-        "spread": charts.dimension_distribution(long, dim_names, t("overview.score_axis", lang)),
+        "spread": charts.dimension_distribution(long, dim_names, t("overview.score_axis", lang)).update_layout(
+            separators=plotly_separators(lang)),  # hover values with the locale's decimal mark
     }
 
 
