@@ -427,15 +427,24 @@ def area_name(area: str | None, lang: str) -> str:
 # --- downloads -------------------------------------------------------------------------------------
 
 
+def _count(respondents: object, framework: Framework, lang: str) -> object:
+    """A respondent count for a workbook: the number itself (a number cell), or "fewer than N" as text
+    for a private round (its small count is not shown)."""
+    if pd.isna(respondents) or not framework.enough_respondents(respondents):
+        return t("village.fewer_than", lang, n=framework.min_respondents)
+    return int(respondents)
+
+
 def _summary_rows(results: VillageResults, framework: Framework, lang: str) -> pd.DataFrame:
     band = framework.band_for(results.index) if results.index is not None else None
     rows = [
         (t("village.col_village", lang), results.village),
         (t("village.col_area", lang), area_name(results.area, lang)),
         (t("village.col_round", lang), results.round),
-        (t("village.col_respondents", lang), respondents_text(results.respondents, framework, lang)),
+        (t("village.col_respondents", lang), _count(results.respondents, framework, lang)),
         (t("village.col_index", lang), results.index if results.index is not None else "–"),
         (t("village.col_band", lang), text(band.name, lang) if band else "–"),
+        (t("village.kpi_trend", lang), trend_label(results, lang)),
         (t("village.col_rank", lang), results.rank if results.rank is not None else "–"),
         (t("village.col_ranked", lang), results.n_ranked),
     ]
@@ -444,17 +453,32 @@ def _summary_rows(results: VillageResults, framework: Framework, lang: str) -> p
                      f"{results.rank_band['p05_rank']:.0f}–{results.rank_band['p95_rank']:.0f}"))
     if results.private:
         rows.append((t("village.col_note", lang), t("village.private_note", lang, n=framework.min_respondents)))
+    rows.append((t("village.col_note", lang), t("common.export_note", lang)))
     return pd.DataFrame(rows, columns=[t("village.col_field", lang), t("village.col_value", lang)], dtype=object)
 
 
 def results_xlsx(results: VillageResults, framework: Framework, lang: str) -> bytes:
-    """The village's results as a formula-safe workbook; a private round has no breakdown sheets."""
-    sheets = {t("village.sheet_summary", lang): _summary_rows(results, framework, lang)}
+    """The village's results as a formula-safe workbook for people (numbers rounded to one decimal, counts
+    as number cells), then the same results at full precision for machines (the results' own columns); a
+    private round has no breakdown sheets."""
+    from indicator.xlsxsafe import rounded
+
+    full = t("common.sheet_full", lang, name="{name}")
+    history = history_table(results, framework, lang)
+    history[t("village.col_respondents", lang)] = [
+        _count(n, framework, lang) for n in results.history["respondents"]]
+    people = {t("village.sheet_summary", lang): _summary_rows(results, framework, lang)}
+    exact: dict[str, pd.DataFrame] = {}
     if not results.private:
-        sheets[t("village.sheet_dimensions", lang)] = dimension_table(results, framework, lang)
-        sheets[t("village.sheet_items", lang)] = items_table(results, framework, lang)
-    sheets[t("village.sheet_history", lang)] = history_table(results, framework, lang)
-    return xlsx_bytes(sheets)
+        people[t("village.sheet_dimensions", lang)] = dimension_table(results, framework, lang)
+        people[t("village.sheet_items", lang)] = items_table(results, framework, lang)
+        exact[full.format(name=t("village.sheet_dimensions", lang))] = results.dimensions
+        exact[full.format(name=t("village.sheet_items", lang))] = results.items
+    people[t("village.sheet_history", lang)] = history
+    machine_history = results.history.astype({"respondents": "Int64"})
+    machine_history.loc[machine_history["private"], "respondents"] = pd.NA  # a small count is never shown
+    exact[full.format(name=t("village.sheet_history", lang))] = machine_history
+    return xlsx_bytes({**{name: rounded(frame) for name, frame in people.items()}, **exact})
 
 
 REPORT_CSS = """

@@ -14,7 +14,7 @@ from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
 from indicator.report import markdown_escape
-from indicator.xlsxsafe import xlsx_bytes
+from indicator.xlsxsafe import people_and_machines, xlsx_bytes
 from ui import context, filters
 from ui import format as fmt
 from ui.navigation import ensure_routed
@@ -51,7 +51,8 @@ def overview(fw, lang: str) -> None:
     table = readable_table(fw, lang)
     st.dataframe(fmt.styled(table, lang, decimals={t("framework.col_weight", lang): 2,
                                                    t("framework.col_effective", lang): 2}), hide_index=True, placeholder="–")
-    st.download_button(t("framework.download_table", lang), xlsx_bytes({"framework": table}),
+    st.download_button(t("framework.download_table", lang), xlsx_bytes(people_and_machines(
+                           {"framework": table}, t("common.sheet_full", lang, name="{name}"))),
                        file_name=f"{fw.id}_{fw.version}.xlsx", icon=":material/table:", key="framework_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

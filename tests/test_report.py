@@ -236,7 +236,8 @@ def workbook(data: bytes) -> openpyxl.Workbook:
 
 def test_xlsx_has_the_breakdown_and_formula_safe_text():
     book = workbook(report.results_xlsx(results("Alpha", 2026), FRAMEWORK, "en"))
-    assert book.sheetnames == ["Summary", "Dimensions", "Items", "History"]
+    assert book.sheetnames == ["Summary", "Dimensions", "Items", "History", "Dimensions full", "Items full",
+                               "History full"]
     texts = [c.value for row in book["Items"].iter_rows() for c in row]
     assert "'=The village has a good spirit" in texts
     assert "=The village has a good spirit" not in texts
@@ -244,12 +245,24 @@ def test_xlsx_has_the_breakdown_and_formula_safe_text():
     column = rows[0].index("Score")
     assert [r[column] for r in rows[1:]] == [100.0, 100.0, 20.0]
     expected = [r[rows[0].index("Expected on path")] for r in rows[1:]]
-    assert expected == pytest.approx([75 + 25 / 3, 50 + 50 / 3, 50 + 50 / 3])  # full precision
+    assert expected == [83.3, 66.7, 66.7]  # rounded to one decimal for people
+    exact = list(book["Items full"].iter_rows(values_only=True))
+    assert exact[0][:4] == ("item", "dimension", "type", "value")  # the results' own columns for machines
+    assert [r[exact[0].index("expected")] for r in exact[1:]] == pytest.approx(
+        [75 + 25 / 3, 50 + 50 / 3, 50 + 50 / 3])  # full precision
+    assert [r[exact[0].index("answers")] for r in exact[1:]] == [2, 2, 2]
+    summary = dict(list(book["Summary"].iter_rows(values_only=True))[1:])
+    assert summary["Respondents"] == 2 and isinstance(summary["Respondents"], int)  # a count is a number
+    assert summary["Index"] == 60.0
+    history = list(book["History"].iter_rows(values_only=True))
+    assert [r[history[0].index("Respondents")] for r in history[1:]] == [2, 2]
 
 
 def test_xlsx_of_a_small_village_has_no_breakdown():
     book = workbook(report.results_xlsx(results(EVIL, 2026), FRAMEWORK, "fi"))
-    assert book.sheetnames == ["Yhteenveto", "Kehitys"]
+    assert book.sheetnames == ["Yhteenveto", "Kehitys", "Kehitys tarkat"]
+    exact = list(book["Kehitys tarkat"].iter_rows(values_only=True))
+    assert exact[1][exact[0].index("respondents")] is None  # the one respondent is not counted out loud
     cells = [c.value for ws in book for row in ws.iter_rows() for c in row]
     assert EVIL in cells  # the name is data, written as text
     assert not any(isinstance(v, float) for v in cells)  # no score anywhere
