@@ -29,7 +29,9 @@ STREAMLIT_OWN: tuple[str, ...] = (
     "No results",
     "No options to select",
     "No options to select.",
-    # st.date_input: the calendar's month and weekday names and its navigation (BaseWeb's English calendar)
+    # st.date_input: an empty date shows its format pattern (``format=`` takes only YYYY, MM, DD), and the
+    # calendar's month and weekday names and its navigation are BaseWeb's English calendar
+    "DD.MM.YYYY",
     "Previous month",
     "Next month",
     # st.dataframe: the toolbar shown on hover

@@ -89,8 +89,8 @@ def radar_chart(dimensions: pd.DataFrame, framework: Framework, village: str, la
                               "tickangle": 90 - spoke / 2, "tickfont": {"size": 10, "color": palette.NEUTRAL}},
                "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": {"size": 12}}},
         legend={"orientation": "h", "y": -0.08, "yanchor": "top", "x": 0.5, "xanchor": "center"},
-        margin={"l": 90, "r": 90, "t": 50, "b": 40},
-        height=520,
+        margin={"l": 90, "r": 90, "t": 40, "b": 30},
+        height=470,
         font=FONT,
         separators=plotly_separators(lang),
     )
