@@ -225,17 +225,6 @@ def village_results(
     )
 
 
-def pending_uploads(uploads: pd.DataFrame, village: str) -> pd.DataFrame:
-    """The uploads waiting for approval that hold answers of ``village`` (``Uploads.table("pending")``
-    rows, newest first); poll collections are left out, they never count in the results."""
-    if uploads.empty:
-        return uploads
-    named = uploads["villages"].fillna("").map(lambda names: village in str(names).split(", "))
-    chosen = named | (uploads["village"] == village)
-    if "role" in uploads:
-        chosen &= uploads["role"] != "poll"
-    return uploads.loc[chosen]
-
 
 # --- words -----------------------------------------------------------------------------------------
 

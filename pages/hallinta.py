@@ -10,7 +10,7 @@ import streamlit as st
 from indicator.charts import upload as report_tables
 from indicator.errors import IndicatorError
 from indicator.i18n import t
-from ui import context
+from ui import context, survey_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -140,6 +140,8 @@ if pending.empty:
     st.success(t("admin.no_pending", lang), icon=":material/inbox:")
 for _, upload in pending.iterrows():
     decide(upload, approved, lang)
+
+survey_views.round_controls(lang)
 
 st.subheader(t("admin.history_title", lang))
 uploads_tab, audit_tab = st.tabs([t("admin.tab_uploads", lang), t("admin.tab_audit", lang)])

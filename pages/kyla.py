@@ -1,6 +1,6 @@
 """Kylä: one village's card — index, band and trend, dimensions against medians, strengths, development
-targets with ideas, rank uncertainty, history and downloads; a note when newer answers wait for approval.
-Computation lives in ``indicator.report``; this lays it out."""
+targets with ideas, rank uncertainty, history and downloads; a note when newer answers wait for approval
+(``ui.survey_views.waiting_note``). Computation lives in ``indicator.report``; this lays it out."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from indicator.charts.village import history_chart, radar_chart, rank_band_chart
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
-from ui import context, filters, strategy_views
+from ui import context, filters, strategy_views, survey_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -30,24 +30,6 @@ def rank_bands(token: str, round_: int) -> pd.DataFrame:
         return rank_uncertainty(context.scores(), context.framework(), round=round_, n=1000, seed=0)
     except IndicatorError:
         return pd.DataFrame()
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def pending_table(token: str) -> pd.DataFrame:
-    """The uploads waiting for approval (no file contents), cached per database state."""
-    table = context.store().uploads.table(status="pending")
-    return table[["id", "villages", "village", "role", "round", "uploaded_at"]]
-
-
-def pending_note(village: str, lang: str) -> None:
-    """Say so when answers of this village have been uploaded but not yet approved (they do not count yet)."""
-    waiting = report.pending_uploads(pending_table(context.state_token()), village)
-    if waiting.empty:
-        return
-    newest = waiting.iloc[0]
-    key = "village.pending_note_one" if len(waiting) == 1 else "village.pending_note"
-    st.info(t(key, lang, n=len(waiting), date=fmt.date(newest["uploaded_at"], lang), round=int(newest["round"])),
-            icon=":material/hourglass_top:")
 
 
 def choose_village(villages: list[str], lang: str) -> str:
@@ -172,8 +154,8 @@ def main() -> None:
     name = report.markdown_escape(village)
     st.header(f"{name} · {round_}", anchor=False)
     st.markdown(report.markdown_escape(report.summary_sentence(res, fw, lang)))
-    pending_note(village, lang)
     kpis(res, fw, lang)
+    survey_views.waiting_note(village, lang)
     if res.private:
         st.info(t("village.private_note", lang, n=fw.min_respondents), icon=":material/lock:")
     else:

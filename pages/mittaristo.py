@@ -15,7 +15,7 @@ from indicator.framework import text
 from indicator.i18n import t
 from indicator.report import markdown_escape
 from indicator.xlsxsafe import people_and_machines, xlsx_bytes
-from ui import context, filters
+from ui import context, filters, survey_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -219,6 +219,8 @@ def main() -> None:
     st.caption(t("framework.intro", lang, name=text(fw.name, lang), version=fw.version,
                  baseline_year=fw.baseline_year, target_year=fw.target_year))
     overview(fw, lang)
+    st.divider()
+    survey_views.kit(fw, lang)
     if not context.is_coordinator():
         st.caption(t("framework.coordinator_only", lang))
         return

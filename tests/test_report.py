@@ -291,7 +291,7 @@ def test_html_report_escapes_village_names_and_hides_a_small_breakdown():
     assert "<svg" not in page  # no history either: the village has never been scored
 
 
-# --- development targets, trend, pending uploads ---------------------------------------------------
+# --- development targets and trend ---------------------------------------------------
 
 
 def framework_with_ideas():
@@ -342,15 +342,6 @@ def test_the_trend_is_the_progress_status_of_the_index_up_to_the_shown_round():
     assert first.trend["status"] == "insufficient_data"  # 2026 is not counted for the 2024 card
     assert "two rounds" in report.trend_sentence(first, FRAMEWORK, "en")
     assert results(EVIL, 2026).trend == {}
-
-
-def test_pending_uploads_of_a_village_leave_out_other_villages_and_poll_collections():
-    uploads = pd.DataFrame({"id": [4, 3, 2, 1], "villages": ["Alpha, Beta", "Gamma", "Alpha", "Alphaville"],
-                            "village": [None, None, None, None], "role": ["village", "village", "poll", "village"],
-                            "round": [2026, 2026, 2026, 2026]})
-    assert report.pending_uploads(uploads, "Alpha")["id"].tolist() == [4]
-    assert report.pending_uploads(uploads, "Gamma")["id"].tolist() == [3]
-    assert report.pending_uploads(uploads.iloc[0:0], "Alpha").empty
 
 
 def test_html_report_has_the_targets_with_ideas_the_trend_and_svg_charts():

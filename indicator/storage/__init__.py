@@ -26,12 +26,15 @@ store.strategies.save(grouping=, area=, group=, name=, theme, vision, dimensions
 store.strategies.table() / .delete(id, actor) / .add_action(strategy_id, title=, ...) -> int
 store.strategies.update_action(action_id, ...) / .delete_action(action_id, actor) / .actions(strategy_id=None)
 store.backup.export_xlsx(path, framework=None) / store.backup.restore_xlsx(path)
+store.app_survey.set_open(round, is_open, village=None, actor) / .round_state(round) / .open_round(village)
+store.app_survey.add(framework, device, village, round, values, address=None) -> Outcome
+store.app_survey.answered(device, round) -> village | None / .waiting(village=None) -> DataFrame
 store.state_token() -> str, store.is_empty() -> bool, store.close()
 load_demo(store, framework) -> int                  the shipped demo surveys, stored and approved
 
 Modules: ``schema`` (tables, ``Status``, ``Role``), ``engine`` (URL, engine, transactions, audit writer),
 ``convert`` (times, JSON, frames), ``uploads`` (storing, approval, superseding), ``responses`` (long form
-in, responses table out), ``documents``, ``activities``, ``poll``, ``strategies``, ``backup`` (xlsx export and restore),
+in, responses table out), ``documents``, ``activities``, ``poll``, ``strategies``, ``app_survey`` (the survey answered in the app), ``backup`` (xlsx export and restore),
 ``demo`` (loading ``data/demo``), ``store`` (the facade).
 """
 

@@ -14,9 +14,14 @@ strategies     a theme group's Smart Village strategy: name, vision, target dime
 actions        a strategy's actions (toimenpiteet): what, villages, target items, dates, status, experiment
 throttle       recent events per (scope, hashed key): rate limits shared by every app process
 data_version   one row: a random epoch and a counter that every content write counts up (the state token)
+survey_devices one row per device that answered a round of the village survey in the app (hashed id)
 
 Poll answers are responses of one upload per seminar round with role ``poll``, village ``POLL_VILLAGE``
 and sha256 of ``poll:<round>``; the respondent key is the poll session row id.
+
+Answers given in the app (``/vastaa``) are responses of one pending upload per village and round (source
+tool ``app``, role ``village``) that grows as answers arrive; the respondent key is random, and
+``survey_devices`` keeps only which (hashed) device answered which round, so one device answers once.
 
 A new table goes into ``metadata`` here and into ``TABLES`` (dependency order), which the backup walks.
 Every change of these tables also needs a migration (``indicator.storage.migrations``, docs/architecture.md
@@ -206,9 +211,19 @@ data_version = sa.Table(
     sa.Column("version", sa.BigInteger, nullable=False),  # +1 in every write that changes what is shown
 )
 
+survey_devices = sa.Table(
+    "survey_devices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("device", sa.String(64), nullable=False),  # sha256 of the signed device id, never the id itself
+    sa.Column("village", sa.String(200), nullable=False),
+    sa.UniqueConstraint("round", "device", name="uq_survey_devices_round_device"),
+)
+
 # Tables in dependency order (export and restore walk them in this order).
 TABLES: tuple[sa.Table, ...] = (uploads, responses, audit, documents, activities, poll_sessions, strategies,
-                                actions)
+                                actions, survey_devices)
 # Kept out of TABLES (not backed up, not "content"): short-lived counters and the state counter.
 EPHEMERAL: tuple[sa.Table, ...] = (throttle, data_version)
 SECRET_KIND = "secret"  # documents of this kind hold keys: never exported, not content

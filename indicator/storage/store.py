@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from indicator.framework import Framework
 from indicator.storage.activities import Activities
+from indicator.storage.app_survey import AppSurvey
 from indicator.storage.backup import Backup
 from indicator.storage.documents import Documents
 from indicator.storage.engine import Database
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 class Store:
     """The survey database: ``uploads``, ``documents``, ``activities``, ``poll``, ``strategies``, ``backup``,
-    ``limits`` and the derived tables (``responses``, ``scores``, ``progress``, ``audit_log``); see
+    ``limits``, ``app_survey`` and the derived tables (``responses``, ``scores``, ``progress``, ``audit_log``); see
     ``indicator.storage``."""
 
     def __init__(self, url: str | None = None, *, poll_rate_limit: tuple[int, float] = POLL_RATE_LIMIT) -> None:
@@ -42,6 +43,7 @@ class Store:
         self.strategies = Strategies(self.database)
         self.backup = Backup(self.database, self.scores)
         self.limits = Limits(self.database)
+        self.app_survey = AppSurvey(self.database, self.uploads, self.documents, self.limits)
 
     @property
     def url(self) -> str:

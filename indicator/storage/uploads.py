@@ -9,14 +9,15 @@ further villages stays approved, but for each (village, round) only the most rec
 counts (``indicator.storage.responses``). Rejecting an approved upload approves again what it superseded.
 
 Collections (``Uploads.collection``) are uploads that grow one answer at a time instead of arriving as a
-file: the seminar poll of a round is one (``indicator.storage.poll``).
+file: the seminar poll of a round is one (``indicator.storage.poll``), and the answers of a village's
+survey in the app, per village and round, another (``indicator.storage.app_survey``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -200,9 +201,14 @@ class Uploads:
         return None if row is None else _Known(row.id, Status(row.status), as_utc(row.uploaded_at))
 
     def collection(self, key: str, round: int, *, filename: str, role: Role, village: str, source_tool: str,
-                   actor: str, action: str) -> int:
-        """The id of the approved upload that collects answers one at a time under ``key`` (e.g.
-        ``poll:2026``), created on first use with audit ``action`` (race-safe across processes)."""
+                   actor: str, action: str, status: Status = Status.APPROVED,
+                   on_create: Callable[[sa.Connection, int], None] | None = None) -> int:
+        """The id of the upload that collects answers one at a time under ``key`` (e.g. ``poll:2026``),
+        created on first use with audit ``action`` (race-safe across processes).
+
+        A new collection has ``status`` (approved for the poll, pending for answers that await a
+        coordinator); ``on_create(conn, upload_id)`` runs in the creating transaction (e.g. to copy answers in).
+        """
         content = key.encode()
         sha = hashlib.sha256(content).hexdigest()
         for _ in range(3):
@@ -212,12 +218,15 @@ class Uploads:
             try:
                 with self.db.write() as conn:
                     now = utcnow()
+                    decided = status != Status.PENDING
                     new_id = conn.execute(sa.insert(uploads).values(
                         sha256=sha, filename=filename, size=len(content), content=content, uploaded_at=now,
                         round=int(round), role=role.value, actor=actor, village=village,
-                        villages=to_json([village]), source_tool=source_tool, status=Status.APPROVED.value,
-                        decided_at=now, decided_by=actor,
+                        villages=to_json([village]), source_tool=source_tool, status=Status(status).value,
+                        decided_at=now if decided else None, decided_by=actor if decided else None,
                     ).returning(uploads.c.id)).scalar_one()
+                    if on_create is not None:
+                        on_create(conn, int(new_id))
                     self.db.audit(conn, actor, role, action, new_id, round=int(round))
                 return int(new_id)
             except sa.exc.IntegrityError:
