@@ -192,9 +192,9 @@ if st.button(t("upload.save", lang), type="primary", key="upload.save", icon=":m
     else:
         try:
             save(upload, result, int(round_), village, saved_key, lang)
-            already_saved = True
-            caption_box.caption(t("upload.report_caption_done", lang))
         except IndicatorError as err:
             st.error(fmt.plain(err.localized(lang)), icon=":material/error:")
+        else:
+            st.rerun()  # the next run shows the outcome under a disabled button and the caption that matches
 if already_saved:
     show_outcome(st.session_state[OUTCOME_KEY], lang)

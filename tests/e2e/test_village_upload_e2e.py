@@ -84,6 +84,7 @@ def test_a_repeat_of_an_approved_file_gives_one_message(browser, server, size):
     assert "koordinaattori on hyväksynyt sen" in outcome.inner_text()
     assert main.get_by_text("Tallennettu, odottaa").count() == 0  # no "saved" beside "not saved again"
     assert main.get_by_test_id("stExpander").filter(has_text="Tallennettu").count() == 0  # nor a status box
+    expect(page.get_by_role("button", name=t("upload.save", "fi"))).to_be_disabled()
     assert page.evaluate(OVERFLOWING) == []
     screenshot(page, f"after_upload_repeat_{size}")
     context.close()
