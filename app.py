@@ -12,7 +12,7 @@ import streamlit as st
 
 from indicator.errors import StorageError
 from indicator.i18n import LANGUAGES, t
-from ui import context, filters, frame, navigation, signin
+from ui import account, context, filters, frame, navigation, signin
 from ui import format as fmt
 
 
@@ -26,9 +26,13 @@ def main() -> None:
     embedded = bool(st.context.is_embedded)
     st.session_state.setdefault("role", "public")
     filters.seed_from_url("lang", LANGUAGES)
+    account.sync_role()
     routes = navigation.build_routes(context.role(), context.lang(), signin.prompt)
     page = st.navigation(routes.pages, position="hidden")
     frame.configure(embedded)
+    st.session_state[signin.ADDRESS_KEY] = page.url_path
+    account.land(page.url_path == "", [p.url_path for p in routes.pages if p.url_path],
+                 lambda address: st.switch_page(next(p for p in routes.pages if p.url_path == address)))
     try:
         with st.sidebar:
             if not embedded:
