@@ -74,7 +74,7 @@ class Budget:
     long a file waits for a free worker."""
 
     seconds: float = 10.0
-    wall: float = 30.0
+    wall: float = 60.0
     memory: int = 896 * 2**20
     workers: int = 2
     wait: float = 30.0
