@@ -1,0 +1,475 @@
+"""Speed as a visitor feels it: every page opened in a new Chromium context, against two plain Streamlit pages.
+
+    python benchmarks/browser.py [--runs 5] [--burst 50] [--only etusivu,kyla] [--skip-burst] [--skip-empty]
+
+Starts three servers on loopback, as ``streamlit run`` with the end-to-end tests' flags: the dashboard on a
+fresh copy of the demo database, and two baselines from a temporary folder (the project's
+``.streamlit/config.toml`` copied, so theme and fonts match): a one-line page (``st.title`` + ``st.metric``)
+and a one-line page with one Plotly chart. Every page is opened once to warm the servers, then
+``--runs`` times, each time in a NEW browser context (an empty cache and a new Streamlit session, as every
+phone in a seminar hall is); the pages take turns with the baselines so that a change in the machine's load
+touches all alike. Times are read inside the page (``performance.now()``, from the navigation's start):
+
+- first content: the page's own first element of data is visible (the overview's key figures, the
+  village's heading, the poll's form, a chart when the page opens with one: drawn), not the skeleton;
+- settled: connected, script ``notRunning``, no skeleton, no stale element, every Plotly chart drawn.
+
+Coordinator pages open at their address in a new context, where the public gets the sign-in form; the
+time runs from pressing "Kirjaudu" to the coordinator page (Mittaristo's coordinator part: signed in from
+the sidebar). Also counted per visit: websocket frames and bytes received, and requests that left
+loopback (map tiles, fonts).
+
+Then: ``--burst`` phone-sized contexts open ``/kysely`` at once (the QR code on the projector) while the
+seminar screen (``/seminaari?embed=true``) stays open; printed are the times to the form (median, 95th
+percentile; goal <= 3 s, every context answered) and the seminar screen's refresh intervals meanwhile.
+Last: a server started on an EMPTY database (it loads the demo): time from the process start to the frame
+(sidebar and something in the main area; goal <= 3 s) and to the overview's key figures.
+
+Goal: every page's first content <= 1.5 x the one-chart baseline (medians). The machine's load
+(``os.getloadavg``) is printed with every part; the ratios against baselines measured in the same run
+are what count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from indicator.i18n import t  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+TIMEOUT_MS = 120_000
+GOAL_RATIO, BURST_GOAL_S, FRAME_GOAL_S = 1.5, 3.0, 3.0
+PASSPHRASE = "Kylätesti-2026"
+
+PLAIN_APP = 'import streamlit as st\n\nst.title("Baseline")\nst.metric("Villages", 75)\n'
+CHART_APP = ('import plotly.graph_objects as go\nimport streamlit as st\n\nst.title("Baseline")\n'
+             'st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[3, 1, 2])))\n')
+
+# In-page probes. ``visible(css, text)``: an element matching ``css`` (and the regular expression ``text``)
+# with a size; ``drawn(el)``: a Plotly chart whose plot has its traces (SVG) or its map canvas.
+PROBES = r"""
+window.__probe = {
+  visible(css, text) {
+    const re = text ? new RegExp(text) : null;
+    for (const el of document.querySelectorAll(css)) {
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && box.height > 0 && (!re || re.test(el.textContent))) return el;
+    }
+    return null;
+  },
+  drawn(el) {
+    const chart = el.matches("[data-testid=stPlotlyChart]") ? el : el.querySelector("[data-testid=stPlotlyChart]");
+    return !!chart && !!chart.querySelector(".main-svg") &&
+      !!chart.querySelector(".main-svg .trace, .main-svg .slice, .main-svg .point, canvas");
+  },
+  first(css, text, chart) {
+    const el = this.visible(css, text);
+    return !!el && (!chart || this.drawn(el));
+  },
+  settled(css, text, chart) {
+    const app = document.querySelector("[data-testid=stApp]");
+    if (!app || app.dataset.testConnectionState !== "CONNECTED" || app.dataset.testScriptState !== "notRunning")
+      return false;
+    if (document.querySelector("[data-testid=stSkeleton], [data-stale=true]")) return false;
+    if (!this.first(css, text, chart)) return false;
+    return [...document.querySelectorAll("[data-testid=stPlotlyChart]")].every(c => this.drawn(c));
+  },
+};
+"""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One page to time: where it is, on which server, and what its first real content is."""
+
+    name: str
+    server: str  # "app", "plain", "chart"
+    path: str
+    css: str
+    text: str = ""  # a regular expression the element's text must match
+    chart: bool = False  # the first content is a chart: it must be drawn
+    coordinator: str = ""  # "page": the sign-in form at the address; "sidebar": the sidebar's form
+
+
+def heading(text: str) -> str:
+    """A regular expression for the start of a catalog text (placeholders match anything)."""
+    import re
+
+    return "^" + re.sub(r"\\\{[^}]*\\\}", ".*", re.escape(text))
+
+
+BASELINES = (
+    Target("baseline: title + metric", "plain", "", "[data-testid=stMetric]"),
+    Target("baseline: one chart", "chart", "", "[data-testid=stPlotlyChart]", chart=True),
+)
+PAGES = (
+    Target("/", "app", "", ".st-key-overview_kpis [data-testid=stMetric]"),
+    Target("/kyla?village=Sippola", "app", "kyla?village=Sippola", "h2", r"^Sippola · \d{4}"),
+    Target("/mittaristo", "app", "mittaristo", "[data-testid=stPlotlyChart]", chart=True),
+    Target("/eteneminen", "app", "eteneminen", "[data-testid=stPlotlyChart]", chart=True),
+    Target("/tavoitteet", "app", "tavoitteet", ".st-key-goals_kpis [data-testid=stMetric]"),
+    Target("/lataa", "app", "lataa", "[data-testid=stFileUploaderDropzone]"),
+    Target("/seminaari?embed=true", "app", "seminaari?embed=true", "[class*=st-key-seminar_slide_] h1"),
+    Target("/kysely", "app", "kysely", "[data-testid=stForm] [data-testid=stRadio]"),
+    Target("/hallinta (signed in)", "app", "hallinta", "[data-testid=stTabs]", coordinator="page"),
+    Target("/teemaryhmat (signed in)", "app", "teemaryhmat", "h2", heading(t("groups.area", "fi")),
+           coordinator="page"),
+    Target("/strategiat (signed in)", "app", "strategiat", "h3", heading(t("strategy.group_title", "fi")),
+           coordinator="page"),
+    Target("/mittaristo (signed in)", "app", "mittaristo", "h2", heading(t("framework.sandbox", "fi")),
+           coordinator="sidebar"),
+)
+
+
+@dataclass
+class Visit:
+    """One timed visit (seconds from the navigation's start, or from pressing the sign-in button)."""
+
+    first: float
+    settled: float
+    frames: int
+    kilobytes: float
+    external: int  # requests to other hosts than loopback (map tiles, web fonts)
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    base: str
+    log: Path
+    started: float = field(default_factory=time.monotonic)
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def launch(script: Path, env: dict[str, str], log: Path) -> Server:
+    """``streamlit run script`` on loopback with the end-to-end tests' flags (not waiting for it)."""
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", script.name, "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", "--global.developmentMode", "false"],
+            cwd=script.parent, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
+        )
+    return Server(process, f"http://127.0.0.1:{port}", log)
+
+
+def wait_healthy(server: Server, timeout: float = 120) -> float:
+    """Seconds from the process start until ``/_stcore/health`` answers ``ok``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"streamlit exited:\n{server.log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.base}/_stcore/health", timeout=2) as reply:
+                if reply.read().strip() == b"ok":
+                    return time.monotonic() - server.started
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{server.base} did not answer within {timeout:.0f} s")
+
+
+def stop(servers: Iterable[Server]) -> None:
+    for server in servers:
+        server.process.terminate()
+    for server in servers:
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+
+
+def demo_database(folder: Path) -> Path:
+    """A SQLite file holding the shipped demo (every round approved, groups and strategies)."""
+    from indicator.framework import load as load_framework
+    from indicator.storage import Store, load_demo
+
+    path = folder / "demo-template.db"
+    store = Store(f"sqlite:///{path}")
+    load_demo(store, load_framework())
+    store.close()
+    return path
+
+
+def baseline_app(folder: Path, source: str) -> Path:
+    """A one-file Streamlit app in its own folder, with the project's config (theme, fonts, toolbar)."""
+    folder.mkdir(parents=True)
+    shutil.copytree(ROOT / ".streamlit", folder / ".streamlit", ignore=shutil.ignore_patterns("secrets.toml"))
+    script = folder / "app.py"
+    script.write_text(source, encoding="utf-8")
+    return script
+
+
+def test_hash() -> str:
+    from ui.auth import hash_passphrase
+
+    return hash_passphrase(PASSPHRASE, iterations=1_000, salt=b"alykyla-benchmark")
+
+
+def args_of(target: Target) -> list:
+    return [target.css, target.text, target.chart]
+
+
+async def until(page, probe: str, target: Target, timeout: float = TIMEOUT_MS) -> float:
+    """``performance.now()`` (ms) at the first animation frame where the probe holds."""
+    handle = await page.wait_for_function(
+        f"([css, text, chart]) => window.__probe.{probe}(css, text, chart) && performance.now()",
+        arg=args_of(target), polling="raf", timeout=timeout)
+    return float(await handle.json_value())
+
+
+def count_traffic(page) -> dict[str, float]:
+    """Websocket frames and bytes received, and requests that leave loopback, from now on."""
+    seen = {"frames": 0, "bytes": 0, "external": 0}
+
+    def frame(payload) -> None:
+        seen["frames"] += 1
+        seen["bytes"] += len(payload)
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    page.on("request", lambda request: seen.__setitem__(
+        "external", seen["external"] + (not request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1",
+                                                                    "data:", "blob:")))))
+    return seen
+
+
+async def sign_in(page, target: Target) -> None:
+    """Fill the coordinator passphrase (not yet pressing the button)."""
+    if target.coordinator == "sidebar":
+        await page.get_by_text(t("common.login_title", "fi")).click()
+        scope = page.get_by_test_id("stSidebar")
+    else:
+        scope = page.get_by_test_id("stMain")
+    await scope.get_by_label(t("common.login_passphrase", "fi")).fill(PASSPHRASE)
+    await scope.get_by_label(t("common.login_passphrase", "fi")).press("Tab")
+
+
+async def visit(browser, bases: dict[str, str], target: Target) -> Visit:
+    """Open ``target`` in a new context; return its times and traffic."""
+    context = await browser.new_context(viewport=DESKTOP)
+    await context.add_init_script(PROBES)
+    page = await context.new_page()
+    try:
+        traffic = count_traffic(page)
+        await page.goto(f"{bases[target.server]}/{target.path}", wait_until="commit", timeout=TIMEOUT_MS)
+        start = 0.0
+        if target.coordinator:
+            prompt = Target("prompt", "app", "", "[data-testid=stFormSubmitButton] button")
+            await until(page, "settled", prompt)
+            await sign_in(page, target)
+            traffic.update(frames=0, bytes=0)
+            scope = page.get_by_test_id("stSidebar" if target.coordinator == "sidebar" else "stMain")
+            start = float(await page.evaluate("performance.now()"))
+            await scope.get_by_role("button", name=t("common.login_submit", "fi")).click()
+        first = await until(page, "first", target)
+        settled = await until(page, "settled", target)
+        return Visit((first - start) / 1000, (settled - start) / 1000, int(traffic["frames"]),
+                     traffic["bytes"] / 1000, int(traffic["external"]))
+    finally:
+        await context.close()
+
+
+def median(values: Iterable[float]) -> float:
+    return statistics.median(list(values))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+async def pages(browser, bases: dict[str, str], targets: list[Target], runs: int) -> dict[str, list[Visit]]:
+    """Warm every page once, then ``runs`` rounds in which every target is visited once."""
+    for target in targets:
+        await visit(browser, bases, target)
+    visits: dict[str, list[Visit]] = {target.name: [] for target in targets}
+    for run in range(runs):
+        for target in targets:
+            visits[target.name].append(await visit(browser, bases, target))
+        print(f"  round {run + 1}/{runs} done ({load()})", flush=True)
+    return visits
+
+
+def report_pages(visits: dict[str, list[Visit]]) -> bool:
+    chart = median(v.first for v in visits[BASELINES[1].name])
+    plain = median(v.first for v in visits[BASELINES[0].name])
+    print(f"\n{'page':<28}{'first s':>9}{'range':>13}{'settled s':>11}{'x plain':>9}{'x chart':>9}"
+          f"{'ws frames':>11}{'ws kB':>8}{'extern':>8}  goal")
+    ok = True
+    for name, rows in visits.items():
+        first = median(v.first for v in rows)
+        ratio = first / chart
+        passed = ratio <= GOAL_RATIO or name.startswith("baseline")
+        ok &= passed
+        print(f"{name:<28}{first:>9.2f}{min(v.first for v in rows):>6.2f}–{max(v.first for v in rows):<6.2f}"
+              f"{median(v.settled for v in rows):>11.2f}{first / plain:>9.2f}{ratio:>9.2f}"
+              f"{median(v.frames for v in rows):>11.0f}{median(v.kilobytes for v in rows):>8.1f}"
+              f"{max(v.external for v in rows):>8d}  {'ok' if passed else 'MISSED'}")
+    print(f"goal: first content <= {GOAL_RATIO} x the one-chart baseline ({GOAL_RATIO * chart:.2f} s): "
+          f"{'met' if ok else 'MISSED'}")
+    return ok
+
+
+async def seminar_watch(browser, base: str, stop_event: asyncio.Event) -> list[float]:
+    """Open the seminar screen and record (monotonic seconds) each time its footer clock changes."""
+    context = await browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = await context.new_page()
+    await page.goto(f"{base}/seminaari?embed=true", timeout=TIMEOUT_MS)
+    footer = page.get_by_test_id("stCaptionContainer").last
+    await footer.wait_for(timeout=TIMEOUT_MS)
+    changes, last = [], None
+    while not stop_event.is_set():
+        text = await footer.text_content(timeout=TIMEOUT_MS)
+        if text != last:
+            changes.append(time.monotonic())
+            last = text
+        await asyncio.sleep(0.1)
+    await context.close()
+    return changes
+
+
+async def phone(browser, base: str, start: float) -> float | None:
+    """One phone opening the poll: seconds from the burst's start to the form; None when not answered."""
+    context = await browser.new_context(**PHONE)
+    try:
+        page = await context.new_page()
+        await page.goto(f"{base}/kysely", wait_until="commit", timeout=TIMEOUT_MS)
+        await page.locator("[data-testid=stForm] [data-testid=stRadio]").first.wait_for(timeout=TIMEOUT_MS)
+        return time.monotonic() - start
+    except Exception as err:  # a phone that gets no form is counted, not raised
+        print(f"  a phone got no form: {type(err).__name__}: {str(err).splitlines()[0]}")
+        return None
+    finally:
+        await context.close()
+
+
+async def burst(browser, base: str, n: int) -> bool:
+    print(f"\n{n} phones open /kysely at once while the seminar screen refreshes ({load()})", flush=True)
+    stop_event = asyncio.Event()
+    watcher = asyncio.create_task(seminar_watch(browser, base, stop_event))
+    await asyncio.sleep(12)  # the screen's own rhythm before the burst
+    start = time.monotonic()
+    times = await asyncio.gather(*(phone(browser, base, start) for _ in range(n)))
+    end = time.monotonic()
+    await asyncio.sleep(6)
+    stop_event.set()
+    changes = await watcher
+    answered = [x for x in times if x is not None]
+    p95 = percentile(answered, 0.95) if answered else float("inf")
+    print(f"  answered {len(answered)}/{n}; to the form: median {median(answered) if answered else 0:.2f} s, "
+          f"95th percentile {p95:.2f} s, slowest {max(answered, default=0):.2f} s ({load()})")
+    before = [b - a for a, b in zip(changes, changes[1:], strict=False) if b < start]
+    during = [b - a for a, b in zip(changes, changes[1:], strict=False) if b >= start and a <= end + 5]
+    print(f"  seminar screen refresh interval: before {median(before) if before else float('nan'):.1f} s; "
+          f"during the burst {', '.join(f'{x:.1f}' for x in during) or 'no refresh'} s")
+    ok = len(answered) == n and p95 <= BURST_GOAL_S and bool(during)
+    print(f"  goal: all answered, 95th percentile <= {BURST_GOAL_S} s, the screen refreshing: "
+          f"{'met' if ok else 'MISSED'}")
+    return ok
+
+
+async def empty_start(browser, folder: Path) -> bool:
+    """A server on an empty database: seconds from its start to the frame and to the overview's figures."""
+    print(f"\nserver start with an empty database (it loads the demo) ({load()})", flush=True)
+    database = folder / "empty.db"
+    server = launch(ROOT / "app.py", {"DATABASE_URL": f"sqlite:///{database}", "ALYKYLA_DEMO": "1"},
+                    folder / "empty.log")
+    try:
+        healthy = wait_healthy(server)
+        context = await browser.new_context(viewport=DESKTOP)
+        await context.add_init_script(PROBES)
+        page = await context.new_page()
+        await page.goto(server.base, wait_until="commit", timeout=TIMEOUT_MS)
+        frame = Target("frame", "app", "", "[data-testid=stMain] [data-testid=stElementContainer]")
+        sidebar = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first
+        await sidebar.wait_for(timeout=TIMEOUT_MS)
+        await until(page, "first", frame)
+        at_frame = time.monotonic() - server.started
+        await until(page, "settled", PAGES[0])
+        at_data = time.monotonic() - server.started
+        await context.close()
+    finally:
+        stop([server])
+    print(f"  health {healthy:.2f} s, frame {at_frame:.2f} s, overview with data {at_data:.2f} s "
+          f"(goal: frame <= {FRAME_GOAL_S} s: {'met' if at_frame <= FRAME_GOAL_S else 'MISSED'})")
+    return at_frame <= FRAME_GOAL_S
+
+
+async def main_async(options: argparse.Namespace) -> int:
+    from playwright.async_api import async_playwright
+
+    targets = [*BASELINES, *(p for p in PAGES if not options.only or
+                             any(word in p.name for word in options.only.split(",")))]
+    with tempfile.TemporaryDirectory(prefix="alykyla-browser-") as tmp:
+        folder = Path(tmp)
+        print(f"building the demo database ({load()})", flush=True)
+        database = folder / "app.db"
+        shutil.copy(demo_database(folder), database)
+        servers = {
+            "app": launch(ROOT / "app.py", {"DATABASE_URL": f"sqlite:///{database}", "ALYKYLA_DEMO": "0",
+                                            "ALYKYLA_COORDINATOR_HASH": test_hash()}, folder / "app.log"),
+            "plain": launch(baseline_app(folder / "plain", PLAIN_APP), {}, folder / "plain.log"),
+            "chart": launch(baseline_app(folder / "chart", CHART_APP), {}, folder / "chart.log"),
+        }
+        try:
+            for server in servers.values():
+                wait_healthy(server)
+            bases = {name: server.base for name, server in servers.items()}
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                print(f"pages: {options.runs} new contexts each, after one warm-up visit ({load()})", flush=True)
+                ok = report_pages(await pages(browser, bases, targets, options.runs))
+                if not options.skip_burst:
+                    ok &= await burst(browser, bases["app"], options.burst)
+                if not options.skip_empty:
+                    ok &= await empty_start(browser, folder)
+                await browser.close()
+        finally:
+            stop(servers.values())
+    print(f"\n{load()}")
+    return 0 if ok else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="new browser contexts per page (default 5)")
+    parser.add_argument("--burst", type=int, default=50, help="phones opening /kysely at once (default 50)")
+    parser.add_argument("--only", default="", help="only the pages whose name holds one of these words")
+    parser.add_argument("--skip-burst", action="store_true")
+    parser.add_argument("--skip-empty", action="store_true")
+    return asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
