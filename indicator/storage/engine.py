@@ -164,9 +164,14 @@ class Database:
         table["detail"] = json_column(table["detail"])
         return table
 
-    def state_token(self) -> str:
-        """A short text that changes whenever stored data change (for cache keys, across processes)."""
-        parts = [sa.select(sa.func.max(t.c.id)).scalar_subquery() for t in (audit, poll_sessions)]
+    def state_token(self, *, poll: bool = True) -> str:
+        """A short text that changes whenever stored data change (for cache keys, across processes).
+
+        ``poll=False`` leaves out the seminar poll's answers, which arrive one at a time and enter no score:
+        a cache of scores keyed by it is not thrown away by every answer.
+        """
+        parts = [sa.select(sa.func.max(t.c.id)).scalar_subquery() for t in ((audit, poll_sessions) if poll
+                                                                            else (audit,))]
         parts.append(sa.select(sa.func.count()).select_from(uploads).scalar_subquery())
         with self.read() as conn:
             values = conn.execute(sa.select(*parts)).one()

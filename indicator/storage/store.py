@@ -86,9 +86,10 @@ class Store:
         """The audit log, newest first: id, at, actor, role, action, upload_id, detail (dict)."""
         return self.database.audit_log(limit)
 
-    def state_token(self) -> str:
-        """A short text that changes whenever stored data change (for Streamlit cache keys)."""
-        return self.database.state_token()
+    def state_token(self, *, poll: bool = True) -> str:
+        """A short text that changes whenever stored data change (for Streamlit cache keys); ``poll=False``:
+        except the seminar poll's answers (no score depends on them)."""
+        return self.database.state_token(poll=poll)
 
     def is_empty(self) -> bool:
         """True when nothing at all is stored."""
