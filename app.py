@@ -27,14 +27,19 @@ def main() -> None:
     routes = navigation.build_routes(context.role(), context.lang(), signin.prompt)
     page = st.navigation(routes.pages, position="hidden")
     frame.configure(embedded)
+    loading = context.demo_progress() is not None  # a new server storing the demo: the frame, no data yet
     with st.sidebar:
         if not embedded:
             frame.menu(routes.menu)
         lang = frame.language_selector()
-        st.subheader(t("common.filters", lang))
-        frame.shared_filters(lang)
+        if not loading:
+            st.subheader(t("common.filters", lang))
+            frame.shared_filters(lang)
         st.divider()
         signin.coordinator_box(lang)
+    if loading:
+        frame.demo_progress(lang)
+        return
     with navigation.routed():
         page.run()
 
