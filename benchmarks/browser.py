@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -59,6 +60,7 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 TIMEOUT_MS = 120_000
 GOAL_RATIO, BURST_GOAL_S, FRAME_GOAL_S = 1.5, 3.0, 3.0
+SEMINAR_REFRESH_S = 5  # the seminar screen's own rhythm (pages/seminaari.py: run_every)
 PASSPHRASE = "Kylätesti-2026"
 
 PLAIN_APP = 'import streamlit as st\n\nst.title("Baseline")\nst.metric("Villages", 75)\n'
@@ -341,62 +343,133 @@ def report_pages(visits: dict[str, list[Visit]]) -> bool:
     return ok
 
 
+class FrameClock:
+    """Websocket frames as the browser's network layer timed them (CDP ``Network`` events, in seconds), so that
+    a busy renderer does not delay the reading: when the page first asked the server, and when a received
+    frame first held ``marker`` (every frame matching ``pattern`` is kept, with its first match)."""
+
+    def __init__(self, marker: bytes = b"", pattern: str = "") -> None:
+        import re
+
+        self.marker, self.pattern = marker, re.compile(pattern.encode()) if pattern else None
+        self.asked: float | None = None
+        self.answered: float | None = None
+        self.matches: list[tuple[float, bytes]] = []
+
+    async def attach(self, context, page) -> None:
+        cdp = await context.new_cdp_session(page)
+        cdp.on("Network.webSocketFrameSent", self._sent)
+        cdp.on("Network.webSocketFrameReceived", self._received)
+        await cdp.send("Network.enable")
+
+    def _sent(self, event: dict) -> None:
+        if self.asked is None:
+            self.asked = event["timestamp"]
+
+    def _received(self, event: dict) -> None:
+        import base64
+
+        response = event["response"]
+        data = response["payloadData"]
+        payload = base64.b64decode(data) if response.get("opcode") == 2 else data.encode()
+        if self.marker and self.answered is None and self.marker in payload:
+            self.answered = event["timestamp"]
+        if self.pattern and (found := self.pattern.search(payload)):
+            self.matches.append((event["timestamp"], found.group(0)))
+
+    @property
+    def server(self) -> float | None:
+        """Seconds from the page's first request on the websocket to the frame holding the marker."""
+        return None if self.asked is None or self.answered is None else self.answered - self.asked
+
+
 async def seminar_watch(browser, base: str, stop_event: asyncio.Event) -> list[float]:
-    """Open the seminar screen and record (monotonic seconds) each time its footer clock changes."""
+    """Keep the seminar screen open; return the network times (s) of each new footer clock it received."""
     context = await browser.new_context(viewport={"width": 1920, "height": 1080})
     page = await context.new_page()
+    clock = FrameClock(pattern=re.escape(t("seminar.footer", "fi").split("{time}")[0].split("}")[-1]) +
+                       r"\d\d:\d\d:\d\d")
+    await clock.attach(context, page)
     await page.goto(f"{base}/seminaari?embed=true", timeout=TIMEOUT_MS)
-    footer = page.get_by_test_id("stCaptionContainer").last
-    await footer.wait_for(timeout=TIMEOUT_MS)
-    changes, last = [], None
-    while not stop_event.is_set():
-        text = await footer.text_content(timeout=TIMEOUT_MS)
-        if text != last:
-            changes.append(time.monotonic())
-            last = text
-        await asyncio.sleep(0.1)
+    await stop_event.wait()
     await context.close()
-    return changes
+    arrivals, seen = [], set()
+    for at, text in clock.matches:
+        if text not in seen:
+            seen.add(text)
+            arrivals.append(at)
+    return arrivals
 
 
-async def phone(browser, base: str, start: float) -> float | None:
-    """One phone opening the poll: seconds from the burst's start to the form; None when not answered."""
+@dataclass
+class Phone:
+    to_form: float | None  # seconds from the burst's start to the form on screen (None: never)
+    server: float | None  # seconds from the page's request on the websocket to the frame with the form
+
+
+async def phone(browser, url: str, css: str, marker: str, start: float) -> Phone:
+    """One phone opening ``url`` (wall clock from ``start`` to ``css`` visible; server time by CDP)."""
     context = await browser.new_context(**PHONE)
+    clock = FrameClock(marker.encode())
     try:
         page = await context.new_page()
-        await page.goto(f"{base}/kysely", wait_until="commit", timeout=TIMEOUT_MS)
-        await page.locator("[data-testid=stForm] [data-testid=stRadio]").first.wait_for(timeout=TIMEOUT_MS)
-        return time.monotonic() - start
+        await clock.attach(context, page)
+        await page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        await page.locator(css).first.wait_for(timeout=TIMEOUT_MS)
+        return Phone(time.monotonic() - start, clock.server)
     except Exception as err:  # a phone that gets no form is counted, not raised
-        print(f"  a phone got no form: {type(err).__name__}: {str(err).splitlines()[0]}")
-        return None
+        print(f"  a phone got no answer: {type(err).__name__}: {str(err).splitlines()[0]}")
+        return Phone(None, clock.server)
     finally:
         await context.close()
 
 
-async def burst(browser, base: str, n: int) -> bool:
+def spread(values: list[float]) -> str:
+    if not values:
+        return "none"
+    return f"median {median(values):.2f} s, 95th percentile {percentile(values, 0.95):.2f} s, " \
+           f"slowest {max(values):.2f} s"
+
+
+async def phones(browser, url: str, css: str, marker: str, n: int) -> tuple[list[Phone], float, float]:
+    start = time.monotonic()
+    result = await asyncio.gather(*(phone(browser, url, css, marker, start) for _ in range(n)))
+    return list(result), start, time.monotonic()
+
+
+async def burst(browser, bases: dict[str, str], n: int) -> bool:
+    """``n`` phones open the poll at once while the seminar screen refreshes; the same burst on the one-line
+    page shows what the browser alone takes for ``n`` new contexts on this machine."""
     print(f"\n{n} phones open /kysely at once while the seminar screen refreshes ({load()})", flush=True)
     stop_event = asyncio.Event()
-    watcher = asyncio.create_task(seminar_watch(browser, base, stop_event))
+    watcher = asyncio.create_task(seminar_watch(browser, bases["app"], stop_event))
     await asyncio.sleep(12)  # the screen's own rhythm before the burst
-    start = time.monotonic()
-    times = await asyncio.gather(*(phone(browser, base, start) for _ in range(n)))
-    end = time.monotonic()
+    poll, start, end = await phones(browser, f"{bases['app']}/kysely", "[data-testid=stForm] [data-testid=stRadio]",
+                                    t("poll.submit", "fi"), n)
     await asyncio.sleep(6)
     stop_event.set()
-    changes = await watcher
-    answered = [x for x in times if x is not None]
-    p95 = percentile(answered, 0.95) if answered else float("inf")
-    print(f"  answered {len(answered)}/{n}; to the form: median {median(answered) if answered else 0:.2f} s, "
-          f"95th percentile {p95:.2f} s, slowest {max(answered, default=0):.2f} s ({load()})")
-    before = [b - a for a, b in zip(changes, changes[1:], strict=False) if b < start]
-    during = [b - a for a, b in zip(changes, changes[1:], strict=False) if b >= start and a <= end + 5]
-    print(f"  seminar screen refresh interval: before {median(before) if before else float('nan'):.1f} s; "
-          f"during the burst {', '.join(f'{x:.1f}' for x in during) or 'no refresh'} s")
-    ok = len(answered) == n and p95 <= BURST_GOAL_S and bool(during)
-    print(f"  goal: all answered, 95th percentile <= {BURST_GOAL_S} s, the screen refreshing: "
-          f"{'met' if ok else 'MISSED'}")
-    return ok
+    arrivals = await watcher
+    print(f"  ({load()})")
+    plain, _, _ = await phones(browser, bases["plain"], "[data-testid=stMetric]", "Villages", n)
+    rows = (("/kysely", poll), ("baseline: title + metric", plain))
+    for name, result in rows:
+        answered = [p.to_form for p in result if p.to_form is not None]
+        served = [p.server for p in result if p.server is not None]
+        print(f"  {name}: answered {len(answered)}/{n}; to the form on screen: {spread(answered)}")
+        print(f"  {'':{len(name)}}  the server's answer (request to the form's frame): {spread(served)}")
+    # CDP's times are the browser's monotonic clock, the one time.monotonic() reads on Linux.
+    gaps = [(b - a, start <= b <= end + 5) for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    print(f"  seminar screen: {len(arrivals)} refreshes received; intervals (s, * while the phones opened the "
+          f"poll, {end - start:.1f} s): {', '.join(f'{g:.1f}' + '*' * during for g, during in gaps) or 'none'}")
+    answered = [p.to_form for p in poll if p.to_form is not None]
+    served = [p.server for p in poll if p.server is not None]
+    refreshing = bool(gaps) and max(g for g, _ in gaps) <= 2 * SEMINAR_REFRESH_S
+    ok_screen = len(answered) == n and percentile(answered, 0.95) <= BURST_GOAL_S
+    ok_server = len(served) == n and percentile(served, 0.95) <= BURST_GOAL_S
+    print(f"  goal: all answered, 95th percentile <= {BURST_GOAL_S} s: on screen "
+          f"{'met' if ok_screen else 'MISSED'}, the server's answer {'met' if ok_server else 'MISSED'}; "
+          f"the seminar screen refreshed {'throughout' if refreshing else 'with gaps'} ({load()})")
+    return ok_screen and refreshing
 
 
 async def empty_start(browser, folder: Path) -> bool:
@@ -451,7 +524,7 @@ async def main_async(options: argparse.Namespace) -> int:
                 print(f"pages: {options.runs} new contexts each, after one warm-up visit ({load()})", flush=True)
                 ok = report_pages(await pages(browser, bases, targets, options.runs))
                 if not options.skip_burst:
-                    ok &= await burst(browser, bases["app"], options.burst)
+                    ok &= await burst(browser, bases, options.burst)
                 if not options.skip_empty:
                     ok &= await empty_start(browser, folder)
                 await browser.close()
