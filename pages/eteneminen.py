@@ -132,9 +132,10 @@ if level != Level.PROVINCE and len(entities) > 1:
         ),
     )
 
-with st.expander(t("progress.table", lang)):
-    names = {e: entity_name(level, e) for e in entities}
-    shown = charts.display_table(rows[rows["village"].isin(entities)], fw, lang, names)
-    st.dataframe(fmt.styled(shown, lang), hide_index=True, key="progress_table")
+with st.expander(t("progress.table", lang), key="progress_table_open", on_change="rerun") as table_box:
+    if table_box.open:  # made and sent only when opened: the first paint needs no table code in the browser
+        names = {e: entity_name(level, e) for e in entities}
+        shown = charts.display_table(rows[rows["village"].isin(entities)], fw, lang, names)
+        st.dataframe(fmt.styled(shown, lang), hide_index=True, key="progress_table")
 
 strategy_views.show_impact(lang, "progress")

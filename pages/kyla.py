@@ -83,9 +83,11 @@ def breakdown(res: report.VillageResults, fw, lang: str) -> None:
         else:
             st.caption(t("village.rank_uncertainty_missing", lang))
     st.dataframe(fmt.styled(report.dimension_table(res, fw, lang), lang), hide_index=True, placeholder="–")
-    with st.expander(t("village.all_items", lang), icon=":material/list:"):
-        st.dataframe(fmt.styled(report.items_table(res, fw, lang), lang, decimals={
-            t("village.col_answers", lang): 0}), hide_index=True, placeholder="–")
+    with st.expander(t("village.all_items", lang), icon=":material/list:", key="village_items_open",
+                     on_change="rerun") as items_box:
+        if items_box.open:  # made and sent only when opened (a lighter first paint)
+            st.dataframe(fmt.styled(report.items_table(res, fw, lang), lang, decimals={
+                t("village.col_answers", lang): 0}), hide_index=True, placeholder="–")
 
 
 def history(res: report.VillageResults, fw, lang: str) -> None:

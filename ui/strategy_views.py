@@ -62,9 +62,11 @@ def show_impact(lang: str, key: str, grouping: str | None = None) -> None:
                     alt=t("impact.chart.alt", lang, items="; ".join(readings)))
     st.markdown("\n".join(f"- {markdown_escape(r)}" for r in readings))
     st.info(t("impact.caveats", lang), icon=":material/info:")
-    with st.expander(t("impact.col.interval", lang) + " · " + t("impact.col.difference", lang)):
-        shown = impact_lib.display_table(table, fw, lang, areas)
-        st.dataframe(fmt.styled(shown, lang), hide_index=True, key=f"{key}_impact_table")
+    label = t("impact.col.interval", lang) + " · " + t("impact.col.difference", lang)
+    with st.expander(label, key=f"{key}_impact_open", on_change="rerun") as box:
+        if box.open:  # made and sent only when opened (a lighter first paint)
+            shown = impact_lib.display_table(table, fw, lang, areas)
+            st.dataframe(fmt.styled(shown, lang), hide_index=True, key=f"{key}_impact_table")
 
 
 def village_plans(village: str, lang: str) -> None:
