@@ -105,7 +105,6 @@ def _demo(url: str | None) -> DemoLoad:
     load = DemoLoad(len(demo_files()))
     if not load.done:
         threading.Thread(target=load.run, args=(store, framework()), name="alykyla-demo", daemon=True).start()
-        load.wait(0.5)  # a quick load needs no progress message
     return load
 
 
