@@ -15,7 +15,8 @@ from ui import context, filters, frame, navigation, signin
 
 
 def main() -> None:
-    """Register the pages, draw the frame and run the chosen page.
+    """Register the pages, draw the frame and run the chosen page (while a new server stores the demo into an
+    empty database: the frame and a progress bar in the page's place).
 
     ``st.navigation`` comes before any widget: from that call on, Streamlit runs the rest as the
     entrypoint, so the frame's widgets keep one identity whether the run began here or in a page file
