@@ -11,7 +11,7 @@ from indicator.charts.village import history_chart, radar_chart, rank_band_chart
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
-from ui import context, filters, strategy_views
+from ui import context, figures, filters, strategy_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -70,14 +70,15 @@ def breakdown(res: report.VillageResults, fw, lang: str) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader(t("village.dimensions", lang))
-        st.plotly_chart(radar_chart(res.dimensions, fw, res.village, lang), width="stretch",
+        st.plotly_chart(figures.shared(radar_chart, res.dimensions, fw, res.village, lang), width="stretch",
                         alt=t("village.radar_alt", lang, village=res.village), key="village_radar")
     with right:
         highlights(t("village.strengths", lang), t("village.strengths_help", lang), res.strengths, fw, lang)
         highlights(t("village.weaknesses", lang), t("village.weaknesses_help", lang), res.weaknesses, fw, lang)
         st.subheader(t("village.rank_uncertainty", lang))
         if res.rank_band:
-            st.plotly_chart(rank_band_chart(res.rank_band, res.n_ranked, res.village, lang), width="stretch",
+            st.plotly_chart(figures.shared(rank_band_chart, res.rank_band, res.n_ranked, res.village, lang),
+                            width="stretch",
                             alt=report.rank_band_sentence(res, lang), key="village.rank_band")
             st.caption(report.rank_band_sentence(res, lang))
         else:
@@ -93,7 +94,7 @@ def breakdown(res: report.VillageResults, fw, lang: str) -> None:
 def history(res: report.VillageResults, fw, lang: str) -> None:
     st.subheader(t("village.history", lang))
     if res.history["index"].notna().any():
-        st.plotly_chart(history_chart(res.history, fw, res.village, lang), width="stretch",
+        st.plotly_chart(figures.shared(history_chart, res.history, fw, res.village, lang), width="stretch",
                         alt=t("village.history_alt", lang, village=res.village), key="village.history")
     table = report.history_table(res, fw, lang)
     table[table.columns[0]] = table[table.columns[0]].astype(str)  # a year, not a number to format
