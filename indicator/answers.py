@@ -1,4 +1,4 @@
-"""Parse a column of raw survey cells into floats for one item type (docs/survey-files.md §2), vectorised.
+"""Parse a column of raw survey cells into floats for one item type (docs/survey-files.md §3), vectorised.
 
 Every distinct cell value is parsed once and the result spread back over the column with the
 factorised codes, so a 20 000-row column costs a few distinct lookups, not 20 000 Python calls.
@@ -23,7 +23,7 @@ from indicator.text import normalise
 
 ITEM_KINDS: tuple[str, ...] = ("likert5", "yesno", "number")
 
-# --- label sets (docs/survey-files.md §2, §4) ----------------------------------------------------
+# --- label sets (docs/survey-files.md §3, §4) ----------------------------------------------------
 
 _LIKERT_LABELS: tuple[tuple[int, tuple[str, ...]], ...] = (
     # Finnish agreement
@@ -267,8 +267,7 @@ def parse_column(cells: Iterable[Any] | np.ndarray | pd.Series, kind: str, *,
     if kind not in ITEM_KINDS:
         raise ValueError(f"unknown item type {kind!r}; expected one of {', '.join(ITEM_KINDS)}")
     array = np.asarray(cells, dtype=object) if not isinstance(cells, np.ndarray) else cells
-    codes, uniques = pd.factorize(pd.Series(array, dtype=object, copy=False), use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
+    codes, uniques = _distinct(array)
     context = frozenset(normalise(u) for u in uniques if isinstance(u, str)) if kind == "likert5" else frozenset()
     parsed = [parse_value(u, kind, zero_is_missing=zero_is_missing, context=context) for u in uniques]
     unique_values = np.array([p[0] for p in parsed] + [math.nan], dtype=float)
@@ -278,6 +277,20 @@ def parse_column(cells: Iterable[Any] | np.ndarray | pd.Series, kind: str, *,
     values = unique_values[codes]
     reasons = unique_reasons[codes]
     return ParsedColumn(values, reasons, int(unique_reversed[codes].sum()), unique_filled[codes])
+
+
+_BOOL = object()  # tags a True/False cell while telling cells apart
+
+
+def _distinct(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 for missing) and the distinct cells of a column, each as first written. A True or False
+    cell stays apart from a 1 or 0 beside it (Python and pandas hold them equal)."""
+    keys = pd.Series(array, dtype=object, copy=False)
+    if any(isinstance(v, bool | np.bool_) for v in array):
+        keys = keys.map(lambda v: (_BOOL, bool(v)) if isinstance(v, bool | np.bool_) else v)
+    codes, _ = pd.factorize(keys, use_na_sentinel=True)
+    found, first = np.unique(codes, return_index=True)
+    return codes, np.asarray(array[first[found >= 0]], dtype=object)
 
 
 def _has_content(value: Any) -> bool:

@@ -37,8 +37,9 @@ import pandas as pd
 from indicator.errors import IndicatorError, clip
 from indicator.framework import text
 from indicator.i18n import fmt_date, t
+from indicator.paths import DATA_DIR
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "goals.toml"
+DEFAULT_PATH = DATA_DIR / "goals.toml"
 JOINT = "all"
 """The project value of an activity done jointly: it counts for every project that has the goal."""
 STATUSES: tuple[str, ...] = ("not_started", "in_progress", "reached", "max_reached")

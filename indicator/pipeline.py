@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicator.framework import Framework
-from indicator.reading import ImportReport, file_round, read_survey
+from indicator.reading import ImportReport, IsolatedReader, file_round
 from indicator.scoring import DEFAULT_OPTIONS, ScoreOptions, Scores, score
 
 
@@ -23,10 +23,12 @@ def read_files(
     today: date | None = None,
 ) -> tuple[pd.DataFrame, list[ImportReport]]:
     """Read survey files into one responses table; each file's round is ``round`` or its own date rule,
-    ``village`` the village of the files that have no village column."""
+    ``village`` the village of the files that have no village column. Each file is read in a worker
+    process with a memory cap and a time limit (`IsolatedReader`)."""
     frames, reports = [], []
+    reader = IsolatedReader()
     for path in paths:
-        result = read_survey(
+        result = reader.read(
             Path(path), framework, filename=str(path), village_default=village, village_column=village_column
         )
         file_round_ = round if round is not None else file_round(result.report, today=today)

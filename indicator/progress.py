@@ -258,13 +258,14 @@ def _aggregate(long: pd.DataFrame, key: pd.Series | str) -> pd.DataFrame:
 
 def registry_column(villages: pd.Series, registry: pd.DataFrame, column: str) -> pd.Series:
     """Each village's ``column`` value from the registry (names matched by ``registry.find``), NaN if unknown."""
-    from indicator.registry import find
+    from indicator.registry import VillageIndex
 
     if not {"village", column} <= set(registry.columns):
         raise IndicatorError(f"the village registry needs 'village' and {column!r} columns",
                              code="progress.registry_columns", params={"column": column})
     values = dict(zip(registry["village"].astype(str), registry[column], strict=False))
-    names = {name: find(str(name), registry) for name in villages.dropna().unique()}
+    index = VillageIndex(registry)
+    names = {name: index.find(str(name)) for name in villages.dropna().unique()}
     return villages.map(lambda v: values.get(names.get(v)))
 
 

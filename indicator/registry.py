@@ -7,15 +7,19 @@ names written in survey files to registry names (exact after normalisation, else
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from indicator.errors import IndicatorError, clip
+from indicator.names import village_key
+from indicator.paths import DATA_DIR
 
-DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "villages.csv"
+DEFAULT_REGISTRY = DATA_DIR / "villages.csv"
 REQUIRED_COLUMNS: tuple[str, ...] = ("village", "municipality", "leader_area", "lat", "lon", "coordinate_source")
 LEADER_AREAS: tuple[str, ...] = ("sepra", "kasvu")
 COORDINATE_SOURCES: tuple[str, ...] = ("village", "anchor")
@@ -107,13 +111,10 @@ def optional_villages(path: str | Path = DEFAULT_REGISTRY) -> pd.DataFrame | Non
         return None
 
 
-_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
-
-
 def _key(name: str) -> str:
-    """Case-folded, whitespace-collapsed name with plain hyphens (accents kept: 'ä' is not 'a')."""
-    key = " ".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
-    return _DASHES.sub("-", key)
+    """``indicator.names.village_key``: case, spacing, dashes, invisible characters and Cyrillic or Greek
+    look-alike letters do not count (accents do: 'ä' is not 'a')."""
+    return village_key(name)
 
 
 def _plain(name: str) -> str:
@@ -132,25 +133,72 @@ def _stem(name: str) -> str:
 def find(name: str, registry: pd.DataFrame) -> str | None:
     """The registry name meaning ``name``: exact after case-folding, else the unique match ignoring
     a '(kirkon)kylä' suffix on either side; None when there is none or it is ambiguous.
+    (For many names, build one `VillageIndex` and ask it.)
 
     >>> reg = pd.DataFrame({"village": ["Sippola", "Salmenkylä"]})
     >>> find("sippolan kirkonkylä", reg), find("Salmen kylä", reg), find("Utti", reg)
     ('Sippola', 'Salmenkylä', None)
     """
-    names = registry["village"].astype(str)
-    exact = names[names.map(_key) == _key(name)]
-    if len(exact) == 1:
-        return str(exact.iloc[0])
-    stem = _stem(name)
-    by_stem = names[names.map(_stem) == stem]
-    return str(by_stem.iloc[0]) if len(by_stem) == 1 else None
+    return VillageIndex(registry).find(name)
 
 
 def nearest(name: str, registry: pd.DataFrame, n: int = 3) -> list[str]:
-    """Up to ``n`` registry names closest to ``name`` (case- and accent-insensitive), best first."""
-    names = registry["village"].astype(str).tolist()
-    plain: dict[str, str] = {}
-    for village in names:
-        plain.setdefault(_plain(village), village)
-    matches = difflib.get_close_matches(_plain(name), list(plain), n=n, cutoff=0.6)
-    return [plain[m] for m in matches]
+    """Up to ``n`` registry names closest to ``name`` (case- and accent-insensitive), best first.
+    (For many names, build one `VillageIndex` and ask it.)"""
+    return VillageIndex(registry).nearest(name, n)
+
+
+class VillageIndex:
+    """The registry's names indexed once, so that matching the names of a file costs the same per name
+    whatever their number: exact and suffix-free keys are dictionary look-ups; suggestions run difflib
+    only on the names whose letters could reach its cutoff (``quick_ratio``, computed for all names at
+    once, never underestimates difflib's ratio, so the suggestions are exactly difflib's)."""
+
+    def __init__(self, registry: pd.DataFrame) -> None:
+        names = registry["village"].dropna().astype(str).tolist()
+        self._exact: dict[str, list[str]] = {}
+        self._stems: dict[str, list[str]] = {}
+        plain: dict[str, str] = {}
+        for village in names:
+            self._exact.setdefault(_key(village), []).append(village)
+            self._stems.setdefault(_stem(village), []).append(village)
+            plain.setdefault(_plain(village), village)
+        self._plain = plain
+        self._keys = list(plain)
+        letters = sorted({ch for key in self._keys for ch in key})
+        self._alphabet = {ch: k for k, ch in enumerate(letters)}
+        self._counts = np.zeros((len(self._keys), len(letters)), dtype=np.int32)
+        for row, key in enumerate(self._keys):
+            for ch in key:
+                self._counts[row, self._alphabet[ch]] += 1
+        self._lengths = np.array([len(key) for key in self._keys], dtype=np.int64)
+
+    def find(self, name: str) -> str | None:
+        """As `find`."""
+        exact = self._exact.get(_key(name), [])
+        if len(exact) == 1:
+            return exact[0]
+        by_stem = self._stems.get(_stem(name), [])
+        return by_stem[0] if len(by_stem) == 1 else None
+
+    def nearest(self, name: str, n: int = 3, cutoff: float = 0.6) -> list[str]:
+        """As `nearest`: ``difflib.get_close_matches`` over the registry's accent-free keys."""
+        word = _plain(name)
+        if not self._keys or not word:
+            return []
+        query = np.zeros(len(self._alphabet), dtype=np.int32)
+        for ch in word:
+            k = self._alphabet.get(ch)
+            if k is not None:
+                query[k] += 1
+        common = np.minimum(self._counts, query).sum(axis=1)
+        quick = 2.0 * common / (self._lengths + len(word))
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(word)
+        scored = []
+        for row in np.flatnonzero(quick >= cutoff):
+            matcher.set_seq1(self._keys[row])
+            score = matcher.ratio()
+            if score >= cutoff:
+                scored.append((score, self._keys[row]))
+        return [self._plain[key] for _, key in heapq.nlargest(n, scored)]

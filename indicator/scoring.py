@@ -202,7 +202,7 @@ def item_values(responses: pd.DataFrame, framework: Framework) -> tuple[pd.DataF
     frame = _prepare(responses, framework)
     items = list(framework.item_ids)
     frame = frame[frame["village"].notna()]
-    # every village and round of the file gets a row, also one without a valid respondent (§3.2)
+    # every village and round of the file gets a row, also one without a valid respondent (docs/method.md §2.2)
     present = frame.groupby(list(KEYS), sort=True, dropna=False).size().index
     frame = frame[frame[items].notna().any(axis=1)]
     grouped = frame.groupby(list(KEYS), sort=True, dropna=False)[items]

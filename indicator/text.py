@@ -17,7 +17,7 @@ _NO_BREAK = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2060"
 
 
 def normalise(text: Any) -> str:
-    """Contract §2 normalisation: NFKC, case-fold, NBSP to space, whitespace collapsed, ends trimmed.
+    """The normalisation of docs/survey-files.md §2: NFKC, case-fold, NBSP to space, whitespace collapsed, ends trimmed.
 
     Surrounding whitespace and trailing ``:`` and ``?`` are removed repeatedly:
     ``normalise("Text ?: ")`` is ``"text"``. ``None`` gives ``""``.

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 from indicator.framework import Framework, loads
+
+# No per-example time limit: on a shared 2-core CI machine a slow example is load, not a bug. Speed goals
+# are checked by the scripts in benchmarks/, not by tests.
+settings.register_profile("alykyla", deadline=None)
+settings.load_profile("alykyla")
+
 
 SMALL_FRAMEWORK = """
 [indicator]

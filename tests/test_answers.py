@@ -1,4 +1,4 @@
-"""Parsing raw answer cells (docs/survey-files.md §2, §4)."""
+"""Parsing raw answer cells (docs/survey-files.md §3, §4)."""
 
 from __future__ import annotations
 
@@ -127,3 +127,15 @@ def test_labels_survive_case_spacing_and_trailing_marks(label: str, upper: list[
     varied = "".join(c.upper() if u else c for c, u in zip(label, upper + [False] * len(label), strict=False))
     varied = varied.replace(" ", "  ") + tail
     assert values([varied], "likert5") == [LIKERT5_LABELS[label]]
+
+
+def test_true_and_false_stay_apart_from_one_and_zero() -> None:
+    """pandas finds True == 1 and False == 0; a column holding both must still parse each as written."""
+    likert = parse_column([True, 1, False, 0, 1.0], "likert5")
+    assert likert.values[1] == 1.0 and likert.values[4] == 1.0
+    assert np.isnan(likert.values[[0, 2, 3]]).all()
+    assert list(likert.reasons[[0, 2, 3]]) == [likert.reasons[0], likert.reasons[0], "0 is not on the 1–5 scale"]
+    assert likert.reasons[0] != likert.reasons[3]
+    assert parse_column([True, 1, False, 0], "yesno").values.tolist() == [1.0, 1.0, 0.0, 0.0]
+    numbers = parse_column([0, False, 3], "number")
+    assert numbers.values[0] == 0.0 and np.isnan(numbers.values[1]) and numbers.values[2] == 3.0

@@ -116,7 +116,7 @@ def test_usage_error_exits_2(capsys):
 
 
 def test_village_option_names_only_the_files_without_a_village_column(tmp_path, capsys):
-    """Contract §2: a file without a village column scores as one village when a name is given; a file
+    """docs/survey-files.md §2: a file without a village column scores as one village when a name is given; a file
     with one keeps its own villages."""
     with_column = tmp_path / "a.csv"
     with_column.write_text("Kylä;E1\nAhvio;5\nAhvio;3\n", encoding="utf-8")

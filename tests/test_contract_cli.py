@@ -1,4 +1,4 @@
-"""Contract §6: the command line as a whole (exit codes, one-line errors, --output, files together)."""
+"""docs/cli.md: the command line as a whole (exit codes, one-line errors, --output, files together)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contract edge cases (§3.2, §6): an unusable database, a repeated ingest with --approve, a village without valid respondents."""
+"""Edge cases of the documented method and command line (docs/method.md §2.2, docs/cli.md): an unusable database, a repeated ingest with --approve, a village without valid respondents."""
 
 from __future__ import annotations
 

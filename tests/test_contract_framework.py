@@ -1,4 +1,4 @@
-"""Contract §1: any framework in the documented form loads; a broken one is refused everywhere
+"""docs/method.md §1: any framework in the documented form loads; a broken one is refused everywhere
 with one message naming the file, the entry and the rule (exit 2 from every subcommand)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Contract §5 (theme groups) through `python -m indicator groups`.
+"""docs/method.md §4 (theme groups) through `python -m indicator groups`.
 
 Framework: themes ta, tb; dimensions g1 (theme ta), g2 (theme tb), each one number item 0 -> 100, so a
 village's dimension scores are its answers; min_respondents 1, min_dimension_coverage 1.0.

@@ -1,4 +1,4 @@
-"""Contract §4 (progress toward the target year) through `ingest --approve` and `progress --db`.
+"""docs/method.md §3 (progress toward the target year) through `ingest --approve` and `progress --db`.
 
 Framework: baseline_year 2024, target_year 2030, min_respondents 1, min_dimension_coverage 1.0;
 dimensions p1, p2 with one number item each (0 -> 100), so a village's dimension score is its answer

@@ -1,4 +1,4 @@
-"""Contract §2 (reading a survey file) and `import --json` of §6, through the command line.
+"""docs/survey-files.md §2-§3 (reading a survey file) and `import --json` (docs/cli.md), through the command line.
 
 Framework: one item per dimension (see `one_item_per_dimension`), min_respondents 1, so each dimension
 score is its item's score:  dE1 = 25*(mean-1),  dE2 = % yes,  dE3 = median/100.

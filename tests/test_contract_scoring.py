@@ -1,4 +1,4 @@
-"""Contract §3 (default scoring) and the `score` subcommand of §6, on a framework of our own.
+"""docs/method.md §2 (default scoring) and the `score` subcommand (docs/cli.md), on a framework of our own.
 
 Framework "pisteytys": min_respondents 3, min_item_coverage 0.5, min_dimension_coverage 0.75,
 bands low>=10, mid>=50, top>=75 (no band below 10);

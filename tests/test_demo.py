@@ -124,3 +124,15 @@ def test_scores_spread_over_all_bands(truth, fw):
     improving = demo.trends(fw).loc[lambda s: s == "improving"].index
     latest = table.pivot(index="village", columns="round", values="index").loc[improving]
     assert (latest[2026] > latest[2025]).mean() > 0.7
+
+
+def test_no_demo_files_is_one_clear_error(tmp_path):
+    from indicator.errors import StorageError
+    from indicator.framework import load
+    from indicator.storage import Store, load_demo
+
+    store = Store(f"sqlite:///{tmp_path / 'd.db'}")
+    with pytest.raises(StorageError, match="no demo files") as err:
+        load_demo(store, load(), directory=tmp_path / "missing")
+    assert "esimerkkiaineisto" in err.value.localized("fi").lower()
+    store.close()

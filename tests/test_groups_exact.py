@@ -206,3 +206,35 @@ def test_many_small_groups_are_proven_too():
     x = standardise(np.random.default_rng(0).uniform(0, 100, size=(40, 7)))
     found = solve(x, 20, free_links(40))
     assert found.exact and found.cost <= partition.kmeans(x, 20, free_links(40), seed=0, restarts=10).cost
+
+
+def test_pins_whose_quotas_fix_every_village_are_proven_in_few_steps(monkeypatch):
+    # 18 villages in 3 groups, seed 2, two villages moved as shown (pins and quotas as the page asks):
+    # every village is then held by a pin or a quota, so no single swap is allowed and the second-best cost
+    # is unknown; the search must then raise its threshold from the bound (it searched without one and
+    # ran out of its 200,000 steps: about 35 s)
+    from indicator.grouping.pins import number_groups, quotas
+
+    names = [f"V{i:02d}" for i in range(18)]
+    x = standardise(np.random.default_rng(2).uniform(0, 100, size=(18, 7)))
+    free = make_links(names, 3, {}, [], [], "a")
+    reference = number_groups(solve(x, 3, free).labels, 3, names, free.pins)
+    pins = {names[int(np.flatnonzero(reference == 0)[0])]: 2, names[int(np.flatnonzero(reference == 1)[0])]: 3}
+    links = make_links(names, 3, pins, [], [], "a")
+    held = quotas(reference, names, pins, links)
+    steps: list[int] = []
+    search = exact.search
+
+    def counted(*args, **kwargs):
+        found = search(*args, **kwargs)
+        steps.append(found.nodes)
+        return found
+
+    monkeypatch.setattr(exact, "search", counted)
+    found = solve(x, 3, links, quotas=held)
+    assert found.exact and sum(steps) < 1_000
+    first, second = (names.index(name) for name in pins)
+    assert found.labels[first] != found.labels[second]  # pinned to different groups
+    for quota in held:
+        assert (found.labels[quota.members] == found.labels[quota.village]).sum() >= quota.minimum
+    assert found.runner_up is not None and found.runner_up_cost >= found.cost

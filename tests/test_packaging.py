@@ -70,14 +70,21 @@ def test_console_script_help_lists_the_public_subcommands(capsys: pytest.Capture
     assert all(name in out for name in ("import", "score", "ingest", "progress", "groups")), out
 
 
-def test_installed_package_run_in_a_checkout_finds_its_framework(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Installed with pip, the package is not beside data/: the working directory's data/ is used."""
-    monkeypatch.setattr(indicator.cli, "DEFAULT_PATH", tmp_path / "site-packages" / "data" / "framework.toml")
+def test_installed_package_run_in_a_checkout_finds_its_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed with pip, the package is not beside data/: ALYKYLA_DATA, else the working directory's data/."""
+    from indicator import paths
+
+    monkeypatch.setattr(paths, "__file__", str(tmp_path / "site-packages" / "indicator" / "paths.py"))
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "framework.toml").write_text("", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert indicator.cli.default_framework() == str(Path("data", "framework.toml"))
+    monkeypatch.delenv("ALYKYLA_DATA", raising=False)
+    assert paths.data_dir() == tmp_path / "data"
+    monkeypatch.setenv("ALYKYLA_DATA", str(tmp_path / "elsewhere"))
+    assert paths.data_dir() == tmp_path / "elsewhere"
+    monkeypatch.delenv("ALYKYLA_DATA")
+    monkeypatch.setattr(paths, "__file__", str(Path(indicator.cli.__file__).resolve().parent.parent / "paths.py"))
+    assert paths.data_dir() == Path(indicator.cli.__file__).resolve().parents[2] / "data"  # the checkout's
 
 
 def test_installed_package_run_elsewhere_names_framework_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
@@ -31,3 +33,20 @@ def test_unreadable_texts_are_counted_not_guessed() -> None:
     stamps, bad = parse_dates(np.array(["eilen", "", None, "1.5.2024"], dtype=object))
     assert bad == 1
     assert np.isnat(stamps[0]) and stamps[3] == np.datetime64("2024-05-01")
+
+
+def test_times_outside_the_nanosecond_range_are_unreadable_cells() -> None:
+    """Typing slips such as 9999-12-31 or 0001-01-01 are cells that are not dates, not a failed file."""
+    values = np.array([dt.datetime(9999, 12, 31, 23, 59), dt.datetime(1, 1, 1), "9999-12-31 23:59:59", "0001-01-01",
+                       "31.02.2025 10:00", 2958465.99, dt.datetime(2025, 3, 1, 12, 0), "1.3.2025 10:00", 45717.5],
+                      dtype=object)
+    stamps, bad = parse_dates(values)
+    assert bad == 6
+    assert np.isnat(stamps[:6]).all()
+    assert stamps[6] == np.datetime64("2025-03-01T12:00") and stamps[7] == np.datetime64("2025-03-01T10:00")
+    assert stamps[8] == np.datetime64("2025-03-01T12:00")
+
+
+def test_unicode_digits_are_not_date_digits() -> None:
+    stamps, bad = parse_dates(np.array(["Mon May 01 2024 10:00:00 GMT-030٠", "٠١.٠٥.٢٠٢٤"], dtype=object))
+    assert bad == 2 and np.isnat(stamps).all()

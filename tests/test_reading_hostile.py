@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import random
 import zipfile
 
+import numpy as np
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -275,3 +277,193 @@ def test_password_protected_workbook() -> None:
 def test_fake_legacy_xls_is_refused_plainly() -> None:
     with pytest.raises(ReadError, match="damaged or not really Excel"):
         read(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 2000, "vanha.xls")
+
+
+# --- early refusals and bounded reports (issue 12) ------------------------------------------------------------
+
+from indicator.reading.safety import NAME_CHARS, check_zip  # noqa: E402
+from tests.hostile_corpus import (  # noqa: E402
+    HEADER,
+    cell_xml,
+    csv_bytes,
+    rows_xml,
+    sheet_xml,
+    spreadsheetml,
+    ss_row,
+    xlsx_parts,
+)
+
+
+def test_unpack_budget_is_proportional_to_the_file() -> None:
+    limits = Limits()
+    assert limits.uncompressed_budget == 160_000_000  # 4,000,000 cells at 40 bytes
+    assert limits.unpack_budget(10_000) == 16 * 2**20  # the floor
+    assert limits.unpack_budget(2 * 2**20) == 80 * 2**20  # 40 times the file
+    assert limits.unpack_budget(20 * 2**20) == 160_000_000  # the ceiling
+    assert Limits(max_uncompressed=1000).unpack_budget(10**6) == 1000
+
+
+def test_declared_dimension_is_refused_before_any_parser() -> None:
+    body = rows_xml([HEADER, ["Sippola", 4, 5, "Kyllä"]])
+    with pytest.raises(ReadError, match="has 1048576 rows, over the limit of 200000"):
+        check_zip(xlsx_parts(sheet_xml(body, "A1:XFD1048576")), Limits(), "f.xlsx")
+    with pytest.raises(ReadError, match=r"has 100000 rows and 1000 columns, 100000000 cells") as err:
+        check_zip(xlsx_parts(sheet_xml(body, "B2:ALL100000")), Limits(), "f.xlsx")
+    assert err.value.code == "reading.too_many_cells" and err.value.params["limit"] == 4_000_000
+    check_zip(xlsx_parts(sheet_xml(body, "A1:D2")), Limits(), "f.xlsx")  # an honest one passes
+    check_zip(xlsx_parts(sheet_xml(body, None)), Limits(), "f.xlsx")
+
+
+def test_a_dtd_hidden_behind_a_long_prolog_is_found() -> None:
+    body = sheet_xml(rows_xml([HEADER]), "A1:D1").split("?>", 1)[1]
+    decl = '<?xml version="1.0" encoding="UTF-8"?>'
+    after_comment = decl + "<!--" + "x" * 100_000 + '--><?pi x?><!DOCTYPE x [<!ENTITY a "a">]>' + body
+    with pytest.raises(ReadError, match="declares XML entities"):
+        check_zip(xlsx_parts(after_comment), Limits(), "f.xlsx")
+    endless = decl + "<!--" + "".join(random.Random(4).choices("abcdefghij", k=2 * 2**20))
+    with pytest.raises(ReadError, match="declares XML entities"):
+        check_zip(xlsx_parts(endless), Limits(), "f.xlsx")
+    utf16 = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x []>' + body).encode("utf-16")
+    with pytest.raises(ReadError, match="declares XML entities"):
+        check_zip(xlsx_parts(utf16), Limits(), "f.xlsx")
+
+
+def test_shared_strings_declaring_more_texts_than_cells_are_refused() -> None:
+    sst = '<sst xmlns="x" count="5" uniqueCount="4000001"><si><t>a</t></si></sst>'
+    with pytest.raises(ReadError, match="declares 4000001 different texts") as err:
+        check_zip(xlsx_parts(sheet_xml("", "A1:A1"), shared=sst), Limits(), "f.xlsx")
+    assert err.value.code == "reading.too_many_texts"
+
+
+def test_spreadsheetml_positions_are_checked_before_padding() -> None:
+    doc = spreadsheetml(ss_row(HEADER) + ss_row(["Sippola", 4, 5, "Kyllä"], 'ss:Index="5"'))
+    result = read(doc, "f.xls")
+    assert result.responses["respondent"].tolist() == ["5"]  # rows 2-4 padded, the answer on row 5
+    with pytest.raises(ReadError, match="has 200001 rows"):
+        read(spreadsheetml(ss_row(HEADER) + ss_row(["A", 4], 'ss:Index="200001"')), "f.xls")
+    with pytest.raises(ReadError, match=r"ss:Index='-3', not a row or column number") as err:
+        read(spreadsheetml(ss_row(HEADER) + ss_row(["A", 4], 'ss:Index="-3"')), "f.xls")
+    assert err.value.params == {"attribute": "ss:Index", "value": "-3"}
+
+
+def test_cells_over_excel_length_are_cut_with_a_warning() -> None:
+    data = csv_bytes([[*HEADER, "Vapaa sana"], ["Sippola", 4, 5, "Kyllä", "x" * 40_000], ["Sippola", 3, 4, "Ei", "y"]])
+    result = read(data, "long.csv")
+    assert result.responses["E1"].tolist() == [4.0, 3.0]
+    assert "1 cells held more than 32767 characters (Excel's limit for a cell); they were cut" in result.report.warnings[0]
+
+
+def test_long_headers_are_cut_in_the_report_and_still_usable_as_overrides() -> None:
+    question = "Kerro mitä ajattelet kylästäsi " + "ja " * 200
+    data = csv_bytes([["kylä", "E1", question], ["Sippola", 4, "3"], ["Sippola", 3, "2"]])
+    report = read(data, "h.csv").report
+    [name] = report.unmapped
+    assert len(name) == NAME_CHARS and name.endswith("…") and question.startswith(name[:-1])
+    again = read(data, "h.csv", overrides={name: "E3"})
+    assert again.report.mapped[name] == "E3"
+    assert again.responses["E3"].tolist() == [3.0, 2.0]
+
+
+def test_problems_are_built_only_as_far_as_they_are_listed() -> None:
+    rows = [GOOD_ROWS[0]] + [["A", f"huono{k}", "Kyllä", "ehkä" if k < 10 else 3] for k in range(1500)]
+    report = read(csv_bytes(rows), "p.csv").report
+    assert len(report.problems) == 1000
+    assert [(p.row, p.column) for p in report.problems[:4]] == [(2, "E1"), (2, "E3"), (3, "E1"), (3, "E3")]
+    assert report.problems[-1].row == 991  # 20 problems on rows 2-11, then one a row
+    assert "1510 problems found; only the first 1000 are listed" in report.warnings
+
+
+def test_a_problem_value_is_cut_to_report_length() -> None:
+    report = read(csv_bytes([GOOD_ROWS[0], ["A", "z" * 5000, "Kyllä", 3]]), "v.csv").report
+    [problem] = report.problems
+    assert len(problem.value) == 200 and problem.value.endswith("…")
+
+
+def test_a_village_column_naming_thousands_of_villages_is_refused() -> None:
+    def villages(n: int) -> bytes:
+        return csv_bytes([HEADER] + [[f"Kylä {k}", 4, 5, "Ei"] for k in range(n)])
+
+    assert len(read(villages(2000), "v.csv").report.villages) == 2000
+    with pytest.raises(ReadError, match="holds 2001 different village names") as err:
+        read(villages(2001), "v.csv")
+    assert err.value.code == "reading.too_many_villages"
+    assert read(villages(2001), "v.csv", village="Sippola").responses["village"].unique().tolist() == ["Sippola"]
+
+
+def test_unknown_village_warnings_are_capped() -> None:
+    report = read(csv_bytes([HEADER] + [[f"Tuntematon {k}", 4, 5, "Ei"] for k in range(150)]), "u.csv").report
+    unknown = [w for w in report.warnings if "not in the village registry" in w]
+    assert len(unknown) == 21
+    assert unknown[-1] == "130 more village names are not in the village registry or are written differently"
+
+
+def test_every_text_of_the_report_is_short() -> None:
+    import json
+
+    name = "Sippola" + "!" * 20_000
+    data = csv_bytes([[*HEADER, "Kommentti " * 3000], [name, "x" * 9000, 4, "Ei", "ok"], ["Anjala", 4, 5, "Kyllä", "ok"]])
+    report = read(data, "n" * 1000 + ".csv").report.to_dict()
+    assert len(json.dumps(report)) < 5000
+    assert len(report["file"]) == 200 and max(len(v) for v in report["villages"]) == 100
+
+
+def test_mixed_utf8_and_windows_1252_lines() -> None:
+    data = "Kylä;E1\r\n".encode() + "Sippola;Täysin samaa mieltä\r\n".encode("cp1252") + "Anjala;Eri mieltä\r\n".encode()
+    result = read(data, "m.csv")
+    assert result.report.encoding == "utf-8 and cp1252"
+    assert result.responses["E1"].tolist() == [5.0, 2.0]
+    assert any("each line was read in its own encoding" in w for w in result.report.warnings)
+
+
+def test_a_csv_line_over_the_csv_modules_field_limit() -> None:
+    data = csv_bytes([[*HEADER, "Vapaa"], ["Sippola", 4, 5, "Kyllä", "a" * 200_000, "ylimääräinen"], ["Anjala", 2]])
+    result = read(data, "pitka.csv")  # ragged rows take the csv module's path, long fields and all
+    assert result.responses["E1"].tolist() == [4.0, 2.0]
+
+
+def test_html_with_more_cells_than_a_page_may_hold_is_refused_before_parsing() -> None:
+    page = "<table><tr>" + "".join(f"<th>{h}</th>" for h in HEADER) + "</tr><tr>" + "<TD>1" * 200_001 + "</table>"
+    with pytest.raises(ReadError, match="holds 200005 table cells") as err:
+        read(page.encode(), "p.xls")
+    assert err.value.code == "reading.too_many_html_cells"
+
+
+def test_far_cell_without_dimension_reads_within_limits_in_process() -> None:
+    """A cell far out but inside the limits is read (padded) in-process; the worker guards the rest."""
+    body = rows_xml([HEADER, ["Sippola", 4, 5, "Kyllä"]]) + f'<row r="40">{cell_xml(40, 0, "Anjala")}</row>'
+    result = read(xlsx_parts(sheet_xml(body, None)))
+    assert result.responses["village"].tolist() == ["Sippola", "Anjala"]
+
+
+def test_formula_scan_finds_what_openpyxl_finds() -> None:
+    from indicator.reading.tables import _overlay_formulas, _overlay_with_openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Vastaukset & muut"
+    sheet.append(["kylä", "E1", "E2", "E3"])
+    sheet.append(["A", "=1/0", '=IF(A2="A","<x>",2)', 3])
+    sheet.append(["B", 4, "#N/A", "=SUM(D2:D2)"])
+    sheet["C3"].data_type = "e"
+    out = io.BytesIO()
+    book.save(out)
+    empty = np.full((3, 4), None, dtype=object)
+    fast = _overlay_formulas(out.getvalue(), "Vastaukset & muut", empty)
+    assert fast.tolist() == _overlay_with_openpyxl(out.getvalue(), "Vastaukset & muut", empty).tolist()
+    assert fast[1].tolist() == [None, "=1/0", '=IF(A2="A","<x>",2)', None]
+    assert fast[2, 2] == "#N/A" and fast[2, 3] == "=SUM(D2:D2)"
+
+
+def test_formula_scan_gives_shared_formulas_their_first_cells_text() -> None:
+    from indicator.reading.tables import _formula_texts
+
+    body = ('<row r="1"><c r="A1" t="inlineStr"><is><t>kylä</t></is></c></row>'
+            '<row r="2"><c r="B2"><f t="shared" ref="B2:B4" si="0">A2*2</f></c></row>'
+            '<row r="3"><c r="B3"><f t="shared" si="0"/></c><c r="C3" t="e"><v>#REF!</v></c></row>'
+            '<row r="4"><c r="B4"><f t="shared" si="0"/><v>8</v></c></row>')
+    texts = _formula_texts(xlsx_parts(sheet_xml(body, "A1:C4")), "Vastaukset")
+    assert texts == {(1, 1): "=A2*2", (2, 1): "=A2*2", (2, 2): "#REF!", (3, 1): "=A2*2"}
+    prefixed = sheet_xml(body, "A1:C4").replace("<sheetData>", "<x:sheetData>").replace("</sheetData>",
+                                                                                       "</x:sheetData>")
+    assert _formula_texts(xlsx_parts(prefixed), "Vastaukset") is None  # openpyxl reads such sheets
+    assert _formula_texts(xlsx_parts(sheet_xml(body.replace('<c r="B3">', "<c>"), "A1:C4")), "Vastaukset") is None

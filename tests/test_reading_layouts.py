@@ -1,4 +1,4 @@
-"""Tool layouts: fingerprints, header rows, grids, code headings, HTML headers (docs/survey-files.md §1)."""
+"""Tool layouts: fingerprints, header rows, grids, code headings, HTML headers (docs/survey-files.md §1, §2)."""
 
 from __future__ import annotations
 

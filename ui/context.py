@@ -22,6 +22,7 @@ from indicator.errors import IndicatorError
 from indicator.i18n import LANGUAGES
 
 if TYPE_CHECKING:
+    from indicator.reading import IsolatedReader
     from indicator.storage import Store
 
 ROLES: tuple[str, ...] = ("public", "coordinator")
@@ -125,10 +126,21 @@ def demo_progress() -> tuple[int, int] | None:
     return min(len(_store(url).uploads.table()), load.files), load.files
 
 
+@st.cache_resource(show_spinner=False)
+def reader() -> IsolatedReader:
+    """The one reader of uploaded files for the whole server: each file is read in a worker process with
+    a memory cap and a time limit, at most two at a time (``indicator.reading.isolated``)."""
+    from indicator.reading import IsolatedReader
+
+    shared = IsolatedReader()
+    shared.warm()
+    return shared
+
+
 def state_token() -> str:
     """A token that changes whenever the stored data change, except the seminar poll's answers (the cache
     key of data loaders: no score depends on a poll answer, and a seminar brings one every few seconds)."""
-    return str(store().state_token(poll=False))
+    return str(store().state_token())
 
 
 def registry() -> pd.DataFrame:

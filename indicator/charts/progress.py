@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from indicator.charts import palette
 from indicator.charts.labels import escape, wrap
 from indicator.framework import Framework, text
-from indicator.i18n import fmt_number, t
+from indicator.i18n import fmt_number, plotly_separators, t
 from indicator.progress import PROVINCE, Level, Status, path_score, registry_column
 
 STATUS_ARROWS: dict[str, str] = {
@@ -306,6 +306,7 @@ def progress_figure(
     _add_measure(fig, series, row, target_year, lang, size=font_size)
     first = int(series["round"].min()) if not series.empty else None
     fig.update_layout(title={"text": escape(title), "font": {"size": font_size * 1.4}})
+    fig.update_layout(separators=plotly_separators(lang))  # hover values with the locale's decimal mark
     return _layout(fig, font_size, target_year, first)
 
 
@@ -356,6 +357,7 @@ def progress_grid(
     fig.update_annotations(font={"size": font_size})
     fig.update_layout(height=300 * rows_n + 60)
     _layout(fig, font_size, framework.target_year, min(first_years) if first_years else None)
+    fig.update_layout(separators=plotly_separators(lang))  # hover values with the locale's decimal mark
     return fig.update_layout(legend={"y": 1.0 + 0.25 / rows_n}, margin={"t": 90})
 
 

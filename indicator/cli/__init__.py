@@ -10,13 +10,12 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from indicator.errors import IndicatorError
 from indicator.framework import DEFAULT_PATH
 
 COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "robustness", "card", "questionnaire", "impact",
-                                    "report")
+                                    "report", "server")
 # Which module registers each subcommand: a run imports only that one module, so ``score`` does not pay for
 # SQLAlchemy or scikit-learn at start-up (the ingest benchmark times whole processes).
 SUBCOMMANDS: dict[str, str] = {
@@ -27,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "export": "store",
     "restore": "store",
     "demo": "store",
+    "erase": "store",
     "groups": "groups",
     "audit": "robustness",
     "uncertainty": "robustness",
@@ -35,6 +35,8 @@ SUBCOMMANDS: dict[str, str] = {
     "impact": "impact",
     "strategies": "impact",
     "report": "report",
+    "migrate": "server",
+    "check": "server",
 }
 
 
@@ -47,12 +49,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def default_framework() -> str | None:
-    """The shipped ``data/framework.toml``: beside the package in a checkout, else in the working directory
-    (the package installed with pip and run from a checkout); None when neither exists."""
-    for path in (DEFAULT_PATH, Path("data", "framework.toml")):
-        if path.is_file():
-            return str(path)
-    return None
+    """The shipped ``data/framework.toml`` (``indicator.paths``); None when there is none."""
+    return str(DEFAULT_PATH) if DEFAULT_PATH.is_file() else None
 
 
 def add_framework_option(parser: argparse.ArgumentParser) -> None:

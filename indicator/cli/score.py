@@ -9,7 +9,7 @@ from indicator.cli import add_framework_option, add_output_option
 from indicator.cli.output import FORMATS, emit, write_table
 from indicator.framework import load
 from indicator.pipeline import score_files
-from indicator.reading import read_survey
+from indicator.reading import read_isolated
 from indicator.scoring import AGGREGATIONS, NORMALISATIONS, ScoreOptions
 
 
@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     framework = load(args.framework)
-    result = read_survey(
+    result = read_isolated(
         args.file, framework, filename=args.file, village_default=args.village, village_column=args.village_column
     )
     report = result.report.to_dict()

@@ -134,10 +134,11 @@ def village_areas(villages: pd.Series, registry: pd.DataFrame | None, by: str) -
         return pd.Series(ALL_AREA, index=villages.index, dtype=object)
     if registry is None or registry.empty:
         return pd.Series(UNKNOWN_AREA, index=villages.index, dtype=object)
-    from indicator.registry import find
+    from indicator.registry import VillageIndex
 
+    index = VillageIndex(registry)
     areas = dict(zip(registry["village"].astype(str), registry["leader_area"].astype(str), strict=False))
-    return villages.map(lambda v: areas.get(find(str(v), registry) or "", UNKNOWN_AREA)).astype(object)
+    return villages.map(lambda v: areas.get(index.find(str(v)) or "", UNKNOWN_AREA)).astype(object)
 
 
 def _reason(dims: list[str], present: np.ndarray) -> str:

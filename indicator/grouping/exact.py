@@ -421,7 +421,8 @@ def solve(x: np.ndarray, k: int, links: Links, heuristic: Partition | None, limi
     costs = sorted(distinct.values())
     if costs:
         best = min(distinct, key=distinct.__getitem__)
-        costs = sorted([*costs, _swap_neighbour(x, labels_of(pool, list(best), n), k, links, quotas)])
+        neighbour = _swap_neighbour(x, labels_of(pool, list(best), n), k, links, quotas)
+        costs = sorted([*costs, neighbour] if np.isfinite(neighbour) else costs)
     if len(costs) > 1:
         found = search(pool, bound, n, k, costs[1], limit)
     else:  # the total sum of squares: no grouping costs more

@@ -17,7 +17,7 @@ from indicator.errors import GroupingError, clip
 
 
 def group_count(n: int, size: int) -> int:
-    """Contract §5: ``max(1, round(n / size))`` groups, with Python's ``round`` (halves to even).
+    """docs/method.md §4: ``max(1, round(n / size))`` groups, with Python's ``round`` (halves to even).
 
     >>> group_count(15, 5), group_count(17, 5), group_count(2, 5), group_count(5, 2)
     (3, 3, 1, 2)

@@ -10,12 +10,13 @@ import pandas as pd
 
 from indicator.answers import LIKERT5_LABELS
 from indicator.framework import Framework
-from indicator.registry import find, nearest
+from indicator.registry import VillageIndex
 from indicator.text import normalise
 
 _LEGEND = re.compile(r"\b([1-5])\s*=\s*([^,;()/=\d]+)")
 
 MIN_PAIRS = 10
+MAX_VILLAGE_WARNINGS = 20
 REVERSED_CORRELATION = -0.3
 
 
@@ -54,18 +55,23 @@ def reversed_items(responses: pd.DataFrame, framework: Framework, mapped: Sequen
 
 def unknown_villages(villages: Sequence[str], registry: pd.DataFrame | None) -> list[str]:
     """A warning per village name not in the registry (with the nearest registry names), and per name
-    written differently from its registry entry."""
+    written differently from its registry entry; past ``MAX_VILLAGE_WARNINGS`` of them, one line counts
+    the rest. The registry is indexed once for all names."""
     if registry is None or "village" not in registry.columns or registry.empty:
         return []
+    index = VillageIndex(registry)
     out = []
     for village in villages:
-        known = find(village, registry)
+        known = index.find(village)
         if known is None:
-            close = nearest(village, registry, n=3)
+            close = index.nearest(village, 3) if len(out) < MAX_VILLAGE_WARNINGS else []
             hint = f"; nearest: {', '.join(close)}" if close else ""
             out.append(f"village {village!r} is not in the village registry{hint}")
         elif normalise(known) != normalise(village):
             out.append(f"village {village!r} is written differently from its registry name {known!r}")
+    if len(out) > MAX_VILLAGE_WARNINGS:
+        out[MAX_VILLAGE_WARNINGS:] = [f"{len(out) - MAX_VILLAGE_WARNINGS} more village names are not in the "
+                                      "village registry or are written differently"]
     return out
 
 

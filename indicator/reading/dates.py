@@ -20,11 +20,13 @@ _YEAR_FIRST = ("%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %I:%M %p", "%Y/%m/%d %H:%M:%S",
 _US = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y",
        "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y")
 _DAY_FIRST = tuple(f.replace("%m/%d", "%d/%m") for f in _US)
-_JS = re.compile(r"^\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4}).*$")
-_SLASH_DAY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/")
-_OFFSET = re.compile(r"\d(?:Z|[+-]\d{2}:?\d{2})$")
-_GMT = re.compile(r"^(.*?\S)\s*(?:GMT|UTC)\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$")
+_JS = re.compile(r"^\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4}).*$", re.ASCII)
+_SLASH_DAY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/", re.ASCII)
+_OFFSET = re.compile(r"\d(?:Z|[+-]\d{2}:?\d{2})$", re.ASCII)
+_GMT = re.compile(r"^(.*?\S)\s*(?:GMT|UTC)\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$", re.ASCII)
 _LOCAL_ZONE = "Europe/Helsinki"
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_LAST_SERIAL = pd.Timedelta.max.days  # Excel day numbers from 106,751 on (year 2192) are no response time
 
 # Header names of timestamp columns, most telling first (completion before start).
 DATE_HEADERS: tuple[str, ...] = (
@@ -35,6 +37,16 @@ DATE_HEADERS: tuple[str, ...] = (
     "date last action", "start time", "aloitusaika", "starttid", "startdate", "start date",
     "start date (utc)", "start", "date", "päivämäärä", "pvm", "datum",
 )
+
+
+def _ns(stamps: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Naive times in nanoseconds, the responses table's unit; a time outside its range (before 1677 or
+    after 2262, typing slips such as 9999-12-31 or 0001-01-01) becomes NaT: an unreadable cell, not a
+    failure of the whole file."""
+    if stamps.unit == "ns":
+        return stamps
+    inside = (stamps >= pd.Timestamp.min) & (stamps <= pd.Timestamp.max)
+    return stamps.where(inside).as_unit("ns")
 
 
 def _naive(stamps: pd.DatetimeIndex) -> pd.DatetimeIndex:
@@ -53,7 +65,7 @@ def _parse(texts: pd.Series, fmt: str, utc: bool) -> pd.Series:
         parsed = pd.to_datetime(texts.to_numpy(), format=fmt, errors="coerce", **kwargs)
     except (ValueError, TypeError):
         return pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]")
-    return pd.Series(_naive(pd.DatetimeIndex(parsed)).as_unit("ns"), index=texts.index)
+    return pd.Series(_ns(_naive(pd.DatetimeIndex(parsed))), index=texts.index)
 
 
 def _parse_zoned(texts: pd.Series) -> pd.Series:
@@ -93,15 +105,24 @@ def _parse_texts(texts: np.ndarray) -> pd.Series:
         js = remaining[todo].str.extract(_JS)
         joined = (js[0] + " " + js[1]).dropna()
         if len(joined):
-            parsed = pd.to_datetime(joined.to_numpy(), format="%b %d %Y %H:%M:%S %z", errors="coerce", utc=True)
-            result[joined.index] = _naive(pd.DatetimeIndex(parsed)).as_unit("ns").to_numpy()
+            result[joined.index] = _parse_js(joined.to_numpy())
     return result
+
+
+def _parse_js(texts: np.ndarray) -> np.ndarray:
+    """``"May 01 2024 10:00:00 +0300"`` texts -> naive local times (NaT for impossible ones)."""
+    try:
+        parsed = pd.to_datetime(texts, format="%b %d %Y %H:%M:%S %z", errors="coerce", utc=True)
+    except (ValueError, TypeError):  # pandas refuses some impossible offsets even when told to coerce
+        return np.array([_parse_js(np.array([t], dtype=object))[0] if len(texts) > 1 else np.datetime64("NaT")
+                         for t in texts], dtype="datetime64[ns]")
+    return _ns(_naive(pd.DatetimeIndex(parsed))).to_numpy()
 
 
 def _from_utc(stamps: np.ndarray) -> np.ndarray:
     """Naive UTC times (Typeform "(UTC)" columns, Kobo ``_submission_time``) as local wall time."""
     index = pd.DatetimeIndex(stamps).tz_localize("UTC")
-    return _naive(index).as_unit("ns").to_numpy()
+    return _ns(_naive(index)).to_numpy()
 
 
 def parse_dates(values: np.ndarray, *, utc: bool = False) -> tuple[np.ndarray, int]:
@@ -118,12 +139,12 @@ def parse_dates(values: np.ndarray, *, utc: bool = False) -> tuple[np.ndarray, i
             stamps = pd.to_datetime(cells[is_stamp].to_numpy(), errors="coerce")
         except (ValueError, TypeError):  # mixed offsets
             stamps = pd.to_datetime(cells[is_stamp].to_numpy(), errors="coerce", utc=True)
-        out[is_stamp] = _naive(pd.DatetimeIndex(stamps)).as_unit("ns").to_numpy()
+        out[is_stamp] = _ns(_naive(pd.DatetimeIndex(stamps))).to_numpy()
     is_number = kinds.isin([float, int, np.float64, np.int64])
     if is_number.any():
         serial = pd.to_numeric(cells[is_number], errors="coerce").astype(float)
-        serial = serial.where((serial > 1) & (serial < 2958466))
-        stamps = pd.to_datetime(serial.to_numpy(), unit="D", origin="1899-12-30").as_unit("ns")
+        serial = serial.where((serial > 1) & (serial < _LAST_SERIAL))
+        stamps = pd.to_datetime(serial.to_numpy(), unit="D", origin=_EXCEL_EPOCH).as_unit("ns")
         out[is_number] = stamps.round("s")  # serial fractions carry float noise below a second
     is_text = kinds.isin([str])
     if is_text.any():

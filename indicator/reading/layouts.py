@@ -1,4 +1,4 @@
-"""Where the header is and which tool wrote the file (docs/survey-files.md §1, §3).
+"""Where the header is and which tool wrote the file (docs/survey-files.md §1, §2).
 
 The header is the row (or pair of rows, SurveyMonkey style) in the first 20 rows under which the most
 columns match items; ties go to the earlier, single row. Two header rows are combined exactly as

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from indicator.errors import ReadError, clip
 from indicator.framework import LANGUAGES, Framework
+from indicator.reading.safety import NAME_CHARS
 from indicator.text import normalise, normalise_header
 
 # Match priorities: lower wins when two columns claim one item.
@@ -37,6 +38,7 @@ _PERSONAL_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"^ip$|^ip[- ]|ipaddr|ip-osoite|ip-adress",
         r"^custom data|^_submitted_by$|^submitted by$|^network id$|^henkilötunnus|^personnummer|^ssn$",
         r"^(?:postinumero|postnummer|zip code|postal code|postcode)$",
+        r"\bname\b|\bnimesi\b|\bnimenne\b|\bnimi\b|\bnamn\b|\bsyntymäaika\b|\bfödelsedatum\b|\bbirth",
     )
 )
 
@@ -181,7 +183,7 @@ class ColumnMap:
 
     def label(self, index: int) -> str:
         """How a column is named in messages: letter and header, e.g. ``column C 'E2 …'``."""
-        return f"column {column_letter(index)} {self.headers[index]!r}"
+        return f"column {column_letter(index)} {clip(self.headers[index], NAME_CHARS)!r}"
 
 
 def _find_column(key: str, headers: Sequence[str], normalised: Sequence[str]) -> int | None:
@@ -196,6 +198,11 @@ def _find_column(key: str, headers: Sequence[str], normalised: Sequence[str]) ->
         j = _letter_index(lettered.group(2))
         if j < len(headers) and normalise_header(headers[j]) == normalise_header(lettered.group(1)):
             return j
+    if key.endswith("…"):  # a long header as an import report names it (cut to NAME_CHARS)
+        stem = key[:-1]
+        cut = [j for j, header in enumerate(headers) if len(header) > len(key) and header.startswith(stem)]
+        if cut:
+            return cut[0]
     letters = key.strip().upper()
     if letters.isalpha() and len(letters) <= 3:
         for j in range(len(headers)):

@@ -29,10 +29,29 @@ from indicator.reading.layouts import (
     looks_like_report,
 )
 from indicator.reading.mapping import ColumnMap, Matcher, column_letter
+from indicator.reading.personal import drop_personal_by_content, kept_table
 from indicator.reading.report import ImportReport, header_signature
-from indicator.reading.safety import DEFAULT_MAX_BYTES, Limits, check_size, check_zip
+from indicator.reading.safety import (
+    DEFAULT_MAX_BYTES,
+    NAME_CHARS,
+    TEXT_CHARS,
+    VALUE_CHARS,
+    VILLAGE_CHARS,
+    Limits,
+    bounded_warnings,
+    check_size,
+    check_zip,
+    unreadable_memory,
+)
 from indicator.reading.sniff import DESCRIPTIONS, sniff
-from indicator.reading.tables import Grid, html_grids, spreadsheetml_grids, text_grid, workbook_grids
+from indicator.reading.tables import (
+    Grid,
+    clip_long_cells,
+    html_grids,
+    spreadsheetml_grids,
+    text_grid,
+    workbook_grids,
+)
 from indicator.registry import optional_villages
 from indicator.text import normalise_header
 
@@ -42,10 +61,12 @@ _NUMERIC_SAMPLE = 300
 
 @dataclass
 class ReadResult:
-    """The responses table (without ``round``) and the import report."""
+    """The responses table (without ``round``), the import report and the sanitised copy of the file
+    (``indicator.reading.personal.kept_table``: no personal columns, personal data masked in text)."""
 
     responses: pd.DataFrame
     report: ImportReport
+    kept: pd.DataFrame | None = None
 
 
 # --- loading -------------------------------------------------------------------------------------------
@@ -73,6 +94,11 @@ def _load(source: str | Path | bytes, filename: str | None, limits: Limits) -> t
 
 
 def _grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterator[Grid]:
+    """The file's sheets or tables, each within the limits (long cells cut)."""
+    return (clip_long_cells(grid, limits) for grid in _raw_grids(data, kind, file, limits))
+
+
+def _raw_grids(data: bytes, kind: str, file: str, limits: Limits) -> Iterator[Grid]:
     if kind == "xls" and "EncryptionInfo".encode("utf-16-le") in data[:1 << 20]:
         raise ReadError("the workbook is password-protected; open it, remove the password and save it again",
                         code="reading.password_protected", file=file)
@@ -143,7 +169,7 @@ def _display_names(headers: list[str]) -> list[str]:
     seen: set[str] = set()
     out = []
     for j, header in enumerate(headers):
-        name = header or f"({column_letter(j)})"
+        name = clip(header, NAME_CHARS) if header else f"({column_letter(j)})"
         if name in seen:
             name = f"{name} ({column_letter(j)})"
         seen.add(name)
@@ -176,7 +202,18 @@ def _village_text(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    return clip(" ".join(str(value).split()), VILLAGE_CHARS)
+
+
+def _check_village_count(villages: np.ndarray, column: str, limits: Limits, file: str) -> None:
+    """Refuse a village column naming more villages than any survey: it is the wrong column (or a flood of
+    names that would make every later step slow)."""
+    count = len(pd.unique(villages[pd.notna(villages)]))
+    if count > limits.max_villages:
+        raise ReadError(f"the village column {column!r} holds {count} different village names (limit "
+                        f"{limits.max_villages}); choose the column that names the village, or name the village "
+                        "of this file", code="reading.too_many_villages",
+                        params={"column": column, "count": count, "limit": limits.max_villages}, file=file)
 
 
 def _skip_tag_row(cells: np.ndarray, start: int) -> int:
@@ -238,7 +275,7 @@ def _villages(body: np.ndarray, columns: ColumnMap, village: str | None) -> tupl
     """The village of every data row: the given name, else the village column's cell (None if blank)."""
     if village is None:
         return _village_values(body[:, columns.village]), []
-    name = " ".join(village.split())
+    name = clip(" ".join(village.split()), VILLAGE_CHARS)
     warnings = []
     if columns.village is not None:
         written = [v for v in pd.unique(_village_values(body[:, columns.village])) if v is not None]
@@ -257,16 +294,23 @@ def _names_village(body: np.ndarray, columns: ColumnMap) -> np.ndarray:
 
 
 def _problems(body: np.ndarray, items: _Items, columns: ColumnMap, names: list[str], rows: np.ndarray,
-              keep: np.ndarray, no_village: np.ndarray) -> list[Problem]:
-    """Unreadable cells of kept rows, and rows left out for want of a village, in row order."""
+              keep: np.ndarray, no_village: np.ndarray) -> tuple[list[Problem], int]:
+    """Unreadable cells of kept rows, and rows left out for want of a village, in row order: the first
+    ``MAX_PROBLEMS`` (a column's problems past its own first ``MAX_PROBLEMS`` cannot be among them, so no
+    more are built) and the number of all. Values and messages are cut to report lengths."""
     village_name = names[columns.village] if columns.village is not None else None
+    missing = np.flatnonzero(no_village)
+    total = len(missing)
     problems = [Problem(int(rows[i]), village_name, None, "the row has answers but no village; it was left out")
-                for i in np.flatnonzero(no_village)]
+                for i in missing[:MAX_PROBLEMS]]
     for j, reasons in items.reasons.items():
-        for i in np.flatnonzero(pd.notna(reasons) & keep):
-            problems.append(Problem(int(rows[i]), names[j], str(body[i, j]), f"{columns.label(j)}: {reasons[i]}"))
+        flagged = np.flatnonzero(pd.notna(reasons) & keep)
+        total += len(flagged)
+        label = columns.label(j)
+        problems += [Problem(int(rows[i]), names[j], clip(body[i, j], VALUE_CHARS),
+                             clip(f"{label}: {reasons[i]}", TEXT_CHARS)) for i in flagged[:MAX_PROBLEMS]]
     problems.sort(key=lambda p: p.row or 0)
-    return problems
+    return problems[:MAX_PROBLEMS], total
 
 
 def _dates(body: np.ndarray, columns: ColumnMap, date_col: int | None,
@@ -336,8 +380,7 @@ def read_survey(
     except ReadError:
         raise
     except MemoryError:
-        raise ReadError("the file needs more memory than this server has; upload a smaller export",
-                        code="reading.out_of_memory", file=file) from None
+        raise unreadable_memory(file) from None
     except Exception as exc:  # noqa: BLE001 - last line of defence: one plain line, never a traceback
         raise ReadError(f"the file could not be read ({type(exc).__name__}: {exc}); export it again as .xlsx "
                         "or CSV, and tell the maintainers if this keeps happening", code="reading.unexpected",
@@ -370,10 +413,13 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
                         code="reading.no_rows", params={"header_row": grid.first_row + header.row}, file=file)
     tool = fingerprint(header.headers, grid.cells, start)
     names = _display_names(header.headers)
+    drop_personal_by_content(columns, body)
     rows = np.arange(body.shape[0]) + grid.first_row + start
 
     items = _parse_items(body, columns, framework, tool)
     villages, village_warnings = _villages(body, columns, village)
+    if village is None:
+        _check_village_count(villages, names[columns.village], limits, file)
     has_village = pd.notna(villages)
     if items.filled.any() and not (items.filled & has_village).any():
         raise ReadError(f"the village column {names[columns.village]!r} is empty on every row with answers; "
@@ -381,7 +427,7 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
                         code="reading.village_column_empty", params={"column": clip(names[columns.village])},
                         file=file)
     keep = (items.filled | (has_village if village is None else False)) & has_village
-    problems = _problems(body, items, columns, names, rows, keep, items.filled & ~has_village)
+    problems, problem_count = _problems(body, items, columns, names, rows, keep, items.filled & ~has_village)
     date_col = _date_column(columns, tool, body)
     stamps, date_warnings = _dates(body, columns, date_col, keep)
     responses = _table(villages, rows, stamps, items, framework, keep)
@@ -389,15 +435,14 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
 
     warnings = [w for w in (_kind_warning(kind, file),) if w] + grid.warnings + columns.warnings
     warnings += items.warnings + village_warnings + date_warnings
-    if len(problems) > MAX_PROBLEMS:
-        warnings.append(f"{len(problems)} problems found; only the first {MAX_PROBLEMS} are listed")
-        problems = problems[:MAX_PROBLEMS]
+    if problem_count > len(problems):
+        warnings.append(f"{problem_count} problems found; only the first {MAX_PROBLEMS} are listed")
     found_villages = [str(v) for v in pd.unique(responses["village"])]
     warnings += checks.reversed_legends({names[j]: item_id for j, item_id in columns.items.items()}, framework)
     warnings += checks.reversed_items(responses, framework, list(columns.items.values()), numeric=items.numeric)
     warnings += checks.unknown_villages(found_villages, optional_villages() if registry is None else registry)
     report = ImportReport(
-        file=file,
+        file=clip(file, NAME_CHARS),
         source_tool=tool,
         rows=int((items.filled | _names_village(body, columns)).sum()),  # data rows: answered or naming a village
         villages=found_villages,
@@ -405,18 +450,18 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
         unmapped=[names[j] for j in columns.unmapped],
         dropped_personal=[names[j] for j in columns.personal],
         problems=problems,
-        warnings=warnings,
+        warnings=bounded_warnings(warnings),
         respondents=int(responses[list(framework.item_ids)].notna().any(axis=1).sum()),
         latest_date=latest,
         header_signature=header_signature(header.headers),
         earliest_date=earliest,
-        sheet=grid.name or None,
+        sheet=clip(grid.name, NAME_CHARS) if grid.name else None,
         header_row=grid.first_row + header.row,
         village_column=names[columns.village] if columns.village is not None and village is None else None,
-        village_given=village,
+        village_given=clip(village, VILLAGE_CHARS) if village is not None else None,
         date_column=names[date_col] if date_col is not None else None,
         file_type=kind,
         encoding=grid.encoding,
         delimiter=grid.delimiter,
     )
-    return ReadResult(responses, report)
+    return ReadResult(responses, report, kept_table(body[keep], rows[keep], names, columns, date_col))

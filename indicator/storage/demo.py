@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from indicator.errors import StorageError
 from indicator.framework import Framework
+from indicator.paths import DATA_DIR
 from indicator.storage.schema import Role
 
 if TYPE_CHECKING:
     from indicator.storage.store import Store
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
+DEMO_DIR = DATA_DIR / "demo"
 DEMO_GROUPS = "groups.csv"
 DEMO_STRATEGIES = "strategies.toml"
 
@@ -33,15 +35,20 @@ def demo_files(directory: str | Path | None = None) -> list[tuple[Path, int]]:
     four-digit round folder, rounds ascending, files in name order."""
     root = Path(directory) if directory is not None else DEMO_DIR
     files = []
-    for folder in sorted(root.glob("[12][0-9][0-9][0-9]")):
+    for folder in sorted(root.glob("[12][0-9][0-9][0-9]")) if root.is_dir() else []:
         files += [(path, int(folder.name)) for path in sorted(folder.iterdir()) if path.is_file()]
     return files
 
 
 def load_demo(store: Store, framework: Framework, directory: str | Path | None = None, actor: str = "demo") -> int:
-    """Store and approve every demo file; returns how many were newly stored."""
+    """Store and approve every demo file; returns how many were newly stored. StorageError when there are
+    no demo files (e.g. the package installed with pip and run outside the checkout)."""
+    files = demo_files(directory)
+    if not files:
+        root = Path(directory) if directory is not None else DEMO_DIR
+        raise StorageError(f"no demo files in {root}", code="storage.no_demo_files", params={"folder": root.name})
     stored = 0
-    for path, round_ in demo_files(directory):
+    for path, round_ in files:
         result = store.uploads.add(path.read_bytes(), path.name, round_, framework, role=Role.ADMIN, actor=actor,
                                    approve=True)
         stored += not result.duplicate

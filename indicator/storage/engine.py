@@ -3,21 +3,33 @@
 ``Database`` is what every part of the Store shares: ``read()`` and ``write()`` transactions and
 ``audit()``, the one writer of the audit log (every change writes a row in its own transaction).
 
-SQLite connections get WAL, a busy timeout and foreign keys; write transactions start with
+SQLite connections get WAL, a busy timeout, foreign keys and ``secure_delete`` (what is deleted is
+overwritten, so an erased answer does not linger in free pages; ``Database.checkpoint`` empties the WAL
+file too); write transactions start with
 ``BEGIN IMMEDIATE`` so that a writer takes the lock up front instead of failing with ``SQLITE_BUSY``
 when a read is upgraded to a write. PostgreSQL needs nothing special; approvals take an advisory lock
-(``indicator.storage.uploads``). Several processes may share one database: nothing is cached here,
-and ``state_token()`` changes with every write, whichever process made it.
+(``indicator.storage.uploads``). Opening a database brings its schema to this code's
+(``indicator.storage.migrations.upgrade``).
+
+Several processes may share one database: nothing is cached here, and ``state_token()`` changes with
+every write that changes what the app shows, whichever process made it: each such transaction counts up
+the one row of ``data_version`` as its last statement. A counter, not the newest id of some table: on
+PostgreSQL ids are handed out when a transaction starts writing but become visible when it commits, so a
+transaction that took id 10 can commit after one that took id 11, and "the newest id" would miss it.
+The counter's row lock orders the counts as the commits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import secrets
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import sqlalchemy as sa
@@ -26,18 +38,12 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from indicator.errors import StorageError
+from indicator.paths import DATA_DIR
 from indicator.storage.convert import frame_of, json_column, to_json, utc_column, utcnow
-from indicator.storage.schema import (
-    SECRET_KIND,
-    TABLES,
-    audit,
-    create_schema,
-    documents,
-    poll_sessions,
-    uploads,
-)
+from indicator.storage.migrations import upgrade
+from indicator.storage.schema import SECRET_KIND, TABLES, audit, data_version, documents
 
-DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "alykyla.db"
+DEFAULT_DB_PATH = DATA_DIR / "alykyla.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -90,9 +96,11 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # pysqlite must not emit its own BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        with contextlib.suppress(sqlite3.OperationalError):  # a read-only file keeps its mode (and stays readable)
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten with zeros, not left in free pages
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -108,6 +116,54 @@ def failure_reason(exc: BaseException) -> str:
     return " ".join(text.split("\n")[0].split())
 
 
+def _driver_failures() -> tuple[type[BaseException], ...]:
+    """The drivers' own operational errors (raised by bulk inserts through the raw cursor), as installed."""
+    found: list[type[BaseException]] = [sqlite3.OperationalError]
+    try:
+        import psycopg
+    except ImportError:
+        return tuple(found)
+    return (*found, psycopg.OperationalError, psycopg.errors.ReadOnlySqlTransaction)
+
+
+# What ``Database.write()``/``read()`` turn into a StorageError naming the database's state.
+DATABASE_FAILURES: tuple[type[BaseException], ...] = (sa.exc.OperationalError, sa.exc.InternalError,
+                                                      *_driver_failures())
+
+
+class _Failure(NamedTuple):
+    """A database failure a user can be told about: SQLite's words for it, PostgreSQL's SQLSTATE prefixes."""
+
+    words: tuple[str, ...]
+    states: tuple[str, ...]
+    code: str
+    message: str
+
+
+_FAILURES: tuple[_Failure, ...] = (
+    _Failure(("readonly", "read-only"), ("25006",), code="storage.read_only",
+             message="the database is read-only at the moment: nothing can be saved, everything can still be read"),
+    _Failure(("disk is full", "database or disk is full"), ("53100",), code="storage.disk_full",
+             message="the database's disk is full: nothing can be saved until space is freed"),
+    _Failure(("database is locked", "database table is locked"), ("55P03", "57014"), code="storage.busy",
+             message="the database is busy; try again in a moment"),
+    _Failure(("unable to open", "disk i/o error"), ("08", "57P"), code="storage.unavailable",
+             message="the database cannot be reached at the moment; try again later"),
+)
+
+
+def database_error(exc: BaseException) -> StorageError:
+    """A StorageError naming what happened to the database (read-only, disk full, busy, unreachable), in
+    words a user can act on; other failures keep the driver's own words (``storage.failed``)."""
+    reason = failure_reason(exc)
+    words = reason.casefold()
+    state = str(getattr(getattr(exc, "orig", None) or exc, "sqlstate", "") or "")
+    for failure in _FAILURES:
+        if any(t in words for t in failure.words) or (state and state.startswith(failure.states)):
+            return StorageError(failure.message, code=failure.code)
+    return StorageError(f"the database failed: {reason}", code="storage.failed", params={"reason": reason})
+
+
 class Database:
     """An open database with its schema: transactions, the audit log and the state of all tables.
 
@@ -118,7 +174,7 @@ class Database:
         self.url = resolve_url(url).render_as_string(hide_password=True)
         try:
             self.engine = create_engine(url)
-            create_schema(self.engine)
+            upgrade(self.engine)
         except (sa.exc.SQLAlchemyError, OSError) as exc:
             reason = failure_reason(exc)
             raise StorageError(f"cannot open the database: {reason}", code="storage.cannot_open",
@@ -129,18 +185,57 @@ class Database:
         self.engine.dispose()
 
     @contextmanager
-    def write(self) -> Iterator[sa.Connection]:
-        """One write transaction (SQLite: BEGIN IMMEDIATE); commits on success, rolls back on error."""
-        with self.engine.connect() as conn:
-            conn.execution_options(write=True)
-            with conn.begin():
-                yield conn
+    def write(self, *, shown: bool = True) -> Iterator[sa.Connection]:
+        """One write transaction (SQLite: BEGIN IMMEDIATE); commits on success, rolls back on error.
+
+        ``shown=False`` for writes that change nothing the app shows (rate-limit counters): they leave the
+        state token as it is, so they do not empty every process's caches. A database that cannot take
+        the write (read-only, disk full, busy, unreachable) raises a StorageError saying so
+        (``database_error``).
+        """
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(write=True)
+                with conn.begin():
+                    yield conn
+                    if shown:
+                        count_write(conn)
+        except DATABASE_FAILURES as exc:
+            raise database_error(exc) from None
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
-        """One read transaction (a consistent snapshot of every table)."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """One read transaction (a consistent snapshot of every table); failures as in ``write``."""
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except DATABASE_FAILURES as exc:
+            raise database_error(exc) from None
+
+    def vacuum(self) -> None:
+        """SQLite: rebuild the database file (its free pages dropped), then ``checkpoint``. Skipped when
+        another connection holds a transaction (it runs again next time). PostgreSQL: ``VACUUM``."""
+        postgres = self.engine.dialect.name == "postgresql"
+        raw = self.engine.raw_connection()
+        try:
+            if postgres:
+                raw.driver_connection.autocommit = True
+            raw.driver_connection.execute("VACUUM")
+        except Exception:  # noqa: BLE001 - a busy database is vacuumed another time
+            pass
+        finally:
+            if postgres:
+                raw.driver_connection.autocommit = False
+            raw.close()
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """SQLite: copy the WAL into the database file and empty it, so that pages written before (say,
+        of answers since erased) leave the WAL file too. Nothing to do on PostgreSQL."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def audit(self, conn: sa.Connection, actor: str, role: str, action: str, upload_id: int | None = None,
               **detail: Any) -> None:
@@ -164,19 +259,15 @@ class Database:
         table["detail"] = json_column(table["detail"])
         return table
 
-    def state_token(self, *, poll: bool = True) -> str:
-        """A short text that changes whenever stored data change (for cache keys, across processes).
-
-        ``poll=False`` leaves out the seminar poll's answers, which arrive one at a time and enter no score:
-        a cache of scores keyed by it is not thrown away by every answer.
-        """
-        parts = [sa.select(sa.func.max(t.c.id)).scalar_subquery() for t in ((audit, poll_sessions) if poll
-                                                                            else (audit,))]
-        parts.append(sa.select(sa.func.count()).select_from(uploads).scalar_subquery())
+    def state_token(self) -> str:
+        """A short text that changes whenever stored data change (for cache keys, across processes):
+        the database's URL (hashed), its random epoch and its write counter."""
         with self.read() as conn:
-            values = conn.execute(sa.select(*parts)).one()
+            row = conn.execute(sa.select(data_version.c.epoch, data_version.c.version)
+                               .where(data_version.c.id == 1)).one_or_none()
+        epoch, version = row if row is not None else ("-", 0)
         url_key = hashlib.sha1(self.url.encode()).hexdigest()[:8]
-        return f"{url_key}-" + "-".join(str(v or 0) for v in values)
+        return f"{url_key}-{epoch}-{version}"
 
     def is_empty(self) -> bool:
         """True when no content is stored (rate-limit counters and stored keys do not count)."""
@@ -185,6 +276,14 @@ class Database:
                 conn.execute(_content(sa.select(sa.literal(1)).select_from(t), t).limit(1)).first() is None
                 for t in TABLES
             )
+
+
+def count_write(conn: sa.Connection) -> None:
+    """Count one write in ``data_version`` (inside the writing transaction, as its last statement)."""
+    bumped = conn.execute(sa.update(data_version).where(data_version.c.id == 1)
+                          .values(version=data_version.c.version + 1)).rowcount
+    if not bumped:  # the row was lost (e.g. deleted by hand): start again with a new epoch
+        conn.execute(sa.insert(data_version).values(id=1, epoch=secrets.token_hex(8), version=1))
 
 
 def _content(query: sa.Select, table: sa.Table) -> sa.Select:

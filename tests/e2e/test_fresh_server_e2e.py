@@ -21,6 +21,7 @@ import pytest
 from indicator.i18n import t
 from tests.e2e.browser import TIMEOUT_MS, menu_links, menu_titles, settle
 from ui import testing
+from ui.navigation import PAGES as NAV_PAGES
 
 pytestmark = pytest.mark.e2e
 
@@ -39,6 +40,7 @@ PAGES = {
     "mittaristo": re.escape(t("framework.title", "fi")),
     "eteneminen": re.escape(t("progress.title", "fi")),
     "tavoitteet": re.escape(t("goals.title", "fi")),
+    "vastaa": re.escape(t("common.nav_answer", "fi")),
     "lataa": re.escape(t("common.nav_upload", "fi")),
     "seminaari": re.escape(t("seminar.poll.cta", "fi")),
     "kysely": re.escape(t("poll.title", "fi")),
@@ -50,11 +52,13 @@ ADDRESSES = [
     Address("mittaristo", PAGES["mittaristo"]),
     Address("eteneminen", PAGES["eteneminen"]),
     Address("tavoitteet", PAGES["tavoitteet"]),
+    Address("vastaa?kyla=Sippola", PAGES["vastaa"]),
     Address("lataa", PAGES["lataa"]),
     Address("seminaari?embed=true", PAGES["seminaari"]),
     Address("kysely", PAGES["kysely"]),
     Address("hallinta", PROMPT, coordinator=True),
     Address("teemaryhmat", PROMPT, coordinator=True),
+    Address("strategiat", PROMPT, coordinator=True),
     Address("overview", PAGES["etusivu"]),
     Address("village?village=Sippola", PAGES["kyla"]),
     Address("framework", PAGES["mittaristo"]),
@@ -67,19 +71,18 @@ ADDRESSES = [
     Address("groups", PROMPT, coordinator=True),
 ]
 KEPT = {"admin", "kyla?village=Sippola"}  # tabs the last two tests go on using
-PUBLIC_MENU = [t(f"common.nav_{name}", "fi") for name in ("overview", "village", "framework", "progress", "goals",
-                                                          "upload", "seminar", "poll")]
+PUBLIC_MENU = [t(f"common.nav_{spec.name}", "fi") for spec in NAV_PAGES if not spec.coordinator]
 # What the public must never see of the coordinator pages: their menu entries and section; at their addresses
 # also their titles, the admin page's queue and the groups page's controls.
-COORDINATOR_MENU = [t("common.nav_admin", "fi"), t("common.nav_groups", "fi")]
-COORDINATOR_HEADINGS = {t("common.nav_admin", "fi"), t("groups.title", "fi")}
+COORDINATOR_MENU = [t(f"common.nav_{spec.name}", "fi") for spec in NAV_PAGES if spec.coordinator]
+COORDINATOR_HEADINGS = {t("common.nav_admin", "fi"), t("groups.title", "fi"), t("strategy.title", "fi")}
 COORDINATOR_TEXTS = [t("admin.pending_title", "fi", n=0).split("(")[0].strip(), t("admin.no_pending", "fi"),
-                     t("groups.size", "fi"), t("groups.pins", "fi")]
+                     t("groups.count", "fi"), t("groups.move_title", "fi")]
 
 
 def small_database(folder: Path) -> Path:
     """Two villages of this year's round, six respondents each: every page has something to draw, little to
-    compute (21 servers share two CPU cores). Sippola is not the first village, so ``?village=`` shows."""
+    compute (23 servers share two CPU cores). Sippola is not the first village, so ``?village=`` shows."""
     from indicator.framework import load
     from indicator.storage import Store
 
@@ -90,7 +93,7 @@ def small_database(folder: Path) -> Path:
     path = folder / "small.db"
     store = Store(f"sqlite:///{path}")
     csv = "\n".join(["Kylä;" + ";".join(items), *rows]) + "\n"
-    store.add_upload(csv.encode(), "pieni.csv", date.today().year, framework, role="admin", approve=True)
+    store.uploads.add(csv.encode(), "pieni.csv", date.today().year, framework, role="admin", approve=True)
     store.close()
     return path
 
@@ -174,3 +177,10 @@ def test_changing_the_language_right_after_a_fresh_servers_first_request(first_r
     expect(menu_links(tab).filter(has_text=t("common.nav_village", "sv")).first).to_be_visible(timeout=TIMEOUT_MS)
     expect(tab.get_by_test_id("stMain").get_by_role("heading", name=re.compile(r"Sippola · \d{4}"))).to_be_visible()
     assert "lang=sv" in tab.url and "village=Sippola" in tab.url
+
+
+def test_every_registered_address_is_checked_here():
+    """A new page (or alias) must join ADDRESSES, so that its first request on a fresh server is tested."""
+    registered = {address for spec in NAV_PAGES for address in spec.addresses}
+    checked = {a.path.split("?")[0] for a in ADDRESSES} - {""}
+    assert registered == checked

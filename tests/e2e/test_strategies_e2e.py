@@ -15,7 +15,7 @@ from indicator.framework import load
 from indicator.i18n import t
 from indicator.storage import Store
 from indicator.storage.demo import demo_groups
-from tests.e2e.browser import TIMEOUT_MS, open_page, screenshot, settle
+from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle
 from ui import testing
 
 pytestmark = pytest.mark.e2e
@@ -54,7 +54,7 @@ def sign_in(page) -> None:
 
 
 def nav(page, title: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has=page.get_by_text(title, exact=True)).click()
+    menu_links(page).filter(has=page.get_by_text(title, exact=True)).click()
     settle(page)
 
 

@@ -1,0 +1,57 @@
+"""End to end in Debian's chromium: the file that used to kill the server is uploaded on /lataa; the page says
+it cannot be read, and the server goes on answering (another page, the health check, a second session)."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+
+import pytest
+
+from indicator.i18n import t
+from tests.e2e.browser import TIMEOUT_MS, open_page, screenshot, settle
+from tests.hostile_corpus import content
+
+pytestmark = pytest.mark.e2e
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def healthy(base: str) -> bool:
+    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as reply:
+        return reply.read().strip() == b"ok"
+
+
+@pytest.mark.parametrize("name", ["far_cell_lying_dimension", "far_cell_xfd"])
+def test_the_crash_file_leaves_the_server_answering(serve, browser, tmp_path, name: str) -> None:
+    """``far_cell_lying_dimension`` makes calamine abort its process (in the worker now);
+    ``far_cell_xfd`` is refused by its declared dimension before any parser runs."""
+    from playwright.sync_api import expect
+
+    base = serve({"DATABASE_URL": f"sqlite:///{tmp_path / 'hostile.db'}", "ALYKYLA_DEMO": "0"})
+    page = browser.new_page()
+    try:
+        open_page(page, f"{base}/lataa")
+        with page.expect_file_chooser() as chooser:
+            page.get_by_test_id("stFileUploaderDropzone").click()
+        chooser.value.set_files(files=[{"name": "kysely.xlsx", "mimeType": XLSX, "buffer": content(name)}])
+        expect(page.get_by_text(t("upload.read_failed", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+        settle(page)
+        alert = re.sub(r"(?<=\d)\s(?=\d{3})", "", page.get_by_test_id("stAlertContentError").inner_text())
+        expected = "liian suuri tai vioittunut" if name == "far_cell_lying_dimension" else "1048576 riviä"
+        assert expected in alert, alert
+        screenshot(page, f"upload_{name}")
+
+        assert healthy(base)
+        open_page(page, base)  # another page, same session
+        expect(page.get_by_text(t("common.nav_upload", "fi")).first).to_be_visible(timeout=TIMEOUT_MS)
+        other = browser.new_page()  # and another visitor
+        try:
+            open_page(other, f"{base}/mittaristo")
+            assert "Streamlit" not in other.title() or other.url.endswith("/mittaristo")
+            assert t("upload.read_failed", "fi") not in other.inner_text("body")
+        finally:
+            other.close()
+        assert healthy(base)
+    finally:
+        page.close()
