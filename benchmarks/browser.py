@@ -477,10 +477,14 @@ async def light_phone(recording: Recording, marker: bytes, start: float, files: 
     import httpx
     import websockets
 
-    async def get(client: httpx.AsyncClient, url: str) -> None:
+    async def get(client: httpx.AsyncClient, url: str, *, must: bool = False) -> None:
+        """Ask for ``url`` as the browser did; only the document must succeed (Streamlit's scripts probe
+        ``<page>/_stcore/health`` and ``host-config`` first and get a 404 there, in the browser too)."""
         for attempt in range(2):  # a browser, too, asks again when a kept-alive connection closes under it
             try:
-                (await client.get(url)).raise_for_status()
+                answer = await client.get(url)
+                if must:
+                    answer.raise_for_status()
                 return
             except httpx.RemoteProtocolError:
                 if attempt:
@@ -488,7 +492,7 @@ async def light_phone(recording: Recording, marker: bytes, start: float, files: 
 
     try:
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=6), timeout=TIMEOUT_MS / 1000) as client:
-            await get(client, recording.document)
+            await get(client, recording.document, must=True)
             await asyncio.gather(*(get(client, f) for f in (recording.files if files else ())))
         async with websockets.connect(recording.stream, subprotocols=["streamlit"], origin=recording.origin,
                                       max_size=None, open_timeout=TIMEOUT_MS / 1000) as ws:
