@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from ui.headers import SecurityHeaders, frame_ancestors, security_headers
 
@@ -21,6 +22,14 @@ def test_only_self_framing_adds_the_old_header_too():
     assert security_headers("")["x-content-type-options"] == "nosniff"
 
 
+def _run(coroutine) -> None:
+    """Run a coroutine to its end in a thread of its own: a browser test in the same worker may hold a
+    running event loop in this thread."""
+    worker = threading.Thread(target=asyncio.run, args=(coroutine,))
+    worker.start()
+    worker.join(30)
+
+
 def test_the_middleware_adds_headers_and_keeps_the_apps_own():
     sent = []
 
@@ -32,7 +41,7 @@ def test_the_middleware_adds_headers_and_keeps_the_apps_own():
     async def send(message):
         sent.append(message)
 
-    asyncio.run(SecurityHeaders(app, security_headers(""))({"type": "http"}, None, send))
+    _run(SecurityHeaders(app, security_headers(""))({"type": "http"}, None, send))
     headers = dict(sent[0]["headers"])
     assert headers[b"content-security-policy"] == b"frame-ancestors 'self'"
     assert headers[b"referrer-policy"] == b"no-referrer"  # the app's own value stays
