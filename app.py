@@ -17,7 +17,8 @@ from ui import format as fmt
 
 
 def main() -> None:
-    """Register the pages, draw the frame and run the chosen page.
+    """Register the pages, draw the frame and run the chosen page (while a new server stores the demo into an
+    empty database: the frame and a progress bar in the page's place).
 
     ``st.navigation`` comes before any widget: from that call on, Streamlit runs the rest as the
     entrypoint, so the frame's widgets keep one identity whether the run began here or in a page file
@@ -34,14 +35,19 @@ def main() -> None:
     account.land(page.url_path == "", [p.url_path for p in routes.pages if p.url_path],
                  lambda address: st.switch_page(next(p for p in routes.pages if p.url_path == address)))
     try:
+        loading = context.demo_progress() is not None  # a new server storing the demo: the frame, no data yet
         with st.sidebar:
             if not embedded:
                 frame.menu(routes.menu)
             lang = frame.language_selector()
-            st.subheader(t("common.filters", lang))
-            frame.shared_filters(lang)
+            if not loading:
+                st.subheader(t("common.filters", lang))
+                frame.shared_filters(lang)
             st.divider()
             signin.coordinator_box(lang)
+        if loading:
+            frame.demo_progress(lang)
+            return
         with navigation.routed():
             page.run()
     except StorageError as err:  # the database is read-only, full, busy or gone: say so, in the user's language

@@ -7,7 +7,7 @@ from indicator.charts import progress as charts
 from indicator.errors import IndicatorError
 from indicator.i18n import t
 from indicator.progress import METHODS, Level, progress
-from ui import context, filters, strategy_views
+from ui import context, figures, filters, strategy_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -87,7 +87,8 @@ series_source = charts.level_history(history, reg, level, fw)
 index_row = own.loc["index"].copy() if "index" in own.index else None
 label = charts.measure_label("index", fw, lang)
 arrow = charts.STATUS_ARROWS.get(index_row["status"], "") if index_row is not None else ""
-fig = charts.progress_figure(
+fig = figures.shared(  # built once per state and choice, shared by every visitor (ui/figures.py)
+    charts.progress_figure,
     charts.measure_series(series_source, entity, "index"),
     index_row,
     fw.target_year,
@@ -100,7 +101,7 @@ st.plotly_chart(fig, width="stretch", alt=alt, key="progress_index_chart")
 st.caption(alt)
 
 st.subheader(t("progress.chart.dimensions", lang))
-grid = charts.progress_grid(series_source, table[table["level"] == level], entity, fw, lang=lang)
+grid = figures.shared(charts.progress_grid, series_source, table[table["level"] == level], entity, fw, lang=lang)
 dims_alt = "; ".join(
     charts.alt_text(own.loc[d], charts.measure_label(d, fw, lang), fw.target_year, lang)
     for d in fw.dimension_ids
@@ -112,7 +113,7 @@ st.plotly_chart(
 
 with st.expander(t("progress.legend.title", lang), expanded=True):
     st.plotly_chart(
-        charts.status_key_figure(lang),
+        figures.shared(charts.status_key_figure, lang),
         width="stretch",
         key="progress_status_key",
         config={"staticPlot": True},
@@ -123,7 +124,7 @@ with st.expander(t("progress.legend.title", lang), expanded=True):
 if level != Level.PROVINCE and len(entities) > 1:
     counts = charts.status_counts(rows)
     st.plotly_chart(
-        charts.status_bar_figure(counts, lang=lang, title=t("progress.status_counts", lang)),
+        figures.shared(charts.status_bar_figure, counts, lang=lang, title=t("progress.status_counts", lang)),
         width="stretch",
         key="progress_status_chart",
         alt="; ".join(
@@ -132,9 +133,10 @@ if level != Level.PROVINCE and len(entities) > 1:
         ),
     )
 
-with st.expander(t("progress.table", lang)):
-    names = {e: entity_name(level, e) for e in entities}
-    shown = charts.display_table(rows[rows["village"].isin(entities)], fw, lang, names)
-    st.dataframe(fmt.styled(shown, lang), hide_index=True, key="progress_table")
+with st.expander(t("progress.table", lang), key="progress_table_open", on_change="rerun") as table_box:
+    if table_box.open:  # made and sent only when opened: the first paint needs no table code in the browser
+        names = {e: entity_name(level, e) for e in entities}
+        shown = charts.display_table(rows[rows["village"].isin(entities)], fw, lang, names)
+        st.dataframe(fmt.styled(shown, lang), hide_index=True, key="progress_table")
 
 strategy_views.show_impact(lang, "progress")

@@ -13,9 +13,12 @@ from ui.navigation import ensure_routed
 ensure_routed()
 
 
-@st.cache_data(max_entries=48, show_spinner=False)
+@st.cache_resource(max_entries=48, show_spinner=False)
 def build(token: str, area: str | None, municipality: str | None, round_: int | None, lang: str) -> dict:
-    """Every table and figure of the page for one database state, filter choice and language."""
+    """Every table and figure of the page for one database state, filter choice and language.
+
+    Shared by every session as it is (a resource, not copied on each run: unpickling the three figures took
+    longer than the rest of the run); the page only reads what it gets."""
     fw, reg = context.framework(), context.registry()
     chosen = filters.Filters(area, municipality, round_)
     in_scope = filters.apply(context.scores_table(), chosen, reg, by_round=False)

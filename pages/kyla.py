@@ -12,7 +12,7 @@ from indicator.charts.village import history_chart, radar_chart, rank_band_chart
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
-from ui import context, filters, strategy_views, survey_views
+from ui import context, figures, filters, strategy_views, survey_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -92,30 +92,32 @@ def breakdown(res: report.VillageResults, fw, lang: str) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader(t("village.dimensions", lang))
-        st.plotly_chart(radar_chart(res.dimensions, fw, res.village, lang), width="stretch",
+        st.plotly_chart(figures.shared(radar_chart, res.dimensions, fw, res.village, lang), width="stretch",
                         alt=t("village.radar_alt", lang, village=res.village), key="village_radar",
                         config={"displayModeBar": False})
     with right:
         strengths(res, fw, lang)
         st.subheader(t("village.rank_uncertainty", lang))
         if res.rank_band:
-            st.plotly_chart(rank_band_chart(res.rank_band, res.n_ranked, res.village, lang), width="stretch",
-                            alt=report.rank_band_sentence(res, lang), key="village.rank_band",
+            st.plotly_chart(figures.shared(rank_band_chart, res.rank_band, res.n_ranked, res.village, lang),
+                            width="stretch", alt=report.rank_band_sentence(res, lang), key="village.rank_band",
                             config={"displayModeBar": False})
             st.caption(report.rank_band_sentence(res, lang))
         else:
             st.caption(t("village.rank_uncertainty_missing", lang))
     development_targets(res, fw, lang)
     st.dataframe(fmt.styled(report.dimension_table(res, fw, lang), lang), hide_index=True, placeholder="–")
-    with st.expander(t("village.all_items", lang), icon=":material/list:"):
-        st.dataframe(fmt.styled(report.items_table(res, fw, lang), lang, decimals={
-            t("village.col_answers", lang): 0}), hide_index=True, placeholder="–")
+    with st.expander(t("village.all_items", lang), icon=":material/list:", key="village_items_open",
+                     on_change="rerun") as items_box:
+        if items_box.open:  # made and sent only when opened (a lighter first paint)
+            st.dataframe(fmt.styled(report.items_table(res, fw, lang), lang, decimals={
+                t("village.col_answers", lang): 0}), hide_index=True, placeholder="–")
 
 
 def history(res: report.VillageResults, fw, lang: str) -> None:
     st.subheader(t("village.history", lang))
     if res.history["index"].notna().any():
-        st.plotly_chart(history_chart(res.history, fw, res.village, lang), width="stretch",
+        st.plotly_chart(figures.shared(history_chart, res.history, fw, res.village, lang), width="stretch",
                         alt=t("village.history_alt", lang, village=res.village), key="village.history")
     table = report.history_table(res, fw, lang)
     table[table.columns[0]] = table[table.columns[0]].astype(str)  # a year, not a number to format
@@ -126,7 +128,7 @@ def downloads(res: report.VillageResults, fw, lang: str) -> None:
     st.subheader(t("village.downloads", lang))
     stem = "".join(ch if ch.isalnum() else "_" for ch in res.village)[:40] or "village"
     with st.container(horizontal=True):
-        st.download_button(t("village.download_xlsx", lang), report.results_xlsx(res, fw, lang),
+        st.download_button(t("village.download_xlsx", lang), lambda: report.results_xlsx(res, fw, lang),
                            file_name=f"{stem}_{res.round}.xlsx", icon=":material/table:", key="village_xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         st.download_button(t("village.download_html", lang), lambda: report.report_html(res, fw, lang),

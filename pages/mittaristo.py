@@ -15,7 +15,7 @@ from indicator.framework import text
 from indicator.i18n import t
 from indicator.report import markdown_escape
 from indicator.xlsxsafe import people_and_machines, xlsx_bytes
-from ui import context, filters, survey_views
+from ui import context, figures, filters, survey_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -42,7 +42,7 @@ def readable_table(fw, lang: str) -> pd.DataFrame:
 def overview(fw, lang: str) -> None:
     eff = wt.effective_weights(fw).sort_values(["effective", "item"], ascending=[True, False])
     st.subheader(t("framework.tree", lang))
-    st.plotly_chart(sunburst_chart(fw, lang), width="stretch", key="framework_sunburst",
+    st.plotly_chart(figures.shared(sunburst_chart, fw, lang), width="stretch", key="framework_sunburst",
                     alt=t("framework.sunburst_alt", lang, dims=len(fw.dimensions), items=len(fw.items)))
     st.caption(t("framework.summary", lang, dims=len(fw.dimensions), items=len(fw.items),
                  top=eff["item"].iloc[-1], top_w=fmt.number(100 * eff["effective"].iloc[-1], lang),
@@ -51,7 +51,7 @@ def overview(fw, lang: str) -> None:
     table = readable_table(fw, lang)
     st.dataframe(fmt.styled(table, lang, decimals={t("framework.col_weight", lang): 2,
                                                    t("framework.col_effective", lang): 2}), hide_index=True, placeholder="–")
-    st.download_button(t("framework.download_table", lang), xlsx_bytes(people_and_machines(
+    st.download_button(t("framework.download_table", lang), lambda: xlsx_bytes(people_and_machines(
                            {"framework": table}, t("common.sheet_full", lang, name="{name}"))),
                        file_name=f"{fw.id}_{fw.version}.xlsx", icon=":material/table:", key="framework_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -10,7 +10,7 @@ from indicator.charts import progress as charts
 from indicator.charts import seminar as seminar_charts
 from indicator.errors import IndicatorError
 from indicator.i18n import t
-from ui import context
+from ui import context, figures
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -49,7 +49,7 @@ with st.container(horizontal=True, key="goals_kpis"):
             ),
         )
 
-fig = charts.goals_figure(table, goal_names, project_names, lang=lang)
+fig = figures.shared(charts.goals_figure, table, goal_names, project_names, lang=lang)
 st.plotly_chart(fig, width="stretch", alt=project_goals.alt_text(table, goals, lang), key="goals_chart")
 
 with st.expander(t("goals.table", lang)):

@@ -251,6 +251,18 @@ def test_state_token_changes_with_every_change(store, small_framework):
     assert len(set(tokens)) == len(tokens)
 
 
+def test_state_token_ignores_poll_answers_only(store, small_framework):
+    before = store.state_token()
+    store.poll.add("s", {"T1": 3}, 2026)  # the first answer of a round opens its collection (an audited write)
+    opened = store.state_token()
+    assert opened != before
+    store.poll.add("t", {"T1": 4}, 2026)
+    store.poll.add("u", {"T1": 2}, 2026)
+    assert store.state_token() == opened
+    store.uploads.add(known_file("Ala"), "ala.csv", 2025, small_framework)
+    assert store.state_token() != opened
+
+
 def test_backup_round_trip(store, small_framework, tmp_path, monkeypatch):
     monkeypatch.setattr("indicator.storage.backup.SHEET_ROWS", 7)  # long tables continue on further sheets
     store.uploads.add(village_file("Ala", [1, 2]), "=cmd|' /C calc'!A0.csv", 2024, small_framework, approve=True)

@@ -24,6 +24,8 @@ NOT_FROM_THE_DATABASE = {
     ("ui/context.py", "_store"): "the connection (a Store caches nothing)",
     ("ui/context.py", "_registry"): "the village registry file",
     ("ui/context.py", "reader"): "the worker processes that read uploaded files (no data)",
+    ("ui/context.py", "_demo"): "the process's one background load of the demo into an empty database",
+    ("ui/figures.py", "_built"): "a chart keyed by its builder and the content of its arguments",
     ("pages/tavoitteet.py", "load_goals"): "data/goals.toml",
     ("pages/seminaari.py", "load_goals"): "data/goals.toml",
     ("pages/lataa.py", "outcome"): "the uploaded bytes and the reader's choices, all arguments",

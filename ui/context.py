@@ -1,13 +1,18 @@
 """Who is looking (language, role) and the cached data every page reads.
 
 Data are cached per database state: ``scores()`` and ``responses()`` are keyed by
-``Store.state_token()``, so an approved upload shows at once, not after a timer.
+``Store.state_token()``, so an approved upload shows at once, not after a timer. The caches are shared by
+every session of the process: a new visitor gets them ready-made.
+
+An empty database gets the shipped demo in a background thread (``DemoLoad``): the first visitor of a new
+server sees the frame and a progress message at once (``demo_progress``), and the page when the demo is in.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -54,21 +59,71 @@ def framework() -> Any:
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str | None) -> Store:
-    from indicator.storage import Store, load_demo
+    from indicator.storage import Store
 
-    store = Store(url)
-    if store.is_empty() and os.environ.get("ALYKYLA_DEMO", "1") != "0":
+    return Store(url)
+
+
+class DemoLoad:
+    """The shipped demo being stored into an empty database by a background thread (one per process and
+    database), so that no visitor waits for it with a blank page."""
+
+    def __init__(self, files: int = 0) -> None:
+        self.files = files  # demo files to store; none: nothing to wait for
+        self._done = threading.Event()
+        if not files:
+            self._done.set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the end of the loading; True when it has ended."""
+        return self._done.wait(seconds)
+
+    def run(self, store: Store, fw: Any) -> None:
+        """Store the demo (the thread's body); the app still runs without it when it cannot be read."""
+        from indicator.storage import load_demo
+
         try:
-            load_demo(store, framework())
-        except (IndicatorError, OSError) as err:  # the app still runs, just without demo data
+            load_demo(store, fw)
+        except (IndicatorError, OSError) as err:
             logging.getLogger(__name__).warning("demo data not loaded: %s", err)
-    return store
+        finally:
+            self._done.set()
+
+
+@st.cache_resource(show_spinner=False)
+def _demo(url: str | None) -> DemoLoad:
+    """Start storing the demo when the database is empty (unless env ``ALYKYLA_DEMO=0``); done at once
+    otherwise."""
+    from indicator.storage import demo_files
+
+    store = _store(url)
+    if not store.is_empty() or os.environ.get("ALYKYLA_DEMO", "1") == "0":
+        return DemoLoad()
+    load = DemoLoad(len(demo_files()))
+    if not load.done:
+        threading.Thread(target=load.run, args=(store, framework()), name="alykyla-demo", daemon=True).start()
+    return load
 
 
 def store() -> Store:
-    """The shared ``indicator.storage.Store``; an empty database gets the demo data
-    (unless env ``ALYKYLA_DEMO=0``)."""
-    return _store(database_url())
+    """The shared ``indicator.storage.Store``; an empty database gets the demo data in the background
+    (unless env ``ALYKYLA_DEMO=0``; ``demo_progress()`` tells how far it is)."""
+    url = database_url()
+    _demo(url)
+    return _store(url)
+
+
+def demo_progress() -> tuple[int, int] | None:
+    """While the demo is being stored: (files stored, files in all); None when there is nothing to wait for."""
+    url = database_url()
+    load = _demo(url)
+    if load.done:
+        return None
+    return min(len(_store(url).uploads.table()), load.files), load.files
 
 
 @st.cache_resource(show_spinner=False)
@@ -83,7 +138,8 @@ def reader() -> IsolatedReader:
 
 
 def state_token() -> str:
-    """A token that changes whenever the stored data change (the cache key of data loaders)."""
+    """A token that changes whenever the stored data change, except the seminar poll's answers (the cache
+    key of data loaders: no score depends on a poll answer, and a seminar brings one every few seconds)."""
     return str(store().state_token())
 
 

@@ -49,3 +49,15 @@ def shared_filters(lang: str) -> None:
     """Leader area, municipality and round (``ui.filters``), offered from the stored rounds."""
     table = context.scores_table()
     filters.render(context.registry(), table["round"].dropna().astype(int).unique().tolist(), lang)
+
+
+@st.fragment(run_every=1)
+def demo_progress(lang: str) -> None:
+    """While a new server stores the demo into an empty database: the title and a progress bar, refreshed
+    every second; then the whole app runs again and shows the page."""
+    state = context.demo_progress()
+    if state is None:
+        st.rerun(scope="app")
+    stored, total = state
+    st.title(t("common.app_title", lang))
+    st.progress(stored / total, text=t("common.demo_loading", lang, stored=stored, total=total))

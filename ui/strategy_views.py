@@ -14,7 +14,7 @@ from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
 from indicator.report import markdown_escape
-from ui import context
+from ui import context, figures
 from ui import format as fmt
 
 
@@ -58,13 +58,15 @@ def show_impact(lang: str, key: str, grouping: str | None = None) -> None:
     areas = area_names(lang)
     labels = charts.impact_labels(table, fmt.dimension_names(fw, lang), areas, lang)
     readings = [impact_lib.reading(row, fw, lang, areas) for _, row in table.iterrows()]
-    st.plotly_chart(charts.impact_figure(table, labels, lang=lang), width="stretch", key=f"{key}_impact_chart",
+    st.plotly_chart(figures.shared(charts.impact_figure, table, labels, lang=lang), width="stretch", key=f"{key}_impact_chart",
                     alt=t("impact.chart.alt", lang, items="; ".join(readings)))
     st.markdown("\n".join(f"- {markdown_escape(r)}" for r in readings))
     st.info(t("impact.caveats", lang), icon=":material/info:")
-    with st.expander(t("impact.col.interval", lang) + " · " + t("impact.col.difference", lang)):
-        shown = impact_lib.display_table(table, fw, lang, areas)
-        st.dataframe(fmt.styled(shown, lang), hide_index=True, key=f"{key}_impact_table")
+    label = t("impact.col.interval", lang) + " · " + t("impact.col.difference", lang)
+    with st.expander(label, key=f"{key}_impact_open", on_change="rerun") as box:
+        if box.open:  # made and sent only when opened (a lighter first paint)
+            shown = impact_lib.display_table(table, fw, lang, areas)
+            st.dataframe(fmt.styled(shown, lang), hide_index=True, key=f"{key}_impact_table")
 
 
 def village_plans(village: str, lang: str) -> None:

@@ -107,7 +107,8 @@ class Store:
         return self.database.audit_log(limit)
 
     def state_token(self) -> str:
-        """A short text that changes whenever stored data change (for Streamlit cache keys)."""
+        """A short text that changes whenever stored data change (for Streamlit cache keys); the seminar
+        poll's answers leave it alone (they enter no score, and a seminar brings one every few seconds)."""
         return self.database.state_token()
 
     def is_empty(self) -> bool:
