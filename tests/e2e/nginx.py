@@ -28,7 +28,7 @@ LOG_FORMAT = '$remote_addr "$request" $status upstream=$upstream_addr node=$alyk
 
 def site_config(app_ports: list[int], http_port: int, https_port: int, folder: Path) -> str:
     """The shipped site file for loopback: ``app_ports`` in place of 8501 and 8502, the listening ports, the
-    certificate in ``folder`` and a local folder for certbot's challenge."""
+    certificate in ``folder`` and local folders for certbot's challenge and the static files' cache."""
     text = SITE.read_text(encoding="utf-8")
     for shipped, port in zip(SHIPPED_PORTS, app_ports, strict=True):
         text = text.replace(f"server 127.0.0.1:{shipped} ", f"server 127.0.0.1:{port} ")
@@ -37,6 +37,7 @@ def site_config(app_ports: list[int], http_port: int, https_port: int, folder: P
     text = text.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
     text = text.replace("/etc/letsencrypt/live/alykyla.example.fi/", f"{folder}/")
     text = text.replace("/var/www/letsencrypt", str(folder / "acme"))
+    text = text.replace("/var/cache/nginx/alykyla", str(folder / "cache"))
     return text.replace("alykyla.example.fi", "localhost")
 
 

@@ -169,6 +169,27 @@ def set_cookies(deployment: Deployment, cookie: str | None = None, port: int | N
     return found
 
 
+def test_streamlits_static_files_come_from_nginxs_cache_with_the_security_headers(deployment):
+    """The second request for a static file never reaches an app process (its log line names no upstream)."""
+    status, _, page = deployment.nginx.get("/")
+    script = re.search(rb'src="\.?(/static/js/[^"]+\.js)"', page)
+    assert status == 200 and script is not None
+    path = script.group(1).decode()
+    replies = [deployment.nginx.get(path) for _ in range(2)]
+    assert [r[0] for r in replies] == [200, 200] and replies[0][2] == replies[1][2]
+    assert replies[1][1]["X-Content-Type-Options"] == "nosniff"  # the server's headers hold in that location
+    assert replies[1][1]["Content-Security-Policy"] == "frame-ancestors 'self'"
+
+    def upstreams() -> list[str]:
+        return [re.search(r"upstream=(\S+)", line).group(1) for line in deployment.nginx.access_log()
+                if f'"GET {path} ' in line]
+
+    deadline = time.monotonic() + 10
+    while len(upstreams()) < 2 and time.monotonic() < deadline:  # nginx logs a request after its answer
+        time.sleep(0.1)
+    assert upstreams()[0] != "-" and upstreams()[1] == "-"  # the first from an app process, the second cached
+
+
 def test_the_site_file_sets_the_node_cookie_once_and_the_security_headers(deployment):
     status, headers, body = deployment.nginx.get("/_stcore/health")
     assert (status, body) == (200, b"ok")
