@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from indicator.charts import palette
 from indicator.charts.labels import escape, wrap
+from indicator.progress import aggregate_history
 from indicator.scoring import NO_SCORE
 
 REGISTRY_COLUMNS: tuple[str, ...] = ("municipality", "leader_area", "lat", "lon", "coordinate_source")
@@ -34,26 +35,25 @@ def round_frame(table: pd.DataFrame, registry: pd.DataFrame, framework: object, 
 
 @dataclass(frozen=True)
 class Headline:
-    """The KPI row: villages surveyed and scored, respondents, median index and its change."""
+    """The KPI row: villages surveyed and scored, respondents, the index and its change since the baseline.
+
+    ``index`` is the villages' index as the progress page draws and rates it (``indicator.progress``'s
+    linked mean, docs/method.md §3.1): for the whole province the province line's value, the headline figure
+    of every screen; ``baseline_index`` is the same line's value in the baseline round.
+    """
 
     villages: int
     scored: int
     respondents: int
-    median_index: float | None
+    index: float | None
     baseline_round: int | None
-    baseline_median: float | None  # over the villages scored in both rounds
-    paired_median: float | None = None  # this round's median over those same villages
+    baseline_index: float | None
 
     @property
     def change(self) -> float | None:
-        if self.paired_median is None or self.baseline_median is None:
+        if self.index is None or self.baseline_index is None:
             return None
-        return self.paired_median - self.baseline_median
-
-
-def _median(values: pd.Series) -> float | None:
-    valid = values.dropna()
-    return float(valid.median()) if len(valid) else None
+        return self.index - self.baseline_index
 
 
 def baseline_round(table: pd.DataFrame, framework: object, round_: int | None) -> int | None:
@@ -66,25 +66,33 @@ def baseline_round(table: pd.DataFrame, framework: object, round_: int | None) -
     return base if base < round_ else None
 
 
+def index_line(table: pd.DataFrame) -> pd.Series:
+    """The index of the villages in ``table`` per round (round -> value): their linked mean, the series the
+    progress page draws and rates at the province level (``indicator.progress.aggregate_history``)."""
+    line = aggregate_history(table, ["index"], by="province")
+    return line.set_index("round")["index"] if "index" in line else pd.Series(dtype=float)
+
+
 def headline(table: pd.DataFrame, framework: object, round_: int | None) -> Headline:
     """KPI figures for ``round_`` over the villages in ``table`` (already filtered by area/municipality).
 
-    The change compares like with like: the median index of ``round_`` minus the median index of the
-    baseline round, both over the villages with an index in both rounds.
+    The index and its change are read off one line (``index_line``): its value in ``round_`` and that value
+    minus its value in the baseline round, so a village joining or missing a round does not show as change.
     """
     now = table[table["round"] == round_]
     base = baseline_round(table, framework, round_)
-    before = table[table["round"] == base] if base is not None else table.iloc[0:0]
-    both = set(now.loc[now["index"].notna(), "village"]) & set(before.loc[before["index"].notna(), "village"])
-    paired = base is not None and len(both) > 0
+    line = index_line(table)
+
+    def value(r: int | None) -> float | None:
+        return float(line[r]) if r is not None and r in line.index and pd.notna(line[r]) else None
+
     return Headline(
         villages=int(now["village"].nunique()),
         scored=int(now["index"].notna().sum()),
         respondents=int(now["respondents"].fillna(0).sum()),
-        median_index=_median(now["index"]),
+        index=value(round_),
         baseline_round=base,
-        baseline_median=_median(before.loc[before["village"].isin(both), "index"]) if paired else None,
-        paired_median=_median(now.loc[now["village"].isin(both), "index"]) if paired else None,
+        baseline_index=value(base),
     )
 
 

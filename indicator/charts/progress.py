@@ -14,11 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from indicator import progress as progress_lib
 from indicator.charts import palette
 from indicator.charts.labels import escape, wrap
 from indicator.framework import Framework, text
 from indicator.i18n import fmt_number, t
-from indicator.progress import PROVINCE, Level, Status, path_score, registry_column
+from indicator.progress import PROVINCE, Level, Status, path_score
 
 STATUS_ARROWS: dict[str, str] = {
     Status.ACHIEVED: "✓",
@@ -106,24 +107,14 @@ def aggregate_history(
     by: str = Level.MUNICIPALITY,
     province: str = PROVINCE,
 ) -> pd.DataFrame:
-    """A history table with one row per (``by`` value, round): the plain mean of its villages' scores.
+    """A history table with one row per (``by`` value, round): the series ``indicator.progress.progress``
+    rates at that level (``indicator.progress.aggregate_history``: the villages' linked mean), so that the
+    line drawn beside a status is the series the status was computed from.
 
     ``by`` is ``village`` (the table as it is), a registry column (``municipality``, ``leader_area``) or
-    ``province`` (all villages). The result's ``village`` column holds the group's name, so that
-    ``progress()`` scores it as it is: the same mean per round as its Leader-area and province rows.
+    ``province`` (all villages).
     """
-    cols = [m for m in measures if m in history]
-    frame = history[["village", "round", *cols]].astype({c: float for c in cols})
-    frame = frame[frame["round"].notna()]
-    if by == Level.VILLAGE:
-        return frame.astype({"round": "int64", "village": object}).reset_index(drop=True)
-    if by == Level.PROVINCE:
-        group = pd.Series(province, index=frame.index, dtype=object)
-    else:
-        group = registry_column(frame["village"], registry, by)
-    frame = frame.assign(village=group).dropna(subset=["village"])
-    means = frame.groupby(["village", "round"], as_index=False)[cols].mean()
-    return means.astype({"round": "int64", "village": object})
+    return progress_lib.aggregate_history(history, measures, by=by, registry=registry, province=province)
 
 
 def level_history(
@@ -208,6 +199,29 @@ def measure_label(measure: str, framework: Framework, lang: str) -> str:
 def status_label(status: str, lang: str) -> str:
     """The arrow and the plain-word name of a status, e.g. "↑ tavoitepolulla"."""
     return f"{STATUS_ARROWS.get(status, '?')} {t(f'progress.status.{status}', lang)}"
+
+
+def headline_text(row: pd.Series, label: str, lang: str) -> str:
+    """The headline figure of one entity (the province on every screen): "Älykylä-indeksi 2026: 60,7 ·
+    ➚ paranee hitaasti", its latest value on the drawn line and the status of that line."""
+    status = status_label(row["status"], lang)
+    if pd.isna(row.get("last_score")):
+        return status
+    figure = t("progress.headline", lang, label=label, round=int(row["last_round"]),
+               score=fmt_number(row["last_score"], lang))
+    return f"{figure} · {status}"
+
+
+def pace_text(row: pd.Series, lang: str) -> str:
+    """The pace behind a status, in points a year: "+2,7 pistettä vuodessa, tavoitepolku vaatii 7,4" (what
+    the line beside it rises, and what the target path needs); empty without a slope."""
+    if pd.isna(row.get("slope")):
+        return ""
+    slope = fmt_number(row["slope"], lang)
+    slope = slope if slope.startswith(("-", "−")) or float(row["slope"]) <= 0 else f"+{slope}"
+    if pd.isna(row.get("required")):
+        return t("progress.pace_no_target", lang, slope=slope)
+    return t("progress.pace", lang, slope=slope, required=fmt_number(row["required"], lang))
 
 
 def alt_text(row: pd.Series, label: str, target_year: int, lang: str) -> str:
@@ -434,10 +448,12 @@ def goals_figure(
     *,
     lang: str = "fi",
     font_size: int = 14,
+    coming: str | None = None,
 ) -> go.Figure:
     """Project goals: done versus the minimum target per goal, one bar colour per sub-project.
 
-    ``table`` is ``indicator.goals.goal_progress``; the bar shows ``done`` and the label "done / min–max".
+    ``table`` is ``indicator.goals.goal_progress``; the bar shows ``done`` and the label "done / min–max", or
+    the word ``coming`` (e.g. "tulossa") where nothing is done yet, when it is given.
     """
     fig = go.Figure()
     for project, rows in table.groupby("project", sort=False):
@@ -451,7 +467,7 @@ def goals_figure(
                 orientation="h",
                 name=project_names.get(project, project),
                 marker_color=palette.area_colour(project),
-                text=[f"{d} / {tg}" for d, tg in zip(rows["done"], target, strict=True)],
+                text=[coming if coming and not d else f"{d} / {tg}" for d, tg in zip(rows["done"], target, strict=True)],
                 textposition="outside",
                 hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",
             )

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicator.charts import palette
-from indicator.charts.labels import wrap
+from indicator.charts.labels import table_height, wrap
 from indicator.i18n import plotly_separators, t
 
 STATUS_COLOURS: dict[str, str] = {
@@ -150,7 +150,7 @@ def impact_table_figure(shown: pd.DataFrame, *, font_size: int = 26, decimals: i
                 "align": "left", "height": size * 1.4},
         cells={"values": wrapped, "font": {"size": size}, "align": "left", "height": size * 1.4},
     ))
-    height = (header_lines + sum(lines)) * size * 1.35 + (len(shown) + 1) * size * 0.6 + 40
+    height = table_height([header_lines, *lines], size, minimum=size * 1.4) + 30
     fig.update_layout(font={"size": font_size, "color": "#1B2733"}, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                       height=int(height))
     return fig

@@ -1,0 +1,375 @@
+"""End to end in Debian's chromium: every page on a desktop (1400×1000) and on a phone (390×844), every
+seminar slide on a projector (1920×1080 and 1280×720), the poll on a phone.
+
+One server over the demo database (every demo round, its theme groups and strategies), one browser, one
+signed-in session per screen size and language. What is checked by machine:
+
+- at 390 px no page is wider than the screen: ``document.documentElement.scrollWidth <= innerWidth``, the
+  main area does not scroll sideways, and no visible element's box runs past the right edge except inside
+  the horizontally scrollable containers of ``SCROLLABLE`` (data grids scroll inside themselves);
+- every visible text is in the chosen language (fi, sv): no text of another language's catalog or
+  framework entry, and of Streamlit's own English strings only those in ``STREAMLIT_OWN``;
+- the headline figure (the province index of ``indicator.progress.headline``) is the same number on the
+  overview, on the seminar's progress slide and in the command line's ``progress`` province row;
+- the goals slide shows no "0 / N" bar, the footer clock is Helsinki time, the footer and the QR caption are
+  at least 24 px on a 1920×1080 screen, and a slide fills the screen without a scrollbar;
+- the poll's answer choices are at least 44 px tall on a phone and the submit button follows the last one.
+
+Screenshots go to ``artifacts/screenshots/`` (``<page>_<width>x<height>.png``, ``seminar_<slide>.png``);
+``ALYKYLA_SHOTS_DIR`` and ``ALYKYLA_SHOTS_PREFIX`` redirect them (e.g. a ``before_`` set for a comparison).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from indicator.charts.seminar import SLIDES
+from indicator.i18n import t
+from tests.e2e.browser import ROOT, SHOTS, TIMEOUT_MS, menu_links, open_page, settle
+from ui import testing
+from ui.navigation import PAGES
+
+pytestmark = pytest.mark.e2e
+
+SHOT_DIR = Path(os.environ.get("ALYKYLA_SHOTS_DIR") or SHOTS)
+SHOT_PREFIX = os.environ.get("ALYKYLA_SHOTS_PREFIX", "")
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+PROJECTORS = ({"width": 1920, "height": 1080}, {"width": 1280, "height": 720})
+HELSINKI = ZoneInfo("Europe/Helsinki")
+# Containers that scroll sideways by design: what is inside them may run past the screen's edge.
+SCROLLABLE = ("[data-testid='stDataFrame']", "[data-testid='stTable']", "[data-testid='stCode']",
+              "[data-testid='stTabs'] [role='tablist']")
+# Streamlit's own English strings that have no setting (ui/streamlit_strings.py on the journeys branch
+# holds the app-wide list; until it is merged, this test keeps its own).
+STREAMLIT_OWN = ("Browse files", "Drag and drop file here", "Limit 200MB per file")
+STREAMLIT_ENGLISH = (*STREAMLIT_OWN, "Choose an option", "Choose options", "Page not found", "No results",
+                     "Press Enter to apply", "Press Enter to submit form", "Running...", "Show password",
+                     "Clear all", "Select all", "Made with Streamlit")
+
+
+# --- the server and the sessions ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> str:
+    """A copy of the demo database (every demo round approved, the demo's groups and strategies)."""
+    path = tmp_path_factory.mktemp("screens") / "demo.db"
+    shutil.copy(testing.demo_template(), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="module")
+def server(serve, database) -> str:
+    return serve({"DATABASE_URL": database, "ALYKYLA_DEMO": "0",
+                  "ALYKYLA_COORDINATOR_HASH": testing.test_hash()})
+
+
+def shot(page, name: str) -> Path:
+    """A whole-page screenshot: the window grown to the content (Streamlit scrolls inside its main area)."""
+    SHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SHOT_DIR / f"{SHOT_PREFIX}{name}.png"
+    page.wait_for_timeout(600)  # let Plotly finish drawing
+    size = page.viewport_size
+    height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('main, main *'))"
+                           ".map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 9000))})
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    page.wait_for_timeout(300)
+    return path
+
+
+def sidebar_open(page, want: bool) -> None:
+    """Open or close the sidebar (a phone starts with it closed, and a menu link leaves it open)."""
+    sidebar = page.get_by_test_id("stSidebar")
+    shown = sidebar.is_visible() and (sidebar.bounding_box() or {"x": -1})["x"] >= 0
+    if shown == want:
+        return
+    button = "stExpandSidebarButton" if want else "stSidebarCollapseButton"
+    page.get_by_test_id(button).locator("button").or_(page.get_by_test_id(button)).first.click()
+    page.wait_for_timeout(600)
+
+
+def signed_in(browser, base: str, viewport: dict, lang: str = "fi"):
+    """A new context and page at the front page, signed in as a coordinator, in ``lang``."""
+    from playwright.sync_api import expect
+
+    phone = viewport["width"] < 600
+    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    open_page(page, f"{base}/?lang={lang}" if lang != "fi" else base)
+    sidebar_open(page, True)
+    page.get_by_text(t("common.login_title", lang)).click()
+    page.get_by_label(t("common.login_passphrase", lang)).fill(testing.TEST_PASSPHRASE)
+    page.get_by_role("button", name=t("common.login_submit", lang)).click()
+    expect(page.get_by_text(t("common.signed_in", lang))).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    return context, page
+
+
+def visit(page, spec, lang: str) -> None:
+    """Follow the menu link of ``spec`` (the session, and so the sign-in, is kept), then close the menu on
+    a phone."""
+    sidebar_open(page, True)
+    title = t(f"common.nav_{spec.name}", lang)
+    menu_links(page).filter(has=page.get_by_text(title, exact=True)).click()
+    page.wait_for_url(re.compile(rf"/{spec.address}(\?|$)") if not spec.default else re.compile(r"/(\?|$)"))
+    settle(page)
+    if page.viewport_size["width"] < 600:
+        sidebar_open(page, False)
+    page.wait_for_timeout(700)  # Plotly draws after the script has finished
+
+
+# --- what the checks read from the page --------------------------------------------------------------
+
+OVERFLOW_JS = """(scrollable) => {
+  const width = window.innerWidth;
+  const main = document.querySelector("[data-testid='stMain']") || document.querySelector("main");
+  const inScroller = (el) => scrollable.some((s) => el.closest(s));
+  const out = [];
+  for (const el of main.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || box.right <= width + 1 || inScroller(el)) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.display === "none") continue;
+    out.push({tag: el.tagName, testid: (el.closest("[data-testid]") || {}).dataset?.testid || "",
+              cls: String(el.className.baseVal ?? el.className).slice(0, 60),
+              text: (el.textContent || "").trim().slice(0, 50), right: Math.round(box.right)});
+  }
+  return {page: document.documentElement.scrollWidth, main: main.scrollWidth, inner: width,
+          elements: out.slice(0, 12), count: out.length};
+}"""
+
+TEXT_JS = """() => {
+  const parts = [];
+  for (const root of document.querySelectorAll("[data-testid='stMain'], [data-testid='stSidebar']")) {
+    if (root.offsetParent !== null || root.getClientRects().length) parts.push(root.innerText);
+  }
+  for (const el of document.querySelectorAll(".js-plotly-plot svg text")) parts.push(el.textContent);
+  return parts.join("\\n");
+}"""
+
+
+def overflow(page) -> dict:
+    return page.evaluate(OVERFLOW_JS, list(SCROLLABLE))
+
+
+def visible_text(page) -> str:
+    return page.evaluate(TEXT_JS)
+
+
+def _literal_pieces(template: str) -> list[str]:
+    """The fixed parts of a catalog text (between ``{placeholders}``), whitespace squeezed."""
+    return [" ".join(p.split()) for p in re.split(r"\{[^}]*\}|\*\*|[*_`#]", template)]
+
+
+def foreign_phrases(lang: str) -> set[str]:
+    """Phrases of at least three words that only another language uses: catalog texts and framework texts
+    of sv/fi/en whose fixed parts do not occur in ``lang``'s texts."""
+    import tomllib
+
+    from indicator.framework import load
+
+    own, other = [], []
+    for path in sorted((ROOT / "indicator" / "locales").glob("*.toml")):
+        for entry in tomllib.loads(path.read_text(encoding="utf-8")).values():
+            if isinstance(entry, dict) and lang in entry:
+                own.append(entry[lang])
+                other += [v for k, v in entry.items() if k != lang and isinstance(v, str)]
+    fw = load()
+    texts = [d.name for d in fw.dimensions] + [i.text for i in fw.items] + [b.name for b in fw.bands]
+    for entry in texts:
+        own.append(entry.get(lang, ""))
+        other += [v for k, v in entry.items() if k != lang]
+    own_text = "\n".join(" ".join(o.split()) for o in own)
+    phrases = {p for o in other for p in _literal_pieces(o) if len(p.split()) >= 3 and len(p) >= 16}
+    return {p for p in phrases if p not in own_text}
+
+
+def wrong_language(text: str, lang: str, phrases: set[str]) -> list[str]:
+    """The other-language phrases and non-allowed Streamlit English strings found in ``text``."""
+    flat = " ".join(text.split())
+    found = sorted(p for p in phrases if p in flat)
+    return found + [s for s in STREAMLIT_ENGLISH if s in flat and s not in STREAMLIT_OWN]
+
+
+# --- pages on a desktop and on a phone ---------------------------------------------------------------
+
+
+def test_every_page_on_a_desktop_and_a_phone(browser, server) -> None:
+    """Screenshots of every page at 1400×1000 and 390×844 (Finnish, signed in); at 390 px nothing runs
+    past the screen's edge and every visible text is Finnish."""
+    phrases = foreign_phrases("fi")
+    problems: dict[str, object] = {}
+    for viewport in (DESKTOP, PHONE):
+        context, page = signed_in(browser, server, viewport)
+        size = f"{viewport['width']}x{viewport['height']}"
+        for spec in PAGES:
+            visit(page, spec, "fi")
+            assert not page.get_by_test_id("stException").count(), f"{spec.address} raised an exception"
+            shot(page, f"{spec.address}_{size}")
+            if viewport is PHONE:
+                found = overflow(page)
+                if found["page"] > found["inner"] or found["main"] > found["inner"] or found["count"]:
+                    problems[f"{spec.address} overflow"] = found
+            foreign = wrong_language(visible_text(page), "fi", phrases)
+            if foreign:
+                problems[f"{spec.address} {size} language"] = foreign
+        context.close()
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_every_page_in_swedish_on_a_phone(browser, server) -> None:
+    """In Swedish on a phone: no Finnish or English text (beyond Streamlit's own), nothing past the edge."""
+    phrases = foreign_phrases("sv")
+    problems: dict[str, object] = {}
+    context, page = signed_in(browser, server, PHONE, lang="sv")
+    for spec in PAGES:
+        visit(page, spec, "sv")
+        assert not page.get_by_test_id("stException").count(), f"{spec.address} raised an exception"
+        found = overflow(page)
+        if found["page"] > found["inner"] or found["main"] > found["inner"] or found["count"]:
+            problems[f"{spec.address} overflow"] = found
+        foreign = wrong_language(visible_text(page), "sv", phrases)
+        if foreign:
+            problems[f"{spec.address} language"] = foreign
+    context.close()
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_the_language_switch_changes_the_filter_labels_at_once(browser, server) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    open_page(page, server)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text(t("common.filter_area", "fi"), exact=True)).to_be_visible()
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="Svenska").click()
+    for key in ("common.filter_area", "common.filter_municipality", "common.filter_round"):
+        expect(sidebar.get_by_text(t(key, "sv"), exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    expect(sidebar.get_by_text(t("common.filter_all_areas", "sv"), exact=True)).to_be_visible()
+    context.close()
+
+
+# --- the seminar hall --------------------------------------------------------------------------------
+
+
+def _slide(browser, base: str, slide: str, viewport: dict):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(f"{base}/seminaari?embed=true&slide={slide}")
+    page.wait_for_selector(f".st-key-seminar_slide_{slide} :is(h1, h2)", timeout=TIMEOUT_MS)
+    settle(page)
+    page.wait_for_timeout(1200)  # Plotly draws after the script has finished
+    return context, page
+
+
+FILL_JS = """() => {
+  const main = document.querySelector("[data-testid='stMain']");
+  const block = document.querySelector("[data-testid='stMainBlockContainer']") || main;
+  const boxes = Array.from(block.querySelectorAll("[data-testid='stElementContainer']"))
+    .map((e) => e.getBoundingClientRect()).filter((b) => b.height > 0);
+  return {scroll: main.scrollHeight - main.clientHeight, bottom: Math.max(...boxes.map((b) => b.bottom)),
+          height: window.innerHeight, width: document.documentElement.scrollWidth, inner: window.innerWidth};
+}"""
+
+
+def _px(page, selector: str) -> float:
+    return page.locator(selector).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+
+
+@pytest.mark.parametrize("slide", SLIDES)
+def test_every_slide_fills_a_projector_screen(browser, server, slide: str) -> None:
+    """Each slide at 1920×1080 (screenshot) and 1280×720: no scrollbar, no large empty band below, the
+    footer and the QR caption large enough to read from the back of a hall, the clock in Helsinki time."""
+    problems = {}
+    for viewport in PROJECTORS:
+        context, page = _slide(browser, server, slide, viewport)
+        if viewport is PROJECTORS[0]:
+            shot(page, f"seminar_{slide}")
+            footer = page.locator(".st-key-seminar_footer")
+            clock = re.search(r"(\d\d):(\d\d)", footer.inner_text())
+            assert clock, footer.inner_text()
+            now = datetime.now(HELSINKI)
+            shown = now.replace(hour=int(clock[1]), minute=int(clock[2]))
+            assert abs(shown - now) < timedelta(minutes=3), f"footer {clock[0]}, Helsinki {now:%H:%M}"
+            for name, selector in (("footer", ".st-key-seminar_footer p"),
+                                   ("QR caption", ".st-key-seminar_side [data-testid='stCaptionContainer']")):
+                if page.locator(selector).count() and _px(page, selector) < 24:
+                    problems[f"{name} font"] = _px(page, selector)
+        fill = page.evaluate(FILL_JS)
+        size = f"{viewport['width']}x{viewport['height']}"
+        if fill["scroll"] > 2:
+            problems[f"{size} scrolls"] = fill
+        if fill["bottom"] < 0.8 * fill["height"]:
+            problems[f"{size} empty band"] = fill
+        if fill["width"] > fill["inner"]:
+            problems[f"{size} too wide"] = fill
+        context.close()
+    assert not problems, problems
+
+
+def test_the_headline_figure_is_the_same_on_the_overview_the_slide_and_the_command_line(
+    browser, server, database
+) -> None:
+    from indicator.i18n import fmt_number
+
+    run = subprocess.run([sys.executable, "-m", "indicator", "progress", "--db", database, "--format", "json"],
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    rows = json.loads(run.stdout)
+    province = next(r for r in rows if r.get("level") == "province" and r["measure"] == "index")
+    expected = fmt_number(province["last_score"], "fi", 1)
+
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    open_page(page, server)
+    name = t("overview.kpi_index", "fi")
+    kpi = page.get_by_test_id("stMetric").filter(has_text=name)
+    assert kpi.get_by_test_id("stMetricValue").inner_text().strip() == expected
+    context.close()
+
+    context, page = _slide(browser, server, "progress", PROJECTORS[0])
+    headline = page.locator(".st-key-seminar_slide_progress h2").first.inner_text()
+    assert f"{name} {province['last_round']}: {expected}" in headline, headline
+    context.close()
+
+
+def test_the_goals_slide_shows_what_was_done(browser, server) -> None:
+    context, page = _slide(browser, server, "goals", PROJECTORS[0])
+    text = visible_text(page)
+    assert not re.search(r"(^|\s)0 / \d", text), text
+    context.close()
+
+
+# --- the poll on a phone -----------------------------------------------------------------------------
+
+
+def test_the_poll_fits_a_thumb(browser, server) -> None:
+    """Every answer choice is at least 44 px tall, and the submit button comes right after the last
+    question (no hunting for it below other content)."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    open_page(page, f"{server}/kysely")
+    shot(page, "kysely_form_390x844")
+    options = page.locator("[data-testid='stRadio'] label")
+    heights = [box["height"] for box in (o.bounding_box() for o in options.all()) if box]
+    assert heights and min(heights) >= 44, heights
+    last = options.last.bounding_box()
+    button = page.get_by_role("button", name=t("poll.submit", "fi")).bounding_box()
+    assert button["height"] >= 44
+    assert 0 <= button["y"] - (last["y"] + last["height"]) < 120
+    context.close()
