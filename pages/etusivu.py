@@ -108,7 +108,10 @@ with band_col:
 
 st.subheader(t("overview.ranking_title", lang))
 ranking = parts["ranking"]
-st.dataframe(fmt.styled(ranking, lang), hide_index=True, width="stretch", key="overview_ranking")
+wide = st.toggle(t("overview.ranking_all", lang), key="overview_ranking_all", help=t("overview.ranking_all_help", lang))
+compact = [t(f"common.col_{k}", lang) for k in ("rank", "village", "index", "band")]  # fits a phone's width
+st.dataframe(fmt.styled(ranking, lang), hide_index=True, width="stretch", key="overview_ranking",
+             column_order=None if wide else compact)
 st.caption(t("overview.ranking_caption", lang, min=fw.min_respondents))
 st.download_button(t("overview.download", lang), data=lambda: xlsx_bytes({str(round_): ranking}),
                    file_name=f"alykyla-{round_}.xlsx", icon=":material/download:", key="overview.download",

@@ -6,6 +6,7 @@ already translated (``labels``), so the module knows no language.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -131,19 +132,46 @@ def village_map(
                 hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra>" + name + "</extra>",
             )
         )
-    centre = (
-        {"lat": float(located["lat"].mean()), "lon": float(located["lon"].mean())}
-        if len(located)
-        else {"lat": 60.75, "lon": 26.9}
-    )
+    centre, zoom = fit_view(located["lat"], located["lon"], height=height - 90)
     fig.update_layout(
-        map={"style": "open-street-map", "center": centre, "zoom": 7.3},
+        map={"style": "open-street-map", "center": centre, "zoom": zoom},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=height,
         legend={"orientation": "h", "yanchor": "top", "y": 0.99, "xanchor": "left", "x": 0.01,
                 "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 13}},
     )
     return fig
+
+
+MAP_TILE = 512  # px of the whole world at zoom 0 in Plotly's maps (MapLibre)
+
+
+def fit_view(lat: pd.Series, lon: pd.Series, *, width: float = 330.0, height: float = 430.0,
+             zooms: tuple[float, float] = (5.0, 10.0)) -> tuple[dict[str, float], float]:
+    """Centre and zoom at which every point fits a map ``width`` × ``height`` px (Web Mercator).
+
+    The width is a phone's (a 390 px screen less the page's padding): Streamlit tells a page nothing about
+    the screen, so the map is framed for the narrowest one and a desktop shows the same view with room
+    around it; no village is drawn outside the frame. Without points: the province's centre.
+
+    >>> centre, zoom = fit_view(pd.Series([60.4, 61.2]), pd.Series([26.0, 28.2]))
+    >>> round(centre["lon"], 2), round(zoom, 2)
+    (27.1, 6.72)
+    """
+    lat, lon = lat.dropna().astype(float), lon.dropna().astype(float)
+    if lat.empty or lon.empty:
+        return {"lat": 60.75, "lon": 26.9}, 7.0
+
+    def mercator(degrees: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(degrees) / 2))
+
+    top, bottom = mercator(lat.max()), mercator(lat.min())
+    span_x = max(lon.max() - lon.min(), 0.01) / 360 * MAP_TILE
+    span_y = max(top - bottom, 0.0002) / (2 * math.pi) * MAP_TILE
+    zoom = min(math.log2(width / span_x), math.log2(height / span_y))
+    middle = math.degrees(2 * math.atan(math.exp((top + bottom) / 2)) - math.pi / 2)
+    centre = {"lat": middle, "lon": float((lon.max() + lon.min()) / 2)}
+    return centre, float(min(max(zoom, zooms[0]), zooms[1]))
 
 
 def _hover_detail(part: pd.DataFrame, labels: Mapping[str, str], number: Callable[[float], str]) -> list[str]:

@@ -286,14 +286,16 @@ def _legend_keys(fig: go.Figure, lang: str, size: int) -> None:
                                  showlegend=True))
 
 
-def _layout(fig: go.Figure, size: int, target_year: int, first_year: int | None) -> go.Figure:
+def _layout(fig: go.Figure, size: int, target_year: int, first_year: int | None, *, dtick: int = 1) -> go.Figure:
+    """Axes 0–100 and first year to target year; the legend under the plot, where it can wrap onto more
+    lines on a phone without covering a title (Plotly makes room for it below the axis)."""
     start = (first_year or target_year - 6) - 0.5
     fig.update_yaxes(range=[-2, 104], ticksuffix="", dtick=20)
-    fig.update_xaxes(range=[start, target_year + 0.5], dtick=1)
+    fig.update_xaxes(range=[start, target_year + 0.5], dtick=dtick)
     fig.update_layout(
         font={"size": size},
-        margin={"l": 10, "r": 10, "t": 60 + size, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 10 + (size * 3 if fig.layout.title.text else 0), "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "xanchor": "left"},
         plot_bgcolor="white",
         hovermode="x unified",
     )
@@ -319,7 +321,8 @@ def progress_figure(
     fig = go.Figure()
     _add_measure(fig, series, row, target_year, lang, size=font_size)
     first = int(series["round"].min()) if not series.empty else None
-    fig.update_layout(title={"text": escape(title), "font": {"size": font_size * 1.4}})
+    if title:
+        fig.update_layout(title={"text": escape(title), "font": {"size": font_size * 1.4}})
     return _layout(fig, font_size, target_year, first)
 
 
@@ -330,24 +333,32 @@ def progress_grid(
     framework: Framework,
     *,
     lang: str = "fi",
-    columns: int = 4,
+    columns: int = 2,
     font_size: int = 12,
+    cell_height: int = 260,
 ) -> go.Figure:
-    """Small multiples: every dimension of one entity, each with its target path and projection."""
+    """Small multiples: every dimension of one entity, each with its target path and projection.
+
+    Two columns by default: readable on a 390 px phone (titles wrapped to 22 characters, every second year
+    on the axis) and on a desktop. The legend sits at the top of the figure, above the first titles.
+    """
     dims = list(framework.dimension_ids)
     rows_n = -(-len(dims) // columns)
     own = table[table["village"] == entity].set_index("measure")
     titles = [  # wrapped, so that long names (Swedish above all) do not run into the next cell
-        wrap(f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}", 30)
+        wrap(f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}", 22)
         for d in dims
     ]
+    title_room = 3 * font_size * 1.3 + 12  # px above each cell for a title of up to three lines
+    gap = title_room + font_size * 2 + 8  # and under the cell above it, room for its year labels
+    height = rows_n * cell_height + (rows_n - 1) * gap + title_room + 90
     fig = make_subplots(
         rows=rows_n,
         cols=columns,
         subplot_titles=titles,
         shared_yaxes=True,
-        vertical_spacing=0.12 if rows_n > 1 else 0.0,
-        horizontal_spacing=0.03,
+        vertical_spacing=gap / (height - title_room - 90) if rows_n > 1 else 0.0,
+        horizontal_spacing=0.06,
     )
     first_years = []
     for n, dim in enumerate(dims):
@@ -367,10 +378,11 @@ def progress_grid(
             size=font_size,
         )
     _legend_keys(fig, lang, font_size)
-    fig.update_annotations(font={"size": font_size})
-    fig.update_layout(height=300 * rows_n + 60)
-    _layout(fig, font_size, framework.target_year, min(first_years) if first_years else None)
-    return fig.update_layout(legend={"y": 1.0 + 0.25 / rows_n}, margin={"t": 90})
+    fig.update_annotations(font={"size": font_size}, yanchor="bottom")
+    fig.update_layout(height=int(height))
+    _layout(fig, font_size, framework.target_year, min(first_years) if first_years else None, dtick=2)
+    legend = {"yref": "container", "y": 1.0, "yanchor": "top", "x": 0, "xanchor": "left"}
+    return fig.update_layout(legend=legend, margin={"t": int(title_room) + 40, "b": 10})
 
 
 def status_legend(lang: str = "fi") -> list[tuple[str, str, str]]:
@@ -381,8 +393,9 @@ def status_legend(lang: str = "fi") -> list[tuple[str, str, str]]:
     ]
 
 
-def status_key_figure(lang: str = "fi", *, font_size: int = 14, columns: int = 3) -> go.Figure:
-    """The status colours as a small key: a coloured square with the arrow and the words of each status."""
+def status_key_figure(lang: str = "fi", *, font_size: int = 14, columns: int = 1) -> go.Figure:
+    """The status colours as a small key: a coloured square with the arrow and the words of each status (one
+    column by default: the words never run into the next column on a phone)."""
     statuses = list(palette.STATUS_ORDER)
     x = [n % columns for n in range(len(statuses))]
     y = [-(n // columns) for n in range(len(statuses))]
@@ -402,7 +415,7 @@ def status_key_figure(lang: str = "fi", *, font_size: int = 14, columns: int = 3
             textfont={"size": font_size},
         )
     )
-    fig.update_xaxes(visible=False, range=[-0.1, columns])
+    fig.update_xaxes(visible=False, range=[-0.1 / columns, columns], fixedrange=True)
     fig.update_yaxes(visible=False, range=[min(y) - 0.6, 0.6])
     rows = -(-len(statuses) // columns)
     fig.update_layout(
@@ -462,10 +475,10 @@ def goals_figure(
         ]
         fig.add_trace(
             go.Bar(
-                y=[wrap(names.get(g, g), 36) for g in rows["goal"]],
+                y=[wrap(names.get(g, g), 26) for g in rows["goal"]],
                 x=np.minimum(rows["share"], 1.0) * 100,
                 orientation="h",
-                name=project_names.get(project, project),
+                name=wrap(project_names.get(project, project), 30),
                 marker_color=palette.area_colour(project),
                 text=[coming if coming and not d else f"{d} / {tg}" for d, tg in zip(rows["done"], target, strict=True)],
                 textposition="outside",
@@ -474,14 +487,14 @@ def goals_figure(
         )
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": font_size})
     fig.update_xaxes(
-        range=[0, 125], ticksuffix=" %", title=t("goals.chart.share", lang), tickvals=[0, 25, 50, 75, 100]
+        range=[0, 125], ticksuffix=" %", title=wrap(t("goals.chart.share", lang), 30), tickvals=[0, 50, 100]
     )
     fig.update_layout(
         barmode="group",
         font={"size": font_size},
         plot_bgcolor="white",
         height=max(300, 60 * table["goal"].nunique() + 120),
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xref": "container"},
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
     return fig

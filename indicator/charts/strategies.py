@@ -68,7 +68,7 @@ def timeline_figure(actions: pd.DataFrame, *, lang: str = "fi", today: date | No
     fig.update_layout(
         barmode="overlay", separators=plotly_separators(lang), font_size=font_size, plot_bgcolor="white",
         height=120 + 48 * max(1, len(frame)), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xref": "container"},
     )
     return fig
 
@@ -92,7 +92,7 @@ def impact_figure(table: pd.DataFrame, labels: Sequence[str], *, lang: str = "fi
 
     rows = table.reset_index(drop=True)
     shown = rows["difference"].notna()
-    y = [wrap(label, 40) for label in labels]
+    y = [wrap(label, 30) for label in labels]
     fig = go.Figure(go.Scatter(
         x=rows.loc[shown, "difference"], y=[y[i] for i in rows.index[shown]], mode="markers",
         marker={"size": font_size, "color": [colour(r) for _, r in rows[shown].iterrows()]},
@@ -103,7 +103,7 @@ def impact_figure(table: pd.DataFrame, labels: Sequence[str], *, lang: str = "fi
     ))
     fig.add_vline(x=0, line_color=palette.BLACK, line_width=1)
     fig.update_yaxes(categoryorder="array", categoryarray=y[::-1], automargin=True)
-    fig.update_xaxes(title=t("impact.chart.x", lang), zeroline=False, automargin=True)
+    fig.update_xaxes(title=wrap(t("impact.chart.x", lang), 28), zeroline=False, automargin=True)
     fig.update_layout(separators=plotly_separators(lang), font_size=font_size, plot_bgcolor="white",
                       showlegend=False, height=140 + 50 * max(1, len(rows)),
                       margin={"l": 10, "r": 20, "t": 10, "b": 10})
