@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from indicator.errors import StorageError
 from indicator.i18n import LANGUAGES, t
-from ui import context, filters, frame, navigation, signin
+from ui import account, context, filters, frame, navigation, signin
+from ui import format as fmt
 
 
 def main() -> None:
@@ -24,19 +26,26 @@ def main() -> None:
     embedded = bool(st.context.is_embedded)
     st.session_state.setdefault("role", "public")
     filters.seed_from_url("lang", LANGUAGES)
+    account.sync_role()
     routes = navigation.build_routes(context.role(), context.lang(), signin.prompt)
     page = st.navigation(routes.pages, position="hidden")
     frame.configure(embedded)
-    with st.sidebar:
-        if not embedded:
-            frame.menu(routes.menu)
-        lang = frame.language_selector()
-        st.subheader(t("common.filters", lang))
-        frame.shared_filters(lang)
-        st.divider()
-        signin.coordinator_box(lang)
-    with navigation.routed():
-        page.run()
+    st.session_state[signin.ADDRESS_KEY] = page.url_path
+    account.land(page.url_path == "", [p.url_path for p in routes.pages if p.url_path],
+                 lambda address: st.switch_page(next(p for p in routes.pages if p.url_path == address)))
+    try:
+        with st.sidebar:
+            if not embedded:
+                frame.menu(routes.menu)
+            lang = frame.language_selector()
+            st.subheader(t("common.filters", lang))
+            frame.shared_filters(lang)
+            st.divider()
+            signin.coordinator_box(lang)
+        with navigation.routed():
+            page.run()
+    except StorageError as err:  # the database is read-only, full, busy or gone: say so, in the user's language
+        st.error(fmt.plain(err.localized(context.lang())), icon=":material/database:")
 
 
 if __name__ == "__main__":

@@ -26,17 +26,31 @@ def escape_cell(value: object) -> object:
 
 
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells, column names and index labels are formula-safe."""
+    """A copy of ``frame`` whose text cells, column names and index labels (every level of a MultiIndex, and
+    the index names, which a spreadsheet shows as headers) are formula-safe."""
     out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].astype(object).map(escape_cell)
-    out.columns = [escape_cell(str(c)) if not isinstance(c, str) else escape_cell(c) for c in out.columns]
-    if not isinstance(out.index, pd.MultiIndex) and (
-        out.index.dtype == object or pd.api.types.is_string_dtype(out.index)
-    ):
-        out.index = out.index.map(escape_cell)
+    for n in range(out.shape[1]):
+        values = out.iloc[:, n]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            out.isetitem(n, values.astype(object).map(escape_cell))
+    out.columns = escape_index(out.columns)
+    out.index = escape_index(out.index)
     return out
+
+
+def escape_index(index: pd.Index) -> pd.Index:
+    """An index (or MultiIndex) with its text labels and names formula-safe; numbers and dates unchanged."""
+    names = [escape_cell(n) for n in index.names]
+    if isinstance(index, pd.MultiIndex):
+        levels = [_escaped_labels(level) for level in index.levels]
+        return index.set_levels(levels, verify_integrity=False).set_names(names)
+    return _escaped_labels(index).set_names(names)
+
+
+def _escaped_labels(index: pd.Index) -> pd.Index:
+    if index.dtype == object or pd.api.types.is_string_dtype(index):
+        return pd.Index([escape_cell(v) for v in index], dtype=object, name=index.name)
+    return index
 
 
 def escape_reversible(value: object) -> object:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from pathlib import PurePath
 from typing import Any
 
 
@@ -45,15 +46,17 @@ class IndicatorError(Exception):
 
         key = f"error.{self.code}"
         if not self.code or key not in catalog():
-            return str(self)
+            return self._line(" ".join(self.message.split()), ("row", "column", "value"), file_name_only=True)
         words = tuple(t(f"error.where.{w}", lang) for w in ("row", "column", "value"))
         params = {name: _shown(value, lang) for name, value in self.params.items()}
-        return self._line(" ".join(t(key, lang, **params).split()), words)
+        return self._line(" ".join(t(key, lang, **params).split()), words, file_name_only=True)
 
-    def _line(self, text: str, words: tuple[str, str, str]) -> str:
-        """``file, row 3, column 'B': text (value '...')`` with the place words of one language."""
+    def _line(self, text: str, words: tuple[str, str, str], *, file_name_only: bool = False) -> str:
+        """``file, row 3, column 'B': text (value '...')`` with the place words of one language. A message for
+        the dashboard (``file_name_only``) names a file by its name only: no folder of the server is shown."""
         row_word, column_word, value_word = words
-        where = [clip(self.file, 200)] if self.file else []
+        shown = PurePath(self.file).name or self.file if self.file and file_name_only else self.file
+        where = [clip(shown, 200)] if self.file else []
         if self.row is not None:
             where.append(f"{row_word} {self.row}")
         if self.column is not None:

@@ -25,6 +25,8 @@ ITEM_TYPES: tuple[str, ...] = ("likert5", "yesno", "number")
 DEFAULT_PATH = DATA_DIR / "framework.toml"
 
 Texts = Mapping[str, str]
+Ideas = Mapping[str, tuple[str, ...]]
+MAX_IDEAS = 3  # ideas per item and language: a card shows one or two, so a few are plenty
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Item:
     target: float
     weight: float = 1.0
     aliases: tuple[str, ...] = ()
+    ideas: Ideas = field(default_factory=lambda: MappingProxyType({}))  # lang -> concrete ideas to improve
 
     @property
     def less_is_better(self) -> bool:
@@ -147,6 +150,14 @@ def text(texts: Texts, lang: str = "fi") -> str:
     return next(iter(texts.values()), "")
 
 
+def ideas(item: Item, lang: str = "fi") -> tuple[str, ...]:
+    """The item's ideas for improving it in the asked language (same fallback as ``text``); () when none."""
+    for key in (lang, "fi", "en", "sv"):
+        if item.ideas.get(key):
+            return item.ideas[key]
+    return next(iter(item.ideas.values()), ())
+
+
 # --- loading and validation -------------------------------------------------------------------------
 
 
@@ -188,6 +199,32 @@ class _Checker:
                 return MappingProxyType(dict(good))
         self.fail(entry, f"'{key}' must be a text or a table of texts by language (fi, sv, en)")
         return MappingProxyType({})
+
+    def ideas(self, table: Mapping[str, Any], entry: str) -> Ideas:
+        """The optional ``ideas = { fi = [...], sv = [...], en = [...] }``: per language 1..MAX_IDEAS
+        non-empty texts, every language with as many ideas (they are translations of each other)."""
+        value = table.get("ideas")
+        if value is None:
+            return MappingProxyType({})
+        if not isinstance(value, Mapping) or not value:
+            self.fail(entry, "'ideas' must be a table of idea lists by language, e.g. ideas = { fi = [\"...\"] }")
+            return MappingProxyType({})
+        out: dict[str, tuple[str, ...]] = {}
+        for lang, listed in value.items():
+            if lang not in LANGUAGES:
+                self.fail(entry, f"'ideas' has an unknown language {lang!r} (use {', '.join(LANGUAGES)})")
+            elif (not isinstance(listed, list) or not listed
+                  or not all(isinstance(i, str) and i.strip() for i in listed)):
+                self.fail(entry, f"'ideas.{lang}' must be a list of non-empty texts")
+            elif len(listed) > MAX_IDEAS:
+                self.fail(entry, f"'ideas.{lang}' has {len(listed)} ideas, at most {MAX_IDEAS} are allowed")
+            else:
+                out[lang] = tuple(i.strip() for i in listed)
+        counts = {lang: len(listed) for lang, listed in out.items()}
+        if len(set(counts.values())) > 1:
+            shown = ", ".join(f"{lang} {n}" for lang, n in counts.items())
+            self.fail(entry, f"every language in 'ideas' must list as many ideas (they translate each other): {shown}")
+        return MappingProxyType(out)
 
     def weight(self, table: Mapping[str, Any], entry: str) -> float:
         value = self.number(table, "weight", entry, default=1.0)
@@ -304,6 +341,7 @@ def _parse_item(table: Mapping[str, Any], n: int, dims: set[str], check: _Checke
         target=target,
         weight=check.weight(table, entry),
         aliases=tuple(aliases),
+        ideas=check.ideas(table, entry),
     )
 
 

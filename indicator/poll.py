@@ -7,6 +7,7 @@ are stored as the seminar round without personal data; the summaries feed the se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from itertools import zip_longest
 
@@ -75,6 +76,22 @@ def choose_items(
                         ("poll.too_many_items", {"count": len(item_ids), "max": MAX_ITEMS}))
         raise IndicatorError("poll items: " + "; ".join(problems), code=code, params=params, file=framework.source)
     return tuple(known[i] for i in item_ids)
+
+
+_ROUND = re.compile(r"[0-9]{4}")
+
+
+def parse_round(text: object) -> int | None:
+    """The round (a year 1900-2200) a ``?poll_round=`` parameter names, or None when it names none: four
+    ASCII digits only (``str.isdigit`` also takes '²' or '٢٠٢٦', which ``int`` then refuses or reads).
+
+    >>> parse_round("2026"), parse_round("²"), parse_round("٢٠٢٦"), parse_round("99999"), parse_round(None)
+    (2026, None, None, None, None)
+    """
+    if not isinstance(text, str) or not _ROUND.fullmatch(text.strip()):
+        return None
+    year = int(text.strip())
+    return year if 1900 <= year <= 2200 else None
 
 
 def parse_item_list(text: str | None) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from indicator.errors import IndicatorError, clip
+from indicator.names import village_key
 from indicator.paths import DATA_DIR
 
 DEFAULT_REGISTRY = DATA_DIR / "villages.csv"
@@ -110,13 +111,10 @@ def optional_villages(path: str | Path = DEFAULT_REGISTRY) -> pd.DataFrame | Non
         return None
 
 
-_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
-
-
 def _key(name: str) -> str:
-    """Case-folded, whitespace-collapsed name with plain hyphens (accents kept: 'ä' is not 'a')."""
-    key = " ".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
-    return _DASHES.sub("-", key)
+    """``indicator.names.village_key``: case, spacing, dashes, invisible characters and Cyrillic or Greek
+    look-alike letters do not count (accents do: 'ä' is not 'a')."""
+    return village_key(name)
 
 
 def _plain(name: str) -> str:

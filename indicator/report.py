@@ -5,7 +5,12 @@ from the village's *baseline* — its score for that item in its earliest earlie
 that round's year — to 100 in the framework's ``target_year``. Without an earlier score the line starts
 at 0 in the framework's ``baseline_year`` (``indicator.progress.path_score``, the same line the progress
 charts draw). ``gap = score - expected``: positive is ahead of the path.
-Strengths are the items furthest ahead, weaknesses the items furthest behind.
+Strengths are the items furthest ahead, weaknesses the items furthest behind; the weaknesses that are
+behind their path are the card's development targets, each with the item's ideas from the framework file.
+
+The trend beside the band is the village index's progress status (``indicator.progress.series_status``,
+the progress page's rule) over its public rounds up to the shown one: the band says where the village is,
+the trend where it is heading.
 
 A village/round with fewer than ``framework.min_respondents`` respondents is *private*: its results carry
 no dimension or item breakdown, and neither do its downloads.
@@ -17,13 +22,14 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from indicator.framework import Framework, text
+from indicator.framework import Framework, ideas, text
 from indicator.i18n import fmt_number, t
-from indicator.progress import path_score
+from indicator.progress import Status, path_score, series_status
 from indicator.xlsxsafe import xlsx_bytes
 
 N_HIGHLIGHTS = 3
@@ -47,6 +53,7 @@ class VillageResults:
     items: pd.DataFrame  # item, dimension, type, value, answers, score, baseline_round, expected, gap
     history: pd.DataFrame  # round, respondents, private, index, <dimension ids>
     rank_band: Mapping[str, float] = field(default_factory=dict)  # nominal/median/p05/p95 rank
+    trend: Mapping[str, Any] = field(default_factory=dict)  # status, first_round, last_round, slope, required
 
     def _highlights(self) -> int:
         return min(N_HIGHLIGHTS, int(self.items["gap"].notna().sum()) // 2)
@@ -167,6 +174,17 @@ def _rank_band(uncertainty: pd.DataFrame | None, village: str) -> dict[str, floa
     return {k: float(row.iloc[0][k]) for k in keys if k in row}
 
 
+def index_trend(history: pd.DataFrame, framework: Framework, round_: int) -> dict[str, Any]:
+    """The index's progress status over the village's public rounds up to ``round_`` (the progress page's
+    rule); {} when none of them has an index."""
+    rows = history.loc[history["round"] <= round_]
+    if rows["index"].notna().sum() == 0:
+        return {}
+    row = series_status(rows["round"].astype(float), rows["index"].astype(float), framework.target_year)
+    return {"status": str(row["status"]), "first_round": int(row["first_round"]),
+            "last_round": int(row["last_round"]), "slope": float(row["slope"]), "required": float(row["required"])}
+
+
 def village_results(
     scores: object,
     framework: Framework,
@@ -186,6 +204,7 @@ def village_results(
     band = str(row["band"].iloc[0]) if len(row) and pd.notna(row["band"].iloc[0]) else None
     dims = dimension_frame(table, framework, village, round_, registry)
     items = item_frame(scores, framework, village, round_)
+    history = history_frame(table, framework, village)
     if private:
         dims, items, index, rank, band = dims.iloc[0:0], items.iloc[0:0], None, None, None
     return VillageResults(
@@ -200,9 +219,11 @@ def village_results(
         area=_area_of(village, registry),
         dimensions=dims,
         items=items,
-        history=history_frame(table, framework, village),
+        history=history,
         rank_band={} if private else _rank_band(uncertainty, village),
+        trend={} if private else index_trend(history, framework, int(round_)),
     )
+
 
 
 # --- words -----------------------------------------------------------------------------------------
@@ -229,6 +250,72 @@ def format_value(value: float, item_type: str, lang: str) -> str:
     if item_type == "yesno":
         return t("village.value_yesno", lang, value=fmt_number(value, lang, 0))
     return t("village.value_number", lang, value=fmt_number(value, lang, 1))
+
+
+def where_it_stands(value: float, item_type: str, target: float, target_year: int, lang: str) -> str:
+    """Where an item stands in the units people answered in, against its target: "38 % of respondents
+    answered yes; the target for 2030 is 100 %"."""
+    if pd.isna(value):
+        return t("village.where_missing", lang)
+    decimals = 0 if item_type == "yesno" else 1
+    return t(f"village.where_{item_type}", lang, value=fmt_number(value, lang, decimals),
+             target=fmt_number(target, lang, decimals), year=target_year)
+
+
+@dataclass(frozen=True)
+class DevelopmentTarget:
+    """One item the village is behind on, in plain words, with the framework's ideas for it."""
+
+    item: str
+    title: str  # the item's text
+    where: str  # where_it_stands
+    gap: str  # describe_gap
+    ideas: tuple[str, ...]
+
+
+def development_targets(results: VillageResults, framework: Framework, lang: str) -> list[DevelopmentTarget]:
+    """The weaknesses that lie behind their target path, furthest behind first (at most ``N_HIGHLIGHTS``)."""
+    behind = results.weaknesses.loc[results.weaknesses["gap"] <= -ON_PATH_POINTS]
+    out = []
+    for row in behind.itertuples():
+        item = framework.item(row.item)
+        out.append(DevelopmentTarget(
+            item=item.id, title=text(item.text, lang),
+            where=where_it_stands(row.value, item.type, item.target, framework.target_year, lang),
+            gap=describe_gap(row.gap, lang), ideas=ideas(item, lang)))
+    return out
+
+
+def trend_label(results: VillageResults, lang: str) -> str:
+    """The trend as the progress page names it: arrow and words ("↓ heikkenee"); "–" without one."""
+    if not results.trend:
+        return "–"
+    from indicator.charts.progress import status_label
+
+    return status_label(results.trend["status"], lang)
+
+
+def trend_sentence(results: VillageResults, framework: Framework, lang: str) -> str:
+    """One line that tells the band and the trend apart (they can point different ways)."""
+    band = framework.band_for(results.index) if results.index is not None else None
+    if band is None or not results.trend:
+        return ""
+    trend = results.trend
+    name = text(band.name, lang)
+    if trend["status"] == Status.INSUFFICIENT_DATA:
+        return t("village.trend_one_round", lang, band=name)
+    if pd.isna(trend["required"]):
+        return t("village.trend_no_required", lang, band=name, status=trend_label(results, lang),
+                 first=trend["first_round"], last=trend["last_round"], slope=signed(trend["slope"], lang))
+    return t("village.trend_explained", lang, band=name, status=trend_label(results, lang),
+             first=trend["first_round"], last=trend["last_round"], slope=signed(trend["slope"], lang),
+             required=fmt_number(trend["required"], lang, 1), year=framework.target_year)
+
+
+def signed(value: float, lang: str) -> str:
+    """A change with its sign: +2,5 / −1,0 (a real minus sign)."""
+    shown = fmt_number(abs(value), lang, 1)
+    return f"+{shown}" if value >= 0 else f"\u2212{shown}"
 
 
 def describe_gap(gap: float, lang: str) -> str:
@@ -329,15 +416,24 @@ def area_name(area: str | None, lang: str) -> str:
 # --- downloads -------------------------------------------------------------------------------------
 
 
+def _count(respondents: object, framework: Framework, lang: str) -> object:
+    """A respondent count for a workbook: the number itself (a number cell), or "fewer than N" as text
+    for a private round (its small count is not shown)."""
+    if pd.isna(respondents) or not framework.enough_respondents(respondents):
+        return t("village.fewer_than", lang, n=framework.min_respondents)
+    return int(respondents)
+
+
 def _summary_rows(results: VillageResults, framework: Framework, lang: str) -> pd.DataFrame:
     band = framework.band_for(results.index) if results.index is not None else None
     rows = [
         (t("village.col_village", lang), results.village),
         (t("village.col_area", lang), area_name(results.area, lang)),
         (t("village.col_round", lang), results.round),
-        (t("village.col_respondents", lang), respondents_text(results.respondents, framework, lang)),
+        (t("village.col_respondents", lang), _count(results.respondents, framework, lang)),
         (t("village.col_index", lang), results.index if results.index is not None else "–"),
         (t("village.col_band", lang), text(band.name, lang) if band else "–"),
+        (t("village.kpi_trend", lang), trend_label(results, lang)),
         (t("village.col_rank", lang), results.rank if results.rank is not None else "–"),
         (t("village.col_ranked", lang), results.n_ranked),
     ]
@@ -346,17 +442,32 @@ def _summary_rows(results: VillageResults, framework: Framework, lang: str) -> p
                      f"{results.rank_band['p05_rank']:.0f}–{results.rank_band['p95_rank']:.0f}"))
     if results.private:
         rows.append((t("village.col_note", lang), t("village.private_note", lang, n=framework.min_respondents)))
+    rows.append((t("village.col_note", lang), t("common.export_note", lang)))
     return pd.DataFrame(rows, columns=[t("village.col_field", lang), t("village.col_value", lang)], dtype=object)
 
 
 def results_xlsx(results: VillageResults, framework: Framework, lang: str) -> bytes:
-    """The village's results as a formula-safe workbook; a private round has no breakdown sheets."""
-    sheets = {t("village.sheet_summary", lang): _summary_rows(results, framework, lang)}
+    """The village's results as a formula-safe workbook for people (numbers rounded to one decimal, counts
+    as number cells), then the same results at full precision for machines (the results' own columns); a
+    private round has no breakdown sheets."""
+    from indicator.xlsxsafe import rounded
+
+    full = t("common.sheet_full", lang, name="{name}")
+    history = history_table(results, framework, lang)
+    history[t("village.col_respondents", lang)] = [
+        _count(n, framework, lang) for n in results.history["respondents"]]
+    people = {t("village.sheet_summary", lang): _summary_rows(results, framework, lang)}
+    exact: dict[str, pd.DataFrame] = {}
     if not results.private:
-        sheets[t("village.sheet_dimensions", lang)] = dimension_table(results, framework, lang)
-        sheets[t("village.sheet_items", lang)] = items_table(results, framework, lang)
-    sheets[t("village.sheet_history", lang)] = history_table(results, framework, lang)
-    return xlsx_bytes(sheets)
+        people[t("village.sheet_dimensions", lang)] = dimension_table(results, framework, lang)
+        people[t("village.sheet_items", lang)] = items_table(results, framework, lang)
+        exact[full.format(name=t("village.sheet_dimensions", lang))] = results.dimensions
+        exact[full.format(name=t("village.sheet_items", lang))] = results.items
+    people[t("village.sheet_history", lang)] = history
+    machine_history = results.history.astype({"respondents": "Int64"})
+    machine_history.loc[machine_history["private"], "respondents"] = pd.NA  # a small count is never shown
+    exact[full.format(name=t("village.sheet_history", lang))] = machine_history
+    return xlsx_bytes({**{name: rounded(frame) for name, frame in people.items()}, **exact})
 
 
 REPORT_CSS = """
@@ -370,8 +481,10 @@ table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}th,td{b
 padding:.3rem .45rem;text-align:left;vertical-align:top}td.num{text-align:right;white-space:nowrap}
 .note{background:#fff6e0;border-left:4px solid #e69f00;padding:.6rem .9rem}footer{margin-top:2rem;color:#555;
 font-size:.85rem}
-@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}section,figure,tr{break-inside:avoid}
-.plotly-graph-div{break-inside:avoid}@page{size:A4;margin:15mm}}
+h3{font-size:1rem;margin:.6rem 0 .2rem}.target{border-left:4px solid #0072b2;padding:.1rem .9rem;margin:.8rem 0}
+figure{margin:.5rem 0}
+@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}section,figure,tr,.target{break-inside:avoid}
+@page{size:A4;margin:15mm}}
 """
 
 
@@ -394,15 +507,12 @@ def _html_table(frame: pd.DataFrame, lang: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _figure_html(fig: object, first: bool) -> str:
-    return fig.to_html(include_plotlyjs=first, full_html=False, config={"displayModeBar": False})
-
-
 def _kpis(results: VillageResults, framework: Framework, lang: str) -> str:
     band = framework.band_for(results.index) if results.index is not None else None
     pairs = [
         (t("village.col_index", lang), fmt_number(results.index, lang, 1)),
         (t("village.col_band", lang), text(band.name, lang) if band else "–"),
+        (t("village.kpi_trend", lang), trend_label(results, lang)),
         (t("village.col_rank", lang), f"{results.rank} / {results.n_ranked}" if results.rank else "–"),
         (t("village.col_respondents", lang), respondents_text(results.respondents, framework, lang)),
     ]
@@ -410,20 +520,35 @@ def _kpis(results: VillageResults, framework: Framework, lang: str) -> str:
     return f'<div class="kpis">{cells}</div>'
 
 
-def _breakdown_sections(results: VillageResults, framework: Framework, lang: str, figs: list[str]) -> list[str]:
-    from indicator.charts.village import radar_chart, rank_band_chart
+def _targets_html(results: VillageResults, framework: Framework, lang: str) -> list[str]:
+    """The development targets with their ideas, as on the card."""
+    targets = development_targets(results, framework, lang)
+    parts = [f"<section><h2>{html.escape(t('village.weaknesses', lang))}</h2>"]
+    if not targets:
+        parts.append(f"<p>{html.escape(t('village.no_targets', lang))}</p>")
+    for target in targets:
+        parts.append(f'<div class="target"><h3>{html.escape(target.title)}</h3>'
+                     f"<p>{html.escape(target.where)} {html.escape(target.gap)}.</p>")
+        if target.ideas:
+            items = "".join(f"<li>{html.escape(idea)}</li>" for idea in target.ideas)
+            parts.append(f"<p><b>{html.escape(t('village.ideas', lang))}</b></p><ul>{items}</ul>")
+        parts.append("</div>")
+    return [*parts, "</section>"]
 
-    radar = radar_chart(results.dimensions, framework, results.village, lang)
+
+def _breakdown_sections(results: VillageResults, framework: Framework, lang: str) -> list[str]:
+    from indicator.charts.village_print import radar_svg, rank_band_svg
+
     parts = [f"<section><h2>{html.escape(t('village.dimensions', lang))}</h2>",
-             _figure_html(radar, not figs), _html_table(dimension_table(results, framework, lang), lang), "</section>"]
-    figs.append("radar")
+             f"<figure>{radar_svg(results.dimensions, framework, results.village, lang)}</figure>",
+             _html_table(dimension_table(results, framework, lang), lang), "</section>"]
     if results.rank_band:
         parts += [f"<section><h2>{html.escape(t('village.rank_uncertainty', lang))}</h2>",
-                  _figure_html(rank_band_chart(results.rank_band, results.n_ranked, results.village, lang), False),
+                  f"<figure>{rank_band_svg(results.rank_band, results.n_ranked, results.village, lang)}</figure>",
                   f"<p>{html.escape(rank_band_sentence(results, lang))}</p></section>"]
-    for key, frame in (("village.strengths", results.strengths), ("village.weaknesses", results.weaknesses)):
-        parts += [f"<section><h2>{html.escape(t(key, lang))}</h2>",
-                  _html_table(highlight_table(frame, framework, lang), lang), "</section>"]
+    parts += [f"<section><h2>{html.escape(t('village.strengths', lang))}</h2>",
+              _html_table(highlight_table(results.strengths, framework, lang), lang), "</section>"]
+    parts += _targets_html(results, framework, lang)
     parts += [f"<section><h2>{html.escape(t('village.all_items', lang))}</h2>",
               _html_table(items_table(results, framework, lang), lang), "</section>"]
     return parts
@@ -439,11 +564,11 @@ def rank_band_sentence(results: VillageResults, lang: str) -> str:
 
 
 def report_html(results: VillageResults, framework: Framework, lang: str) -> str:
-    """A self-contained printable HTML report (Plotly inlined once, all texts escaped, print CSS)."""
-    from indicator.charts.village import history_chart
+    """A self-contained printable HTML report: charts as inline SVG (no script; a few tens of kilobytes in
+    all, where Plotly's script alone is 3.6 MB), every text escaped, print CSS."""
+    from indicator.charts.village_print import history_svg
 
     title = f"{text(framework.name, lang)}: {results.village} {results.round}"
-    figs: list[str] = []
     parts = [
         f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -453,15 +578,15 @@ def report_html(results: VillageResults, framework: Framework, lang: str) -> str
         f"{results.round}{' · ' + html.escape(area_name(results.area, lang)) if results.area else ''}</p></header>",
         _kpis(results, framework, lang),
         f"<p>{html.escape(summary_sentence(results, framework, lang))}</p>",
+        f"<p>{html.escape(trend_sentence(results, framework, lang))}</p>" if results.trend else "",
     ]
     if results.private:
         parts.append(f'<p class="note">{html.escape(t("village.private_note", lang, n=framework.min_respondents))}</p>')
     else:
-        parts += _breakdown_sections(results, framework, lang, figs)
+        parts += _breakdown_sections(results, framework, lang)
     if results.history["index"].notna().any():
         parts += [f"<section><h2>{html.escape(t('village.history', lang))}</h2>",
-                  _figure_html(history_chart(results.history, framework, results.village, lang), not figs)]
-        figs.append("history")
+                  f"<figure>{history_svg(results.history, framework, results.village, lang)}</figure>"]
     else:
         parts.append(f"<section><h2>{html.escape(t('village.history', lang))}</h2>")
     parts += [_html_table(history_table(results, framework, lang), lang), "</section>",

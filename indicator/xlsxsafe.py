@@ -31,6 +31,28 @@ def sheet_name(name: str, taken: set[str] | None = None) -> str:
     return candidate
 
 
+def rounded(frame: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
+    """The table for people: every float cell rounded to ``decimals`` (float columns, and floats inside
+    mixed text columns); whole numbers (counts) and texts stay as they are, numbers stay numbers."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values):
+            out[column] = values.round(decimals)
+        elif values.dtype == object:
+            out[column] = values.map(lambda v: round(v, decimals) if isinstance(v, float) else v).astype(object)
+    return out
+
+
+def people_and_machines(sheets: Mapping[str, pd.DataFrame], full_name: str, *,
+                        decimals: int = 1) -> dict[str, pd.DataFrame]:
+    """Each sheet rounded for people, followed by the same tables at full precision for machines
+    (``full_name`` formats a sheet's name into the name of its full-precision copy)."""
+    out = {name: rounded(frame, decimals) for name, frame in sheets.items()}
+    out.update({full_name.format(name=name): frame for name, frame in sheets.items()})
+    return out
+
+
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], target: str | Path | BinaryIO, *, index: bool = False) -> None:
     """Write several tables, one sheet each, all cells formula-safe."""
     taken: set[str] = set()

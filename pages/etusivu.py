@@ -3,9 +3,9 @@
 import streamlit as st
 
 from indicator.charts import overview as charts
-from indicator.i18n import t
+from indicator.i18n import plotly_separators, t
 from indicator.scoring import band_counts
-from indicator.xlsxsafe import xlsx_bytes
+from indicator.xlsxsafe import people_and_machines, xlsx_bytes
 from ui import context, filters
 from ui import format as fmt
 from ui.navigation import ensure_routed
@@ -39,7 +39,8 @@ def build(token: str, area: str | None, municipality: str | None, round_: int | 
                                         no_index=t("overview.no_index", lang)),
         "long": long,
         "summary": charts.dimension_summary(long, dim_names) if len(long) else None,
-        "spread": charts.dimension_distribution(long, dim_names, t("overview.score_axis", lang)),
+        "spread": charts.dimension_distribution(long, dim_names, t("overview.score_axis", lang)).update_layout(
+            separators=plotly_separators(lang)),  # hover values with the locale's decimal mark
     }
 
 
@@ -113,7 +114,8 @@ compact = [t(f"common.col_{k}", lang) for k in ("rank", "village", "index", "ban
 st.dataframe(fmt.styled(ranking, lang), hide_index=True, width="stretch", key="overview_ranking",
              column_order=None if wide else compact)
 st.caption(t("overview.ranking_caption", lang, min=fw.min_respondents))
-st.download_button(t("overview.download", lang), data=lambda: xlsx_bytes({str(round_): ranking}),
+st.download_button(t("overview.download", lang), data=lambda: xlsx_bytes(people_and_machines(
+                       {str(round_): ranking}, t("common.sheet_full", lang, name="{name}"))),
                    file_name=f"alykyla-{round_}.xlsx", icon=":material/download:", key="overview.download",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -10,7 +10,7 @@ import streamlit as st
 from indicator.charts import upload as report_tables
 from indicator.errors import IndicatorError
 from indicator.i18n import t
-from ui import context
+from ui import context, survey_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -34,7 +34,7 @@ def supersede_notes(row: pd.Series, approved: pd.DataFrame, lang: str) -> list[s
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def stored_report(token: str, upload_id: int) -> dict:
-    """The import report kept with an upload (cached: the stored row also holds the file's bytes)."""
+    """The import report kept with an upload (cached: the stored row also holds the file's sanitised copy)."""
     return context.store().uploads.get(upload_id).report or {}
 
 
@@ -122,6 +122,38 @@ def history_tables(lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, audit
 
 
+def erase_section(lang: str) -> None:
+    """Erase one village's data (``Store.erase_village``) after an explicit confirmation; say what went."""
+    st.subheader(t("admin.erase_title", lang))
+    st.caption(t("admin.erase_caption", lang))
+    done = st.session_state.pop("admin_erased", None)
+    if done:
+        st.success(t("admin.erase_done", lang, **done["counts"], village=fmt.plain(done["village"])),
+                   icon=":material/delete_forever:")
+        if done["mentions"]:
+            st.warning(t("admin.erase_mentions", lang, texts=fmt.plain("; ".join(done["mentions"]))))
+    names = sorted(context.store().uploads.village_names(), key=str.casefold)
+    if not names:
+        st.info(t("admin.erase_none", lang))
+        return
+    with st.container(border=True, key="admin_erase"):
+        village = st.selectbox(t("admin.erase_village", lang), names, index=None, key="admin_erase_village")
+        sure = st.checkbox(t("admin.erase_confirm", lang, village=fmt.plain(village or "–")), key="admin_erase_sure",
+                           disabled=village is None)
+        if st.button(t("admin.erase_button", lang), type="primary", key="admin_erase_button", icon=":material/delete:",
+                     disabled=village is None or not sure):
+            try:
+                erasure = context.store().erase_village(village, ACTOR)
+            except IndicatorError as err:
+                st.error(fmt.plain(err.localized(lang)), icon=":material/error:")
+                return
+            st.session_state["admin_erased"] = {"village": village, "counts": erasure.counts(),
+                                                "mentions": list(erasure.mentions)}
+            for key in ("admin_erase_village", "admin_erase_sure"):
+                st.session_state.pop(key, None)
+            st.rerun()
+
+
 def export_bytes() -> bytes:
     """The whole database as an xlsx workbook (Store.backup.export_xlsx), made when the button is pressed."""
     with tempfile.TemporaryDirectory() as folder:
@@ -141,11 +173,15 @@ if pending.empty:
 for _, upload in pending.iterrows():
     decide(upload, approved, lang)
 
+survey_views.round_controls(lang)
+
 st.subheader(t("admin.history_title", lang))
 uploads_tab, audit_tab = st.tabs([t("admin.tab_uploads", lang), t("admin.tab_audit", lang)])
 uploads_table, audit_table = history_tables(lang)
 uploads_tab.dataframe(uploads_table, hide_index=True, width="stretch", key="admin_uploads")
 audit_tab.dataframe(audit_table, hide_index=True, width="stretch", key="admin_audit")
+
+erase_section(lang)
 
 st.subheader(t("admin.export_title", lang))
 st.caption(t("admin.export_caption", lang))

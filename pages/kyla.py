@@ -1,5 +1,6 @@
-"""Kylä: one village's card — index and band, dimensions against medians, strengths and weaknesses,
-rank uncertainty, history and downloads. Computation lives in ``indicator.report``; this lays it out."""
+"""Kylä: one village's card — index, band and trend, dimensions against medians, strengths, development
+targets with ideas, rank uncertainty, history and downloads; a note when newer answers wait for approval
+(``ui.survey_views.waiting_note``). Computation lives in ``indicator.report``; this lays it out."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from indicator.charts.village import history_chart, radar_chart, rank_band_chart
 from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
-from ui import context, filters, strategy_views
+from ui import context, filters, strategy_views, survey_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -46,24 +47,45 @@ def choose_village(villages: list[str], lang: str) -> str:
 
 
 def kpis(res: report.VillageResults, fw, lang: str) -> None:
+    """Index, band and trend side by side (with one line telling band and trend apart), rank, respondents."""
     band = fw.band_for(res.index) if res.index is not None else None
-    with st.container(horizontal=True):
+    with st.container(horizontal=True, key="village_kpis"):
         st.metric(t("village.kpi_index", lang), fmt.number(res.index, lang), border=True)
         st.metric(t("village.kpi_band", lang), text(band.name, lang) if band else "–", border=True)
+        st.metric(t("village.kpi_trend", lang), report.trend_label(res, lang), border=True)
         rank = t("village.kpi_rank_of", lang, rank=res.rank, n=res.n_ranked) if res.rank else "–"
         st.metric(t("village.kpi_rank", lang), rank, border=True)
         st.metric(t("village.kpi_respondents", lang), report.respondents_text(res.respondents, fw, lang), border=True)
+    sentence = report.trend_sentence(res, fw, lang)
+    if sentence:
+        st.caption(report.markdown_escape(sentence))
 
 
-def highlights(title: str, help_text: str, frame: pd.DataFrame, fw, lang: str) -> None:
-    st.subheader(title, help=help_text)
-    for row in frame.itertuples():
-        st.markdown("- " + t(
-            "village.highlight_line", lang, item=report.markdown_escape(row.item),
-            text=report.markdown_escape(text(fw.item(row.item).text, lang)),
-            value=report.markdown_escape(report.format_value(row.value, row.type, lang)),
-            score=fmt.number(row.score, lang, 0), expected=fmt.number(row.expected, lang, 0),
-            gap=report.describe_gap(row.gap, lang)))
+def strengths(res: report.VillageResults, fw, lang: str) -> None:
+    """The items furthest ahead of their target path, in plain words."""
+    st.subheader(t("village.strengths", lang), help=t("village.strengths_help", lang))
+    for row in res.strengths.itertuples():
+        item = fw.item(row.item)
+        where = report.where_it_stands(row.value, item.type, item.target, fw.target_year, lang)
+        st.markdown("- " + t("village.highlight_line", lang, text=report.markdown_escape(text(item.text, lang)),
+                             where=report.markdown_escape(where), gap=report.markdown_escape(
+                                 report.describe_gap(row.gap, lang))))
+
+
+def development_targets(res: report.VillageResults, fw, lang: str) -> None:
+    """The items the village is furthest behind on, each with the framework's ideas, side by side."""
+    st.subheader(t("village.weaknesses", lang), help=t("village.weaknesses_help", lang))
+    targets = report.development_targets(res, fw, lang)
+    if not targets:
+        st.caption(t("village.no_targets", lang))
+        return
+    for column, target in zip(st.columns(len(targets)), targets, strict=True):
+        with column.container(border=True):
+            st.markdown(f"**{report.markdown_escape(target.title)}**")
+            st.caption(report.markdown_escape(f"{target.where} {target.gap[:1].upper()}{target.gap[1:]}."))
+            if target.ideas:
+                st.markdown(f"**{t('village.ideas', lang)}**\n\n" + "\n".join(
+                    f"- {report.markdown_escape(idea)}" for idea in target.ideas))
 
 
 def breakdown(res: report.VillageResults, fw, lang: str) -> None:
@@ -71,17 +93,19 @@ def breakdown(res: report.VillageResults, fw, lang: str) -> None:
     with left:
         st.subheader(t("village.dimensions", lang))
         st.plotly_chart(radar_chart(res.dimensions, fw, res.village, lang), width="stretch",
-                        alt=t("village.radar_alt", lang, village=res.village), key="village_radar")
+                        alt=t("village.radar_alt", lang, village=res.village), key="village_radar",
+                        config={"displayModeBar": False})
     with right:
-        highlights(t("village.strengths", lang), t("village.strengths_help", lang), res.strengths, fw, lang)
-        highlights(t("village.weaknesses", lang), t("village.weaknesses_help", lang), res.weaknesses, fw, lang)
+        strengths(res, fw, lang)
         st.subheader(t("village.rank_uncertainty", lang))
         if res.rank_band:
             st.plotly_chart(rank_band_chart(res.rank_band, res.n_ranked, res.village, lang), width="stretch",
-                            alt=report.rank_band_sentence(res, lang), key="village.rank_band")
+                            alt=report.rank_band_sentence(res, lang), key="village.rank_band",
+                            config={"displayModeBar": False})
             st.caption(report.rank_band_sentence(res, lang))
         else:
             st.caption(t("village.rank_uncertainty_missing", lang))
+    development_targets(res, fw, lang)
     st.dataframe(fmt.styled(report.dimension_table(res, fw, lang), lang), hide_index=True, placeholder="–")
     with st.expander(t("village.all_items", lang), icon=":material/list:"):
         st.dataframe(fmt.styled(report.items_table(res, fw, lang), lang, decimals={
@@ -131,6 +155,7 @@ def main() -> None:
     st.header(f"{name} · {round_}", anchor=False)
     st.markdown(report.markdown_escape(report.summary_sentence(res, fw, lang)))
     kpis(res, fw, lang)
+    survey_views.waiting_note(village, lang)
     if res.private:
         st.info(t("village.private_note", lang, n=fw.min_respondents), icon=":material/lock:")
     else:

@@ -1,20 +1,22 @@
 """Seminaarikysely: a short phone form of framework items; anonymous answers feed the seminar screen.
 
-URL parameters: ``?poll_round=2026`` (default: this year), ``?items=E2,B5,K6`` (default: one item per
-theme dimension). One answer per browser session: a random key kept in the session state.
+URL parameters: ``?poll_round=2026`` (default: this year; anything but a year is ignored), ``?items=E2,B5,K6``
+(default: one item per theme dimension). One answer per device and round: the device is the signed cookie
+of ``ui.device.device_id`` (it survives reloads and new tabs); answers are limited per network address and
+in total as well (``indicator.storage.poll``).
 """
 
-import secrets
 from datetime import date
 
 import streamlit as st
 
 from indicator import poll
-from indicator.errors import IndicatorError
+from indicator.errors import IndicatorError, StorageError
 from indicator.framework import text
 from indicator.i18n import t
 from indicator.report import markdown_escape
-from ui import context
+from indicator.storage.poll import Vote
+from ui import context, device
 from ui.navigation import ensure_routed
 
 ensure_routed()
@@ -30,9 +32,11 @@ TOUCH_CSS = (
 
 lang, fw = context.lang(), context.framework()
 params = st.query_params
-round_ = int(params["poll_round"]) if str(params.get("poll_round", "")).isdigit() else date.today().year
+round_ = poll.parse_round(params.get("poll_round")) or date.today().year
 
 st.title(t("poll.title", lang))
+if params.get("poll_round") and poll.parse_round(params.get("poll_round")) is None:
+    st.caption(t("poll.round_ignored", lang, round=round_))
 try:
     items = poll.choose_items(fw, poll.parse_item_list(params.get("items")))
 except IndicatorError as err:
@@ -40,13 +44,20 @@ except IndicatorError as err:
     st.stop()
 
 done_key = f"poll_done_{round_}"
+try:
+    me = device.device_id()
+    if not st.session_state.get(done_key) and context.store().poll.answered(me, round_):
+        st.session_state[done_key] = "already"
+except StorageError as err:
+    st.error(markdown_escape(err.localized(lang)), icon=":material/error:")
+    st.stop()
 if st.session_state.get(done_key):
-    st.success(t("poll.thanks", lang), icon=":material/check_circle:")
+    message = "poll.already" if st.session_state[done_key] == "already" else "poll.thanks"
+    st.success(t(message, lang), icon=":material/check_circle:")
     st.stop()
 
 st.markdown(t("poll.intro", lang))
 st.caption(f"{t('poll.privacy', lang)} {t('poll.round', lang, round=round_)}")
-st.session_state.setdefault("poll_session_key", secrets.token_urlsafe(16))
 labels = {v: t(f"poll.likert.{v}", lang) for v in poll.SCALE}
 with st.form("poll_form", border=False):
     for n, item in enumerate(items, start=1):
@@ -68,8 +79,12 @@ if sent:
     except IndicatorError:
         st.warning(t("poll.empty", lang))
         st.stop()
-    if context.store().poll.add(st.session_state["poll_session_key"], values, round_):
-        st.session_state[done_key] = True
+    try:
+        vote = context.store().poll.vote(me, values, round_, address=device.client_address())
+    except StorageError as err:
+        st.error(markdown_escape(err.localized(lang)), icon=":material/error:")
+        st.stop()
+    if vote in (Vote.COUNTED, Vote.ALREADY):
+        st.session_state[done_key] = "thanks" if vote is Vote.COUNTED else "already"
         st.rerun()
-    else:
-        st.warning(t("poll.busy", lang))
+    st.warning(t("poll.address_busy" if vote is Vote.ADDRESS_BUSY else "poll.busy", lang))

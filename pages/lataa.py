@@ -13,7 +13,7 @@ from indicator.i18n import t
 from indicator.reading import round_choices, round_mismatch
 from indicator.reading.layouts import is_technical
 from indicator.registry import VillageIndex
-from ui import auth, context
+from ui import auth, context, device, quotas
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -95,22 +95,51 @@ def column_choices(base: dict, lang: str) -> dict[str, str | None]:
     return {c: i for c, i in chosen.items() if i is not None}
 
 
-def save(upload, result, round_: int, village: str | None, lang: str) -> None:
-    """Store the read file as a pending upload and say what happened."""
+OUTCOME_KEY = "upload_outcome"  # what saving this file for this round gave: shown on every later run too
+
+
+def save(upload, result, round_: int, village: str | None, saved_key: tuple, lang: str,
+         keep_free_text: bool = False) -> bool:
+    """Store the read file as a pending upload (its sanitised copy and answers) and remember the outcome for
+    ``show_outcome``; False (with the reason shown) when the public's quota for this address is used up.
+
+    The public has quotas (``quotas``); a coordinator has none and may keep the free-text columns."""
     report = result.report.to_dict()
-    with st.status(t("upload.saving", lang), expanded=False) as status:
-        stored = context.store().uploads.store_read(
+    store, coordinator = context.store(), context.is_coordinator()
+    if not coordinator and not store.limits.hit(quotas.UPLOAD_SCOPE, device.client_address(),
+                                                limit=quotas.UPLOADS_PER_HOUR, seconds=3600):
+        st.error(t("upload.quota_address", lang, n=quotas.UPLOADS_PER_HOUR), icon=":material/hourglass:")
+        return False
+    with st.spinner(t("upload.saving", lang)):
+        stored = store.uploads.store_read(
             upload.getvalue(), upload.name, round_, context.framework(), result.responses, result.report,
-            role="village", actor="upload page", uploader_village=village, village=village)
-        status.update(label=t("upload.saved_status", lang), state="complete")
-    if stored.duplicate:
-        status_text = t(f"upload.status_{stored.status}", lang)
-        st.info(t("upload.duplicate", lang, date=fmt.date(stored.first_seen, lang), round=round_,
-                  status=status_text), icon=":material/content_copy:")
+            role="village", actor="upload page", uploader_village=village, village=village, kept=result.kept,
+            keep_free_text=keep_free_text and coordinator, registry=context.registry(),
+            max_pending=None if coordinator else quotas.PENDING_PER_VILLAGE,
+            max_answers=None if coordinator else quotas.ANSWERS_PER_FILE)
+    st.session_state[OUTCOME_KEY] = {
+        "key": saved_key, "status": str(stored.status), "duplicate": stored.duplicate,
+        "first_seen": stored.first_seen, "file": upload.name, "round": round_,
+        "villages": list(report.get("villages") or [village or "–"]), "respondents": report.get("respondents")}
+    return True
+
+
+def show_outcome(outcome: dict, lang: str) -> None:
+    """One message for what saving gave: stored and waiting, or already here (waiting, approved, rejected,
+    replaced by a newer file) since the date it first came."""
+    if not outcome["duplicate"]:
+        villages = ", ".join(fmt.plain(v) for v in outcome["villages"])
+        st.success(t("upload.saved", lang, file=fmt.plain(outcome["file"]), round=outcome["round"],
+                     villages=villages, respondents=fmt.integer(outcome["respondents"], lang)),
+                   icon=":material/task_alt:")
+        return
+    status = outcome["status"]
+    words = t(f"upload.duplicate_{status}", lang, date=fmt.date(outcome["first_seen"], lang),
+              round=outcome["round"])
+    if status == "rejected":
+        st.warning(words, icon=":material/block:")
     else:
-        villages = ", ".join(fmt.plain(v) for v in report.get("villages") or [village or "–"])
-        st.success(t("upload.saved", lang, file=fmt.plain(upload.name), round=round_, villages=villages,
-                     respondents=fmt.integer(report.get("respondents"), lang)), icon=":material/task_alt:")
+        st.info(words, icon=":material/content_copy:")
 
 
 lang = context.lang()
@@ -130,9 +159,9 @@ if upload is None:
 
 st.subheader(t("upload.report_title", lang))
 saved_key = (hashlib.sha256(upload.getvalue()).hexdigest(), int(round_))
-already_saved = st.session_state.get("upload_saved_key") == saved_key
+already_saved = (st.session_state.get(OUTCOME_KEY) or {}).get("key") == saved_key
 caption_box = st.empty()
-caption_box.caption(t("upload.report_caption_saved" if already_saved else "upload.report_caption", lang))
+caption_box.caption(t("upload.report_caption_done" if already_saved else "upload.report_caption", lang))
 summary_box, mapped_box = st.container(), st.container()
 try:
     base = read(upload.getvalue(), upload.name, village, ()).report.to_dict()
@@ -163,9 +192,10 @@ with mapped_box:
 show_problems(report, lang)
 
 targets = [village] if village else list(report.get("villages") or [])
-needs_code = [v for v in targets if auth.needs_upload_code(v)]
+needs_code = auth.coded_villages(targets)
 code = st.text_input(t("upload.code", lang), type="password", key="upload.code",
                      help=t("upload.code_help", lang)) if needs_code else ""
+keep_free_text = quotas.free_text_choice(report, lang)
 if st.button(t("upload.save", lang), type="primary", key="upload.save", icon=":material/save:",
              disabled=already_saved):
     wrong = [v for v in needs_code if not auth.check_upload_code(v, code)]
@@ -175,8 +205,11 @@ if st.button(t("upload.save", lang), type="primary", key="upload.save", icon=":m
         st.error(t("upload.nothing", lang))
     else:
         try:
-            save(upload, result, int(round_), village, lang)
-            st.session_state["upload_saved_key"] = saved_key
-            caption_box.caption(t("upload.report_caption_saved", lang))
+            saved = save(upload, result, int(round_), village, saved_key, lang, keep_free_text)
         except IndicatorError as err:
             st.error(fmt.plain(err.localized(lang)), icon=":material/error:")
+        else:
+            if saved:
+                st.rerun()  # the next run shows the outcome under a disabled button and the caption that matches
+if already_saved:
+    show_outcome(st.session_state[OUTCOME_KEY], lang)

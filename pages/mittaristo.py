@@ -14,8 +14,8 @@ from indicator.errors import IndicatorError
 from indicator.framework import text
 from indicator.i18n import t
 from indicator.report import markdown_escape
-from indicator.xlsxsafe import xlsx_bytes
-from ui import context, filters
+from indicator.xlsxsafe import people_and_machines, xlsx_bytes
+from ui import context, filters, survey_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -51,7 +51,8 @@ def overview(fw, lang: str) -> None:
     table = readable_table(fw, lang)
     st.dataframe(fmt.styled(table, lang, decimals={t("framework.col_weight", lang): 2,
                                                    t("framework.col_effective", lang): 2}), hide_index=True, placeholder="–")
-    st.download_button(t("framework.download_table", lang), xlsx_bytes({"framework": table}),
+    st.download_button(t("framework.download_table", lang), xlsx_bytes(people_and_machines(
+                           {"framework": table}, t("common.sheet_full", lang, name="{name}"))),
                        file_name=f"{fw.id}_{fw.version}.xlsx", icon=":material/table:", key="framework_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -75,6 +76,20 @@ def load_controls(fw, lang: str, store) -> None:
             st.rerun()
 
 
+WEIGHT_STEPS = tuple(round(0.1 * k, 1) for k in range(31))  # 0,0 … 3,0 in steps of 0,1
+
+
+def weight_slider(label: str, key: str, lang: str) -> float:
+    """A weight from 0 to 3 in steps of 0.1 shown with the locale's decimal mark.
+
+    ``st.slider`` formats its value with a printf pattern (``format="%.1f"``), which has no decimal comma;
+    ``st.select_slider`` shows each step through ``format_func``, so it reads "1,5" in Finnish and Swedish.
+    A loaded weight between the steps is kept as an option of its own."""
+    current = float(st.session_state[key])
+    options = sorted({*WEIGHT_STEPS, current})
+    return float(st.select_slider(label, options, key=key, format_func=lambda v: fmt.number(v, lang, 1)))
+
+
 def sliders(fw, lang: str) -> dict[str, float]:
     """Dimension sliders (and item sliders when asked); returns the full weight set."""
     st.markdown(f"**{t('framework.dimension_weights', lang)}**")
@@ -83,14 +98,13 @@ def sliders(fw, lang: str) -> dict[str, float]:
     for n, dim in enumerate(fw.dimensions):
         st.session_state.setdefault(slider_key(dim.id), float(dim.weight))
         with cols[n % 2]:
-            values[dim.id] = st.slider(text(dim.name, lang), 0.0, 3.0, step=0.1, key=slider_key(dim.id))
+            values[dim.id] = weight_slider(text(dim.name, lang), slider_key(dim.id), lang)
     if st.toggle(t("framework.item_weights", lang), key=ITEMS_TOGGLE):
         for dim in fw.dimensions:
             with st.expander(text(dim.name, lang)):
                 for item in fw.items_of(dim.id):
                     st.session_state.setdefault(slider_key(item.id), float(item.weight))
-                    values[item.id] = st.slider(f"{item.id}: {text(item.text, lang)}", 0.0, 3.0, step=0.1,
-                                                key=slider_key(item.id))
+                    values[item.id] = weight_slider(f"{item.id}: {text(item.text, lang)}", slider_key(item.id), lang)
     return values
 
 
@@ -205,6 +219,8 @@ def main() -> None:
     st.caption(t("framework.intro", lang, name=text(fw.name, lang), version=fw.version,
                  baseline_year=fw.baseline_year, target_year=fw.target_year))
     overview(fw, lang)
+    st.divider()
+    survey_views.kit(fw, lang)
     if not context.is_coordinator():
         st.caption(t("framework.coordinator_only", lang))
         return

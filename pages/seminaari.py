@@ -25,7 +25,7 @@ from indicator.i18n import t
 from indicator.progress import Level, progress
 from indicator.report import markdown_escape
 from indicator.scoring import band_counts
-from ui import context, filters, screen, strategy_views
+from ui import addresses, context, filters, screen, strategy_views
 from ui import format as fmt
 from ui.navigation import ensure_routed
 
@@ -35,7 +35,7 @@ lang, fw = context.lang(), context.framework()
 params = st.query_params
 every = charts.parse_every(params.get("every"))
 pinned = params.get("slide") if params.get("slide") in charts.SLIDES else None
-poll_round = int(params["poll_round"]) if str(params.get("poll_round", "")).isdigit() else date.today().year
+poll_round = poll.parse_round(params.get("poll_round")) or date.today().year
 poll_items = poll.parse_item_list(params.get("items"))
 with st.sidebar:  # collapsed on the projector: the window's size, so that a slide fills the screen
     layout = charts.SlideLayout.for_window(screen.size())
@@ -48,16 +48,18 @@ def load_goals() -> project_goals.Goals:
 
 
 def poll_address() -> str | None:
-    """The QR code's target: ``?poll_url=`` when it is an http(s) address, else this server's poll page."""
+    """The QR code's target: this app's own poll page (``?poll_url=`` only when it is that page, at the
+    configured public address or where this screen was opened: ``ui.addresses``), else None."""
     try:
+        bases = addresses.own_addresses()
         if params.get("poll_url"):
-            return qr.check_url(params["poll_url"])
+            return qr.own_poll_url(params["poll_url"], bases)
         extra = {
             "poll_round": str(poll_round),
             "items": ",".join(poll_items),
             "lang": lang if lang != "fi" else "",
         }
-        return qr.poll_url(str(st.context.url or ""), "kysely", extra)
+        return qr.poll_url(bases[0] if bases else "", "kysely", extra)
     except IndicatorError:
         return None
 

@@ -45,10 +45,10 @@ def strategy_form(key: str, grouping: str, group: pd.Series, current: pd.Series 
         default_dims = list(current["dimensions"]) if current is not None else [
             d.id for d in fw.dimensions if group["theme"] and d.theme == group["theme"]]
         dims = st.multiselect(t("strategy.dimensions", lang), list(fw.dimension_ids), default=default_dims,
-                              format_func=dim_names.get)
+                              format_func=dim_names.get, placeholder=t("common.choose_options", lang))
         items = st.multiselect(t("strategy.items", lang), list(fw.item_ids),
                                default=list(current["items"]) if current is not None else [],
-                               format_func=item_names.get)
+                               format_func=item_names.get, placeholder=t("common.choose_options", lang))
         if not st.form_submit_button(t("strategy.save", lang), type="primary"):
             return
     try:
@@ -72,9 +72,10 @@ def action_form(key: str, strategy: pd.Series, group: pd.Series, current: pd.Ser
                                    value=current["description"] if current is not None else "")
         villages = st.multiselect(t("strategy.action.villages", lang), group["villages"],
                                   default=[v for v in (current["villages"] if current is not None else group["villages"])
-                                           if v in group["villages"]])
+                                           if v in group["villages"]], placeholder=t("common.choose_options", lang))
         items = st.multiselect(t("strategy.action.items", lang), list(fw.item_ids), format_func=item_names.get,
-                               default=list(current["items"] if current is not None else strategy["items"]))
+                               default=list(current["items"] if current is not None else strategy["items"]),
+                               placeholder=t("common.choose_options", lang))
         left, right = st.columns(2)
         starts_on = left.date_input(t("strategy.action.starts_on", lang), format="DD.MM.YYYY",
                                     value=current["starts_on"] if current is not None else date.today())

@@ -78,8 +78,10 @@ with st.form("goals_record", clear_on_submit=True):
         format_func=project_names.get,
     )
     what = st.text_input(t("goals.record.what", lang), max_chars=500)
-    groups = st.multiselect(t("goals.record.groups", lang), group_options)
-    villages = st.multiselect(t("goals.record.villages", lang), sorted(context.registry()["village"]))
+    groups = st.multiselect(t("goals.record.groups", lang), group_options,
+                            placeholder=t("common.choose_options", lang))
+    villages = st.multiselect(t("goals.record.villages", lang), sorted(context.registry()["village"]),
+                              placeholder=t("common.choose_options", lang))
     note = st.text_area(t("goals.record.note", lang), max_chars=2000)
     submitted = st.form_submit_button(t("goals.record.submit", lang), type="primary")
 if submitted:

@@ -52,3 +52,28 @@ def test_reversible_output_is_formula_safe_and_stable_under_the_one_way_rule(val
     escaped = escape_reversible(value)
     assert not escaped.startswith(FORMULA_PREFIXES)
     assert escape_cell(escaped) == escaped  # writing it through write_xlsx adds nothing
+
+
+def test_multiindex_levels_and_index_names_are_escaped():
+    frame = pd.DataFrame({"score": [1.5, -2.0]},
+                         index=pd.MultiIndex.from_tuples([("=cmd|' /C calc'!A0", 2025), ("Ala", 2026)],
+                                                         names=["@village", "round"]))
+    out = escape_frame(frame)
+    assert out.index.get_level_values(0).tolist() == ["'=cmd|' /C calc'!A0", "Ala"]
+    assert out.index.get_level_values(1).tolist() == [2025, 2026]
+    assert list(out.index.names) == ["'@village", "round"]
+    assert out["score"].tolist() == [1.5, -2.0]
+
+
+def test_xlsx_index_labels_are_written_as_text_not_formulas():
+    import io
+
+    import openpyxl
+
+    from indicator.xlsxsafe import xlsx_bytes
+
+    frame = pd.DataFrame({"index": [50.0]}, index=pd.Index(["=HYPERLINK(\"http://x\")"], name="=village"))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"s": frame}, index=True)))
+    cells = [cell for row in book.active.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert [c.value for c in cells[:4]] == ["'=village", "index", "'=HYPERLINK(\"http://x\")", 50]

@@ -10,7 +10,7 @@ import pytest
 from indicator.cli import COMMAND_MODULES, SUBCOMMANDS, build_parser, main
 
 DOCUMENTED = ("import", "score", "ingest", "progress", "export", "restore", "demo", "groups", "audit",
-              "uncertainty", "card", "questionnaire", "impact", "strategies", "report", "migrate", "check")
+              "uncertainty", "card", "questionnaire", "impact", "strategies", "report", "migrate", "check", "erase")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> set[str]:

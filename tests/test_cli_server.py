@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from indicator.cli import main
 from indicator.deployment import Finding, Findings, free_space
-from indicator.storage import Store
+from indicator.storage import Store, migrations
 
 
 def free_port() -> int:
@@ -70,7 +70,7 @@ def test_problems_are_named_and_nothing_else(app, tmp_path, capsys):
     code, out, err = run(capsys, "check", "--app", app, "--app", dead, "--db", url, "--min-free-mb", "1")
     assert (code, err) == (3, "")
     assert out == (f"check: PROBLEM: app {dead} does not answer (Connection refused); database {url}: schema at "
-                   "revision 0004; migrate upgrades it to 0005 (python -m indicator migrate)\n")
+                   f"revision 0004; migrate upgrades it to {migrations.HEAD} (python -m indicator migrate)\n")
 
 
 def test_apps_from_the_environment_and_a_database_that_does_not_answer(app, monkeypatch, capsys):

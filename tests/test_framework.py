@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from indicator.errors import FrameworkError
-from indicator.framework import load, loads, text
+from indicator.framework import ideas, load, loads, text
 from tests.conftest import SMALL_FRAMEWORK
 
 
@@ -94,3 +94,51 @@ def test_band_for_an_index_below_the_first_band():
 
 def test_band_for_tolerates_float_noise(small_framework):
     assert small_framework.band_for(49.999999999999986).id == "mid"
+
+
+# --- the optional per-item ideas ------------------------------------------------------------------
+
+T1_LINE = 'text = { fi = "Kylällä on hyvät edellytykset yrittää", en = "Good conditions for business" }\n'
+
+
+def with_ideas(ideas: str) -> str:
+    """The small framework with ``ideas = ...`` added to item T1."""
+    return broken(T1_LINE, T1_LINE + f"ideas = {ideas}\n")
+
+
+def test_ideas_load_per_language_with_the_text_fallback():
+    fw = loads(with_ideas('{ fi = ["Yrityskahvit kylätalolla", " Etätyöpäivä "], en = ["Business coffee", "Remote-work day"] }'))
+    item = fw.item("T1")
+    assert ideas(item, "fi") == ("Yrityskahvit kylätalolla", "Etätyöpäivä")  # stripped
+    assert ideas(item, "en") == ("Business coffee", "Remote-work day")
+    assert ideas(item, "sv") == ("Yrityskahvit kylätalolla", "Etätyöpäivä")  # no Swedish: Finnish
+    assert ideas(fw.item("T2"), "fi") == ()  # the field is optional
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('["Yrityskahvit"]', "item 'T1': 'ideas' must be a table of idea lists by language"),
+        ("{}", "item 'T1': 'ideas' must be a table of idea lists by language"),
+        ('{ de = ["Kaffee"] }', "item 'T1': 'ideas' has an unknown language 'de' (use fi, sv, en)"),
+        ('{ fi = "Yrityskahvit" }', "item 'T1': 'ideas.fi' must be a list of non-empty texts"),
+        ('{ fi = [] }', "item 'T1': 'ideas.fi' must be a list of non-empty texts"),
+        ('{ fi = ["ok", " "] }', "item 'T1': 'ideas.fi' must be a list of non-empty texts"),
+        ('{ fi = ["a", "b", "c", "d"] }', "item 'T1': 'ideas.fi' has 4 ideas, at most 3 are allowed"),
+        ('{ fi = ["a", "b"], en = ["a"] }', "item 'T1': every language in 'ideas' must list as many ideas "
+                                           "(they translate each other): fi 2, en 1"),
+    ],
+)
+def test_each_ideas_rule_names_the_file_the_item_and_the_rule(value, message):
+    with pytest.raises(FrameworkError) as info:
+        loads(with_ideas(value), source="x.toml")
+    assert str(info.value).startswith("x.toml: ")
+    assert message in str(info.value)
+    assert info.value.code == "framework.invalid"
+
+
+def test_the_shipped_framework_has_one_to_three_ideas_per_item_in_every_language():
+    fw = load()
+    for item in fw.items:
+        counts = {lang: len(item.ideas.get(lang, ())) for lang in ("fi", "sv", "en")}
+        assert set(counts.values()) <= {1, 2, 3} and len(set(counts.values())) == 1, (item.id, counts)

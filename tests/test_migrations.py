@@ -120,7 +120,10 @@ def check_data(store: Store, small_framework, history: tuple[str, ...]) -> None:
     assert list(poll["item"]) == ["T1"] and list(poll["value"]) == [4.0]
     assert store.documents.get("weights", "w") == {"talous": 2}
     assert list(store.activities.table()["title"]) == ["Aloitus"]
-    assert len(store.audit_log()) == 3
+    log = store.audit_log()  # the three rows stored, and the cleaning of the uploads' bytes (0006)
+    assert len(log) == 4 and log.loc[0, "action"] == "scrub_raw_copies" and log.loc[0, "detail"] == {"uploads": 2}
+    assert [store.uploads.get(int(i)).content_kind for i in uploads["id"]] == ["sanitised-csv-gzip-1"] * 2 + ["key"]
+    assert store.uploads.get(int(uploads["id"].iloc[0])).kept()["T1"].astype(float).tolist() == [3.0, 5.0]
     has_strategies = SHIPPED[history[0]]["strategies"]  # the data went in with the first app
     assert list(store.strategies.table()["name"]) == (["Kylät yhdessä"] if has_strategies else [])
     assert list(store.strategies.actions()["title"]) == (["Talkoot"] if has_strategies else [])
@@ -134,7 +137,7 @@ def test_every_shipped_schema_is_recognised_and_upgraded_with_its_data(db_url, n
     before = migrations.status(engine)
     assert (before.revision, before.legacy, before.current) == (None, recognised, False)
     store = Store(db_url)  # as the app starts: migrates
-    assert migrations.status(store.engine) == migrations.SchemaStatus("0005")
+    assert migrations.status(store.engine) == migrations.SchemaStatus(migrations.HEAD)
     assert differences(store.engine) == []
     check_data(store, small_framework, history)
     token = store.state_token()
@@ -196,7 +199,7 @@ def test_a_half_upgraded_database_is_upgraded_from_its_revision(db_url):  # noqa
         conn.commit()
     assert migrations.status(engine) == migrations.SchemaStatus("0003")
     before, after = migrations.upgrade(engine)
-    assert (before.revision, after.revision) == ("0003", "0005")
+    assert (before.revision, after.revision) == ("0003", migrations.HEAD)
     assert differences(engine) == []
     engine.dispose()
 
@@ -237,12 +240,12 @@ def test_migrate_command_checks_and_upgrades(tmp_path):
     check = run_cli("migrate", "--check", "--db", url)
     assert check.returncode == 3 and check.stderr == ""
     assert check.stdout == (f"migrate: {url}: made before migrations (its tables match revision 0002); "
-                            "migrate upgrades it to 0005\n")
+                            f"migrate upgrades it to {migrations.HEAD}\n")
     done = run_cli("migrate", "--db", url)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"migrate: {url}: upgraded from revision 0002 (made before migrations) to 0005\n"
+    assert done.stdout == f"migrate: {url}: upgraded from revision 0002 (made before migrations) to {migrations.HEAD}\n"
     again = run_cli("migrate", "--db", url)
-    assert again.stdout == f"migrate: {url}: schema current (revision 0005)\n"
+    assert again.stdout == f"migrate: {url}: schema current (revision {migrations.HEAD})\n"
     assert run_cli("migrate", "--check", "--db", url).returncode == 0
 
 

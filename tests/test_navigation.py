@@ -17,8 +17,8 @@ from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PUBLIC_MENU = ["Etusivu", "Kylä", "Mittaristo", "Eteneminen 2030", "Hankkeen tavoitteet", "Lataa kysely",
-               "Seminaari", "Kysely"]
+PUBLIC_MENU = ["Etusivu", "Kylä", "Mittaristo", "Eteneminen 2030", "Hankkeen tavoitteet", "Vastaa asukaskyselyyn",
+               "Lataa kysely", "Seminaari", "Kysely"]
 COORDINATOR_MENU = ["Hallinta", "Teemaryhmät", "Strategiat"]
 COORDINATOR_ADDRESSES = ["hallinta", "teemaryhmat", "admin", "groups", "strategiat"]
 
@@ -29,6 +29,7 @@ SHOWS = {
     "mittaristo": ("title", "framework.title"),
     "eteneminen": ("title", "progress.title"),
     "tavoitteet": ("title", "goals.title"),
+    "vastaa": ("title", "common.nav_answer"),
     "lataa": ("title", "common.nav_upload"),
     "seminaari": ("markdown", "seminar.poll.cta"),
     "kysely": ("title", "poll.title"),
@@ -67,7 +68,7 @@ def menu(at) -> list[str]:
 def test_every_address_is_a_file_in_pages_and_every_file_an_address():
     """A fresh server answers an address without a file in pages/ with "Page not found" (ui/navigation.py)."""
     addresses = [address for spec in PAGES for address in spec.addresses]
-    assert len(addresses) == len(set(addresses)) == 21
+    assert len(addresses) == len(set(addresses)) == 22
     assert {path.stem for path in (ROOT / "pages").glob("*.py")} == set(addresses)
 
 

@@ -50,7 +50,7 @@ def test_public_sees_the_framework_but_no_sandbox_or_audit(db, lang):
     assert at.title[0].value == t("framework.title", lang)
     assert t("framework.tree", lang) in headers(at)
     assert t("framework.sandbox", lang) not in headers(at) and t("framework.audit", lang) not in headers(at)
-    assert not at.slider
+    assert not at.select_slider
     table = frame_of(at.dataframe[0])
     assert len(table) == len(fw.items)
     assert table[t("framework.col_text", lang)].iloc[0] == text(fw.items[0].text, lang)
@@ -66,7 +66,7 @@ def test_coordinator_sees_sandbox_and_audit(db, lang):
     fw = load()
     at = open_page(lang, "coordinator")
     assert t("framework.sandbox", lang) in headers(at) and t("framework.audit", lang) in headers(at)
-    assert len(at.slider) == len(fw.dimensions)
+    assert len(at.select_slider) == len(fw.dimensions)
     assert any(i.value == t("framework.nothing_changed", lang) for i in at.info)
     alpha = audit(db.scores(fw), fw, round=2026).dimensions["alpha"].astype(float)
     dims = next(frame_of(d) for d in at.dataframe if t("framework.col_alpha", lang) in frame_of(d).columns)
@@ -77,7 +77,7 @@ def test_sandbox_shows_the_rank_changes_of_the_library(db):
     fw = load()
     at = open_page("en", "coordinator")
     first = fw.dimensions[0].id
-    at.slider(key=f"framework_w_{first}").set_value(3.0).run()
+    at.select_slider(key=f"framework_w_{first}").set_value(3.0).run()
     assert not at.exception
     responses = db.responses(framework=fw)
     expected = wt.rank_changes(score(responses, fw).table,
@@ -95,7 +95,7 @@ def test_a_weight_set_is_saved_and_loaded_again(db):
     fw = load()
     first = fw.dimensions[0].id
     at = open_page("en", "coordinator")
-    at.slider(key=f"framework_w_{first}").set_value(2.5).run()
+    at.select_slider(key=f"framework_w_{first}").set_value(2.5).run()
     at.text_input(key="framework_set_name").input("More livelihoods")
     next(b for b in at.button if b.label == "Save the weight set").click().run()
     assert not at.exception
@@ -103,7 +103,18 @@ def test_a_weight_set_is_saved_and_loaded_again(db):
     assert saved["name"].tolist() == ["More livelihoods"]
     assert saved["payload"].iloc[0]["weights"] == {first: 2.5}
     at.button(key="framework.reset").click().run()
-    assert at.slider(key=f"framework_w_{first}").value == pytest.approx(fw.dimensions[0].weight)
+    assert at.select_slider(key=f"framework_w_{first}").value == pytest.approx(fw.dimensions[0].weight)
     at.selectbox(key="framework_set").set_value("More livelihoods").run()
     at.button(key="framework.load").click().run()
-    assert at.slider(key=f"framework_w_{first}").value == pytest.approx(2.5)
+    assert at.select_slider(key=f"framework_w_{first}").value == pytest.approx(2.5)
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("fi", "1,5"), ("sv", "1,5"), ("en", "1.5")])
+def test_weight_sliders_show_the_locale_decimal_mark(db, lang, shown):
+    fw = load()
+    at = open_page(lang, "coordinator")
+    slider = at.select_slider(key=f"framework_w_{fw.dimensions[0].id}")
+    mark = "." if lang == "en" else ","
+    assert slider.options[:3] == [f"0{mark}0", f"0{mark}1", f"0{mark}2"]
+    assert slider.options[15] == shown and len(slider.options) == 31
+    assert slider.value == pytest.approx(fw.dimensions[0].weight)  # the value is still the number

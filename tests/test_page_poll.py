@@ -98,3 +98,50 @@ def test_bad_item_list_is_one_line_error(db_url) -> None:
     at = open_poll(items="NOPE")
     shown = t("error.poll.bad_items", "fi", items="NOPE", max=poll.MAX_ITEMS)  # in the user's language
     assert markdown_escape(shown) in at.error[0].value
+
+
+def test_the_same_device_in_a_new_session_is_told_it_answered(db_url) -> None:
+    at = open_poll(poll_round="2026")
+    form_radios(at)[0].set_value(5)
+    send(at)
+    token = at.session_state["_device_token"]  # what the signed cookie carries into a reload
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    again.session_state["_device_token"] = token
+    again.run()
+    again.switch_page("pages/kysely.py")
+    again.query_params["poll_round"] = "2026"
+    again.run()
+    assert not form_radios(again)
+    assert [s.value for s in again.success] == [t("poll.already", "fi")]
+    other = open_poll(poll_round="2026")  # another device still answers
+    assert form_radios(other)
+    assert poll.respondents(Store(db_url).poll.responses(2026)) == 1
+
+
+@pytest.mark.parametrize("bad", ["²", "٢٠٢٦", "20261", "-1", "2026abc", "1800"])
+def test_a_round_that_is_not_a_year_is_ignored(db_url, bad) -> None:
+    from datetime import date
+
+    at = open_poll(poll_round=bad)
+    assert t("poll.round_ignored", "fi", round=date.today().year) in [c.value for c in at.caption]
+    form_radios(at)[0].set_value(3)
+    send(at)
+    assert Store(db_url).poll.responses()["round"].tolist() == [date.today().year]
+
+
+def test_too_many_answers_from_one_address(db_url) -> None:
+    store = Store(db_url)
+    for _ in range(150):  # a network address that already sent its share (AppTest's address is "local")
+        store.limits.record("poll", "local")
+    at = open_poll(poll_round="2026")
+    form_radios(at)[0].set_value(2)
+    send(at)
+    assert [w.value for w in at.warning] == [t("poll.address_busy", "fi")]
+    assert Store(db_url).poll.responses().empty
+
+
+def test_a_read_only_database_says_so(db_url, monkeypatch) -> None:
+    path = db_url.removeprefix("sqlite:///")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
+    at = open_poll(poll_round="2026")
+    assert at.error and at.error[0].value.startswith("Tietokanta on nyt vain luettavissa")

@@ -14,6 +14,12 @@ from indicator.storage import Store
 from tests.test_page_progress import ROOT, VILLAGES, fill_store
 
 
+@pytest.fixture(autouse=True)
+def public_url(monkeypatch) -> None:
+    """The app's public address: a ``?poll_url=`` must lead to its poll page (``qr.own_poll_url``)."""
+    monkeypatch.setenv("ALYKYLA_PUBLIC_URL", "https://example.org/")
+
+
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> str:
     """One filled database for the module (two rounds, a saved grouping, an activity, poll answers)."""
@@ -88,9 +94,20 @@ def test_progress_slide_summary_and_participation_lines(db_url) -> None:
     assert "Kyselykierros 2026: 36 vastaajaa 6 kylästä" in text_of(at)
 
 
-def test_bad_poll_url_is_not_encoded(db_url) -> None:
-    at = open_seminar(slide="bands", poll_url="javascript:alert(1)")
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "https://evil.example/kysely", "//evil.example/kysely",
+                                     "https://example.org@evil.example/kysely", "https://example.org/login"])
+def test_a_poll_url_elsewhere_is_not_encoded(db_url, address) -> None:
+    at = open_seminar(slide="bands", poll_url=address)
     assert any("poll_url" in c.value for c in at.caption)
+    assert not at.image  # no QR code at all
+
+
+def test_the_qr_code_leads_to_this_apps_poll(db_url) -> None:
+    at = open_seminar(slide="bands", poll_url="kysely?items=E2", poll_round="2026")
+    assert len(at.image) == 1  # the address under the code, in type that reads from the back of the hall
+    assert "#### example\\.org/kysely?items=E2" in [m.value for m in at.markdown]  # Markdown-escaped
+    at = open_seminar(slide="bands", poll_round="²")  # not a year: this year's round, no crash
+    assert len(at.image) == 1
 
 
 def test_slide_rotation_by_clock() -> None:

@@ -80,12 +80,63 @@ def test_save_stores_a_pending_upload_once(empty_url):
     uploads = Store(empty_url).uploads.table()
     assert uploads[["filename", "round", "status", "villages", "respondents"]].values.tolist() == [
         ["kysely.csv", date.today().year, "pending", "Utti, Verla", 12]]
-    assert at.caption[0].value == t("upload.report_caption_saved", "fi")  # no longer "nothing saved yet"
-    assert at.run().button(key="upload.save").disabled  # and no second save of the same file and round
+    assert at.caption[0].value == t("upload.report_caption_done", "fi")  # no longer "nothing saved yet"
+    assert at.button(key="upload.save").disabled  # at once: no second save of the same file and round
+    assert len(outcome_messages(at)) == 1  # the outcome stays on the page, once, on later runs
     again = choose_file(open_upload(), "kysely.csv", data)  # the same file from another session
     again.button(key="upload.save").click().run()
-    assert again.info[0].value.startswith("Tämä tiedosto saapui jo")
+    assert outcome_messages(again)[0].startswith("Sama tiedosto tallennettiin jo")
     assert len(Store(empty_url).uploads.table()) == 1
+
+
+OUTCOME_ICONS = (":material/task_alt:", ":material/content_copy:", ":material/block:")
+
+
+def outcome_messages(at) -> list[str]:
+    """Every message box that reports what saving gave (the import report's own warnings have other
+    icons), and no status widget (a "saved" status box beside an "already here" message was the bug)."""
+    assert not at.get("status"), "a status box would be a second message"
+    return [m.value for kind in ("success", "info", "warning", "error") for m in getattr(at, kind)
+            if m.icon in OUTCOME_ICONS]
+
+
+@pytest.mark.parametrize(
+    ("decide", "kind", "key"),
+    [
+        (None, "info", "upload.duplicate_pending"),
+        ("approve", "info", "upload.duplicate_approved"),
+        ("reject", "warning", "upload.duplicate_rejected"),
+        ("supersede", "info", "upload.duplicate_superseded"),
+    ],
+)
+def test_a_repeat_upload_gives_one_message_naming_its_status_and_first_date(empty_url, decide, kind, key):
+    data = survey_csv()
+    store = Store(empty_url)
+    first = store.uploads.store_read(data, "kysely.csv", date.today().year, load(), read_survey(
+        data, load(), filename="kysely.csv").responses, None, role="village", actor="test")
+    if decide == "approve":
+        store.uploads.approve(first.upload_id, "coordinator")
+    elif decide == "reject":
+        store.uploads.reject(first.upload_id, "coordinator")
+    elif decide == "supersede":
+        store.uploads.approve(first.upload_id, "coordinator")
+        newer = survey_csv(per_village=7)
+        later = store.uploads.store_read(newer, "uusi.csv", date.today().year, load(), read_survey(
+            newer, load(), filename="uusi.csv").responses, None, role="village", actor="test")
+        store.uploads.approve(later.upload_id, "coordinator")
+    status = store.uploads.get(first.upload_id).status
+    assert status == {None: "pending", "approve": "approved", "reject": "rejected", "supersede": "superseded"}[decide]
+    at = choose_file(open_upload(), "kysely.csv", data)
+    at.button(key="upload.save").click().run()
+    assert not at.exception
+    shown = outcome_messages(at)
+    first_seen = store.uploads.table().set_index("id").at[first.upload_id, "uploaded_at"]
+    from ui import format as fmt
+
+    assert shown == [t(key, "fi", date=fmt.date(first_seen, "fi"), round=date.today().year)]
+    assert [m.value for m in getattr(at, kind) if m.icon in OUTCOME_ICONS] == shown
+    assert not at.success  # no green tick for a file that was not saved
+    assert "Tallennettu" not in " ".join(shown)
 
 
 def test_unrecognised_column_can_be_mapped_to_an_item(empty_url):

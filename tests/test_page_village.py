@@ -139,3 +139,43 @@ def test_small_village_shows_no_breakdown(db):
 def test_coordinator_sees_the_same_card(db):
     at = open_page("sv", role="coordinator", village="Husula")
     assert metric(at, "Index") != "–"
+
+
+def test_the_band_has_the_trend_beside_it_with_one_line_telling_them_apart(db):
+    framework = load()
+    expected = report.village_results(db.scores(framework), framework, "Husula", 2026, registry=load_villages())
+    at = open_page("fi", village="Husula")
+    labels = [m.label for m in at.metric]
+    assert labels.index(t("village.kpi_trend", "fi")) == labels.index(t("village.kpi_band", "fi")) + 1
+    assert metric(at, t("village.kpi_trend", "fi")) == report.trend_label(expected, "fi")
+    assert expected.trend["status"] != "insufficient_data"  # two rounds: a real trend
+    captions = [c.value for c in at.caption]
+    assert report.markdown_escape(report.trend_sentence(expected, framework, "fi")) in captions
+    assert "2024–2026" in report.trend_sentence(expected, framework, "fi")
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_development_targets_carry_the_framework_ideas_in_the_language(db, lang):
+    framework = load()
+    expected = report.village_results(db.scores(framework), framework, "Husula", 2026, registry=load_villages())
+    targets = report.development_targets(expected, framework, lang)
+    assert targets, "the synthetic Husula is behind somewhere"
+    at = open_page(lang, village="Husula")
+    assert t("village.weaknesses", lang) in [s.value for s in at.subheader]
+    text = all_text(at)
+    for target in targets:
+        assert report.markdown_escape(target.title) in text
+        assert all(report.markdown_escape(idea) in text for idea in target.ideas)
+        assert len(target.ideas) == 2  # the shipped framework has two per item
+
+
+def test_a_pending_upload_of_the_village_is_noted_once_and_others_are_not(db):
+    framework = load()
+    frame = synthetic_responses(framework, ["Husula"], 2026, seed=9)
+    db.uploads.store_read(b"newer answers", "husula_new.csv", 2026, framework, frame, None, role="village",
+                          actor="test", village="Husula")
+    at = open_page("en", village="Husula")
+    notes = [i.value for i in at.info if "approval" in i.value]
+    assert len(notes) == 1 and "round 2026" in notes[0]  # one note (ui.survey_views.waiting_note), not two
+    other = open_page("en", village="Salmenkylä")
+    assert not [i.value for i in other.info if "approval" in i.value]

@@ -158,3 +158,40 @@ def test_qr_outputs() -> None:
     assert len(matrix) == 29 and all(len(r) == 29 for r in matrix)
     assert matrix[0][:7] == [True] * 7
     assert qr.qr_matrix(url + "&x=1") != matrix
+
+
+@pytest.mark.parametrize(("text", "year"), [("2026", 2026), (" 2025 ", 2025), ("²", None), ("٢٠٢٦", None),
+                                            ("2026²", None), ("1899", None), ("2201", None), ("", None), (None, None),
+                                            ("+2026", None), ("2_026", None)])
+def test_poll_round_is_four_ascii_digits_of_a_year(text, year) -> None:
+    assert poll.parse_round(text) == year
+
+
+BASES = ["https://kylat.example.fi/alykyla/", "http://10.0.0.5:8501/seminaari?embed=true"]
+
+
+@pytest.mark.parametrize(("candidate", "expected"), [
+    ("kysely", "https://kylat.example.fi/alykyla/kysely"),
+    ("kysely?items=E2,B5&poll_round=2026", "https://kylat.example.fi/alykyla/kysely?items=E2,B5&poll_round=2026"),
+    ("/alykyla/poll", "https://kylat.example.fi/alykyla/poll"),
+    ("https://KYLAT.example.fi:443/alykyla/kysely#x", "https://KYLAT.example.fi:443/alykyla/kysely"),
+    ("http://10.0.0.5:8501/kysely", "http://10.0.0.5:8501/kysely"),
+])
+def test_poll_url_may_lead_to_this_apps_poll_page(candidate, expected) -> None:
+    assert qr.own_poll_url(candidate, BASES) == expected
+
+
+@pytest.mark.parametrize("candidate", [
+    "https://evil.example/alykyla/kysely", "//evil.example/alykyla/kysely", "https://kylat.example.fi@evil.example/kysely",
+    "https://kylat.example.fi/alykyla/login", "https://kylat.example.fi/muu/kysely", "http://kylat.example.fi/alykyla/kysely",
+    "http://10.0.0.5:8502/kysely", "javascript:alert(1)", "kysely\nLocation: x", "data:text/html,x", "",
+])
+def test_poll_url_elsewhere_is_refused(candidate) -> None:
+    with pytest.raises(IndicatorError) as refused:
+        qr.own_poll_url(candidate, BASES)
+    assert refused.value.code == "poll.foreign_address"
+
+
+def test_no_own_address_refuses_every_poll_url() -> None:
+    with pytest.raises(IndicatorError):
+        qr.own_poll_url("kysely", [])

@@ -27,6 +27,9 @@ NOT_FROM_THE_DATABASE = {
     ("pages/tavoitteet.py", "load_goals"): "data/goals.toml",
     ("pages/seminaari.py", "load_goals"): "data/goals.toml",
     ("pages/lataa.py", "outcome"): "the uploaded bytes and the reader's choices, all arguments",
+    ("pages/vastaa.py", "survey_for"): "the framework and registry files (the questionnaire)",
+    ("ui/survey_views.py", "kit_survey"): "the framework and registry files (the questionnaire)",
+    ("ui/survey_views.py", "qr_image"): "the link it draws (its argument)",
 }
 TOKEN_NAMES = {"token"}
 

@@ -22,9 +22,17 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import pandas as pd
 import streamlit as st
+
+from indicator.registry import find
+
+if TYPE_CHECKING:
+    from indicator.storage.limits import Limits
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000
@@ -85,6 +93,42 @@ def sign_in(passphrase: str) -> bool:
     return ok
 
 
+# Wrong passphrases allowed before tries are refused: per network address (a hall may share one, and its
+# coordinator must still get in) and per browser session. Counted in the database (``Store.limits``), so
+# every app process sees one count.
+SIGNIN_SCOPE = "signin"
+ADDRESS_LIMIT: tuple[int, float] = (20, 900.0)
+SESSION_LIMIT: tuple[int, float] = (5, 300.0)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in try: whether it signed in, and when refused before checking, the seconds to wait."""
+
+    ok: bool
+    wait: float = 0.0
+
+
+def _throttle_keys(address: str, session: str) -> tuple[tuple[str, tuple[int, float]], ...]:
+    return ((f"address:{address}", ADDRESS_LIMIT), (f"session:{session}", SESSION_LIMIT))
+
+
+def attempt_sign_in(passphrase: str, limits: Limits, address: str, session: str) -> Attempt:
+    """``sign_in`` slowed down: after too many wrong passphrases from this address or session, refuse at
+    once, before the passphrase is hashed (each check costs a fraction of a second of CPU), and say how
+    long to wait. A wrong passphrase is counted; a right one clears the session's count."""
+    keys = _throttle_keys(address, session)
+    wait = max(limits.wait(SIGNIN_SCOPE, key, limit=most, seconds=window) for key, (most, window) in keys)
+    if wait > 0:
+        return Attempt(False, wait)
+    if sign_in(passphrase):
+        limits.clear(SIGNIN_SCOPE, keys[1][0])
+        return Attempt(True)
+    for key, _ in keys:
+        limits.record(SIGNIN_SCOPE, key)
+    return Attempt(False)
+
+
 def sign_out() -> None:
     st.session_state["role"] = "public"
 
@@ -103,13 +147,30 @@ def upload_codes() -> Mapping[str, str]:
         return {}
 
 
+def _code_hash(village: str | None) -> str | None:
+    """The code hash of ``village``, names matched as the registry matches them (``indicator.registry.find``:
+    case, spaces and look-alike letters do not count, nor a '(kirkon)kylä' ending): "SIPPOLA", "Sippolа"
+    (a Cyrillic а) and "Sippolan kirkonkylä" need the code of Sippola."""
+    codes = upload_codes()
+    if not village or not codes:
+        return None
+    coded = find(str(village), pd.DataFrame({"village": list(codes)}))
+    return None if coded is None else codes[coded]
+
+
+def coded_villages(villages: Iterable[str | None]) -> list[str]:
+    """The names among ``villages`` that need an upload code (as ``needs_upload_code``)."""
+    return [v for v in villages if v and _code_hash(v) is not None]
+
+
 def needs_upload_code(village: str | None) -> bool:
-    return bool(village) and village in upload_codes()
+    """True when ``village`` (compared by its normalised name) has an upload code."""
+    return _code_hash(village) is not None
 
 
 def check_upload_code(village: str | None, code: str) -> bool:
     """True when ``village`` needs no code, or ``code`` matches its hash."""
-    encoded = upload_codes().get(village or "")
+    encoded = _code_hash(village)
     return True if encoded is None else verify(code or "", encoded)
 
 

@@ -66,6 +66,7 @@ def client_address() -> str:
     ``ALYKYLA_TRUSTED_PROXY=1``) the first ``X-Forwarded-For`` entry; ``local`` for loopback."""
     if os.environ.get("ALYKYLA_TRUSTED_PROXY") == "1":
         forwarded = st.context.headers.get("X-Forwarded-For") or st.context.headers.get("X-Real-Ip")
-        if forwarded:
+        if isinstance(forwarded, str) and forwarded:
             return forwarded.split(",")[0].strip()[:64]
-    return st.context.ip_address or "local"
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "local"

@@ -54,6 +54,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/mittaristo.py", "framework", ":material/rule:", ("framework",)),
     PageSpec("pages/eteneminen.py", "progress", ":material/trending_up:", ("progress",)),
     PageSpec("pages/tavoitteet.py", "goals", ":material/flag:", ("goals",)),
+    PageSpec("pages/vastaa.py", "answer", ":material/edit_note:"),
     PageSpec("pages/lataa.py", "upload", ":material/upload_file:", ("upload",)),
     PageSpec("pages/seminaari.py", "seminar", ":material/co_present:", ("seminar",)),
     PageSpec("pages/kysely.py", "poll", ":material/how_to_vote:", ("poll",)),

@@ -18,7 +18,7 @@ from indicator import progress as progress_lib
 from indicator.charts import palette
 from indicator.charts.labels import escape, wrap
 from indicator.framework import Framework, text
-from indicator.i18n import fmt_number, t
+from indicator.i18n import fmt_number, plotly_separators, t
 from indicator.progress import PROVINCE, Level, Status, path_score
 
 STATUS_ARROWS: dict[str, str] = {
@@ -323,6 +323,7 @@ def progress_figure(
     first = int(series["round"].min()) if not series.empty else None
     if title:
         fig.update_layout(title={"text": escape(title), "font": {"size": font_size * 1.4}})
+    fig.update_layout(separators=plotly_separators(lang))  # hover values with the locale's decimal mark
     return _layout(fig, font_size, target_year, first)
 
 
@@ -381,6 +382,7 @@ def progress_grid(
     fig.update_annotations(font={"size": font_size}, yanchor="bottom")
     fig.update_layout(height=int(height))
     _layout(fig, font_size, framework.target_year, min(first_years) if first_years else None, dtick=2)
+    fig.update_layout(separators=plotly_separators(lang))  # hover values with the locale's decimal mark
     legend = {"yref": "container", "y": 1.0, "yanchor": "top", "x": 0, "xanchor": "left"}
     return fig.update_layout(legend=legend, margin={"t": int(title_room) + 40, "b": 10})
 

@@ -12,11 +12,40 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicator.charts import palette
-from indicator.charts.labels import escape, wrap
+from indicator.charts.labels import escape
 from indicator.framework import Framework, text
-from indicator.i18n import t
+from indicator.i18n import fmt_number, plotly_separators, t
 
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
+RADAR_LABEL_WIDTH = 14  # characters per line of a radar label
+RADAR_LABEL_LINES = 3   # more lines than this and labels of neighbouring spokes run into each other
+
+
+def radar_label(name: str, width: int = RADAR_LABEL_WIDTH, lines: int = RADAR_LABEL_LINES) -> str:
+    """A dimension name short enough for a spoke of the radar, wrapped at ``width`` characters.
+
+    A name that needs more than two lines keeps its part before the first comma ("Identity, branding and
+    visibility" is "Identity"); a name that still needs more than ``lines`` lines ends in an ellipsis. The
+    full name is in the hover text and in the table beside the chart.
+
+    >>> radar_label("Elinkeinot ja yrittäjyys")
+    'Elinkeinot ja<br>yrittäjyys'
+    >>> radar_label("Yhteisöllisyys, osallisuus ja vetovoima")
+    'Yhteisöllisyys'
+    >>> radar_label("Kylätalo ja yhteisölliset tilat")
+    'Kylätalo ja<br>yhteisölliset<br>tilat'
+    """
+    import textwrap
+
+    def wrapped(value: str) -> list[str]:
+        return textwrap.wrap(value, width, break_long_words=False, break_on_hyphens=False) or [value]
+
+    parts = wrapped(name)
+    if len(parts) > 2 and "," in name:
+        parts = wrapped(name.split(",", 1)[0])
+    if len(parts) > lines:
+        parts = [*parts[: lines - 1], parts[lines - 1].rstrip(",") + "…"]
+    return "<br>".join(escape(p) for p in parts)
 
 
 def _closed(values: pd.Series | list) -> list:
@@ -29,7 +58,9 @@ def radar_chart(dimensions: pd.DataFrame, framework: Framework, village: str, la
 
     ``dimensions``: columns dimension, village, province, area (the area trace is left out when empty).
     """
-    theta = _closed([wrap(text(framework.dimension(d).name, lang), 16) for d in dimensions["dimension"]])
+    names = [text(framework.dimension(d).name, lang) for d in dimensions["dimension"]]
+    theta = _closed([radar_label(name) for name in names])
+    full = _closed([escape(name) for name in names])
     series = [
         ("province", t("village.province_median", lang), palette.GREY, "dot", None),
         ("area", t("village.area_median", lang), palette.ORANGE, "dash", None),
@@ -48,16 +79,20 @@ def radar_chart(dimensions: pd.DataFrame, framework: Framework, village: str, la
                 line={"color": colour, "dash": dash, "width": 3 if column == "village" else 2},
                 fill=fill,
                 fillcolor="rgba(0,114,178,0.15)" if fill else None,
-                hovertemplate="%{theta}: %{r:.1f}<extra>" + name + "</extra>",
+                customdata=full,
+                hovertemplate="%{customdata}: %{r:.1f}<extra>" + name + "</extra>",
             )
         )
+    spoke = 360 / max(len(names), 1)
     fig.update_layout(
-        polar={"radialaxis": {"range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "angle": 90},
-               "angularaxis": {"direction": "clockwise"}},
-        legend={"orientation": "h", "y": 1.14, "yanchor": "bottom", "x": 0.5, "xanchor": "center"},
-        margin={"l": 110, "r": 110, "t": 110, "b": 50},
-        height=560,
+        polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100], "angle": 90 - spoke / 2,
+                              "tickangle": 90 - spoke / 2, "tickfont": {"size": 10, "color": palette.NEUTRAL}},
+               "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": {"size": 12}}},
+        legend={"orientation": "h", "y": -0.08, "yanchor": "top", "x": 0.5, "xanchor": "center"},
+        margin={"l": 90, "r": 90, "t": 40, "b": 30},
+        height=470,
         font=FONT,
+        separators=plotly_separators(lang),
     )
     return fig
 
@@ -89,32 +124,45 @@ def history_chart(history: pd.DataFrame, framework: Framework, village: str, lan
         margin={"l": 60, "r": 20, "t": 40, "b": 40},
         height=420,
         font=FONT,
+        separators=plotly_separators(lang),
     )
     return fig
 
 
 def rank_band_chart(band: Mapping[str, float], n_ranked: int, village: str, lang: str) -> go.Figure:
-    """Dot and line: the 5th–95th percentile rank band, the median rank and the nominal rank (1 = best)."""
-    low, high = band["p05_rank"], band["p95_rank"]
+    """The rank and its 5th–95th percentile band on a line of ranks 1..n (1 = best, on the left), labelled
+    on the chart itself (no legend to decode): the band's text under it, the rank above its dot."""
+    low, high, rank = band["p05_rank"], band["p95_rank"], band["nominal_rank"]
+    top = max(n_ranked, high)
+    band_text = t("village.rank_band_label", lang, low=fmt_number(low, lang, 0), high=fmt_number(high, lang, 0))
+    rank_text = t("village.rank_label", lang, rank=fmt_number(rank, lang, 0))
     fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[1, top], y=[0, 0], mode="lines", line={"color": palette.MISSING, "width": 2},
+                             hoverinfo="skip", showlegend=False))
     fig.add_trace(go.Scatter(x=[low, high], y=[0, 0], mode="lines", name=t("village.rank_band", lang),
-                             line={"color": palette.SKY_BLUE, "width": 10},
-                             hovertemplate=f"{low:.0f}–{high:.0f}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[band["median_rank"]], y=[0], mode="markers", name=t("village.median_rank", lang),
-                             marker={"symbol": "line-ns-open", "size": 26, "color": palette.ORANGE,
-                                     "line": {"color": palette.ORANGE, "width": 4}},
-                             hovertemplate="%{x}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[band["nominal_rank"]], y=[0], mode="markers", name=t("village.nominal_rank", lang),
-                             marker={"size": 14, "color": palette.BLUE, "line": {"color": "white", "width": 2}},
-                             hovertemplate=escape(village) + ": %{x}<extra></extra>"))
+                             line={"color": palette.SKY_BLUE, "width": 14}, showlegend=False,
+                             hovertemplate=escape(band_text) + "<extra></extra>"))
+    fig.add_trace(go.Scatter(x=[rank], y=[0], mode="markers+text", name=t("village.nominal_rank", lang),
+                             marker={"size": 16, "color": palette.BLUE, "line": {"color": "white", "width": 2}},
+                             text=[escape(rank_text)], textposition="top center", textfont={"size": 14},
+                             showlegend=False, hovertemplate=escape(village) + ": " + escape(rank_text) + "<extra></extra>"))
+    fig.add_annotation(x=(low + high) / 2, y=0, yshift=-22, text=escape(band_text), showarrow=False,
+                       font={"size": 13, "color": palette.NEUTRAL})
     fig.update_layout(
-        xaxis={"range": [0.5, max(n_ranked, high) + 0.5], "title": {"text": t("village.rank_axis", lang)},
-               "dtick": 1 if n_ranked <= 20 else 5, "zeroline": False, "showgrid": True},
-        yaxis={"visible": False, "range": [-1, 1]},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        margin={"l": 20, "r": 20, "t": 30, "b": 10},
-        height=210,
+        xaxis={"range": [0.5, top + 0.5], "title": {"text": t("village.rank_axis", lang), "standoff": 4},
+               "tickvals": rank_ticks(int(top)), "zeroline": False, "showgrid": False, "fixedrange": True},
+        yaxis={"visible": False, "range": [-1, 1.1], "fixedrange": True},
+        margin={"l": 16, "r": 16, "t": 8, "b": 8},
+        height=170,
         font=FONT,
-        showlegend=True,
+        separators=plotly_separators(lang),
+        plot_bgcolor="white",
     )
     return fig
+
+
+def rank_ticks(n: int) -> list[int]:
+    """Rank ticks: 1, the multiples of a step that keeps about eight ticks, and the last rank."""
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 10**9) if n / s <= 8)
+    ticks = [1, *range(step, n, step), n]
+    return sorted({tick for tick in ticks if tick == n or n - tick >= step / 2})

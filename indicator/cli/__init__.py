@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "export": "store",
     "restore": "store",
     "demo": "store",
+    "erase": "store",
     "groups": "groups",
     "audit": "robustness",
     "uncertainty": "robustness",

@@ -1,4 +1,5 @@
-"""Writing a result table as csv, json or xlsx to standard output or a file (full precision)."""
+"""Writing a result table as csv, json or xlsx to standard output or a file (full precision; csv and xlsx
+formula-safe by the project's one rule, ``indicator.cellsafe``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicator.cellsafe import escape_frame
 from indicator.errors import IndicatorError
 from indicator.xlsxsafe import xlsx_bytes
 
@@ -38,9 +40,10 @@ def _plain(value: object) -> object:
 
 
 def render(frame: pd.DataFrame, fmt: str, sheet: str = "results") -> bytes:
-    """The table in a format: csv (empty cells for missing), json (list of objects), xlsx (formula-safe)."""
+    """The table in a format: csv (empty cells for missing) and xlsx formula-safe (``indicator.cellsafe``:
+    text that a spreadsheet would run gets a leading ``'``; numbers stay full precision), json as is."""
     if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        return escape_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
     if fmt == "json":
         return (json.dumps(records(frame), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     if fmt == "xlsx":

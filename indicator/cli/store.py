@@ -1,4 +1,4 @@
-"""Subcommands over the database: ``ingest``, ``progress``, ``export``, ``restore`` and ``demo``.
+"""Subcommands over the database: ``ingest``, ``progress``, ``export``, ``restore``, ``demo`` and ``erase``.
 
 Each opens the Store (``--db URL``, else env ``DATABASE_URL``, else the embedded SQLite file), calls one
 library method and prints the result.
@@ -15,6 +15,7 @@ from indicator.errors import IndicatorError
 from indicator.framework import load
 from indicator.progress import DEFAULT_METHOD, METHOD_ALIASES, METHODS
 from indicator.storage import Store, load_demo, village_registry
+from indicator.storage.erase import Erasure
 
 PROGRESS_FORMATS: tuple[str, ...] = ("csv", "json")
 
@@ -38,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ing.add_argument("--approve", action="store_true", help="approve the files at once")
     ing.add_argument("--village", help="the files without a village column are this village")
     ing.add_argument("--village-column", help="the column that names the village (default: by its header)")
+    ing.add_argument("--keep-free-text", action="store_true",
+                     help="also keep the files' other columns (free text), masked; by default only the answers")
     _add_db_option(ing)
     add_framework_option(ing)
     add_output_option(ing)
@@ -81,6 +84,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_framework_option(demo)
     add_output_option(demo)
     demo.set_defaults(func=run_demo)
+    register_erase(subparsers)
+
+
+def register_erase(subparsers: argparse._SubParsersAction) -> None:
+    era = subparsers.add_parser(
+        "erase", help="remove one village's uploads, answers and derived data from the database",
+        description="Example: python -m indicator erase --village Sippola",
+    )
+    era.add_argument("--village", required=True, help="the village (case, spaces and look-alike letters do not count)")
+    _add_db_option(era)
+    add_output_option(era)
+    era.set_defaults(func=run_erase)
+
+
+def erasure_lines(erasure: Erasure) -> list[str]:
+    """What an erasure removed, one line each (the command's output)."""
+    def ids(values: tuple[int, ...]) -> str:
+        return f" ({', '.join(map(str, values))})" if values else ""
+
+    lines = [
+        f"erased: {', '.join(erasure.names)}",
+        f"uploads deleted: {len(erasure.uploads_deleted)}{ids(erasure.uploads_deleted)}",
+        f"uploads of several villages changed: {len(erasure.uploads_changed)}{ids(erasure.uploads_changed)}",
+        f"respondents: {erasure.respondents}, answers: {erasure.answers}, poll answers: {erasure.poll_answers}",
+        f"app survey devices: {erasure.survey_devices}",
+        f"saved groupings: {len(erasure.groupings)}{' (' + ', '.join(erasure.groupings) + ')' if erasure.groupings else ''}",
+        f"strategies: {len(erasure.strategies)}{ids(erasure.strategies)}, actions: {len(erasure.actions)}"
+        f"{ids(erasure.actions)}, project-goal records: {len(erasure.activities)}{ids(erasure.activities)}",
+        f"audit rows no longer naming it: {erasure.audit_rows}",
+    ]
+    lines += [f"still named in a text (edit it by hand): {m}" for m in erasure.mentions]
+    return lines
+
+
+def run_erase(args: argparse.Namespace) -> int:
+    erasure = Store(args.db).erase_village(args.village, actor="cli")
+    emit(("\n".join(erasure_lines(erasure)) + "\n").encode("utf-8"), args.output)
+    return 0
 
 
 def _read_bytes(path: str) -> bytes:
@@ -100,7 +141,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     for path, content in contents:
         result = store.uploads.add(content, Path(path).name, args.round, framework, role="admin",
                                   actor="cli", village_default=args.village, approve=args.approve,
-                                  village_column=args.village_column)
+                                  village_column=args.village_column, keep_free_text=args.keep_free_text)
         problems = len(getattr(result.report, "problems", []) or [])
         state = "duplicate of upload" if result.duplicate else "stored as upload"
         lines.append(f"{path}: {state} {result.upload_id} ({result.status}), {problems} problems")

@@ -38,6 +38,7 @@ _PERSONAL_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"^ip$|^ip[- ]|ipaddr|ip-osoite|ip-adress",
         r"^custom data|^_submitted_by$|^submitted by$|^network id$|^henkilötunnus|^personnummer|^ssn$",
         r"^(?:postinumero|postnummer|zip code|postal code|postcode)$",
+        r"\bname\b|\bnimesi\b|\bnimenne\b|\bnimi\b|\bnamn\b|\bsyntymäaika\b|\bfödelsedatum\b|\bbirth",
     )
 )
 

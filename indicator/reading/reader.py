@@ -29,6 +29,7 @@ from indicator.reading.layouts import (
     looks_like_report,
 )
 from indicator.reading.mapping import ColumnMap, Matcher, column_letter
+from indicator.reading.personal import drop_personal_by_content, kept_table
 from indicator.reading.report import ImportReport, header_signature
 from indicator.reading.safety import (
     DEFAULT_MAX_BYTES,
@@ -60,10 +61,12 @@ _NUMERIC_SAMPLE = 300
 
 @dataclass
 class ReadResult:
-    """The responses table (without ``round``) and the import report."""
+    """The responses table (without ``round``), the import report and the sanitised copy of the file
+    (``indicator.reading.personal.kept_table``: no personal columns, personal data masked in text)."""
 
     responses: pd.DataFrame
     report: ImportReport
+    kept: pd.DataFrame | None = None
 
 
 # --- loading -------------------------------------------------------------------------------------------
@@ -410,6 +413,7 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
                         code="reading.no_rows", params={"header_row": grid.first_row + header.row}, file=file)
     tool = fingerprint(header.headers, grid.cells, start)
     names = _display_names(header.headers)
+    drop_personal_by_content(columns, body)
     rows = np.arange(body.shape[0]) + grid.first_row + start
 
     items = _parse_items(body, columns, framework, tool)
@@ -460,4 +464,4 @@ def _read(data: bytes, file: str, framework: Framework, *, village: str | None, 
         encoding=grid.encoding,
         delimiter=grid.delimiter,
     )
-    return ReadResult(responses, report)
+    return ReadResult(responses, report, kept_table(body[keep], rows[keep], names, columns, date_col))

@@ -45,12 +45,14 @@ Rows = list[dict[str, Any]]
 class Backup:
     """Export and restore of one database (``Store.backup``); ``scores`` gives the Scores to include."""
 
-    def __init__(self, database: Database, scores: Callable[[Framework], Scores]) -> None:
+    def __init__(self, database: Database, scores: Callable[[Framework], Scores],
+                 after_restore: Callable[[], object] | None = None) -> None:
         self.db = database
         self.scores = scores
+        self.after_restore = after_restore  # the Store's cleaning of restored uploads that hold raw bytes
 
     def export_xlsx(self, path: str | Path, framework: Framework | None = None) -> None:
-        """Write the whole database (uploads with base64 bytes, answers, audit, documents, activities,
+        """Write the whole database (uploads with their sanitised copies as base64, answers, audit, documents, activities,
         poll) plus computed scores and progress to one xlsx; every text cell is formula-safe."""
         from indicator.xlsxsafe import write_xlsx
 
@@ -100,6 +102,8 @@ class Backup:
         with self.db.write() as conn:
             counts = load_tables(conn, sheets)
             self.db.audit(conn, "restore", Role.ADMIN, "restore", file=Path(path).name, rows=counts)
+        if self.after_restore is not None:  # a backup of an older version holds uploaded bytes: clean them now
+            self.after_restore()
 
 
 # --- tables <-> rows of cells ----------------------------------------------------------------------------

@@ -38,8 +38,8 @@ def to_json(value: Any) -> str:
 
 
 def from_json(text: str | None) -> Any:
-    """The value of JSON text, or None."""
-    return None if text is None else json.loads(text)
+    """The value of JSON text, or None (also for a missing value read into a frame, NaN)."""
+    return None if text is None or isinstance(text, float) else json.loads(text)
 
 
 def json_column(values: pd.Series, missing: Callable[[], Any] | None = None) -> pd.Series:

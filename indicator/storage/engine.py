@@ -3,7 +3,9 @@
 ``Database`` is what every part of the Store shares: ``read()`` and ``write()`` transactions and
 ``audit()``, the one writer of the audit log (every change writes a row in its own transaction).
 
-SQLite connections get WAL, a busy timeout and foreign keys; write transactions start with
+SQLite connections get WAL, a busy timeout, foreign keys and ``secure_delete`` (what is deleted is
+overwritten, so an erased answer does not linger in free pages; ``Database.checkpoint`` empties the WAL
+file too); write transactions start with
 ``BEGIN IMMEDIATE`` so that a writer takes the lock up front instead of failing with ``SQLITE_BUSY``
 when a read is upgraded to a write. PostgreSQL needs nothing special; approvals take an advisory lock
 (``indicator.storage.uploads``). Opening a database brings its schema to this code's
@@ -19,13 +21,15 @@ The counter's row lock orders the counts as the commits.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import sqlalchemy as sa
@@ -92,9 +96,11 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # pysqlite must not emit its own BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        with contextlib.suppress(sqlite3.OperationalError):  # a read-only file keeps its mode (and stays readable)
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten with zeros, not left in free pages
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -108,6 +114,54 @@ def failure_reason(exc: BaseException) -> str:
     cause = getattr(exc, "orig", None) or exc
     text = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
     return " ".join(text.split("\n")[0].split())
+
+
+def _driver_failures() -> tuple[type[BaseException], ...]:
+    """The drivers' own operational errors (raised by bulk inserts through the raw cursor), as installed."""
+    found: list[type[BaseException]] = [sqlite3.OperationalError]
+    try:
+        import psycopg
+    except ImportError:
+        return tuple(found)
+    return (*found, psycopg.OperationalError, psycopg.errors.ReadOnlySqlTransaction)
+
+
+# What ``Database.write()``/``read()`` turn into a StorageError naming the database's state.
+DATABASE_FAILURES: tuple[type[BaseException], ...] = (sa.exc.OperationalError, sa.exc.InternalError,
+                                                      *_driver_failures())
+
+
+class _Failure(NamedTuple):
+    """A database failure a user can be told about: SQLite's words for it, PostgreSQL's SQLSTATE prefixes."""
+
+    words: tuple[str, ...]
+    states: tuple[str, ...]
+    code: str
+    message: str
+
+
+_FAILURES: tuple[_Failure, ...] = (
+    _Failure(("readonly", "read-only"), ("25006",), code="storage.read_only",
+             message="the database is read-only at the moment: nothing can be saved, everything can still be read"),
+    _Failure(("disk is full", "database or disk is full"), ("53100",), code="storage.disk_full",
+             message="the database's disk is full: nothing can be saved until space is freed"),
+    _Failure(("database is locked", "database table is locked"), ("55P03", "57014"), code="storage.busy",
+             message="the database is busy; try again in a moment"),
+    _Failure(("unable to open", "disk i/o error"), ("08", "57P"), code="storage.unavailable",
+             message="the database cannot be reached at the moment; try again later"),
+)
+
+
+def database_error(exc: BaseException) -> StorageError:
+    """A StorageError naming what happened to the database (read-only, disk full, busy, unreachable), in
+    words a user can act on; other failures keep the driver's own words (``storage.failed``)."""
+    reason = failure_reason(exc)
+    words = reason.casefold()
+    state = str(getattr(getattr(exc, "orig", None) or exc, "sqlstate", "") or "")
+    for failure in _FAILURES:
+        if any(t in words for t in failure.words) or (state and state.startswith(failure.states)):
+            return StorageError(failure.message, code=failure.code)
+    return StorageError(f"the database failed: {reason}", code="storage.failed", params={"reason": reason})
 
 
 class Database:
@@ -135,20 +189,53 @@ class Database:
         """One write transaction (SQLite: BEGIN IMMEDIATE); commits on success, rolls back on error.
 
         ``shown=False`` for writes that change nothing the app shows (rate-limit counters): they leave the
-        state token as it is, so they do not empty every process's caches.
+        state token as it is, so they do not empty every process's caches. A database that cannot take
+        the write (read-only, disk full, busy, unreachable) raises a StorageError saying so
+        (``database_error``).
         """
-        with self.engine.connect() as conn:
-            conn.execution_options(write=True)
-            with conn.begin():
-                yield conn
-                if shown:
-                    count_write(conn)
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(write=True)
+                with conn.begin():
+                    yield conn
+                    if shown:
+                        count_write(conn)
+        except DATABASE_FAILURES as exc:
+            raise database_error(exc) from None
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
-        """One read transaction (a consistent snapshot of every table)."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """One read transaction (a consistent snapshot of every table); failures as in ``write``."""
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except DATABASE_FAILURES as exc:
+            raise database_error(exc) from None
+
+    def vacuum(self) -> None:
+        """SQLite: rebuild the database file (its free pages dropped), then ``checkpoint``. Skipped when
+        another connection holds a transaction (it runs again next time). PostgreSQL: ``VACUUM``."""
+        postgres = self.engine.dialect.name == "postgresql"
+        raw = self.engine.raw_connection()
+        try:
+            if postgres:
+                raw.driver_connection.autocommit = True
+            raw.driver_connection.execute("VACUUM")
+        except Exception:  # noqa: BLE001 - a busy database is vacuumed another time
+            pass
+        finally:
+            if postgres:
+                raw.driver_connection.autocommit = False
+            raw.close()
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """SQLite: copy the WAL into the database file and empty it, so that pages written before (say,
+        of answers since erased) leave the WAL file too. Nothing to do on PostgreSQL."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def audit(self, conn: sa.Connection, actor: str, role: str, action: str, upload_id: int | None = None,
               **detail: Any) -> None:

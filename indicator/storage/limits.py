@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from indicator.storage.convert import utcnow
+from indicator.storage.convert import as_utc, utcnow
 from indicator.storage.engine import Database
 from indicator.storage.schema import throttle
 
@@ -52,6 +52,30 @@ class Limits:
         """How many events ``key`` had in ``scope`` during the last ``seconds``."""
         with self.db.read() as conn:
             return self._count(conn, scope, hashed(key), utcnow() - timedelta(seconds=seconds))
+
+    def wait(self, scope: str, key: str, *, limit: int, seconds: float) -> float:
+        """Seconds until ``key`` may act again in ``scope``: 0 when it had fewer than ``limit`` events in the
+        last ``seconds``, else until the oldest of its last ``limit`` events leaves the window. Only reads, so
+        a refusal costs one query (and e.g. no passphrase hashing)."""
+        now = utcnow()
+        with self.db.read() as conn:
+            recent = conn.execute(
+                sa.select(throttle.c.at).where(throttle.c.scope == scope, throttle.c.key == hashed(key),
+                                               throttle.c.at >= now - timedelta(seconds=seconds))
+                .order_by(throttle.c.at.desc()).limit(limit)
+            ).scalars().all()
+        if len(recent) < limit:
+            return 0.0
+        oldest = as_utc(recent[-1])
+        return max(0.0, (oldest + timedelta(seconds=seconds) - now).total_seconds())
+
+    def count_in(self, conn: sa.Connection, scope: str, key: str, seconds: float) -> int:
+        """``count`` inside an open transaction (so that a check and its write are one step)."""
+        return self._count(conn, scope, hashed(key), utcnow() - timedelta(seconds=seconds))
+
+    def record_in(self, conn: sa.Connection, scope: str, key: str) -> None:
+        """``record`` inside an open write transaction."""
+        conn.execute(sa.insert(throttle).values(scope=scope, key=hashed(key), at=utcnow()))
 
     def clear(self, scope: str, key: str) -> None:
         """Forget ``key``'s events in ``scope`` (e.g. after a successful sign-in)."""

@@ -18,6 +18,8 @@ when the older file also holds other villages (those keep their answers from it)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import sqlalchemy as sa
 
@@ -45,13 +47,21 @@ def long_form(frame: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     return out[out["village"] != ""].reset_index(drop=True)
 
 
-def insert_answers(conn: sa.Connection, upload_id: int, rows: pd.DataFrame) -> None:
-    """Bulk insert of long-form rows (``long_form``) into the open transaction (PostgreSQL COPY, SQLite
-    executemany)."""
+def answer_tuples(rows: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+    """Long-form rows as (respondent, village, item, value) tuples, made before a write transaction opens
+    so that the transaction only inserts."""
+    return list(zip(rows["respondent"].tolist(), rows["village"].tolist(), rows["item"].tolist(),
+                    rows["value"].astype(float).tolist(), strict=True))
+
+
+def insert_answers(conn: sa.Connection, upload_id: int,
+                   rows: pd.DataFrame | Sequence[tuple[str, str, str, float]]) -> None:
+    """Bulk insert of long-form rows (``long_form``, or their ``answer_tuples``) into the open transaction
+    (PostgreSQL COPY, SQLite executemany)."""
     if not len(rows):
         return
-    data = list(zip([upload_id] * len(rows), rows["respondent"].tolist(), rows["village"].tolist(),
-                    rows["item"].tolist(), rows["value"].astype(float).tolist(), strict=True))
+    prepared = answer_tuples(rows) if isinstance(rows, pd.DataFrame) else rows
+    data = ((upload_id, *row) for row in prepared)
     names = "upload_id, respondent, village, item, value"
     cursor = conn.connection.cursor()
     try:

@@ -12,13 +12,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import sqlalchemy as sa
 
+from indicator.errors import StorageError
 from indicator.framework import Framework
 from indicator.storage.activities import Activities
+from indicator.storage.app_survey import AppSurvey
 from indicator.storage.backup import Backup
 from indicator.storage.documents import Documents
 from indicator.storage.engine import Database
+from indicator.storage.erase import Erasure, erase_village
 from indicator.storage.limits import Limits
-from indicator.storage.poll import POLL_RATE_LIMIT, Poll
+from indicator.storage.poll import ADDRESS_LIMITS, POLL_RATE_LIMIT, Poll
 from indicator.storage.responses import responses_table
 from indicator.storage.schema import SECRET_KIND, Status
 from indicator.storage.strategies import Strategies
@@ -30,18 +33,35 @@ if TYPE_CHECKING:
 
 class Store:
     """The survey database: ``uploads``, ``documents``, ``activities``, ``poll``, ``strategies``, ``backup``,
-    ``limits`` and the derived tables (``responses``, ``scores``, ``progress``, ``audit_log``); see
+    ``limits``, ``app_survey`` and the derived tables (``responses``, ``scores``, ``progress``, ``audit_log``); see
     ``indicator.storage``."""
 
-    def __init__(self, url: str | None = None, *, poll_rate_limit: tuple[int, float] = POLL_RATE_LIMIT) -> None:
+    def __init__(self, url: str | None = None, *, poll_rate_limit: tuple[int, float] = POLL_RATE_LIMIT,
+                 poll_address_limits: tuple[tuple[int, float], ...] = ADDRESS_LIMITS) -> None:
         self.database = Database(url)
         self.uploads = Uploads(self.database)
         self.documents = Documents(self.database)
         self.activities = Activities(self.database)
-        self.poll = Poll(self.database, self.uploads, poll_rate_limit)
+        self.poll = Poll(self.database, self.uploads, poll_rate_limit, poll_address_limits)
         self.strategies = Strategies(self.database)
-        self.backup = Backup(self.database, self.scores)
+        self.backup = Backup(self.database, self.scores, after_restore=self._scrub_old_copies)
         self.limits = Limits(self.database)
+        self.app_survey = AppSurvey(self.database, self.uploads, self.documents, self.limits)
+        self._scrub_old_copies()
+
+    def _scrub_old_copies(self) -> None:
+        """Uploads stored by an older version kept the uploaded bytes: replace them now
+        (``Uploads.scrub_raw_copies``); a read-only database is left as it is."""
+        try:
+            self.uploads.scrub_raw_copies()
+        except StorageError as err:
+            if err.code not in ("storage.read_only", "storage.busy", "storage.disk_full"):
+                raise
+
+    def erase_village(self, name: str, actor: str = "coordinator") -> Erasure:
+        """Remove one village's uploads, answers, poll answers and derived data (``indicator.storage.erase``);
+        the audit log keeps only that an erasure happened, with counts."""
+        return erase_village(self.database, name, actor)
 
     @property
     def url(self) -> str:

@@ -40,6 +40,7 @@ PAGES = {
     "mittaristo": re.escape(t("framework.title", "fi")),
     "eteneminen": re.escape(t("progress.title", "fi")),
     "tavoitteet": re.escape(t("goals.title", "fi")),
+    "vastaa": re.escape(t("common.nav_answer", "fi")),
     "lataa": re.escape(t("common.nav_upload", "fi")),
     "seminaari": re.escape(t("seminar.poll.cta", "fi")),
     "kysely": re.escape(t("poll.title", "fi")),
@@ -51,6 +52,7 @@ ADDRESSES = [
     Address("mittaristo", PAGES["mittaristo"]),
     Address("eteneminen", PAGES["eteneminen"]),
     Address("tavoitteet", PAGES["tavoitteet"]),
+    Address("vastaa?kyla=Sippola", PAGES["vastaa"]),
     Address("lataa", PAGES["lataa"]),
     Address("seminaari?embed=true", PAGES["seminaari"]),
     Address("kysely", PAGES["kysely"]),
@@ -80,7 +82,7 @@ COORDINATOR_TEXTS = [t("admin.pending_title", "fi", n=0).split("(")[0].strip(), 
 
 def small_database(folder: Path) -> Path:
     """Two villages of this year's round, six respondents each: every page has something to draw, little to
-    compute (21 servers share two CPU cores). Sippola is not the first village, so ``?village=`` shows."""
+    compute (23 servers share two CPU cores). Sippola is not the first village, so ``?village=`` shows."""
     from indicator.framework import load
     from indicator.storage import Store
 

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 
 from indicator.errors import StorageError
 
-HEAD = "0005"
+HEAD = "0007"
 FOLDER = Path(__file__).resolve().parent
 VERSION_TABLE = "alembic_version"
 # PostgreSQL advisory lock (two int4 keys): this number and the hash of the schema's name, so tests that
