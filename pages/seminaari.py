@@ -67,6 +67,7 @@ def poll_address() -> str | None:
 def chart(fig, alt: str, key: str, *, stretch: bool = True) -> None:
     """A slide's figure, its last element: it takes the height the slide's texts leave (the slide is as tall
     as the window allows), or keeps its own height (a table sized to fit with ``fit_font``)."""
+    stretch = stretch and not layout.narrow  # a phone scrolls: the figure keeps its own height
     st.plotly_chart(
         fig.update_layout(height=None) if stretch else fig,
         width="stretch",
@@ -201,7 +202,9 @@ def slide_participation(scores: pd.DataFrame) -> None:
     alt = t(
         "seminar.poll.alt", lang, items=charts.pairs(map(labels.get, summary["item"]), summary["answers"])
     )
-    chart(charts.poll_figure(summary, labels, scale, lang=lang, font_size=FONT), alt, "seminar_fig")
+    figure = charts.poll_figure(summary, labels, scale, lang=lang, font_size=FONT,
+                                label_chars=18 if layout.narrow else 40)
+    chart(figure, alt, "seminar_fig")
 
 
 SLIDE_DRAW = {
@@ -236,7 +239,8 @@ def screen_run(address: str | None, shape: charts.SlideLayout) -> None:
     scores = context.scores_table()
     main, side = st.columns([3, 1], gap="large")
     with main:
-        with st.container(height=shape.slide_height, border=False, key=f"seminar_slide_{slide}"):
+        height = "content" if shape.narrow else shape.slide_height  # a phone scrolls the page
+        with st.container(height=height, border=False, key=f"seminar_slide_{slide}"):
             if scores.empty or scores["index"].notna().sum() == 0:
                 say(t("seminar.no_data", lang), 1)
             else:

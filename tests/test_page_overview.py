@@ -126,3 +126,14 @@ def test_empty_database_says_so(monkeypatch, tmp_path):
     at = testing.app().run()
     assert not at.exception
     assert at.info[0].value == t("common.no_data", "fi")
+
+
+def test_the_ranking_shows_four_columns_until_all_are_asked_for(demo_url):
+    """A phone reads rank, village, index and band; the toggle brings back every column."""
+    at = testing.app()
+    at.run()
+    compact = [t(f"common.col_{k}", "fi") for k in ("rank", "village", "index", "band")]
+    assert list(at.dataframe[0].proto.column_order) == compact
+    assert set(compact) <= set(at.dataframe[0].value.columns)
+    at.toggle(key="overview_ranking_all").set_value(True).run()
+    assert list(at.dataframe[0].proto.column_order) == []

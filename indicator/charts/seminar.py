@@ -89,6 +89,10 @@ HEADING_PX: Mapping[int, int] = {1: 44, 2: 36, 3: 28, 4: 24, 5: 20}
 ELEMENT_GAP = 16
 
 
+NARROW = 640  # px: Streamlit stacks columns in a narrower window
+NO_LIMIT = 100_000  # px of room for a figure on a page that scrolls
+
+
 @dataclass(frozen=True)
 class SlideLayout:
     """How large a slide is drawn in a browser window of ``width`` × ``height`` CSS pixels.
@@ -126,6 +130,13 @@ class SlideLayout:
         return max(14, round(FONT_SIZE * scale))
 
     @property
+    def narrow(self) -> bool:
+        """A phone-sized window (under 640 px, where Streamlit stacks columns): the slide and the side panel
+        one under the other, the page scrolls, and figures keep their own height instead of filling the
+        window (a figure squeezed into what a phone's height leaves runs past the screen's edge)."""
+        return self.width < NARROW
+
+    @property
     def roomy(self) -> bool:
         """A screen at least 900 px high: headings at their own size, and room for a slide's intro text."""
         return self.height >= 900
@@ -147,7 +158,10 @@ class SlideLayout:
 
     @property
     def column(self) -> float:
-        """The slide column's width in px (3/4 of the window less padding and the gap to the side panel)."""
+        """The slide column's width in px (3/4 of the window less padding and the gap to the side panel; the
+        window less its padding on a narrow screen)."""
+        if self.narrow:
+            return max(200.0, self.width - 32.0)
         return max(200.0, (self.width - self.SIDE) * 0.75)
 
     def chars(self, font: int) -> int:
@@ -155,7 +169,10 @@ class SlideLayout:
         return int(self.column / (0.6 * font))
 
     def room(self, *texts: tuple[str, int]) -> int:
-        """The px left for a figure under headings (``text``, ``level``)."""
+        """The px left for a figure under headings (``text``, ``level``); no limit on a narrow screen,
+        which scrolls."""
+        if self.narrow:
+            return NO_LIMIT
         return self.slide_height - sum(self.text_height(text, level) for text, level in texts)
 
 
@@ -344,10 +361,12 @@ def poll_figure(
     *,
     lang: str = "fi",
     font_size: int = FONT_SIZE,
+    label_chars: int = 40,
 ) -> go.Figure:
-    """Stacked horizontal bars: the share of each answer 1..5 per poll item, the mean at the end."""
+    """Stacked horizontal bars: the share of each answer 1..5 per poll item, the mean at the end (item texts
+    wrapped to ``label_chars``: fewer on a phone, so that the bars and the mean keep room)."""
     rows = summary.iloc[::-1]
-    y = [wrap(labels.get(i, i), 40) for i in rows["item"]]
+    y = [wrap(labels.get(i, i), label_chars) for i in rows["item"]]
     totals = rows["answers"].where(rows["answers"] > 0, 1)
     fig = go.Figure()
     for value, name, colour in zip(SCALE, scale_names, SCALE_COLOURS, strict=True):

@@ -1,12 +1,14 @@
-"""End to end in Debian's chromium: every page on a desktop (1400×1000) and on a phone (390×844), every
-seminar slide on a projector (1920×1080 and 1280×720), the poll on a phone.
+"""End to end in Debian's chromium: every page (``ui.navigation.PAGES``, the coordinator's pages signed in)
+and every seminar slide on a phone (390×844) and a desktop (1400×1000), every slide on a projector
+(1920×1080 and 1280×720), the poll on a phone.
 
 One server over the demo database (every demo round, its theme groups and strategies), one browser, one
 signed-in session per screen size and language. What is checked by machine:
 
-- at 390 px no page is wider than the screen: ``document.documentElement.scrollWidth <= innerWidth``, the
-  main area does not scroll sideways, and no visible element's box runs past the right edge except inside
-  the horizontally scrollable containers of ``SCROLLABLE`` (data grids scroll inside themselves);
+- at both sizes no page and no slide is wider than the screen: ``document.documentElement.scrollWidth <=
+  innerWidth``, the main area does not scroll sideways, and no visible element runs past the right edge
+  (``box.right > innerWidth + 1``), where "visible" is the part of its box that no ancestor clips (a data
+  grid or a tab list scrolls sideways inside itself, and what it hides there is not past the screen's edge);
 - every visible text is in the chosen language (fi, sv): no text of another language's catalog or
   framework entry, and of Streamlit's own English strings only those in ``STREAMLIT_OWN``;
 - the headline figure (the province index of ``indicator.progress.headline``) is the same number on the
@@ -15,7 +17,8 @@ signed-in session per screen size and language. What is checked by machine:
   at least 24 px on a 1920×1080 screen, and a slide fills the screen without a scrollbar;
 - the poll's answer choices are at least 44 px tall on a phone and the submit button follows the last one.
 
-Screenshots go to ``artifacts/screenshots/`` (``<page>_<width>x<height>.png``, ``seminar_<slide>.png``);
+Screenshots go to ``artifacts/screenshots/`` (``page_<address>_<width>.png``, ``seminar_<slide>_<width>.png``,
+``seminar_<slide>.png`` on a 1920×1080 projector);
 ``ALYKYLA_SHOTS_DIR`` and ``ALYKYLA_SHOTS_PREFIX`` redirect them (e.g. a ``before_`` set for a comparison).
 """
 
@@ -36,7 +39,7 @@ import pytest
 from indicator.charts.seminar import SLIDES
 from indicator.i18n import t
 from tests.e2e.browser import ROOT, SHOTS, TIMEOUT_MS, menu_links, open_page, settle
-from ui import testing
+from ui import streamlit_strings, testing
 from ui.navigation import PAGES
 
 pytestmark = pytest.mark.e2e
@@ -47,13 +50,8 @@ DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 PROJECTORS = ({"width": 1920, "height": 1080}, {"width": 1280, "height": 720})
 HELSINKI = ZoneInfo("Europe/Helsinki")
-# Containers that scroll sideways by design: what is inside them may run past the screen's edge.
-SCROLLABLE = ("[data-testid='stDataFrame']", "[data-testid='stTable']", "[data-testid='stCode']",
-              "[data-testid='stMultiSelectTagsContainer']",
-              "[data-testid='stTabs'] [role='tablist']")
-# Streamlit's own English strings that have no setting (ui/streamlit_strings.py on the journeys branch
-# holds the app-wide list; until it is merged, this test keeps its own).
-STREAMLIT_OWN = ("Browse files", "Drag and drop file here", "Limit 200MB per file")
+# Streamlit's own English strings that have no setting (ui/streamlit_strings.py holds the app-wide list).
+STREAMLIT_OWN = (*streamlit_strings.STREAMLIT_OWN, "Browse files", "Drag and drop file here")
 STREAMLIT_ENGLISH = (*STREAMLIT_OWN, "Choose an option", "Choose options", "Page not found", "No results",
                      "Press Enter to apply", "Press Enter to submit form", "Running...", "Show password",
                      "Clear all", "Select all", "Made with Streamlit")
@@ -76,19 +74,21 @@ def server(serve, database) -> str:
                   "ALYKYLA_COORDINATOR_HASH": testing.test_hash()})
 
 
-def shot(page, name: str) -> Path:
-    """A whole-page screenshot: the window grown to the content (Streamlit scrolls inside its main area)."""
+def shot(page, name: str, *, grow: bool = True) -> Path:
+    """A screenshot: the whole page (the window grown to the content, as Streamlit scrolls inside its main
+    area) or, with ``grow=False``, the window as it is (a slide is sized to the window it reports)."""
     SHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SHOT_DIR / f"{SHOT_PREFIX}{name}.png"
-    page.wait_for_timeout(600)  # let Plotly finish drawing
     size = page.viewport_size
     height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('main, main *'))"
-                           ".map(e => e.scrollHeight))")
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 9000))})
-    page.wait_for_timeout(400)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(size)
-    page.wait_for_timeout(300)
+                           ".map(e => e.scrollHeight))") if grow else 0
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 9000)})
+        page.wait_for_timeout(250)  # Plotly redraws at the new size
+        page.screenshot(path=str(path), full_page=True)
+        page.set_viewport_size(size)
+    else:
+        page.screenshot(path=str(path))
     return path
 
 
@@ -130,21 +130,46 @@ def visit(page, spec, lang: str) -> None:
     settle(page)
     if page.viewport_size["width"] < 600:
         sidebar_open(page, False)
-    page.wait_for_timeout(700)  # Plotly draws after the script has finished
+    drawn(page)
+
+
+def drawn(page) -> None:
+    """Wait until every Plotly chart on the page has drawn (Plotly draws after the script has finished)."""
+    page.wait_for_function("""() => Array.from(document.querySelectorAll("[data-testid='stPlotlyChart']"))
+        .every((e) => !e.getClientRects().length || e.querySelector(".main-svg"))""", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(150)
+
+
+def open_slide(page, base: str, slide: str) -> None:
+    """The seminar screen pinned to ``slide``, drawn at the window's size (it reports its size once and
+    reruns: wait for that rerun to finish)."""
+    page.goto(f"{base}/seminaari?embed=true&slide={slide}")
+    page.wait_for_selector(f".st-key-seminar_slide_{slide} :is(h1, h2)", timeout=TIMEOUT_MS)
+    settle(page)
+    page.wait_for_timeout(300)
+    settle(page)
+    drawn(page)
 
 
 # --- what the checks read from the page --------------------------------------------------------------
 
-OVERFLOW_JS = """(scrollable) => {
+OVERFLOW_JS = """() => {
   const width = window.innerWidth;
   const main = document.querySelector("[data-testid='stMain']") || document.querySelector("main");
-  const inScroller = (el) => scrollable.some((s) => el.closest(s));
+  // the right edge of what is seen of an element: its box cut by every ancestor that clips (overflow)
+  const seenRight = (el) => {
+    let right = el.getBoundingClientRect().right;
+    for (let p = el.parentElement; p && right > width + 1; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== "visible") right = Math.min(right, p.getBoundingClientRect().right);
+    }
+    return right;
+  };
   const out = [];
-  for (const el of main.querySelectorAll("*")) {
+  for (const el of document.body.querySelectorAll("*")) {
     const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0 || box.right <= width + 1 || inScroller(el)) continue;
+    if (box.width === 0 || box.height === 0 || box.right <= width + 1 || box.left >= width) continue;
     const style = getComputedStyle(el);
-    if (style.visibility === "hidden" || style.display === "none") continue;
+    if (style.visibility === "hidden" || style.display === "none" || seenRight(el) <= width + 1) continue;
     out.push({tag: el.tagName, testid: (el.closest("[data-testid]") || {}).dataset?.testid || "",
               cls: String(el.className.baseVal ?? el.className).slice(0, 60),
               text: (el.textContent || "").trim().slice(0, 50), right: Math.round(box.right)});
@@ -163,8 +188,12 @@ TEXT_JS = """() => {
 }"""
 
 
-def overflow(page) -> dict:
-    return page.evaluate(OVERFLOW_JS, list(SCROLLABLE))
+def too_wide(page) -> dict | None:
+    """What runs past the window's right edge (None when nothing does)."""
+    found = page.evaluate(OVERFLOW_JS)
+    if found["page"] > found["inner"] or found["main"] > found["inner"] or found["count"]:
+        return found
+    return None
 
 
 def visible_text(page) -> str:
@@ -207,29 +236,32 @@ def wrong_language(text: str, lang: str, phrases: set[str]) -> list[str]:
     return found + [s for s in STREAMLIT_ENGLISH if s in flat and s not in STREAMLIT_OWN]
 
 
-# --- pages on a desktop and on a phone ---------------------------------------------------------------
+# --- pages and slides on a phone and a desktop ------------------------------------------------------
 
 
-def test_every_page_on_a_desktop_and_a_phone(browser, server) -> None:
-    """Screenshots of every page at 1400×1000 and 390×844 (Finnish, signed in); at 390 px nothing runs
-    past the screen's edge and every visible text is Finnish."""
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1400"])
+def test_every_page_and_slide_fits_the_screen(browser, server, viewport) -> None:
+    """Every page (signed in, Finnish) and every seminar slide at ``viewport``: nothing runs past the
+    screen's right edge, no page raised, every visible text of a page is Finnish; a screenshot of each
+    (``page_<address>_<width>.png``, ``seminar_<slide>_<width>.png``)."""
     phrases = foreign_phrases("fi")
     problems: dict[str, object] = {}
-    for viewport in (DESKTOP, PHONE):
-        context, page = signed_in(browser, server, viewport)
-        size = f"{viewport['width']}x{viewport['height']}"
-        for spec in PAGES:
-            visit(page, spec, "fi")
-            assert not page.get_by_test_id("stException").count(), f"{spec.address} raised an exception"
-            shot(page, f"{spec.address}_{size}")
-            if viewport is PHONE:
-                found = overflow(page)
-                if found["page"] > found["inner"] or found["main"] > found["inner"] or found["count"]:
-                    problems[f"{spec.address} overflow"] = found
-            foreign = wrong_language(visible_text(page), "fi", phrases)
-            if foreign:
-                problems[f"{spec.address} {size} language"] = foreign
-        context.close()
+    width = viewport["width"]
+    context, page = signed_in(browser, server, viewport)
+    for spec in PAGES:
+        visit(page, spec, "fi")
+        assert not page.get_by_test_id("stException").count(), f"{spec.address} raised an exception"
+        if found := too_wide(page):
+            problems[f"{spec.address} overflow"] = found
+        if foreign := wrong_language(visible_text(page), "fi", phrases):
+            problems[f"{spec.address} language"] = foreign
+        shot(page, f"page_{spec.address}_{width}")
+    for slide in SLIDES:
+        open_slide(page, server, slide)
+        if found := too_wide(page):
+            problems[f"slide {slide} overflow"] = found
+        shot(page, f"seminar_{slide}_{width}", grow=width < 600)  # a phone scrolls the slide's page
+    context.close()
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
 
 
@@ -241,43 +273,33 @@ def test_every_page_in_swedish_on_a_phone(browser, server) -> None:
     for spec in PAGES:
         visit(page, spec, "sv")
         assert not page.get_by_test_id("stException").count(), f"{spec.address} raised an exception"
-        found = overflow(page)
-        if found["page"] > found["inner"] or found["main"] > found["inner"] or found["count"]:
+        if found := too_wide(page):
             problems[f"{spec.address} overflow"] = found
-        foreign = wrong_language(visible_text(page), "sv", phrases)
-        if foreign:
+        if foreign := wrong_language(visible_text(page), "sv", phrases):
             problems[f"{spec.address} language"] = foreign
     context.close()
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
 
 
 def test_the_language_switch_changes_the_filter_labels_at_once(browser, server) -> None:
+    """Choosing Svenska turns the filters' labels and their chosen options ("Koko maakunta") Swedish in the
+    same run."""
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     open_page(page, server)
     sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar.get_by_text(t("common.filter_area", "fi"), exact=True)).to_be_visible()
+    expect(sidebar.get_by_text(t("common.filter_all_areas", "fi"), exact=True)).to_be_visible()
     sidebar.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="Svenska").click()
-    for key in ("common.filter_area", "common.filter_municipality", "common.filter_round"):
+    for key in ("common.filter_area", "common.filter_municipality", "common.filter_round",
+                "common.filter_all_areas", "common.filter_all_municipalities"):
         expect(sidebar.get_by_text(t(key, "sv"), exact=True)).to_be_visible(timeout=TIMEOUT_MS)
-    expect(sidebar.get_by_text(t("common.filter_all_areas", "sv"), exact=True)).to_be_visible()
     context.close()
 
 
 # --- the seminar hall --------------------------------------------------------------------------------
-
-
-def _slide(browser, base: str, slide: str, viewport: dict):
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    page.goto(f"{base}/seminaari?embed=true&slide={slide}")
-    page.wait_for_selector(f".st-key-seminar_slide_{slide} :is(h1, h2)", timeout=TIMEOUT_MS)
-    settle(page)
-    page.wait_for_timeout(1200)  # Plotly draws after the script has finished
-    return context, page
 
 
 FILL_JS = """() => {
@@ -294,40 +316,45 @@ def _px(page, selector: str) -> float:
     return page.locator(selector).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
 
 
-@pytest.mark.parametrize("slide", SLIDES)
-def test_every_slide_fills_a_projector_screen(browser, server, slide: str) -> None:
-    """Each slide at 1920×1080 (screenshot) and 1280×720: no scrollbar, no large empty band below, the
-    footer and the QR caption large enough to read from the back of a hall, the clock in Helsinki time."""
+@pytest.mark.parametrize("viewport", PROJECTORS, ids=["1920x1080", "1280x720"])
+def test_every_slide_fills_a_projector_screen(browser, server, viewport) -> None:
+    """Each slide at ``viewport``: no scrollbar, no large empty band below, nothing past the right edge; on
+    1920×1080 (screenshot ``seminar_<slide>.png``) the footer and the QR caption large enough to read from the
+    back of a hall, and the clock in Helsinki time."""
     problems = {}
-    for viewport in PROJECTORS:
-        context, page = _slide(browser, server, slide, viewport)
-        if viewport is PROJECTORS[0]:
-            shot(page, f"seminar_{slide}")
-            footer = page.locator(".st-key-seminar_footer")
-            clock = re.search(r"(\d\d):(\d\d)", footer.inner_text())
-            assert clock, footer.inner_text()
-            now = datetime.now(HELSINKI)
-            shown = now.replace(hour=int(clock[1]), minute=int(clock[2]))
-            assert abs(shown - now) < timedelta(minutes=3), f"footer {clock[0]}, Helsinki {now:%H:%M}"
-            for name, selector in (("footer", ".st-key-seminar_footer p"),
-                                   ("QR caption", ".st-key-seminar_side [data-testid='stCaptionContainer']")):
-                if page.locator(selector).count() and _px(page, selector) < 24:
-                    problems[f"{name} font"] = _px(page, selector)
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    for slide in SLIDES:
+        open_slide(page, server, slide)
         fill = page.evaluate(FILL_JS)
-        size = f"{viewport['width']}x{viewport['height']}"
         if fill["scroll"] > 2:
-            problems[f"{size} scrolls"] = fill
+            problems[f"{slide} scrolls"] = fill
         if fill["bottom"] < 0.8 * fill["height"]:
-            problems[f"{size} empty band"] = fill
-        if fill["width"] > fill["inner"]:
-            problems[f"{size} too wide"] = fill
-        context.close()
+            problems[f"{slide} empty band"] = fill
+        if found := too_wide(page):
+            problems[f"{slide} too wide"] = found
+        if viewport is not PROJECTORS[0]:
+            continue
+        shot(page, f"seminar_{slide}", grow=False)
+        footer = page.locator(".st-key-seminar_footer")
+        clock = re.search(r"(\d\d):(\d\d)", footer.inner_text())
+        assert clock, footer.inner_text()
+        now = datetime.now(HELSINKI)
+        shown = now.replace(hour=int(clock[1]), minute=int(clock[2]))
+        assert abs(shown - now) < timedelta(minutes=3), f"footer {clock[0]}, Helsinki {now:%H:%M}"
+        for name, selector in (("footer", ".st-key-seminar_footer p"),
+                               ("QR address", ".st-key-seminar_side h4")):
+            if page.locator(selector).count() and _px(page, selector) < 24:
+                problems[f"{slide} {name} font"] = _px(page, selector)
+    context.close()
     assert not problems, problems
 
 
 def test_the_headline_figure_is_the_same_on_the_overview_the_slide_and_the_command_line(
     browser, server, database
 ) -> None:
+    """The province index of the command line's ``progress`` is the overview's KPI and the progress slide's
+    headline; the goals slide shows no "0 / N" bar."""
     from indicator.i18n import fmt_number
 
     run = subprocess.run([sys.executable, "-m", "indicator", "progress", "--db", database, "--format", "json"],
@@ -339,19 +366,15 @@ def test_the_headline_figure_is_the_same_on_the_overview_the_slide_and_the_comma
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     open_page(page, server)
-    name = t("overview.kpi_index", "fi")
+    name = t("progress.measure.index", "fi")
     kpi = page.get_by_test_id("stMetric").filter(has_text=name)
     assert kpi.get_by_test_id("stMetricValue").inner_text().strip() == expected
-    context.close()
 
-    context, page = _slide(browser, server, "progress", PROJECTORS[0])
+    open_slide(page, server, "progress")
     headline = page.locator(".st-key-seminar_slide_progress h2").first.inner_text()
     assert f"{name} {province['last_round']}: {expected}" in headline, headline
-    context.close()
 
-
-def test_the_goals_slide_shows_what_was_done(browser, server) -> None:
-    context, page = _slide(browser, server, "goals", PROJECTORS[0])
+    open_slide(page, server, "goals")
     text = visible_text(page)
     assert not re.search(r"(^|\s)0 / \d", text), text
     context.close()
