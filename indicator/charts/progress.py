@@ -496,7 +496,7 @@ def goals_figure(
         font={"size": font_size},
         plot_bgcolor="white",
         height=max(300, 60 * table["goal"].nunique() + 120),
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xref": "container"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         # room above the bars for the legend: one row of two-line names on a desktop, a row per sub-project
         # on a phone (a legend must not cover the first goal's name)
         margin={"l": 10, "r": 10, "t": int(20 + 2.6 * font_size * max(1, table["project"].nunique())), "b": 10},

@@ -68,7 +68,7 @@ def timeline_figure(actions: pd.DataFrame, *, lang: str = "fi", today: date | No
     fig.update_layout(
         barmode="overlay", separators=plotly_separators(lang), font_size=font_size, plot_bgcolor="white",
         height=120 + 48 * max(1, len(frame)), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xref": "container"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
     return fig
 
