@@ -100,7 +100,13 @@ def sidebar_open(page, want: bool) -> None:
         return
     button = "stExpandSidebarButton" if want else "stSidebarCollapseButton"
     page.get_by_test_id(button).locator("button").or_(page.get_by_test_id(button)).first.click()
-    page.wait_for_timeout(600)
+    # until the slide-in or slide-out has ended: the sidebar's box at rest, fully in or fully out
+    page.wait_for_function(
+        """(want) => { const el = document.querySelector("[data-testid='stSidebar']");
+        const box = el ? el.getBoundingClientRect() : {left: -1, right: 0, width: 0};
+        return want ? box.width > 0 && box.left === 0 : !el || box.width === 0 || box.right <= 0; }""",
+        arg=want, timeout=TIMEOUT_MS)
+    page.wait_for_timeout(100)
 
 
 def signed_in(browser, base: str, viewport: dict, lang: str = "fi"):
