@@ -254,8 +254,8 @@ def participation_section(out: Writer, data: ReportData, framework: Framework, n
 
 
 def level_means(data: ReportData, framework: Framework) -> pd.DataFrame:
-    """The index per round for the province and each Leader area: the plain mean of the villages scored
-    (the same means ``progress`` scores at those levels)."""
+    """The index per round for the province and each Leader area: the villages' linked mean (docs/method.md
+    §3.1), the same series ``progress`` rates at those levels and every screen shows."""
     rows = data.progress
     if rows.empty:
         return pd.DataFrame()

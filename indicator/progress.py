@@ -30,9 +30,11 @@ When the first scored round is at or after the target year the required rate is 
 Municipalities, Leader areas and the province: with a ``registry`` (``village``, ``municipality``,
 ``leader_area``) each municipality gets rows (``village`` = its name, ``level`` = ``municipality``), each
 area too (``village`` = area id, ``level`` = ``leader_area``), and the province one more (``village`` =
-``province``, default ``Kymenlaakso``, ``level`` = ``province``). Their score in a round is the plain mean
-of the scores of the villages scored in that round (every village weighs the same, whatever its
-population or respondent count); the villages scored may differ between rounds.
+``province``, default ``Kymenlaakso``, ``level`` = ``province``). Their score is the linked mean of their
+villages' scores (docs/method.md §3.1, ``linked_means``): in the first round the plain mean of the villages
+scored, then in each round the previous round's value plus the mean change of the villages scored in both
+rounds, so that a village joining or missing a round does not move the line. ``aggregate_history`` gives
+these series (the ones drawn next to each status).
 
 >>> import pandas as pd
 >>> from indicator.progress import series_status
@@ -42,7 +44,7 @@ population or respondent count); the villages scored may differ between rounds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -250,10 +252,88 @@ def _history_long(history: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     return long
 
 
+def linked_means(long: pd.DataFrame) -> pd.DataFrame:
+    """The score of each group of villages per measure and round (docs/method.md §3.1): ``long`` has the
+    columns group, village, measure, round, score; the result group, measure, round, score, villages.
+
+    A group's first round: the plain mean of its villages' scores. Every later round (in the order of the
+    rounds in which the group has a score): the previous value plus the mean change of the villages scored
+    in both rounds (``villages`` counts the villages scored in the round). When no village is scored in both,
+    the series starts again from that round's plain mean. Clipped to 0–100. With the same villages in every
+    round this is the plain mean of each round.
+
+    >>> long = pd.DataFrame({"group": "G", "village": ["A", "B", "A", "C"], "measure": "index",
+    ...                      "round": [2024, 2024, 2026, 2026], "score": [40.0, 60.0, 50.0, 90.0]})
+    >>> linked_means(long)[["round", "score"]].to_dict("list")  # C joins in 2026: 50 + (50 - 40)
+    {'round': [2024, 2026], 'score': [50.0, 60.0]}
+    """
+    keys = ["group", "measure"]
+    scored = long[long["score"].notna() & long["group"].notna()]
+    rounds = (
+        scored.groupby([*keys, "round"], sort=True)["score"]
+        .agg(plain="mean", villages="size")
+        .reset_index()
+    )
+    rounds["previous"] = rounds.groupby(keys, sort=False)["round"].shift()
+    now = scored.merge(rounds[[*keys, "round", "previous"]], on=[*keys, "round"])
+    before = scored.rename(columns={"round": "previous", "score": "before"})[[*keys, "village", "previous", "before"]]
+    pairs = now.merge(before, on=[*keys, "village", "previous"])
+    change = (pairs["score"] - pairs["before"]).groupby([pairs[k] for k in (*keys, "round")]).mean()
+    out = rounds.merge(change.rename("change").reset_index(), on=[*keys, "round"], how="left")
+    anchor = out["change"].isna()  # a series' first round, or no village scored in both rounds
+    segment = anchor.astype(int).groupby([out[k] for k in keys], sort=False).cumsum()
+    step = out["change"].where(~anchor, out["plain"])
+    out["score"] = step.groupby([out["group"], out["measure"], segment], sort=False).cumsum()
+    out["score"] = out["score"].clip(0.0, TARGET_SCORE)
+    return out[[*keys, "round", "score", "villages"]].reset_index(drop=True)
+
+
 def _aggregate(long: pd.DataFrame, key: pd.Series | str) -> pd.DataFrame:
-    """Per-round mean of the villages' scores for each value of ``key`` (area id or province name)."""
-    grouped = long.assign(village=key).groupby(["village", "measure", "round"], sort=True, dropna=True)
-    return grouped["score"].mean().reset_index()
+    """The linked mean (``linked_means``) of the villages' scores for each value of ``key`` (a municipality,
+    an area id or the province name), as a long history: village (the group), measure, round, score."""
+    means = linked_means(long.assign(group=key))
+    return means.drop(columns="villages").rename(columns={"group": "village"})
+
+
+def group_key(villages: pd.Series, level: str, registry: pd.DataFrame | None, province: str = PROVINCE) -> pd.Series:
+    """Each village's entity at ``level``: itself, its registry municipality or Leader area (NaN if unknown),
+    or the province."""
+    if level == Level.VILLAGE:
+        return villages.astype(object)
+    if level == Level.PROVINCE:
+        return pd.Series(province, index=villages.index, dtype=object)
+    if registry is None:
+        raise IndicatorError(f"the {level} level needs a village registry",
+                             code="progress.registry_columns", params={"column": level})
+    return registry_column(villages, registry, level)
+
+
+def aggregate_history(
+    history: pd.DataFrame,
+    measures: Sequence[str],
+    *,
+    by: str = Level.PROVINCE,
+    registry: pd.DataFrame | None = None,
+    province: str = PROVINCE,
+) -> pd.DataFrame:
+    """The history of every entity at level ``by`` as ``progress`` rates it: one row per (entity, round) with
+    ``village`` (the entity), ``round`` and one column per measure of ``measures`` found in ``history``.
+
+    ``by`` is ``village`` (the table as it is), ``municipality`` or ``leader_area`` (a registry column) or
+    ``province`` (all villages); a group's score is its villages' linked mean (``linked_means``).
+    """
+    cols = [m for m in measures if m in history]
+    frame = history[["village", "round", *cols]].astype({c: float for c in cols})
+    frame = frame[frame["round"].notna() & frame["village"].notna()]
+    if by == Level.VILLAGE:
+        return frame.astype({"round": "int64", "village": object}).reset_index(drop=True)
+    long = frame.melt(id_vars=["village", "round"], value_vars=cols, var_name="measure", value_name="score")
+    key = group_key(long["village"], by, registry, province)
+    means = _aggregate(long[key.notna()], key[key.notna()].astype(str))
+    wide = means.pivot_table(index=["village", "round"], columns="measure", values="score", sort=True)
+    wide = wide.reindex(columns=cols).reset_index()
+    wide.columns.name = None
+    return wide.astype({"round": "int64", "village": object})
 
 
 def registry_column(villages: pd.Series, registry: pd.DataFrame, column: str) -> pd.Series:

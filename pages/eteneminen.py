@@ -64,10 +64,10 @@ if not entities:
     st.stop()
 
 index_rows = rows[rows["measure"] == "index"]
-if level == Level.PROVINCE:
-    st.markdown(
-        f"**{t('progress.summary.province', lang, status=charts.status_label(index_rows['status'].iloc[0], lang))}**"
-    )
+if level == Level.PROVINCE:  # the headline figure, as on the overview and the seminar screen
+    province = index_rows.iloc[0]
+    headline = charts.headline_text(province, charts.measure_label("index", fw, lang), lang)
+    st.markdown(f"**{t('progress.summary.province', lang, status=headline)}** {charts.pace_text(province, lang)}")
 else:
     on, total = charts.on_path_count(rows)
     st.markdown(f"**{t(f'progress.summary.{level}', lang, on=on, total=total)}**")
@@ -87,17 +87,18 @@ series_source = charts.level_history(history, reg, level, fw)
 index_row = own.loc["index"].copy() if "index" in own.index else None
 label = charts.measure_label("index", fw, lang)
 arrow = charts.STATUS_ARROWS.get(index_row["status"], "") if index_row is not None else ""
+st.markdown(f"#### {arrow} {fmt.plain(entity_name(level, entity))}: {label}")  # a title the legend cannot cover
 fig = figures.shared(  # built once per state and choice, shared by every visitor (ui/figures.py)
     charts.progress_figure,
     charts.measure_series(series_source, entity, "index"),
     index_row,
     fw.target_year,
-    title=f"{arrow} {entity_name(level, entity)}: {label}",
+    title="",
     lang=lang,
     font_size=15,
 )
 alt = charts.alt_text(index_row, label, fw.target_year, lang) if index_row is not None else label
-st.plotly_chart(fig, width="stretch", alt=alt, key="progress_index_chart")
+st.plotly_chart(fig, width="stretch", alt=alt, key="progress_index_chart", config={"displayModeBar": False})
 st.caption(alt)
 
 st.subheader(t("progress.chart.dimensions", lang))
@@ -108,7 +109,8 @@ dims_alt = "; ".join(
     if d in own.index
 )
 st.plotly_chart(
-    grid, width="stretch", alt=t("progress.alt.grid", lang, items=dims_alt), key="progress_grid_chart"
+    grid, width="stretch", alt=t("progress.alt.grid", lang, items=dims_alt), key="progress_grid_chart",
+    config={"displayModeBar": False},
 )
 
 with st.expander(t("progress.legend.title", lang), expanded=True):
@@ -127,6 +129,7 @@ if level != Level.PROVINCE and len(entities) > 1:
         figures.shared(charts.status_bar_figure, counts, lang=lang, title=t("progress.status_counts", lang)),
         width="stretch",
         key="progress_status_chart",
+        config={"displayModeBar": False},
         alt="; ".join(
             f"{charts.status_label(s, lang)}: {n}"
             for s, n in zip(counts["status"], counts["count"], strict=True)

@@ -48,15 +48,16 @@ def build(token: str, area: str | None, municipality: str | None, round_: int | 
 
 
 def kpi_row(head: charts.Headline, lang: str) -> None:
-    """Villages, respondents, median index and its change since the baseline round."""
+    """Villages, respondents, the index (the headline figure: the progress page's line) and its change since
+    the baseline round."""
     with st.container(horizontal=True, gap="medium", key="overview_kpis"):
         st.metric(t("overview.kpi_villages", lang), fmt.integer(head.villages, lang), border=True, width="stretch",
                   help=t("overview.kpi_villages_help", lang, scored=head.scored, min=fw.min_respondents),
                   delta=t("overview.kpi_scored", lang, scored=head.scored), delta_color="off", delta_arrow="off")
         st.metric(t("overview.kpi_respondents", lang), fmt.integer(head.respondents, lang), border=True,
                   width="stretch", help=t("overview.kpi_respondents_help", lang))
-        st.metric(t("overview.kpi_median", lang), fmt.number(head.median_index, lang), border=True,
-                  width="stretch", help=t("overview.kpi_median_help", lang))
+        st.metric(t("progress.measure.index", lang), fmt.number(head.index, lang), border=True,
+                  width="stretch", help=t("overview.kpi_index_help", lang))
         change = None if head.change is None else fmt.number(head.change, lang)
         st.metric(t("overview.kpi_change", lang, base=head.baseline_round) if head.baseline_round
                   else t("overview.kpi_change_none", lang), change or fmt.MISSING, border=True, width="stretch",
@@ -111,7 +112,10 @@ with band_col:
 
 st.subheader(t("overview.ranking_title", lang))
 ranking = parts["ranking"]
-st.dataframe(fmt.styled(ranking, lang), hide_index=True, width="stretch", key="overview_ranking")
+wide = st.toggle(t("overview.ranking_all", lang), key="overview_ranking_all", help=t("overview.ranking_all_help", lang))
+compact = [t(f"common.col_{k}", lang) for k in ("rank", "village", "index", "band")]  # fits a phone's width
+st.dataframe(fmt.styled(ranking, lang), hide_index=True, width="stretch", key="overview_ranking",
+             column_order=None if wide else compact)
 st.caption(t("overview.ranking_caption", lang, min=fw.min_respondents))
 st.download_button(t("overview.download", lang), data=lambda: xlsx_bytes(people_and_machines(
                        {str(round_): ranking}, t("common.sheet_full", lang, name="{name}"))),

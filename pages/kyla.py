@@ -118,7 +118,8 @@ def history(res: report.VillageResults, fw, lang: str) -> None:
     st.subheader(t("village.history", lang))
     if res.history["index"].notna().any():
         st.plotly_chart(figures.shared(history_chart, res.history, fw, res.village, lang), width="stretch",
-                        alt=t("village.history_alt", lang, village=res.village), key="village.history")
+                        alt=t("village.history_alt", lang, village=res.village), key="village.history",
+                        config={"displayModeBar": False})  # the toolbar would cover the legend on a phone
     table = report.history_table(res, fw, lang)
     table[table.columns[0]] = table[table.columns[0]].astype(str)  # a year, not a number to format
     st.dataframe(fmt.styled(table, lang), hide_index=True, placeholder="–")

@@ -21,6 +21,15 @@ from ui.navigation import ensure_routed
 
 ensure_routed()
 
+# Thumb-sized answers: Streamlit draws a radio option 22 px and a button 40 px tall, and none of its choice
+# widgets (radio, pills, segmented control) reach the 44 px a phone needs (measured in Chromium at 390×844).
+# One scoped rule, for this page's own widgets only, makes every option a full-width 44 px row and the
+# submit button 48 px; tests/e2e/test_screens_e2e.py measures both.
+TOUCH_CSS = (
+    "<style>[class*='st-key-poll_item_'] [data-testid='stRadioOption'] {min-height: 44px; width: 100%;"
+    " display: flex; align-items: center;} .st-key-poll_submit button {min-height: 48px;}</style>"
+)
+
 lang, fw = context.lang(), context.framework()
 params = st.query_params
 round_ = poll.parse_round(params.get("poll_round")) or date.today().year
@@ -59,7 +68,8 @@ with st.form("poll_form", border=False):
             key=f"poll_item_{item.id}",
             format_func=labels.get,
         )
-    sent = st.form_submit_button(t("poll.submit", lang), type="primary", width="stretch")
+    sent = st.form_submit_button(t("poll.submit", lang), type="primary", width="stretch", key="poll_submit")
+st.html(TOUCH_CSS)
 
 if sent:
     try:

@@ -43,6 +43,7 @@ def overview(fw, lang: str) -> None:
     eff = wt.effective_weights(fw).sort_values(["effective", "item"], ascending=[True, False])
     st.subheader(t("framework.tree", lang))
     st.plotly_chart(figures.shared(sunburst_chart, fw, lang), width="stretch", key="framework_sunburst",
+                    config={"displayModeBar": False},
                     alt=t("framework.sunburst_alt", lang, dims=len(fw.dimensions), items=len(fw.items)))
     st.caption(t("framework.summary", lang, dims=len(fw.dimensions), items=len(fw.items),
                  top=eff["item"].iloc[-1], top_w=fmt.number(100 * eff["effective"].iloc[-1], lang),
@@ -120,7 +121,7 @@ def changes_view(changes: pd.DataFrame, lang: str) -> None:
     left, right = st.columns([2, 3]) if summary.moved else (None, st.container())
     if left is not None:
         with left:
-            st.plotly_chart(rank_shift_chart(wt.moved(changes), lang), width="stretch",
+            st.plotly_chart(rank_shift_chart(wt.moved(changes), lang), width="stretch", config={"displayModeBar": False},
                             key="framework_shift_chart", alt=t("framework.shift_alt", lang))
     with right:
         show(changes, {"village": "village", "index_nominal": "index_nominal", "rank_nominal": "rank_nominal",

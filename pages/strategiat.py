@@ -129,7 +129,8 @@ def actions_section(key: str, strategy: pd.Series, group: pd.Series, actions: pd
         st.caption(t("strategy.no_actions", lang))
     else:
         st.plotly_chart(charts.timeline_figure(actions, lang=lang, today=date.today()), width="stretch",
-                        key=f"strategy_timeline_{key}", alt=charts.timeline_alt(actions, lang))
+                        key=f"strategy_timeline_{key}", alt=charts.timeline_alt(actions, lang),
+                        config={"displayModeBar": False})
         st.dataframe(strategy_views.action_table(actions, lang), hide_index=True, key=f"strategy_actions_{key}")
         for _, action in actions.iterrows():
             label = f"{markdown_escape(action['title'])} · {t('strategy.status.' + action['status'], lang)}"

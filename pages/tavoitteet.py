@@ -50,7 +50,8 @@ with st.container(horizontal=True, key="goals_kpis"):
         )
 
 fig = figures.shared(charts.goals_figure, table, goal_names, project_names, lang=lang)
-st.plotly_chart(fig, width="stretch", alt=project_goals.alt_text(table, goals, lang), key="goals_chart")
+st.plotly_chart(fig, width="stretch", alt=project_goals.alt_text(table, goals, lang), key="goals_chart",
+                config={"displayModeBar": False})
 
 with st.expander(t("goals.table", lang)):
     st.dataframe(project_goals.progress_frame(table, goals, lang), hide_index=True, key="goals_table")

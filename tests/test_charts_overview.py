@@ -46,26 +46,33 @@ def registry() -> pd.DataFrame:
     )
 
 
-def test_headline_counts_and_median_change(table, small_framework):
+def test_headline_counts_index_and_change(table, small_framework):
     head = overview.headline(table, small_framework, 2026)
     assert (head.villages, head.scored, head.respondents) == (3, 2, 12)
-    assert head.median_index == 70.0  # median of 50 and 90
-    # like with like: Aa and Bee are scored in both rounds (Cee has no index in 2026)
-    assert head.baseline_round == 2024 and head.baseline_median == 50.0  # median of 40 and 60
-    assert head.paired_median == 70.0 and head.change == 20.0
+    # 2024: mean(40, 60, 20) = 40; 2026: Aa +10 and Bee +30 (Cee has no index): 40 + 20 = 60
+    assert head.baseline_round == 2024 and head.baseline_index == 40.0
+    assert head.index == 60.0 and head.change == 20.0
 
 
-def test_headline_change_ignores_villages_missing_from_either_round(table, small_framework):
+def test_headline_is_read_off_the_province_line(table, small_framework):
+    line = overview.index_line(table)
+    head = overview.headline(table, small_framework, 2026)
+    assert line.to_dict() == {2024: 40.0, 2026: 60.0} and head.index == line[2026]
+    # a village joining in 2026 moves neither the index nor its change
     joined_later = pd.concat([table, table.iloc[[3]].assign(village="Dee", index=99.0)], ignore_index=True)
-    assert overview.headline(joined_later, small_framework, 2026).change == 20.0
+    assert (overview.headline(joined_later, small_framework, 2026).index, head.change) == (60.0, 20.0)
+
+
+def test_headline_without_villages_in_both_rounds_starts_the_line_again(table, small_framework):
     none_shared = table.assign(village=table["village"] + table["round"].astype(str))
-    assert overview.headline(none_shared, small_framework, 2026).change is None
+    head = overview.headline(none_shared, small_framework, 2026)
+    assert head.index == 70.0 and head.change == 30.0  # mean(50, 90) against mean(40, 60, 20)
 
 
 def test_headline_in_the_baseline_round_has_no_change(table, small_framework):
     head = overview.headline(table, small_framework, 2024)
     assert head.baseline_round is None and head.change is None
-    assert head.median_index == 40.0
+    assert head.index == 40.0
 
 
 def test_baseline_falls_back_to_the_first_round(table, small_framework):

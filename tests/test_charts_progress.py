@@ -188,7 +188,7 @@ def test_status_key_shows_every_status_in_its_colour() -> None:
         "✓ target reached",
         "↑ on track",
         "➚ moderately improving",
-        "→ stagnating",
+        "→ little progress",
         "↓ decreasing",
         "· too few measurements",
     ]

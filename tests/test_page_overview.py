@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from indicator.cli import main as cli_main
 from indicator.framework import load
 from indicator.i18n import LANGUAGES, fmt_number, t
+from indicator.progress import aggregate_history
 from indicator.registry import load_villages
 from ui import testing
 
@@ -25,6 +30,20 @@ def library_round(url: str, round_: int) -> pd.DataFrame:
     return table[table["round"] == round_]
 
 
+def progress_rows(url: str) -> pd.DataFrame:
+    """The command line's ``progress --db`` rows (every level) for the page's database."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "progress.json"
+        assert cli_main(["progress", "--db", url, "--format", "json", "--output", str(out)]) == 0
+        return pd.DataFrame(json.loads(out.read_text(encoding="utf-8")))
+
+
+def province_index(url: str) -> dict:
+    """The command line's province row for the index: the headline figure every screen shows."""
+    rows = progress_rows(url)
+    return rows[(rows["level"] == "province") & (rows["measure"] == "index")].iloc[0].to_dict()
+
+
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -38,7 +57,8 @@ def test_headline_equals_the_library(demo_url, lang):
     rows = library_round(demo_url, 2026)
     shown = metrics(at)
     assert shown[t("overview.kpi_villages", lang)] == str(len(rows))
-    assert shown[t("overview.kpi_median", lang)] == fmt_number(rows["index"].median(), lang)
+    province = province_index(demo_url)
+    assert shown[t("progress.measure.index", lang)] == fmt_number(province["last_score"], lang)
     respondents = shown[t("overview.kpi_respondents", lang)].replace("\u202f", "").replace(",", "")
     assert int(respondents) == rows["respondents"].sum()
 
@@ -58,7 +78,8 @@ def test_ranking_equals_the_command_line_score_for_a_round(demo_url, tmp_path):
                                    check_names=False, rtol=1e-12)
     assert shown[t("common.col_rank", "fi")].astype("Int64").tolist() == cli["rank"].astype("Int64").tolist()
     assert shown[t("common.col_respondents", "fi")].tolist() == cli["respondents"].tolist()
-    assert metrics(at)[t("overview.kpi_median", "fi")] == fmt_number(cli["index"].median(), "fi")
+    line = aggregate_history(testing.demo_scores_table(), ["index"], by="province").set_index("round")["index"]
+    assert metrics(at)[t("progress.measure.index", "fi")] == fmt_number(line[2025], "fi")
 
 
 def test_area_filter_counts_only_that_area(demo_url):
@@ -70,6 +91,8 @@ def test_area_filter_counts_only_that_area(demo_url):
     rows = library_round(demo_url, 2026)
     rows = rows[rows["village"].isin(kasvu)]
     assert metrics(at)[t("overview.kpi_villages", "fi")] == str(len(rows))
+    area = progress_rows(demo_url).set_index(["level", "village", "measure"]).loc[("leader_area", "kasvu", "index")]
+    assert metrics(at)[t("progress.measure.index", "fi")] == fmt_number(area["last_score"], "fi")
     shown = at.dataframe[0].value
     assert set(shown[t("common.col_village", "fi")]) == set(rows["village"])
 
@@ -86,12 +109,14 @@ def test_small_villages_are_listed_without_scores(demo_url):
 
 
 def test_change_since_baseline(demo_url):
+    """The change is the rise of the progress page's province line from the baseline round (2024)."""
     at = testing.app().run()
     now, base = library_round(demo_url, 2026), library_round(demo_url, 2024)
     both = set(now.dropna(subset=["index"])["village"]) & set(base.dropna(subset=["index"])["village"])
     assert 0 < len(both) < len(now)  # the demo has villages that joined later: like with like matters
-    change = (now.loc[now["village"].isin(both), "index"].median()
-              - base.loc[base["village"].isin(both), "index"].median())
+    province = province_index(demo_url)
+    assert province["first_round"] == 2024
+    change = province["last_score"] - province["first_score"]
     assert metrics(at)[t("overview.kpi_change", "fi", base=2024)] == fmt_number(change, "fi")
 
 
@@ -101,3 +126,14 @@ def test_empty_database_says_so(monkeypatch, tmp_path):
     at = testing.app().run()
     assert not at.exception
     assert at.info[0].value == t("common.no_data", "fi")
+
+
+def test_the_ranking_shows_four_columns_until_all_are_asked_for(demo_url):
+    """A phone reads rank, village, index and band; the toggle brings back every column."""
+    at = testing.app()
+    at.run()
+    compact = [t(f"common.col_{k}", "fi") for k in ("rank", "village", "index", "band")]
+    assert list(at.dataframe[0].proto.column_order) == compact
+    assert set(compact) <= set(at.dataframe[0].value.columns)
+    at.toggle(key="overview_ranking_all").set_value(True).run()
+    assert list(at.dataframe[0].proto.column_order) == []

@@ -14,7 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicator.errors import IndicatorError
-from indicator.progress import COLUMNS, METHODS, THRESHOLDS, Status, classify, progress, series_status
+from indicator.progress import (
+    COLUMNS,
+    METHODS,
+    THRESHOLDS,
+    Status,
+    aggregate_history,
+    classify,
+    linked_means,
+    progress,
+    series_status,
+)
 
 NAN = float("nan")
 
@@ -171,6 +181,50 @@ def test_leader_area_and_province_rows(small_framework):
     assert province["level"] == "province"
     assert (province["first_score"], province["last_score"]) == (50.0, 60.0)
     assert len(table[table["level"] == "province"]) == 3
+
+
+def linked(rows: list[tuple[str, int, float]]) -> list[float]:
+    """The linked means (one group) of (village, round, score) rows, in round order."""
+    long = pd.DataFrame(rows, columns=["village", "round", "score"]).assign(group="G", measure="index")
+    return linked_means(long)["score"].tolist()
+
+
+def test_linked_mean_follows_the_villages_scored_in_both_rounds():
+    # 2024: mean(40, 60) = 50; 2026: only A is scored both times (+10), C joins: 50 + 10 = 60, not mean 70
+    assert linked([("A", 2024, 40.0), ("B", 2024, 60.0), ("A", 2026, 50.0), ("C", 2026, 90.0)]) == [50.0, 60.0]
+    # 2025 links A and B (+4 and -2: +1), 2026 links B alone (+6): 50, 51, 57
+    rows = [("A", 2024, 40.0), ("B", 2024, 60.0), ("A", 2025, 44.0), ("B", 2025, 58.0), ("B", 2026, 64.0),
+            ("D", 2026, 10.0)]
+    assert linked(rows) == pytest.approx([50.0, 51.0, 57.0])
+
+
+def test_linked_mean_starts_again_when_no_village_links_two_rounds():
+    assert linked([("A", 2024, 40.0), ("B", 2026, 70.0), ("C", 2026, 90.0), ("B", 2027, 75.0)]) == [40.0, 80.0, 85.0]
+
+
+def test_linked_mean_stays_within_0_and_100():
+    # 100 (A); 2025 links A (0): 100; 2026 links B (+20): 120, shown as 100
+    assert linked([("A", 2024, 100.0), ("A", 2025, 100.0), ("B", 2025, 50.0), ("B", 2026, 70.0)]) == [100.0] * 3
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.floats(0, 100), min_size=3, max_size=3), min_size=1, max_size=6))
+def test_linked_mean_of_the_same_villages_is_the_plain_mean(values):
+    rows = [(f"V{v}", 2024 + r, score) for v, series in enumerate(values) for r, score in enumerate(series)]
+    plain = pd.DataFrame(rows, columns=["village", "round", "score"]).groupby("round")["score"].mean()
+    assert linked(rows) == pytest.approx(plain.tolist(), abs=1e-9)
+
+
+def test_the_province_row_rates_the_linked_series_that_is_drawn(small_framework):
+    # C joins in 2026 with 90: the plain means 50 -> 70 would read as a rise of 10 a year; the villages
+    # scored both times rose by 10 in all (A +20, B 0): 50 -> 60, 5 a year
+    frame = history([("A", 2024, 40.0), ("B", 2024, 60.0), ("A", 2026, 60.0), ("B", 2026, 60.0),
+                     ("C", 2026, 90.0)])
+    province = row_of(progress(frame, small_framework), "Kymenlaakso")
+    assert (province["first_score"], province["last_score"]) == (50.0, 60.0)
+    assert province["slope"] == pytest.approx(5.0) and province["status"] == "moderately_improving"
+    drawn = aggregate_history(frame, ["index"], by="province")
+    assert drawn[["round", "index"]].values.tolist() == [[2024, 50.0], [2026, 60.0]]
 
 
 def test_without_registry_only_the_province_aggregates(small_framework):

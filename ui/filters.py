@@ -76,6 +76,7 @@ def render(registry: pd.DataFrame, rounds: Sequence[int], lang: str) -> Filters:
     """Draw the three filters (in the current container, e.g. the sidebar) and return the choice."""
     areas = [ALL, *sorted(registry["leader_area"].dropna().unique())] if len(registry) else [ALL]
     seed_from_url(AREA_KEY, areas)
+    redraw_in(lang, (AREA_KEY, MUNICIPALITY_KEY))
     area = st.selectbox(
         t("common.filter_area", lang), areas, key=AREA_KEY, format_func=lambda a: area_label(a, lang)
     )
@@ -100,6 +101,21 @@ def render(registry: pd.DataFrame, rounds: Sequence[int], lang: str) -> Filters:
     publish_to_url(MUNICIPALITY_KEY, municipality, ALL)
     publish_to_url(ROUND_KEY, round_, round_options[0] if round_options else None)
     return current()
+
+
+def redraw_in(lang: str, keys: Sequence[str]) -> None:
+    """After a change of language, give the translated selectboxes ``keys`` their own value again.
+
+    Streamlit's selectbox keeps showing the chosen option's text from before the change ("Koko maakunta"
+    under a Swedish label) because its value, an id, did not change (streamlit/streamlit#13788). Setting
+    the value through ``st.session_state`` before the widget is drawn makes Streamlit send it, with its
+    new text, to the browser in the same run.
+    """
+    if st.session_state.get("_filters_lang") not in (None, lang):
+        for key in keys:
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    st.session_state["_filters_lang"] = lang
 
 
 def follow_latest(latest: int) -> None:

@@ -58,8 +58,9 @@ def show_impact(lang: str, key: str, grouping: str | None = None) -> None:
     areas = area_names(lang)
     labels = charts.impact_labels(table, fmt.dimension_names(fw, lang), areas, lang)
     readings = [impact_lib.reading(row, fw, lang, areas) for _, row in table.iterrows()]
-    st.plotly_chart(figures.shared(charts.impact_figure, table, labels, lang=lang), width="stretch", key=f"{key}_impact_chart",
-                    alt=t("impact.chart.alt", lang, items="; ".join(readings)))
+    st.plotly_chart(figures.shared(charts.impact_figure, table, labels, lang=lang), width="stretch",
+                    key=f"{key}_impact_chart", alt=t("impact.chart.alt", lang, items="; ".join(readings)),
+                    config={"displayModeBar": False})
     st.markdown("\n".join(f"- {markdown_escape(r)}" for r in readings))
     st.info(t("impact.caveats", lang), icon=":material/info:")
     label = t("impact.col.interval", lang) + " · " + t("impact.col.difference", lang)

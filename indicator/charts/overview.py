@@ -6,6 +6,7 @@ already translated (``labels``), so the module knows no language.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ import plotly.graph_objects as go
 
 from indicator.charts import palette
 from indicator.charts.labels import escape, wrap
+from indicator.progress import aggregate_history
 from indicator.scoring import NO_SCORE
 
 REGISTRY_COLUMNS: tuple[str, ...] = ("municipality", "leader_area", "lat", "lon", "coordinate_source")
@@ -34,26 +36,25 @@ def round_frame(table: pd.DataFrame, registry: pd.DataFrame, framework: object, 
 
 @dataclass(frozen=True)
 class Headline:
-    """The KPI row: villages surveyed and scored, respondents, median index and its change."""
+    """The KPI row: villages surveyed and scored, respondents, the index and its change since the baseline.
+
+    ``index`` is the villages' index as the progress page draws and rates it (``indicator.progress``'s
+    linked mean, docs/method.md §3.1): for the whole province the province line's value, the headline figure
+    of every screen; ``baseline_index`` is the same line's value in the baseline round.
+    """
 
     villages: int
     scored: int
     respondents: int
-    median_index: float | None
+    index: float | None
     baseline_round: int | None
-    baseline_median: float | None  # over the villages scored in both rounds
-    paired_median: float | None = None  # this round's median over those same villages
+    baseline_index: float | None
 
     @property
     def change(self) -> float | None:
-        if self.paired_median is None or self.baseline_median is None:
+        if self.index is None or self.baseline_index is None:
             return None
-        return self.paired_median - self.baseline_median
-
-
-def _median(values: pd.Series) -> float | None:
-    valid = values.dropna()
-    return float(valid.median()) if len(valid) else None
+        return self.index - self.baseline_index
 
 
 def baseline_round(table: pd.DataFrame, framework: object, round_: int | None) -> int | None:
@@ -66,25 +67,33 @@ def baseline_round(table: pd.DataFrame, framework: object, round_: int | None) -
     return base if base < round_ else None
 
 
+def index_line(table: pd.DataFrame) -> pd.Series:
+    """The index of the villages in ``table`` per round (round -> value): their linked mean, the series the
+    progress page draws and rates at the province level (``indicator.progress.aggregate_history``)."""
+    line = aggregate_history(table, ["index"], by="province")
+    return line.set_index("round")["index"] if "index" in line else pd.Series(dtype=float)
+
+
 def headline(table: pd.DataFrame, framework: object, round_: int | None) -> Headline:
     """KPI figures for ``round_`` over the villages in ``table`` (already filtered by area/municipality).
 
-    The change compares like with like: the median index of ``round_`` minus the median index of the
-    baseline round, both over the villages with an index in both rounds.
+    The index and its change are read off one line (``index_line``): its value in ``round_`` and that value
+    minus its value in the baseline round, so a village joining or missing a round does not show as change.
     """
     now = table[table["round"] == round_]
     base = baseline_round(table, framework, round_)
-    before = table[table["round"] == base] if base is not None else table.iloc[0:0]
-    both = set(now.loc[now["index"].notna(), "village"]) & set(before.loc[before["index"].notna(), "village"])
-    paired = base is not None and len(both) > 0
+    line = index_line(table)
+
+    def value(r: int | None) -> float | None:
+        return float(line[r]) if r is not None and r in line.index and pd.notna(line[r]) else None
+
     return Headline(
         villages=int(now["village"].nunique()),
         scored=int(now["index"].notna().sum()),
         respondents=int(now["respondents"].fillna(0).sum()),
-        median_index=_median(now["index"]),
+        index=value(round_),
         baseline_round=base,
-        baseline_median=_median(before.loc[before["village"].isin(both), "index"]) if paired else None,
-        paired_median=_median(now.loc[now["village"].isin(both), "index"]) if paired else None,
+        baseline_index=value(base),
     )
 
 
@@ -123,19 +132,46 @@ def village_map(
                 hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra>" + name + "</extra>",
             )
         )
-    centre = (
-        {"lat": float(located["lat"].mean()), "lon": float(located["lon"].mean())}
-        if len(located)
-        else {"lat": 60.75, "lon": 26.9}
-    )
+    centre, zoom = fit_view(located["lat"], located["lon"], height=height - 90)
     fig.update_layout(
-        map={"style": "open-street-map", "center": centre, "zoom": 7.3},
+        map={"style": "open-street-map", "center": centre, "zoom": zoom},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=height,
         legend={"orientation": "h", "yanchor": "top", "y": 0.99, "xanchor": "left", "x": 0.01,
                 "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 13}},
     )
     return fig
+
+
+MAP_TILE = 512  # px of the whole world at zoom 0 in Plotly's maps (MapLibre)
+
+
+def fit_view(lat: pd.Series, lon: pd.Series, *, width: float = 330.0, height: float = 430.0,
+             zooms: tuple[float, float] = (5.0, 10.0)) -> tuple[dict[str, float], float]:
+    """Centre and zoom at which every point fits a map ``width`` × ``height`` px (Web Mercator).
+
+    The width is a phone's (a 390 px screen less the page's padding): Streamlit tells a page nothing about
+    the screen, so the map is framed for the narrowest one and a desktop shows the same view with room
+    around it; no village is drawn outside the frame. Without points: the province's centre.
+
+    >>> centre, zoom = fit_view(pd.Series([60.4, 61.2]), pd.Series([26.0, 28.2]))
+    >>> round(centre["lon"], 2), round(zoom, 2)
+    (27.1, 6.72)
+    """
+    lat, lon = lat.dropna().astype(float), lon.dropna().astype(float)
+    if lat.empty or lon.empty:
+        return {"lat": 60.75, "lon": 26.9}, 7.0
+
+    def mercator(degrees: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(degrees) / 2))
+
+    top, bottom = mercator(lat.max()), mercator(lat.min())
+    span_x = max(lon.max() - lon.min(), 0.01) / 360 * MAP_TILE
+    span_y = max(top - bottom, 0.0002) / (2 * math.pi) * MAP_TILE
+    zoom = min(math.log2(width / span_x), math.log2(height / span_y))
+    middle = math.degrees(2 * math.atan(math.exp((top + bottom) / 2)) - math.pi / 2)
+    centre = {"lat": middle, "lon": float((lon.max() + lon.min()) / 2)}
+    return centre, float(min(max(zoom, zooms[0]), zooms[1]))
 
 
 def _hover_detail(part: pd.DataFrame, labels: Mapping[str, str], number: Callable[[float], str]) -> list[str]:

@@ -14,11 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from indicator import progress as progress_lib
 from indicator.charts import palette
 from indicator.charts.labels import escape, wrap
 from indicator.framework import Framework, text
 from indicator.i18n import fmt_number, plotly_separators, t
-from indicator.progress import PROVINCE, Level, Status, path_score, registry_column
+from indicator.progress import PROVINCE, Level, Status, path_score
 
 STATUS_ARROWS: dict[str, str] = {
     Status.ACHIEVED: "✓",
@@ -106,24 +107,14 @@ def aggregate_history(
     by: str = Level.MUNICIPALITY,
     province: str = PROVINCE,
 ) -> pd.DataFrame:
-    """A history table with one row per (``by`` value, round): the plain mean of its villages' scores.
+    """A history table with one row per (``by`` value, round): the series ``indicator.progress.progress``
+    rates at that level (``indicator.progress.aggregate_history``: the villages' linked mean), so that the
+    line drawn beside a status is the series the status was computed from.
 
     ``by`` is ``village`` (the table as it is), a registry column (``municipality``, ``leader_area``) or
-    ``province`` (all villages). The result's ``village`` column holds the group's name, so that
-    ``progress()`` scores it as it is: the same mean per round as its Leader-area and province rows.
+    ``province`` (all villages).
     """
-    cols = [m for m in measures if m in history]
-    frame = history[["village", "round", *cols]].astype({c: float for c in cols})
-    frame = frame[frame["round"].notna()]
-    if by == Level.VILLAGE:
-        return frame.astype({"round": "int64", "village": object}).reset_index(drop=True)
-    if by == Level.PROVINCE:
-        group = pd.Series(province, index=frame.index, dtype=object)
-    else:
-        group = registry_column(frame["village"], registry, by)
-    frame = frame.assign(village=group).dropna(subset=["village"])
-    means = frame.groupby(["village", "round"], as_index=False)[cols].mean()
-    return means.astype({"round": "int64", "village": object})
+    return progress_lib.aggregate_history(history, measures, by=by, registry=registry, province=province)
 
 
 def level_history(
@@ -210,6 +201,29 @@ def status_label(status: str, lang: str) -> str:
     return f"{STATUS_ARROWS.get(status, '?')} {t(f'progress.status.{status}', lang)}"
 
 
+def headline_text(row: pd.Series, label: str, lang: str) -> str:
+    """The headline figure of one entity (the province on every screen): "Älykylä-indeksi 2026: 60,7 ·
+    ➚ paranee hitaasti", its latest value on the drawn line and the status of that line."""
+    status = status_label(row["status"], lang)
+    if pd.isna(row.get("last_score")):
+        return status
+    figure = t("progress.headline", lang, label=label, round=int(row["last_round"]),
+               score=fmt_number(row["last_score"], lang))
+    return f"{figure} · {status}"
+
+
+def pace_text(row: pd.Series, lang: str) -> str:
+    """The pace behind a status, in points a year: "+2,7 pistettä vuodessa, tavoitepolku vaatii 7,4" (what
+    the line beside it rises, and what the target path needs); empty without a slope."""
+    if pd.isna(row.get("slope")):
+        return ""
+    slope = fmt_number(row["slope"], lang)
+    slope = slope if slope.startswith(("-", "−")) or float(row["slope"]) <= 0 else f"+{slope}"
+    if pd.isna(row.get("required")):
+        return t("progress.pace_no_target", lang, slope=slope)
+    return t("progress.pace", lang, slope=slope, required=fmt_number(row["required"], lang))
+
+
 def alt_text(row: pd.Series, label: str, target_year: int, lang: str) -> str:
     """A one-sentence text alternative of one progress chart."""
     if pd.isna(row.get("last_score")):
@@ -272,14 +286,16 @@ def _legend_keys(fig: go.Figure, lang: str, size: int) -> None:
                                  showlegend=True))
 
 
-def _layout(fig: go.Figure, size: int, target_year: int, first_year: int | None) -> go.Figure:
+def _layout(fig: go.Figure, size: int, target_year: int, first_year: int | None, *, dtick: int = 1) -> go.Figure:
+    """Axes 0–100 and first year to target year; the legend under the plot, where it can wrap onto more
+    lines on a phone without covering a title (Plotly makes room for it below the axis)."""
     start = (first_year or target_year - 6) - 0.5
     fig.update_yaxes(range=[-2, 104], ticksuffix="", dtick=20)
-    fig.update_xaxes(range=[start, target_year + 0.5], dtick=1)
+    fig.update_xaxes(range=[start, target_year + 0.5], dtick=dtick)
     fig.update_layout(
         font={"size": size},
-        margin={"l": 10, "r": 10, "t": 60 + size, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 10 + (size * 3 if fig.layout.title.text else 0), "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "xanchor": "left"},
         plot_bgcolor="white",
         hovermode="x unified",
     )
@@ -305,7 +321,8 @@ def progress_figure(
     fig = go.Figure()
     _add_measure(fig, series, row, target_year, lang, size=font_size)
     first = int(series["round"].min()) if not series.empty else None
-    fig.update_layout(title={"text": escape(title), "font": {"size": font_size * 1.4}})
+    if title:
+        fig.update_layout(title={"text": escape(title), "font": {"size": font_size * 1.4}})
     fig.update_layout(separators=plotly_separators(lang))  # hover values with the locale's decimal mark
     return _layout(fig, font_size, target_year, first)
 
@@ -317,24 +334,32 @@ def progress_grid(
     framework: Framework,
     *,
     lang: str = "fi",
-    columns: int = 4,
+    columns: int = 2,
     font_size: int = 12,
+    cell_height: int = 260,
 ) -> go.Figure:
-    """Small multiples: every dimension of one entity, each with its target path and projection."""
+    """Small multiples: every dimension of one entity, each with its target path and projection.
+
+    Two columns by default: readable on a 390 px phone (titles wrapped to 22 characters, every second year
+    on the axis) and on a desktop. The legend sits at the top of the figure, above the first titles.
+    """
     dims = list(framework.dimension_ids)
     rows_n = -(-len(dims) // columns)
     own = table[table["village"] == entity].set_index("measure")
     titles = [  # wrapped, so that long names (Swedish above all) do not run into the next cell
-        wrap(f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}", 30)
+        wrap(f"{STATUS_ARROWS.get(own['status'].get(d), '·')} {measure_label(d, framework, lang)}", 22)
         for d in dims
     ]
+    title_room = 3 * font_size * 1.3 + 12  # px above each cell for a title of up to three lines
+    gap = title_room + font_size * 2 + 8  # and under the cell above it, room for its year labels
+    height = rows_n * cell_height + (rows_n - 1) * gap + title_room + 90
     fig = make_subplots(
         rows=rows_n,
         cols=columns,
         subplot_titles=titles,
         shared_yaxes=True,
-        vertical_spacing=0.12 if rows_n > 1 else 0.0,
-        horizontal_spacing=0.03,
+        vertical_spacing=gap / (height - title_room - 90) if rows_n > 1 else 0.0,
+        horizontal_spacing=0.06,
     )
     first_years = []
     for n, dim in enumerate(dims):
@@ -354,11 +379,12 @@ def progress_grid(
             size=font_size,
         )
     _legend_keys(fig, lang, font_size)
-    fig.update_annotations(font={"size": font_size})
-    fig.update_layout(height=300 * rows_n + 60)
-    _layout(fig, font_size, framework.target_year, min(first_years) if first_years else None)
+    fig.update_annotations(font={"size": font_size}, yanchor="bottom")
+    fig.update_layout(height=int(height))
+    _layout(fig, font_size, framework.target_year, min(first_years) if first_years else None, dtick=2)
     fig.update_layout(separators=plotly_separators(lang))  # hover values with the locale's decimal mark
-    return fig.update_layout(legend={"y": 1.0 + 0.25 / rows_n}, margin={"t": 90})
+    legend = {"yref": "container", "y": 1.0, "yanchor": "top", "x": 0, "xanchor": "left"}
+    return fig.update_layout(legend=legend, margin={"t": int(title_room) + 40, "b": 10})
 
 
 def status_legend(lang: str = "fi") -> list[tuple[str, str, str]]:
@@ -369,8 +395,9 @@ def status_legend(lang: str = "fi") -> list[tuple[str, str, str]]:
     ]
 
 
-def status_key_figure(lang: str = "fi", *, font_size: int = 14, columns: int = 3) -> go.Figure:
-    """The status colours as a small key: a coloured square with the arrow and the words of each status."""
+def status_key_figure(lang: str = "fi", *, font_size: int = 14, columns: int = 1) -> go.Figure:
+    """The status colours as a small key: a coloured square with the arrow and the words of each status (one
+    column by default: the words never run into the next column on a phone)."""
     statuses = list(palette.STATUS_ORDER)
     x = [n % columns for n in range(len(statuses))]
     y = [-(n // columns) for n in range(len(statuses))]
@@ -390,7 +417,7 @@ def status_key_figure(lang: str = "fi", *, font_size: int = 14, columns: int = 3
             textfont={"size": font_size},
         )
     )
-    fig.update_xaxes(visible=False, range=[-0.1, columns])
+    fig.update_xaxes(visible=False, range=[-0.1 / columns, columns], fixedrange=True)
     fig.update_yaxes(visible=False, range=[min(y) - 0.6, 0.6])
     rows = -(-len(statuses) // columns)
     fig.update_layout(
@@ -436,10 +463,12 @@ def goals_figure(
     *,
     lang: str = "fi",
     font_size: int = 14,
+    coming: str | None = None,
 ) -> go.Figure:
     """Project goals: done versus the minimum target per goal, one bar colour per sub-project.
 
-    ``table`` is ``indicator.goals.goal_progress``; the bar shows ``done`` and the label "done / min–max".
+    ``table`` is ``indicator.goals.goal_progress``; the bar shows ``done`` and the label "done / min–max", or
+    the word ``coming`` (e.g. "tulossa") where nothing is done yet, when it is given.
     """
     fig = go.Figure()
     for project, rows in table.groupby("project", sort=False):
@@ -448,19 +477,19 @@ def goals_figure(
         ]
         fig.add_trace(
             go.Bar(
-                y=[wrap(names.get(g, g), 36) for g in rows["goal"]],
+                y=[wrap(names.get(g, g), 26) for g in rows["goal"]],
                 x=np.minimum(rows["share"], 1.0) * 100,
                 orientation="h",
-                name=project_names.get(project, project),
+                name=wrap(project_names.get(project, project), 30),
                 marker_color=palette.area_colour(project),
-                text=[f"{d} / {tg}" for d, tg in zip(rows["done"], target, strict=True)],
+                text=[coming if coming and not d else f"{d} / {tg}" for d, tg in zip(rows["done"], target, strict=True)],
                 textposition="outside",
                 hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",
             )
         )
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": font_size})
     fig.update_xaxes(
-        range=[0, 125], ticksuffix=" %", title=t("goals.chart.share", lang), tickvals=[0, 25, 50, 75, 100]
+        range=[0, 125], ticksuffix=" %", title=wrap(t("goals.chart.share", lang), 30), tickvals=[0, 50, 100]
     )
     fig.update_layout(
         barmode="group",
@@ -468,6 +497,8 @@ def goals_figure(
         plot_bgcolor="white",
         height=max(300, 60 * table["goal"].nunique() + 120),
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        # room above the bars for the legend: one row of two-line names on a desktop, a row per sub-project
+        # on a phone (a legend must not cover the first goal's name)
+        margin={"l": 10, "r": 10, "t": int(20 + 2.6 * font_size * max(1, table["project"].nunique())), "b": 10},
     )
     return fig

@@ -8,14 +8,18 @@ go into Plotly texts, which understand a few HTML tags.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from indicator.charts import palette
-from indicator.charts.labels import escape, wrap
+from indicator.charts.labels import escape, table_height, wrap
 from indicator.framework import Framework, text
 from indicator.i18n import t
 from indicator.poll import SCALE
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 
 SLIDES: tuple[str, ...] = ("progress", "bands", "groups", "goals", "impact", "participation")
 FONT_SIZE = 26
+LOCAL_TIME = ZoneInfo("Europe/Helsinki")  # the hall's clock, whatever the server's zone (often UTC)
 GROUPING_KIND = "grouping"
 # Diverging five-point scale: disagree (vermillion) ... agree (blue); the midpoint is a light grey.
 SCALE_COLOURS: tuple[str, ...] = (
@@ -77,6 +82,144 @@ def _base(fig: go.Figure, font_size: int, title: str = "") -> go.Figure:
     fig.update_xaxes(tickfont={"size": font_size}, automargin=True)
     fig.update_yaxes(tickfont={"size": font_size}, automargin=True)
     return fig
+
+
+# Streamlit's heading sizes in px (h1..h5) and the room each of its elements takes besides its lines.
+HEADING_PX: Mapping[int, int] = {1: 44, 2: 36, 3: 28, 4: 24, 5: 20}
+ELEMENT_GAP = 16
+
+
+NARROW = 640  # px: Streamlit stacks columns in a narrower window
+NO_LIMIT = 100_000  # px of room for a figure on a page that scrolls
+
+
+@dataclass(frozen=True)
+class SlideLayout:
+    """How large a slide is drawn in a browser window of ``width`` × ``height`` CSS pixels.
+
+    ``slide_height``: the window less Streamlit's padding and the footer; ``font``: the figures' type (26 px
+    on a 1920×1080 screen, in proportion on a smaller one); headings one level smaller on a screen under
+    900 px high, so that a 720-line projector keeps room for the figure.
+    """
+
+    width: int = 1920
+    height: int = 1080
+
+    WINDOW = (1920, 1080)  # assumed until the browser reports its window
+    CHROME = 160  # px of the window's height that are not the slide: top and bottom padding, the footer
+    SIDE = 208  # px of the window's width beside the slide's column: padding and the column gap
+
+    @classmethod
+    def for_window(cls, size: tuple[int, int] | None) -> SlideLayout:
+        """The layout for a window of ``size`` (width, height), or the 1920×1080 default.
+
+        >>> layout = SlideLayout.for_window((1280, 720))
+        >>> layout.slide_height, layout.font, layout.level(1)
+        (560, 17, 2)
+        """
+        width, height = size or cls.WINDOW
+        return cls(width=int(width), height=int(height))
+
+    @property
+    def slide_height(self) -> int:
+        return max(320, self.height - self.CHROME)
+
+    @property
+    def font(self) -> int:
+        scale = min(self.width / self.WINDOW[0], self.height / self.WINDOW[1])
+        return max(14, round(FONT_SIZE * scale))
+
+    @property
+    def narrow(self) -> bool:
+        """A phone-sized window (under 640 px, where Streamlit stacks columns): the slide and the side panel
+        one under the other, the page scrolls, and figures keep their own height instead of filling the
+        window (a figure squeezed into what a phone's height leaves runs past the screen's edge)."""
+        return self.width < NARROW
+
+    @property
+    def roomy(self) -> bool:
+        """A screen at least 900 px high: headings at their own size, and room for a slide's intro text."""
+        return self.height >= 900
+
+    def level(self, level: int) -> int:
+        """The Markdown heading level to draw a level-``level`` text at on this screen."""
+        return min(5, level + (0 if self.roomy else 1))
+
+    def heading(self, text: str, level: int) -> str:
+        """``text`` as a Markdown heading of ``level`` for this screen, e.g. ``"# Title"``."""
+        return f"{'#' * self.level(level)} {text}"
+
+    def text_height(self, text: str, level: int) -> int:
+        """About how many px a heading of ``text`` takes in the slide's column (3/4 of the width), with the
+        gap after it: its wrapped lines at 1.25 line height, plus the heading's padding."""
+        px = HEADING_PX[self.level(level)]
+        lines = max(1, math.ceil(len(text) * 0.5 * px / self.column))
+        return int(lines * px * 1.25 + px * 0.5 + ELEMENT_GAP)
+
+    @property
+    def column(self) -> float:
+        """The slide column's width in px (3/4 of the window less padding and the gap to the side panel; the
+        window less its padding on a narrow screen)."""
+        if self.narrow:
+            return max(200.0, self.width - 32.0)
+        return max(200.0, (self.width - self.SIDE) * 0.75)
+
+    def chars(self, font: int) -> int:
+        """About how many characters of ``font`` px fit across the slide's column (for wrapping tables)."""
+        return int(self.column / (0.6 * font))
+
+    def room(self, *texts: tuple[str, int]) -> int:
+        """The px left for a figure under headings (``text``, ``level``); no limit on a narrow screen,
+        which scrolls."""
+        if self.narrow:
+            return NO_LIMIT
+        return self.slide_height - sum(self.text_height(text, level) for text, level in texts)
+
+
+def fit_font(build: Callable[[int], go.Figure], room: int, font: int, smallest: int = 10) -> go.Figure:
+    """The figure ``build(size)`` at the largest type size from ``font`` down to ``smallest`` whose own
+    height (``layout.height``, e.g. a table as tall as its rows) fits in ``room`` px."""
+    for size in range(font, smallest - 1, -1):
+        fig = build(size)
+        if (fig.layout.height or 0) <= room:
+            return fig
+    return fig
+
+
+def clock(now: datetime | None = None) -> str:
+    """The time in Helsinki as ``HH:MM:SS`` (for the footer; the server's clock is often UTC).
+
+    >>> from datetime import timezone
+    >>> clock(datetime(2026, 3, 20, 10, 0, 5, tzinfo=timezone.utc))
+    '12:00:05'
+    """
+    return (now or datetime.now(LOCAL_TIME)).astimezone(LOCAL_TIME).strftime("%H:%M:%S")
+
+
+def short_address(url: str) -> str:
+    """A web address to read off a screen: without ``https://`` and a trailing slash.
+
+    >>> short_address("https://kylat.example.fi/kysely?poll_round=2026")
+    'kylat.example.fi/kysely?poll_round=2026'
+    """
+    parts = urlsplit(url)
+    shown = parts.netloc + parts.path.rstrip("/") if parts.netloc else url
+    return shown + (f"?{parts.query}" if parts.query else "")
+
+
+def goals_done(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``indicator.goals.goal_progress`` rows split for the goals slide: the rows of the goals with something
+    done (in any sub-project), and the ids of the goals with nothing done yet, in file order."""
+    started = table.groupby("goal", sort=False)["done"].transform("sum") > 0
+    coming = list(dict.fromkeys(table.loc[~started, "goal"]))
+    return table[started].reset_index(drop=True), coming
+
+
+def goals_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per sub-project: goals reached (the minimum target met) and goals started but not yet reached."""
+    reached = table["status"].isin(("reached", "max_reached"))
+    frame = table.assign(reached=reached, started=(table["done"] > 0) & ~reached)
+    return frame.groupby("project", sort=False, as_index=False)[["reached", "started"]].sum()
 
 
 # --- villages by band ---------------------------------------------------------------------------------
@@ -169,13 +312,24 @@ def groups_table(
     return out[["area", "group", "theme", "villages"]].reset_index(drop=True)
 
 
-def groups_figure(table: pd.DataFrame, headers: Sequence[str], *, font_size: int = FONT_SIZE) -> go.Figure:
-    """The theme groups as a large table (area, group, theme, villages); every cell escaped."""
+GROUP_COLUMNS: tuple[float, ...] = (1.7, 0.85, 2.5, 4.0)  # area, group, theme, villages: shares of the width
+
+
+def groups_figure(
+    table: pd.DataFrame, headers: Sequence[str], *, font_size: int = FONT_SIZE, width_chars: int = 82
+) -> go.Figure:
+    """The theme groups as a large table (area, group, theme, villages); every cell escaped.
+
+    Every text is wrapped to its column's share of ``width_chars`` (about the characters of ``font_size``
+    type that fit across the slide), so the figure is exactly as tall as its rows (``table_height``).
+    """
     colours = [palette.CATEGORICAL[i % len(palette.CATEGORICAL)] for i in range(len(table))]
-    villages = [wrap(v, 44) for v in table["villages"]]
+    chars = [max(4, int(width_chars * share / sum(GROUP_COLUMNS))) for share in GROUP_COLUMNS]
+    columns = [[wrap(v, n) for v in table[c].astype(str)]
+               for c, n in zip(("area", "group", "theme", "villages"), chars, strict=True)]
     fig = go.Figure(
         go.Table(
-            columnwidth=[1.7, 0.85, 2.5, 4.0],
+            columnwidth=list(GROUP_COLUMNS),
             header={
                 "values": [f"<b>{escape(h)}</b>" for h in headers],
                 "font": {"size": font_size},
@@ -184,8 +338,7 @@ def groups_figure(table: pd.DataFrame, headers: Sequence[str], *, font_size: int
                 "height": font_size * 1.8,
             },
             cells={  # projector type: the cells as large as the rest of the slide's text
-                "values": [[escape(v) for v in table[c]] for c in ("area", "group", "theme")]
-                + [villages],
+                "values": columns,
                 "font": {"size": font_size},
                 "align": "left",
                 "height": font_size * 1.9,
@@ -193,10 +346,9 @@ def groups_figure(table: pd.DataFrame, headers: Sequence[str], *, font_size: int
             },
         )
     )
-    lines = [max(v.count("<br>") + 1, math.ceil(len(str(r.theme)) / 24), math.ceil(len(str(r.area)) / 16))
-             for v, r in zip(villages, table.itertuples(), strict=True)]
-    height = font_size * 2.2 + sum(n * font_size * 1.35 + font_size * 0.8 for n in lines) + 40
-    return _base(fig, font_size).update_layout(height=max(300, int(height)))
+    lines = [max(col[i].count("<br>") + 1 for col in columns) for i in range(len(table))]
+    height = table_height([1, *lines], font_size, minimum=font_size * 1.9) + 40
+    return _base(fig, font_size).update_layout(height=int(height))
 
 
 # --- poll answers -------------------------------------------------------------------------------------
@@ -209,10 +361,12 @@ def poll_figure(
     *,
     lang: str = "fi",
     font_size: int = FONT_SIZE,
+    label_chars: int = 40,
 ) -> go.Figure:
-    """Stacked horizontal bars: the share of each answer 1..5 per poll item, the mean at the end."""
+    """Stacked horizontal bars: the share of each answer 1..5 per poll item, the mean at the end (item texts
+    wrapped to ``label_chars``: fewer on a phone, so that the bars and the mean keep room)."""
     rows = summary.iloc[::-1]
-    y = [wrap(labels.get(i, i), 40) for i in rows["item"]]
+    y = [wrap(labels.get(i, i), label_chars) for i in rows["item"]]
     totals = rows["answers"].where(rows["answers"] > 0, 1)
     fig = go.Figure()
     for value, name, colour in zip(SCALE, scale_names, SCALE_COLOURS, strict=True):

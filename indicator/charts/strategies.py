@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicator.charts import palette
-from indicator.charts.labels import wrap
+from indicator.charts.labels import table_height, wrap
 from indicator.i18n import plotly_separators, t
 
 STATUS_COLOURS: dict[str, str] = {
@@ -92,7 +92,7 @@ def impact_figure(table: pd.DataFrame, labels: Sequence[str], *, lang: str = "fi
 
     rows = table.reset_index(drop=True)
     shown = rows["difference"].notna()
-    y = [wrap(label, 40) for label in labels]
+    y = [wrap(label, 30) for label in labels]
     fig = go.Figure(go.Scatter(
         x=rows.loc[shown, "difference"], y=[y[i] for i in rows.index[shown]], mode="markers",
         marker={"size": font_size, "color": [colour(r) for _, r in rows[shown].iterrows()]},
@@ -103,7 +103,7 @@ def impact_figure(table: pd.DataFrame, labels: Sequence[str], *, lang: str = "fi
     ))
     fig.add_vline(x=0, line_color=palette.BLACK, line_width=1)
     fig.update_yaxes(categoryorder="array", categoryarray=y[::-1], automargin=True)
-    fig.update_xaxes(title=t("impact.chart.x", lang), zeroline=False, automargin=True)
+    fig.update_xaxes(title=wrap(t("impact.chart.x", lang), 28), zeroline=False, automargin=True)
     fig.update_layout(separators=plotly_separators(lang), font_size=font_size, plot_bgcolor="white",
                       showlegend=False, height=140 + 50 * max(1, len(rows)),
                       margin={"l": 10, "r": 20, "t": 10, "b": 10})
@@ -150,7 +150,7 @@ def impact_table_figure(shown: pd.DataFrame, *, font_size: int = 26, decimals: i
                 "align": "left", "height": size * 1.4},
         cells={"values": wrapped, "font": {"size": size}, "align": "left", "height": size * 1.4},
     ))
-    height = (header_lines + sum(lines)) * size * 1.35 + (len(shown) + 1) * size * 0.6 + 40
+    height = table_height([header_lines, *lines], size, minimum=size * 1.4) + 30
     fig.update_layout(font={"size": font_size, "color": "#1B2733"}, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                       height=int(height))
     return fig
