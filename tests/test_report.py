@@ -334,9 +334,9 @@ def test_the_trend_is_the_progress_status_of_the_index_up_to_the_shown_round():
     assert (res.trend["first_round"], res.trend["last_round"]) == (2024, 2026)
     assert res.trend["slope"] == pytest.approx(1.875)
     assert res.trend["required"] == pytest.approx(43.75 / 6)
-    assert report.trend_label(res, "fi") == "→ polkee paikallaan"
+    assert report.trend_label(res, "fi") == "→ edistyy vähän"  # rising, too slowly: never "standing still"
     assert report.trend_sentence(res, FRAMEWORK, "en") == (
-        "The band (High) says where the village is now; the trend (→ stagnating) says how its index has moved "
+        "The band (High) says where the village is now; the trend (→ little progress) says how its index has moved "
         "2024–2026: +1.9 points a year, where reaching the target in 2030 needs 7.3.")
     first = results("Alpha", 2024)
     assert first.trend["status"] == "insufficient_data"  # 2026 is not counted for the 2024 card
@@ -351,7 +351,7 @@ def test_html_report_has_the_targets_with_ideas_the_trend_and_svg_charts():
     res = report.village_results(score(responses(), fw), fw, "Alpha", 2026, registry=REGISTRY, uncertainty=unc)
     page = report.report_html(res, fw, "en")
     assert "<h2>Development targets</h2>" in page and "<li>An events calendar</li>" in page
-    assert "→ stagnating" in page
+    assert "→ little progress" in page
     assert page.count("<svg") == 3  # radar, rank band, history
     assert "<script" not in page
     assert len(page.encode()) < 100_000

@@ -44,9 +44,10 @@ def _button_label(lang: str) -> Callable[[str | None], str]:
 def sign_out() -> None:
     """Sign out: from the account (Streamlit clears its cookie and opens the provider's sign-out), or end
     the passphrase session."""
-    if account.signed_in():
-        st.logout()
     auth.sign_out()
+    if account.signed_in():
+        st.logout()  # its redirect to the provider is a message of this run: a rerun here could drop it
+        return
     st.rerun()
 
 
