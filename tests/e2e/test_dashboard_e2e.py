@@ -7,7 +7,6 @@ export of the latest round through the browser. Screenshots of every page go to 
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlparse
 
 import pytest
 
@@ -15,7 +14,7 @@ from indicator.framework import load
 from indicator.i18n import t
 from indicator.reading import read_survey
 from indicator.storage import Store
-from tests.e2e.browser import TIMEOUT_MS, menu_links, menu_titles, open_page, screenshot, settle
+from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle
 from ui import testing
 
 pytestmark = pytest.mark.e2e
@@ -97,30 +96,3 @@ def test_upload_approve_and_see_it_on_the_overview(browser, server, exports):
         expect(grid.get_by_text(village, exact=True).first).to_be_attached(timeout=TIMEOUT_MS)
     screenshot(page, "overview_after_approval")
     context.close()
-
-
-def test_screenshots_of_every_page(browser, server):
-    """Every registered page on a desktop screen (as a coordinator) and the overview on a phone."""
-    from playwright.sync_api import expect
-
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    open_page(page, server)
-    page.get_by_text(t("common.login_title", "fi")).click()
-    page.get_by_label(t("common.login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
-    page.get_by_role("button", name=t("common.login_submit", "fi")).click()
-    expect(page.get_by_text(t("common.signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
-    settle(page)
-    titles = menu_titles(page)
-    assert t("common.nav_admin", "fi") in titles
-    for n, title in enumerate(titles):
-        nav(page, title)
-        assert not page.get_by_test_id("stException").count(), f"{title} raised an exception"
-        slug = urlparse(page.url).path.strip("/") or "etusivu"
-        screenshot(page, f"page_{n:02d}_{slug}")
-    context.close()
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    small = phone.new_page()
-    open_page(small, server)
-    screenshot(small, "overview_phone")
-    phone.close()
