@@ -114,13 +114,7 @@ st.plotly_chart(
 )
 
 with st.expander(t("progress.legend.title", lang), expanded=True):
-    st.plotly_chart(
-        figures.shared(charts.status_key_figure, lang),
-        width="stretch",
-        key="progress_status_key",
-        config={"staticPlot": True},
-        alt=t("progress.legend.title", lang),
-    )
+    st.html(charts.status_key_html(lang))  # catalog texts, escaped: no Plotly chart for a key
     st.markdown("\n".join(f"- **{arrow}** {words}" for arrow, _, words in charts.status_legend(lang)))
 
 if level != Level.PROVINCE and len(entities) > 1:

@@ -7,6 +7,7 @@ from the last score with the observed slope, clipped to 0–100 (dotted).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -395,38 +396,16 @@ def status_legend(lang: str = "fi") -> list[tuple[str, str, str]]:
     ]
 
 
-def status_key_figure(lang: str = "fi", *, font_size: int = 14, columns: int = 1) -> go.Figure:
-    """The status colours as a small key: a coloured square with the arrow and the words of each status (one
-    column by default: the words never run into the next column on a phone)."""
-    statuses = list(palette.STATUS_ORDER)
-    x = [n % columns for n in range(len(statuses))]
-    y = [-(n // columns) for n in range(len(statuses))]
-    fig = go.Figure(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="markers+text",
-            text=[status_label(s, lang) for s in statuses],
-            textposition="middle right",
-            marker={
-                "symbol": "square",
-                "size": font_size * 1.3,
-                "color": [palette.STATUS_COLOURS[s] for s in statuses],
-            },
-            hoverinfo="skip",
-            textfont={"size": font_size},
-        )
+def status_key_html(lang: str = "fi") -> str:
+    """The status colours as a key in plain HTML: a coloured square, the arrow and the words of each status.
+    HTML rather than a Plotly chart: one chart fewer for the browser to draw."""
+    items = "".join(
+        f'<li style="display:flex;align-items:center;gap:0.5em;margin:0.15em 0">'
+        f'<span style="display:inline-block;width:1.1em;height:1.1em;background:{html.escape(colour)}"></span>'
+        f"{html.escape(status_label(status, lang))}</li>"
+        for status, colour in ((s, palette.STATUS_COLOURS[s]) for s in palette.STATUS_ORDER)
     )
-    fig.update_xaxes(visible=False, range=[-0.1 / columns, columns], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[min(y) - 0.6, 0.6])
-    rows = -(-len(statuses) // columns)
-    fig.update_layout(
-        height=rows * font_size * 2.4 + 10,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        plot_bgcolor="white",
-        showlegend=False,
-    )
-    return fig
+    return f'<ul style="list-style:none;padding:0;margin:0">{items}</ul>'
 
 
 def status_bar_figure(
