@@ -17,7 +17,7 @@ signed-in session per screen size and language. What is checked by machine:
   at least 24 px on a 1920×1080 screen, and a slide fills the screen without a scrollbar;
 - the poll's answer choices are at least 44 px tall on a phone and the submit button follows the last one.
 
-Screenshots go to ``artifacts/screenshots/`` (``page_<address>_<width>.png``, ``seminar_<slide>_<width>.png``,
+With ALYKYLA_SCREENSHOTS=1, screenshots go to ``artifacts/screenshots/`` (``page_<address>_<width>.png``, ``seminar_<slide>_<width>.png``,
 ``seminar_<slide>.png`` on a 1920×1080 projector);
 ``ALYKYLA_SHOTS_DIR`` and ``ALYKYLA_SHOTS_PREFIX`` redirect them (e.g. a ``before_`` set for a comparison).
 """
@@ -38,7 +38,7 @@ import pytest
 
 from indicator.charts.seminar import SLIDES
 from indicator.i18n import t
-from tests.e2e.browser import ROOT, SHOTS, TIMEOUT_MS, menu_links, open_page, settle
+from tests.e2e.browser import ROOT, SHOTS, TAKE_SCREENSHOTS, TIMEOUT_MS, menu_links, open_page, settle
 from ui import streamlit_strings, testing
 from ui.navigation import PAGES
 
@@ -77,8 +77,10 @@ def server(serve, database) -> str:
 def shot(page, name: str, *, grow: bool = True) -> Path:
     """A screenshot: the whole page (the window grown to the content, as Streamlit scrolls inside its main
     area) or, with ``grow=False``, the window as it is (a slide is sized to the window it reports)."""
-    SHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SHOT_DIR / f"{SHOT_PREFIX}{name}.png"
+    if not TAKE_SCREENSHOTS:
+        return path
+    SHOT_DIR.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('main, main *'))"
                            ".map(e => e.scrollHeight))") if grow else 0

@@ -1,7 +1,7 @@
 """End to end in Debian's chromium: a phone answers the poll, the seminar screen shows the new count.
 
-Also saves a 1920×1080 screenshot of every seminar slide (and of the poll on a phone) to
-``artifacts/screenshots/``. Uses the server and browser fixtures of ``tests/e2e/conftest.py``: skips
+With ALYKYLA_SCREENSHOTS=1 also saves the poll on a phone to ``artifacts/screenshots/`` (every slide at
+four sizes is opened, checked and saved by tests/e2e/test_screens_e2e.py). Uses the server and browser fixtures of ``tests/e2e/conftest.py``: skips
 locally when playwright or chromium is missing; with ``CI=true`` that is a failure.
 """
 
@@ -11,8 +11,7 @@ import time
 
 import pytest
 
-from indicator.charts.seminar import SLIDES
-from tests.e2e.browser import SHOTS, TIMEOUT_MS
+from tests.e2e.browser import TIMEOUT_MS, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -94,27 +93,10 @@ def test_poll_answer_reaches_the_seminar_screen(browser, seminar_server) -> None
     radios.nth(1).get_by_text("Täysin samaa mieltä").click()
     phone.get_by_role("button", name="Lähetä vastaukset").click()
     expect(phone.get_by_text("Kiitos vastauksestasi")).to_be_visible(timeout=TIMEOUT_MS)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=str(SHOTS / "poll_phone_thanks.png"), full_page=True)
+    screenshot(phone, "poll_phone_thanks")
     sent = time.monotonic()
 
     expect(count).to_contain_text("Vastanneita: 1", timeout=15_000)
     assert time.monotonic() - sent < 15
     phone_context.close()
     screen_context.close()
-
-
-@pytest.mark.parametrize("slide", SLIDES)
-def test_slide_screenshots(browser, seminar_server, slide: str) -> None:
-    from playwright.sync_api import expect
-
-    context, page = _seminar(browser, seminar_server, f"&slide={slide}")
-    slide_box = page.locator(f".st-key-seminar_slide_{slide}")
-    expect(slide_box.locator("h1")).to_be_visible(timeout=TIMEOUT_MS)
-    expect(slide_box.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT_MS)
-    page.wait_for_timeout(1500)  # let Plotly finish drawing
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"seminar_{slide}.png"
-    page.screenshot(path=str(path))
-    assert path.stat().st_size > 10_000
-    context.close()

@@ -30,7 +30,16 @@ from indicator.questionnaire.answering import answer_values
 from indicator.questionnaire.timing import answer_time
 from indicator.registry import load_villages
 from indicator.storage import Store
-from tests.e2e.browser import ROOT, SHOTS, TIMEOUT_MS, menu_links, open_page, screenshot, settle
+from tests.e2e.browser import (
+    ROOT,
+    SHOTS,
+    TAKE_SCREENSHOTS,
+    TIMEOUT_MS,
+    menu_links,
+    open_page,
+    screenshot,
+    settle,
+)
 from ui import testing
 
 pytestmark = pytest.mark.e2e
@@ -238,9 +247,11 @@ def answer_as_a_phone(browser, link: str, phone: int, survey, walk: Walk | None)
 
 
 def screenshot_screen(page, name: str) -> Path:
-    """What the phone's screen shows (no growing to the whole page)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """What the phone's screen shows (no growing to the whole page), when ALYKYLA_SCREENSHOTS=1."""
     path = SHOTS / f"{name}.png"
+    if not TAKE_SCREENSHOTS:
+        return path
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(300)
     page.screenshot(path=str(path))
     return path
