@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from indicator.i18n import t
 from tests.e2e.browser import TIMEOUT_MS, open_page, screenshot, settle
@@ -85,6 +84,7 @@ def test_a_deep_link_without_sign_in_lands_on_the_sign_in_prompt(browser, server
 
 
 def test_the_organisation_account_survives_a_reload_and_a_new_tab(browser, server):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
