@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import settings
 
@@ -97,6 +99,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[object]:
+    """A Store on the module's ``db_url`` (tests/storage_helpers.py: SQLite, and PostgreSQL when there),
+    closed afterwards."""
+    from indicator.storage import Store
+
+    opened = Store(db_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def empty_url(monkeypatch: pytest.MonkeyPatch, tmp_path) -> str:  # noqa: ANN001
+    """An empty database for the app (no demo data, no upload codes), so that every upload is new."""
+    from ui import testing
+
+    url = testing.empty_database(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ALYKYLA_DEMO", "0")
+    monkeypatch.delenv("ALYKYLA_UPLOAD_CODES", raising=False)
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from indicator.reading.mapping import column_letter
+
 MB = 2**20
 HEADER = ["Kylä", "E1", "E2", "E3"]  # village and three items of the shipped framework (likert5, likert5, yesno)
 GOOD_ROWS = [["Sippola", 4, 5, "Kyllä"], ["Sippola", 2, 3, "Ei"], ["Anjala", 5, 4, "Kyllä"]]
@@ -62,19 +64,9 @@ _CONTENT_TYPES = (
 )
 
 
-def column_letters(index: int) -> str:
-    """0 -> A, 16383 -> XFD."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def cell_xml(row: int, col: int, value: object) -> str:
     """One ``<c>``: numbers as numbers, text as an inline string."""
-    ref = f"{column_letters(col)}{row}"
+    ref = f"{column_letter(col)}{row}"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f'<c r="{ref}"><v>{value}</v></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
@@ -90,7 +82,7 @@ def sheet_xml(body: str, dimension: str | None = "auto", rows: list | None = Non
     if dimension == "auto":
         rows = rows or []
         width = max((len(r) for r in rows), default=1)
-        dimension = f"A1:{column_letters(width - 1)}{max(len(rows), 1)}"
+        dimension = f"A1:{column_letter(width - 1)}{max(len(rows), 1)}"
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_NS}" xmlns:r="{_R}">'
             f"{dim}<sheetData>{body}</sheetData></worksheet>")
@@ -227,7 +219,7 @@ def _shared_strings_count() -> bytes:
     strings = [*HEADER, "Sippola", "Kyllä"]
     sst = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_NS}" count="2147483647" '
            'uniqueCount="2147483647">' + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings) + "</sst>")
-    cells = "".join(f'<c r="{column_letters(j)}1" t="s"><v>{j}</v></c>' for j in range(4))
+    cells = "".join(f'<c r="{column_letter(j)}1" t="s"><v>{j}</v></c>' for j in range(4))
     body = (f'<row r="1">{cells}</row><row r="2"><c r="A2" t="s"><v>4</v></c><c r="B2"><v>4</v></c>'
             '<c r="C2"><v>5</v></c><c r="D2" t="s"><v>5</v></c></row>')
     return xlsx_parts(sheet_xml(body, "A1:D2"), shared=sst)
@@ -241,7 +233,7 @@ def _cell_bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         base = xlsx_parts(sheet_xml('<row r="1">' + "".join(
-            f'<c r="{column_letters(j)}1" t="s"><v>{j + 1}</v></c>' for j in range(4)) +
+            f'<c r="{column_letter(j)}1" t="s"><v>{j + 1}</v></c>' for j in range(4)) +
             '</row><row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2"><v>4</v></c></row>', "A1:D2"), shared="")
         with zipfile.ZipFile(io.BytesIO(base)) as source:
             for info in source.infolist():
@@ -692,7 +684,7 @@ def _entries() -> list[Hostile]:
 def _big_xlsx(rows: int, columns: int) -> bytes:
     """A real-looking export at the cell limit: numbers and shared-string labels, one formula cell."""
     labels = ["Jokseenkin samaa mieltä", "Täysin eri mieltä", "Kyllä", "Ei", "Sippola", "Anjala"]
-    letters = [column_letters(j) for j in range(columns)]
+    letters = [column_letter(j) for j in range(columns)]
     names = [*HEADER, *(f"Kysymys {j}" for j in range(len(HEADER), columns))]
 
     def chunks() -> Iterator[bytes]:

@@ -111,15 +111,6 @@ def test_command_line_scores_good_files_next_to_a_refused_one(corpus_file, tmp_p
 # --- the upload page ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def empty_url(monkeypatch, tmp_path) -> str:
-    url = testing.empty_database(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("ALYKYLA_DEMO", "0")
-    monkeypatch.delenv("ALYKYLA_UPLOAD_CODES", raising=False)
-    return url
-
-
 def _upload(entry: Hostile):
     at = testing.app()
     at.query_params["lang"] = "en"

@@ -16,16 +16,6 @@ from ui import auth, testing
 CSV = "text/csv"
 
 
-@pytest.fixture
-def empty_url(monkeypatch, tmp_path) -> str:
-    """An empty database (no demo data), so that every upload is new."""
-    url = testing.empty_database(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("ALYKYLA_DEMO", "0")
-    monkeypatch.delenv("ALYKYLA_UPLOAD_CODES", raising=False)
-    return url
-
-
 def survey_csv(villages=("Verla", "Utti"), per_village=6, header_of=None, with_village=True) -> bytes:
     """A small semicolon CSV: a village column and every likert item of the framework, answers 1-5."""
     items = [i.id for i in load().items if i.type == "likert5"]

@@ -18,8 +18,9 @@ from indicator.errors import ReadError
 from indicator.framework import load
 from indicator.reading import Limits, read_survey
 from indicator.reading.dates import parse_dates
+from indicator.reading.mapping import column_letter
 from indicator.text import normalise
-from tests.hostile_corpus import HEADER, column_letters, ods, spreadsheetml, xlsx_parts
+from tests.hostile_corpus import HEADER, ods, spreadsheetml, xlsx_parts
 
 CI = os.environ.get("CI", "").lower() == "true"
 DEEP = os.environ.get("ALYKYLA_FUZZ", "").lower() == "deep"  # the full counts, for a nightly or a reader change
@@ -139,7 +140,7 @@ def test_any_csv(header: list, body: list, delimiter: str, encoding: str, villag
 
 
 xml_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
-refs = st.one_of(st.tuples(st.integers(0, 80), st.integers(1, 500)).map(lambda p: f"{column_letters(p[0])}{p[1]}"),
+refs = st.one_of(st.tuples(st.integers(0, 80), st.integers(1, 500)).map(lambda p: f"{column_letter(p[0])}{p[1]}"),
                  st.text(alphabet="ABCXFD0123456789:", max_size=8))
 xlsx_cells = st.tuples(refs, st.sampled_from(["n", "s", "b", "e", "str", "inlineStr", "d"]),
                        st.one_of(xml_text, st.integers(-3, 2**40).map(str)))
@@ -159,7 +160,7 @@ def _xlsx_cell(ref: str, kind: str, value: str) -> str:
 def test_any_xlsx(rows_of_cells: list, dimension: str | None, shared: list) -> None:
     from xml.sax.saxutils import escape
 
-    header = "".join(_xlsx_cell(f"{column_letters(j)}1", "inlineStr", h) for j, h in enumerate(HEADER))
+    header = "".join(_xlsx_cell(f"{column_letter(j)}1", "inlineStr", h) for j, h in enumerate(HEADER))
     body = '<row r="1">' + header + "</row>" + "".join(
         f'<row r="{r + 2}">' + "".join(_xlsx_cell(*c) for c in cells) + "</row>" for r, cells in enumerate(rows_of_cells))
     sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet '
@@ -234,7 +235,7 @@ def test_formula_scan_agrees_with_openpyxl(cells: list) -> None:
 
     rows: dict[int, list[str]] = {}
     for col, row, kind, text in sorted(cells, key=lambda c: (c[1], c[0])):
-        ref, value = f"{column_letters(col)}{row}", escape(text)
+        ref, value = f"{column_letter(col)}{row}", escape(text)
         markup = {"f": f'<c r="{ref}"><f>{value}</f></c>', "fv": f'<c r="{ref}" t="str"><f>{value}</f><v></v></c>',
                   "e": f'<c r="{ref}" t="e"><v>{value}</v></c>', "n": f'<c r="{ref}"><v>{len(text)}</v></c>',
                   "fe": f'<c r="{ref}" t="e"><f>{value}</f><v>#DIV/0!</v></c>'}[kind]

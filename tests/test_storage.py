@@ -22,13 +22,6 @@ from indicator.storage.engine import DEFAULT_DB_PATH, SQLITE_BUSY_TIMEOUT_MS, Da
 from tests.storage_helpers import KNOWN_INDEX, counts, db_url, known_file, survey_csv, village_file  # noqa: F401
 
 
-@pytest.fixture
-def store(db_url):  # noqa: F811
-    store = Store(db_url)
-    yield store
-    store.close()
-
-
 def test_upload_is_stored_pending(store, small_framework):
     content = known_file("Ala")
     result = store.uploads.add(content, "ala.csv", 2025, small_framework, actor="anna", uploader_village="Ala")

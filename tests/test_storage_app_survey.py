@@ -23,13 +23,6 @@ SECOND = {"T1": 5.0, "T2": 0.0, "Y1": 6.0, "Y2": 5.0}
 KNOWN_INDEX = (56.25 * 2 + 50 * 1) / 3
 
 
-@pytest.fixture
-def store(db_url):  # noqa: F811
-    opened = Store(db_url)
-    yield opened
-    opened.close()
-
-
 def app_uploads(store: Store):
     table = store.uploads.table()
     return table[table["source_tool"] == "app"].sort_values("id").reset_index(drop=True)

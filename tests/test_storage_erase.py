@@ -22,13 +22,6 @@ def framework():
     return loads(SMALL_FRAMEWORK, "small.toml")
 
 
-@pytest.fixture
-def store(db_url):  # noqa: F811
-    store = Store(db_url)
-    yield store
-    store.close()
-
-
 def _fill(store: Store, framework) -> dict[str, int]:
     """Sippola alone (twice: one superseded), Sippola with Ylä in one file, Ylä alone; plans and a grouping."""
     ids = {}

@@ -35,13 +35,6 @@ def framework():
     return loads(SMALL_FRAMEWORK, "small.toml")
 
 
-@pytest.fixture
-def store(db_url):  # noqa: F811
-    store = Store(db_url)
-    yield store
-    store.close()
-
-
 def _sqlite_path(store: Store) -> str:
     return store.engine.url.database
 
