@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -18,7 +17,7 @@ from indicator.errors import ReadError
 from indicator.framework import load
 from indicator.i18n import LANGUAGES
 from indicator.reading import Budget, IsolatedReader, read_isolated, read_survey
-from indicator.reading.isolated import _context, start_method
+from indicator.reading.isolated import _context, _status, start_method
 from tests.hostile_corpus import HEADER, content, csv_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,15 +88,9 @@ def _sleep(*args: object, **kwargs: object) -> None:
     time.sleep(3600)
 
 
-def _resident() -> int:
-    """This process's resident memory in bytes (Linux)."""
-    status = Path("/proc/self/status").read_text()
-    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024
-
-
 def test_memory_over_the_budget_ends_the_worker(monkeypatch) -> None:
     monkeypatch.setattr("indicator.reading.isolated.read_survey", _grow)
-    inherited = _resident()  # a forked worker starts with this process's pages: the budget counts from there
+    inherited = _status(os.getpid())["VmRSS"]  # a forked worker starts with this process's pages: the budget counts from there
     outcome = IsolatedReader(Budget(memory=256 * 2**20), FORK).run(GOOD, FRAMEWORK, filename="iso.csv")
     assert outcome.error is not None and outcome.error.code == "reading.unreadable_memory"
     assert outcome.result is None
