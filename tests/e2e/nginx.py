@@ -16,6 +16,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,6 +111,17 @@ class Nginx:
     def access_log(self) -> list[str]:
         path = self.folder / "access.log"
         return path.read_text(errors="replace").splitlines() if path.exists() else []
+
+    def upstreams(self, matches: Callable[[str], bool], count: int, timeout: float = 10) -> list[str]:
+        """The upstream (an app process's address, or "-" for nginx's cache) of each logged request whose
+        line ``matches``, once ``count`` are logged or ``timeout`` seconds passed: nginx writes a request's
+        line after its answer, so a client can be faster than the log."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [re.search(r"upstream=(\S+)", line).group(1) for line in self.access_log() if matches(line)]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)
 
     def error_log(self) -> str:
         path = self.folder / "error.log"

@@ -180,14 +180,8 @@ def test_streamlits_static_files_come_from_nginxs_cache_with_the_security_header
     assert replies[1][1]["X-Content-Type-Options"] == "nosniff"  # the server's headers hold in that location
     assert replies[1][1]["Content-Security-Policy"] == "frame-ancestors 'self'"
 
-    def upstreams() -> list[str]:
-        return [re.search(r"upstream=(\S+)", line).group(1) for line in deployment.nginx.access_log()
-                if f'"GET {path} ' in line]
-
-    deadline = time.monotonic() + 10
-    while len(upstreams()) < 2 and time.monotonic() < deadline:  # nginx logs a request after its answer
-        time.sleep(0.1)
-    assert upstreams()[0] != "-" and upstreams()[1] == "-"  # the first from an app process, the second cached
+    upstreams = deployment.nginx.upstreams(lambda line: f'"GET {path} ' in line, 2)
+    assert upstreams[0] != "-" and upstreams[1] == "-"  # the first from an app process, the second cached
 
 
 def test_the_site_file_sets_the_node_cookie_once_and_the_security_headers(deployment):
@@ -204,14 +198,8 @@ def test_the_site_file_sets_the_node_cookie_once_and_the_security_headers(deploy
     node = first[0].split(";")[0]
     assert not [c for c in set_cookies(deployment, node) if c.startswith("alykyla_node=")]  # set once
     # the request that handed out the id went where every later request with it goes
-    def served() -> list[str]:
-        return [re.search(r"upstream=(\S+)", line).group(1) for line in deployment.nginx.access_log()
-                if line.endswith(f"node={node.split('=')[1]}")]
-
-    deadline = time.monotonic() + 10
-    while len(served()) < 2 and time.monotonic() < deadline:  # nginx logs a request after its answer
-        time.sleep(0.1)
-    assert len(served()) == 2 and served()[0] == served()[1]
+    served = deployment.nginx.upstreams(lambda line: line.endswith(f"node={node.split('=')[1]}"), 2)
+    assert len(served) == 2 and served[0] == served[1]
     assert set_cookies(deployment, port=deployment.nginx.http_port)[-1] == (
         "301 https://127.0.0.1/_stcore/health")  # plain HTTP only redirects
 
