@@ -11,7 +11,7 @@ from indicator.i18n import t
 from indicator.report import markdown_escape
 from indicator.storage import Store
 from tests.personal_files import found_secrets
-from tests.test_page_upload import choose_file, empty_url, open_upload, survey_csv  # noqa: F401
+from tests.test_page_upload import choose_file, open_upload, survey_csv
 from ui import auth, quotas, testing
 
 CYRILLIC_A = "\u0430"
@@ -27,7 +27,7 @@ def with_personal_columns(villages=("Verla",)) -> bytes:
     return ("\n".join(out) + "\n").encode()
 
 
-def test_the_report_lists_personal_columns_and_the_public_keeps_no_free_text(empty_url):  # noqa: F811
+def test_the_report_lists_personal_columns_and_the_public_keeps_no_free_text(empty_url):
     at = choose_file(open_upload(), "kysely.csv", with_personal_columns())
     tables = [d.value.iloc[:, 0].tolist() for d in at.dataframe]
     assert ["Kerro nimesi", "Q2"] in tables  # by header, and by content (e-mail addresses)
@@ -40,7 +40,7 @@ def test_the_report_lists_personal_columns_and_the_public_keeps_no_free_text(emp
     assert not found_secrets(record.content) and b"Meik" not in record.content
 
 
-def test_a_coordinator_may_keep_free_text_masked(empty_url, monkeypatch):  # noqa: F811
+def test_a_coordinator_may_keep_free_text_masked(empty_url, monkeypatch):
     at = testing.app()
     at.session_state["role"] = "coordinator"
     at.run()
@@ -54,7 +54,7 @@ def test_a_coordinator_may_keep_free_text_masked(empty_url, monkeypatch):  # noq
     assert kept["Vapaa palaute"].tolist()[:2] == ["Soita [phone]", "Hyvä kysely"]
 
 
-def test_the_public_may_save_ten_files_an_hour(empty_url):  # noqa: F811
+def test_the_public_may_save_ten_files_an_hour(empty_url):
     store = Store(empty_url)
     for _ in range(quotas.UPLOADS_PER_HOUR):
         store.limits.record(quotas.UPLOAD_SCOPE, "local")  # AppTest's address
@@ -64,7 +64,7 @@ def test_the_public_may_save_ten_files_an_hour(empty_url):  # noqa: F811
     assert Store(empty_url).uploads.table().empty
 
 
-def test_five_uploads_of_a_village_may_wait(empty_url):  # noqa: F811
+def test_five_uploads_of_a_village_may_wait(empty_url):
     for n in range(quotas.PENDING_PER_VILLAGE + 1):
         data = survey_csv(villages=("Verla",), per_village=6 + n)
         at = choose_file(open_upload(), f"verla{n}.csv", data)
@@ -75,7 +75,7 @@ def test_five_uploads_of_a_village_may_wait(empty_url):  # noqa: F811
 
 
 @pytest.mark.parametrize("written", ["VERLA", f"Verl{CYRILLIC_A}", "verla  "])
-def test_every_spelling_needs_the_village_code_and_is_stored_as_the_village(empty_url, monkeypatch,  # noqa: F811
+def test_every_spelling_needs_the_village_code_and_is_stored_as_the_village(empty_url, monkeypatch,
                                                                            written):
     monkeypatch.setenv("ALYKYLA_UPLOAD_CODES", json.dumps({"Verla": auth.hash_passphrase("verla-1", iterations=1000)}))
     at = choose_file(open_upload(), "verla.csv", survey_csv(villages=(written,)))

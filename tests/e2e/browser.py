@@ -23,6 +23,32 @@ def settle(page, timeout: int = TIMEOUT_MS) -> None:
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
 
 
+def sign_in_sidebar(page, lang: str = "fi") -> None:
+    """Sign in as a coordinator with the sidebar's passphrase form (its expander opened), and wait until the
+    sidebar says so. A passphrase typed while the sidebar reruns (a loaded machine) is typed again."""
+    import contextlib
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    from indicator.i18n import t
+    from ui import testing
+
+    page.get_by_text(t("common.login_title", lang)).click()
+    signed = page.get_by_text(t("common.signed_in", lang))
+    for _ in range(3):
+        settle(page)
+        field = page.get_by_label(t("common.login_passphrase", lang))
+        if signed.is_visible() or not field.is_visible():
+            break
+        field.fill(testing.TEST_PASSPHRASE)
+        page.get_by_role("button", name=t("common.login_submit", lang)).click()
+        with contextlib.suppress(PlaywrightTimeout):
+            signed.wait_for(timeout=TIMEOUT_MS // 3)
+    expect(signed).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+
+
 def open_page(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)

@@ -14,7 +14,7 @@ from indicator.framework import load
 from indicator.i18n import t
 from indicator.reading import read_survey
 from indicator.storage import Store
-from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle
+from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle, sign_in_sidebar
 from ui import testing
 
 pytestmark = pytest.mark.e2e
@@ -73,11 +73,7 @@ def test_upload_approve_and_see_it_on_the_overview(browser, server, exports):
     settle(page)
     screenshot(page, "upload.saved")
 
-    page.get_by_text(t("common.login_title", "fi")).click()
-    page.get_by_label(t("common.login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
-    page.get_by_role("button", name=t("common.login_submit", "fi")).click()
-    expect(page.get_by_text(t("common.signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
-    settle(page)
+    sign_in_sidebar(page)
 
     nav(page, t("common.nav_admin", "fi"))
     expect(page.get_by_text(t("admin.pending_title", "fi", n=1))).to_be_visible(timeout=TIMEOUT_MS)

@@ -16,7 +16,7 @@ from indicator.grouping import make_groups, village_areas
 from indicator.i18n import t
 from indicator.registry import load_villages
 from indicator.storage import Store
-from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle
+from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle, sign_in_sidebar
 from ui import testing
 
 pytestmark = pytest.mark.e2e
@@ -77,16 +77,6 @@ def home_and_target() -> tuple[int, int]:
     return home, 1 if home != 1 else 2
 
 
-def sign_in(page) -> None:
-    from playwright.sync_api import expect
-
-    page.get_by_text(t("common.login_title", "fi")).click()
-    page.get_by_label(t("common.login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
-    page.get_by_role("button", name=t("common.login_submit", "fi")).click()
-    expect(page.get_by_text(t("common.signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
-    settle(page)
-
-
 def choose(page, box, typed: str, option: re.Pattern) -> None:
     """Open a selectbox, type to narrow its (virtualised) list and pick the option whose text matches."""
     box.click()
@@ -110,7 +100,7 @@ def test_move_a_village_and_fit_a_phone(browser, server) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     open_page(page, server)
-    sign_in(page)
+    sign_in_sidebar(page)
     menu_links(page).filter(has=page.get_by_text(t("common.nav_groups", "fi"), exact=True)).click()
     settle(page)
     main = page.get_by_test_id("stMain")

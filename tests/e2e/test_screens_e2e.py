@@ -24,7 +24,6 @@ With ALYKYLA_SCREENSHOTS=1, screenshots go to ``artifacts/screenshots/`` (``page
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -39,7 +38,16 @@ import pytest
 
 from indicator.charts.seminar import SLIDES
 from indicator.i18n import t
-from tests.e2e.browser import ROOT, SHOTS, TAKE_SCREENSHOTS, TIMEOUT_MS, menu_links, open_page, settle
+from tests.e2e.browser import (
+    ROOT,
+    SHOTS,
+    TAKE_SCREENSHOTS,
+    TIMEOUT_MS,
+    menu_links,
+    open_page,
+    settle,
+    sign_in_sidebar,
+)
 from ui import streamlit_strings, testing
 from ui.navigation import PAGES
 
@@ -114,27 +122,12 @@ def sidebar_open(page, want: bool) -> None:
 
 def signed_in(browser, base: str, viewport: dict, lang: str = "fi"):
     """A new context and page at the front page, signed in as a coordinator, in ``lang``."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import expect
-
     phone = viewport["width"] < 600
     context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
     page = context.new_page()
     open_page(page, f"{base}/?lang={lang}" if lang != "fi" else base)
     sidebar_open(page, True)
-    page.get_by_text(t("common.login_title", lang)).click()
-    signed = page.get_by_text(t("common.signed_in", lang))
-    for _ in range(3):  # a passphrase typed while the sidebar reruns (a loaded machine) is typed again
-        settle(page)
-        field = page.get_by_label(t("common.login_passphrase", lang))
-        if signed.is_visible() or not field.is_visible():
-            break
-        field.fill(testing.TEST_PASSPHRASE)
-        page.get_by_role("button", name=t("common.login_submit", lang)).click()
-        with contextlib.suppress(PlaywrightTimeout):
-            signed.wait_for(timeout=TIMEOUT_MS // 3)
-    expect(signed).to_be_visible(timeout=TIMEOUT_MS)
-    settle(page)
+    sign_in_sidebar(page, lang)
     return context, page
 
 

@@ -15,7 +15,7 @@ from indicator.framework import load
 from indicator.i18n import t
 from indicator.storage import Store
 from indicator.storage.demo import demo_groups
-from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle
+from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle, sign_in_sidebar
 from ui import testing
 
 pytestmark = pytest.mark.e2e
@@ -41,16 +41,6 @@ def server(serve, tmp_path_factory, browser) -> str:
         warm.wait_for_timeout(1000)
     warm.close()
     return base
-
-
-def sign_in(page) -> None:
-    from playwright.sync_api import expect
-
-    page.get_by_text(t("common.login_title", "fi")).click()
-    page.get_by_label(t("common.login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
-    page.get_by_role("button", name=t("common.login_submit", "fi")).click()
-    expect(page.get_by_text(t("common.signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
-    settle(page)
 
 
 def nav(page, title: str) -> None:
@@ -83,7 +73,7 @@ def test_strategy_goals_seminar_and_report(browser, server, tmp_path) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     open_page(page, server)
-    sign_in(page)
+    sign_in_sidebar(page)
 
     nav(page, t("common.nav_strategies", "fi"))
     expect(page.get_by_role("heading", name=t("strategy.title", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
