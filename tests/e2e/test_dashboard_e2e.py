@@ -65,7 +65,7 @@ def test_upload_approve_and_see_it_on_the_overview(browser, server, exports):
         page.get_by_test_id("stFileUploaderDropzone").click()
     chooser.value.set_files(files=[{"name": path.name, "mimeType": MIME.get(path.suffix[1:], "text/csv"),
                                     "buffer": path.read_bytes()}])
-    expect(page.get_by_text(t("upload.report_title", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text(t("upload.report_title", "fi"), exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
     screenshot(page, "upload_report")
     page.get_by_role("button", name=t("upload.save", "fi")).click()

@@ -73,7 +73,7 @@ def test_a_repeat_of_an_approved_file_gives_one_message(browser, server, size):
     with page.expect_file_chooser() as chooser:
         page.get_by_test_id("stFileUploaderDropzone").click()
     chooser.value.set_files(files=[{"name": path.name, "mimeType": "text/csv", "buffer": path.read_bytes()}])
-    expect(page.get_by_text(t("upload.report_title", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text(t("upload.report_title", "fi"), exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
     page.get_by_role("button", name=t("upload.save", "fi")).click()
     page.wait_for_timeout(500)
