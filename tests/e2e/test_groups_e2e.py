@@ -41,19 +41,14 @@ OVERFLOW = """() => {
 
 
 @pytest.fixture(scope="module")
-def server(serve, tmp_path_factory, browser) -> str:
-    """The demo surveys approved; the test coordinator's hash; warmed up."""
+def server(serve, tmp_path_factory) -> str:
+    """The demo surveys approved; the test coordinator's hash."""
     url = f"sqlite:///{tmp_path_factory.mktemp('groups-e2e') / 'e2e.db'}"
     store, framework = Store(url), load()
     for path, round_ in testing.demo_exports():
         store.uploads.add(path.read_bytes(), path.name, round_, framework, role="admin", approve=True)
     store.close()
     base = serve({"DATABASE_URL": url, "ALYKYLA_DEMO": "0", "ALYKYLA_COORDINATOR_HASH": testing.test_hash()})
-    warm = browser.new_page()  # a fresh server's first session may still route by legacy pages/ names
-    warm.goto(base)
-    warm.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
-    warm.wait_for_timeout(1000)
-    warm.close()
     return base
 
 

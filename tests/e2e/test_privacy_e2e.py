@@ -26,16 +26,11 @@ ROUND = "2026"
 
 
 @pytest.fixture(scope="module")
-def poll_server(serve, browser, tmp_path_factory) -> tuple[str, str]:
+def poll_server(serve, tmp_path_factory) -> tuple[str, str]:
     """The app over an empty database (no demo): (base URL, database URL)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('privacy-e2e') / 'e2e.db'}"
     Store(url)
     base = serve({"DATABASE_URL": url, "ALYKYLA_DEMO": "0"})
-    warm = browser.new_page()
-    warm.goto(f"{base}/kysely")
-    warm.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
-    warm.wait_for_timeout(1000)
-    warm.close()
     return base, url
 
 

@@ -19,7 +19,7 @@ ROUND = "2026"
 
 
 @pytest.fixture(scope="module")
-def seminar_server(serve, browser, tmp_path_factory) -> str:
+def seminar_server(serve, tmp_path_factory) -> str:
     """The app over a fresh SQLite database: two scored rounds, a saved grouping, no poll answers.
 
     Warmed up once per path: a fresh server's first session may still route by the legacy ``pages/``
@@ -46,12 +46,6 @@ def seminar_server(serve, browser, tmp_path_factory) -> str:
         },
     )
     base = serve({"DATABASE_URL": url, "ALYKYLA_DEMO": "0"})
-    warm = browser.new_page()
-    for path in ("", "/seminaari", "/kysely"):
-        warm.goto(f"{base}{path}")
-        warm.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
-        warm.wait_for_timeout(1000)
-    warm.close()
     return base
 
 

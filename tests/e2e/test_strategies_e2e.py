@@ -25,8 +25,8 @@ ACTIONS = ("Brändityöpajat kylille", "Kotisivujen talkoot")
 
 
 @pytest.fixture(scope="module")
-def server(serve, tmp_path_factory, browser) -> str:
-    """The demo surveys, the demo grouping saved, no strategies; the test coordinator's hash; warmed up."""
+def server(serve, tmp_path_factory) -> str:
+    """The demo surveys, the demo grouping saved, no strategies; the test coordinator's hash."""
     url = f"sqlite:///{tmp_path_factory.mktemp('strategy-e2e') / 'e2e.db'}"
     store, framework = Store(url), load()
     for path, round_ in testing.demo_exports():
@@ -34,12 +34,6 @@ def server(serve, tmp_path_factory, browser) -> str:
     store.documents.save("grouping", "Teemaryhmät 2024", {"assignments": demo_groups().to_dict("records")})
     store.close()
     base = serve({"DATABASE_URL": url, "ALYKYLA_DEMO": "0", "ALYKYLA_COORDINATOR_HASH": testing.test_hash()})
-    warm = browser.new_page()  # a fresh server's first session may still route by legacy pages/ names
-    for path in ("", "/seminaari"):
-        warm.goto(f"{base}{path}")
-        warm.wait_for_selector("[data-testid='stAppViewContainer']", timeout=TIMEOUT_MS)
-        warm.wait_for_timeout(1000)
-    warm.close()
     return base
 
 
