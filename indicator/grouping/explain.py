@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
-from sklearn.metrics import adjusted_rand_score
 
 from indicator.grouping.model import Links, group_means, within_ss
 from indicator.grouping.partition import lloyd, swap_matrix
@@ -173,6 +172,10 @@ def bootstrap(x: np.ndarray, labels: np.ndarray, k: int, *, seed: int, runs: int
     if k < 2 or runs <= 0:
         counts = np.full(k, max(runs, 0))
         return Bootstrap(1.0, np.ones(k), np.ones(k), counts, counts)
+    # imported here: scikit-learn takes half a second to import, and every command line run and page that
+    # imports the grouping package would pay it, though only a grouping's stability needs it
+    from sklearn.metrics import adjusted_rand_score
+
     rng = np.random.default_rng(seed)
     n = len(x)
     centres = group_means(x, labels, k)
