@@ -69,7 +69,7 @@ class Walk:
 
 @pytest.fixture(scope="module")
 def server(serve, tmp_path_factory) -> tuple[str, str]:
-    """(base URL, database URL): the demo database, the test coordinator"""
+    """(base URL, database URL): the demo database, the test coordinator."""
     url = testing.demo_database(tmp_path_factory.mktemp("vastaa-e2e"))
     base = serve({"DATABASE_URL": url, "ALYKYLA_DEMO": "0", "ALYKYLA_COORDINATOR_HASH": testing.test_hash()})
     return base, url
