@@ -20,11 +20,7 @@ ROUND = "2026"
 
 @pytest.fixture(scope="module")
 def seminar_server(serve, tmp_path_factory) -> str:
-    """The app over a fresh SQLite database: two scored rounds, a saved grouping, no poll answers.
-
-    Warmed up once per path: a fresh server's first session may still route by the legacy ``pages/``
-    names and show Streamlit's "Page not found" dialog.
-    """
+    """The app over a fresh SQLite database: two scored rounds, a saved grouping, no poll answers."""
     from tests.test_page_progress import VILLAGES, fill_store
 
     url = f"sqlite:///{tmp_path_factory.mktemp('seminar-e2e') / 'e2e.db'}"

@@ -15,7 +15,15 @@ from indicator.framework import load
 from indicator.i18n import t
 from indicator.storage import Store
 from indicator.storage.demo import demo_groups
-from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle, sign_in_sidebar
+from tests.e2e.browser import (
+    TIMEOUT_MS,
+    menu_links,
+    open_page,
+    screenshot,
+    send_until,
+    settle,
+    sign_in_sidebar,
+)
 from ui import testing
 
 pytestmark = pytest.mark.e2e
@@ -52,25 +60,17 @@ def expander(page, title: str, within=None):
 
 
 def write_strategy(page, group) -> None:
-    """Fill in the group's strategy form and save it, until its heading shows. A click that a rerun of the
-    page swallows (seen once on a loaded machine: the form still filled, nothing saved) is made again."""
-    import contextlib
+    """Fill in the group's strategy form and save it, until its heading shows (``send_until``: a swallowed
+    click, seen once in a clean-clone run, is made again)."""
 
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import expect
-
-    saved = page.get_by_role("heading", name=STRATEGY)
-    for _ in range(3):
-        settle(page)
-        if saved.is_visible():
-            break
+    def send() -> bool:
         box = expander(page, t("strategy.write", "fi"), within=group)
         box.get_by_label(t("strategy.name", "fi"), exact=True).fill(STRATEGY)
         box.get_by_label(t("strategy.vision", "fi"), exact=True).fill("Jokainen kylä kertoo tarinansa.")
         box.get_by_role("button", name=t("strategy.save", "fi")).click()
-        with contextlib.suppress(PlaywrightTimeout):
-            saved.wait_for(timeout=TIMEOUT_MS // 3)
-    expect(saved).to_be_visible(timeout=TIMEOUT_MS)
+        return True
+
+    send_until(page, page.get_by_role("heading", name=STRATEGY), send)
 
 
 def add_action(page, title: str) -> None:
