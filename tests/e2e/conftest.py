@@ -68,9 +68,10 @@ def wait_healthy(base: str, process: subprocess.Popen, log: Path, timeout: float
     raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
 
 
-def launch(env: Mapping[str, str], folder: Path) -> tuple[subprocess.Popen, str, Path]:
-    """Start ``streamlit run app.py`` with extra env (not waiting for it): (process, base URL, log file)."""
-    port = free_port()
+def launch(env: Mapping[str, str], folder: Path, port: int | None = None) -> tuple[subprocess.Popen, str, Path]:
+    """Start ``streamlit run app.py`` with extra env (not waiting for it), on ``port`` or a free one:
+    (process, base URL, log file)."""
+    port = port or free_port()
     log = folder / "streamlit.log"
     with log.open("wb") as out:
         process = subprocess.Popen(

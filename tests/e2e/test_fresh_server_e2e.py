@@ -3,8 +3,8 @@
 public a sign-in prompt and nothing of the coordinator page.
 
 One server per address (the first ``st.navigation`` call ends Streamlit's legacy ``pages/`` mode for the whole
-process, so only a server's first request takes that path). The servers start at once and the browser opens
-every first request at once, in one tab each; the tests then read the tabs.
+process, so only a server's first request takes that path). The fixture starts the servers in turn, opens
+each one's first request and reads what the page shows; the tests then check what was read.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pytest
 
 from indicator.i18n import t
 from tests.e2e.browser import TIMEOUT_MS, menu_links, menu_titles, settle
+from tests.e2e.conftest import PORT_TAKEN, free_port, launch, wait_healthy
 from ui import testing
 from ui.navigation import PAGES as NAV_PAGES
 
@@ -98,56 +99,118 @@ def small_database(folder: Path) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Seen:
+    """What a server's first request showed in the browser, read while that server ran."""
+    sidebar: str  # the sidebar's text, hidden parts too (an embedded page's sidebar is collapsed)
+    collapsed: str | None  # the sidebar's data-collapsed
+    headings: list[str]  # the main area's headings
+    body: str  # the page's visible text
+    dialogs: int
+    exceptions: int
+    menu: list[str]  # the titles in the app's page menu
+    prompt: bool  # the sign-in prompt is visible
+
+
+def first_request(tab, base: str, address: Address) -> Seen:
+    """Open ``address`` as its server's first request, wait for its page to settle and read what it shows."""
+    tab.goto(f"{base}/{address.path}", wait_until="commit", timeout=TIMEOUT_MS)
+    main = tab.get_by_test_id("stMain")
+    main.get_by_role("heading", name=re.compile(address.heading)).first.wait_for(timeout=2 * TIMEOUT_MS)
+    settle(tab, timeout=2 * TIMEOUT_MS)
+    sidebar = tab.get_by_test_id("stSidebar")
+    return Seen(sidebar=" ".join((sidebar.text_content() or "").split()),
+                collapsed=sidebar.get_attribute("data-collapsed"),
+                headings=[h.strip() for h in main.get_by_role("heading").all_inner_texts()],
+                body=tab.inner_text("body"), dialogs=tab.get_by_role("dialog").count(),
+                exceptions=tab.get_by_test_id("stException").count(), menu=menu_titles(tab),
+                prompt=tab.get_by_text(t("common.signin_required", "fi")).is_visible())
+
+
 @pytest.fixture(scope="module")
-def first_requests(serve_many, browser, tmp_path_factory) -> Iterator[dict[str, object]]:
-    """address path -> the browser tab whose page was its server's first request, settled."""
+def first_requests(browser, tmp_path_factory) -> Iterator[tuple[dict[str, Seen], dict[str, object]]]:
+    """(address path -> what its server's first request showed, kept address path -> its open tab).
+
+    The servers run two at a time, on two ports that each next server takes over: the browser caches
+    Streamlit's front end per origin, so one tab that goes from server to server loads it twice instead of
+    23 times (a new tab's cold load costs about three CPU-seconds of Chromium, a cached one one), while the
+    next server starts during the current one's checks. The servers of ``KEPT`` stay up with their tabs.
+    """
     env = {"ALYKYLA_DEMO": "0", "ALYKYLA_COORDINATOR_HASH": testing.test_hash()}
     template = small_database(tmp_path_factory.mktemp("small"))
-    copies = [shutil.copyfile(template, tmp_path_factory.mktemp("fresh") / "small.db") for _ in ADDRESSES]
-    bases = serve_many([{**env, "DATABASE_URL": f"sqlite:///{copy}"} for copy in copies])
+    order = [a for a in ADDRESSES if a.path not in KEPT] + [a for a in ADDRESSES if a.path in KEPT]
+    ports = [free_port(), free_port()]
+    running: dict[int, tuple[object, str, Path]] = {}
+
+    def start(n: int) -> None:
+        folder = tmp_path_factory.mktemp("fresh")
+        database = shutil.copyfile(template, folder / "small.db")
+        running[n] = launch({**env, "DATABASE_URL": f"sqlite:///{database}"}, folder, port=ports[n % 2])
+
+    def ready(n: int) -> str:
+        process, base, log = running[n]
+        try:
+            wait_healthy(base, process, log)
+        except RuntimeError:
+            if PORT_TAKEN not in log.read_text(errors="replace"):
+                raise
+            ports[n % 2] = free_port()  # something took the port between two servers: go on with another
+            start(n)
+            process, base, log = running[n]
+            wait_healthy(base, process, log)
+        return base
+
+    def stop(n: int) -> None:
+        process = running.pop(n)[0]
+        process.terminate()
+        process.wait(timeout=10)
+
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tabs = {}
-    for address, base in zip(ADDRESSES, bases, strict=True):
-        tab = context.new_page()
-        tab.goto(f"{base}/{address.path}", wait_until="commit", timeout=TIMEOUT_MS)
-        tabs[address.path] = tab
-    for address in ADDRESSES:
-        tab = tabs[address.path]
-        main = tab.get_by_test_id("stMain")
-        main.get_by_role("heading", name=re.compile(address.heading)).first.wait_for(timeout=2 * TIMEOUT_MS)
-        settle(tab, timeout=2 * TIMEOUT_MS)
-    yield tabs
-    context.close()
+    tab = context.new_page()
+    seen: dict[str, Seen] = {}
+    tabs: dict[str, object] = {}
+    try:
+        start(0)
+        start(1)
+        for n, address in enumerate(order):
+            base = ready(n)
+            if address.path in KEPT and tabs:
+                tab = context.new_page()  # the first kept tab stays on its page
+            seen[address.path] = first_request(tab, base, address)
+            if address.path in KEPT:
+                tabs[address.path] = tab
+            else:
+                tab.goto("about:blank")  # the session ends before its server does
+                stop(n)
+            if n + 2 < len(order):
+                start(n + 2)
+        yield seen, tabs
+    finally:
+        context.close()
+        for n in list(running):
+            stop(n)
 
 
 @pytest.mark.parametrize("address", ADDRESSES, ids=lambda a: "/" + a.path)
 def test_first_request_shows_the_frame_and_its_page(first_requests, address):
-    from playwright.sync_api import expect
-
-    tab = first_requests[address.path]
-    sidebar = tab.get_by_test_id("stSidebar")
-    expect(sidebar.get_by_text(t("common.login_title", "fi"))).to_be_attached()  # the frame: sign-in,
-    expect(sidebar.get_by_text(t("common.filter_area", "fi"))).to_be_attached()  # filters and language
-    expect(sidebar.get_by_text("Kieli · Språk · Language")).to_be_attached()
-    heading = tab.get_by_test_id("stMain").get_by_role("heading", name=re.compile(address.heading))
-    expect(heading.first).to_be_visible()
-    assert tab.get_by_role("dialog").count() == 0
-    body = tab.inner_text("body")
-    assert "not found" not in body.lower()  # Streamlit's "Page not found"
-    assert not tab.get_by_test_id("stException").count()
-    assert not set(COORDINATOR_MENU) & set(menu_titles(tab))
-    assert t("common.nav_section_coordinator", "fi") not in body.splitlines()
+    seen = first_requests[0][address.path]
+    assert t("common.login_title", "fi") in seen.sidebar  # the frame: sign-in, filters and language
+    assert t("common.filter_area", "fi") in seen.sidebar
+    assert "Kieli · Språk · Language" in seen.sidebar
+    assert [h for h in seen.headings if re.search(address.heading, h)]
+    assert seen.dialogs == 0
+    assert "not found" not in seen.body.lower()  # Streamlit's "Page not found"
+    assert not seen.exceptions
+    assert not set(COORDINATOR_MENU) & set(seen.menu)
+    assert t("common.nav_section_coordinator", "fi") not in seen.body.splitlines()
     if address.coordinator:  # (the seminar's public groups slide is also headed "Teemaryhmät")
-        expect(tab.get_by_text(t("common.signin_required", "fi"))).to_be_visible()
-        headings = tab.get_by_test_id("stMain").get_by_role("heading").all_inner_texts()
-        assert not COORDINATOR_HEADINGS & {h.strip() for h in headings}
-        assert not [text for text in COORDINATOR_TEXTS if text in body]
+        assert seen.prompt
+        assert not COORDINATOR_HEADINGS & set(seen.headings)
+        assert not [text for text in COORDINATOR_TEXTS if text in seen.body]
     embedded = "embed=true" in address.path
-    assert menu_titles(tab) == ([] if embedded else PUBLIC_MENU)
+    assert seen.menu == ([] if embedded else PUBLIC_MENU)
     if embedded:
-        expect(sidebar).to_have_attribute("data-collapsed", "true")
-    if address.path not in KEPT:
-        tab.close()  # a closed tab stops its page's timers (the seminar screen reruns every 5 s)
+        assert seen.collapsed == "true"
 
 
 def test_signing_in_right_after_a_fresh_servers_first_request_opens_the_page(first_requests):
@@ -155,7 +218,7 @@ def test_signing_in_right_after_a_fresh_servers_first_request_opens_the_page(fir
     identity in both); after it the same address shows the coordinator page."""
     from playwright.sync_api import expect
 
-    tab = first_requests["admin"]
+    tab = first_requests[1]["admin"]
     sidebar = tab.get_by_test_id("stSidebar")
     sidebar.get_by_text(t("common.login_title", "fi")).click()
     sidebar.get_by_label(t("common.login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
@@ -171,7 +234,7 @@ def test_signing_in_right_after_a_fresh_servers_first_request_opens_the_page(fir
 def test_changing_the_language_right_after_a_fresh_servers_first_request(first_requests):
     from playwright.sync_api import expect
 
-    tab = first_requests["kyla?village=Sippola"]
+    tab = first_requests[1]["kyla?village=Sippola"]
     tab.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
     tab.get_by_role("option", name="Svenska").click()
     expect(menu_links(tab).filter(has_text=t("common.nav_village", "sv")).first).to_be_visible(timeout=TIMEOUT_MS)
