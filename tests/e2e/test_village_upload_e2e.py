@@ -6,6 +6,8 @@ artifacts/screenshots/ (``after_*``: the state this change leaves).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 
 from indicator.i18n import t
@@ -41,12 +43,27 @@ def server(serve, tmp_path_factory) -> str:
     return serve({"DATABASE_URL": testing.demo_database(tmp_path_factory.mktemp("journeys"))})
 
 
+@pytest.fixture(scope="module")
+def window(browser) -> Iterator[Callable[[str], object]]:
+    """``window(size)``: the one browser tab of that screen size, which both tests use in turn (a new tab
+    costs a cold load of Streamlit's front end, about three CPU-seconds)."""
+    pages: dict[str, object] = {}
+
+    def get(size: str):  # noqa: ANN202
+        if size not in pages:
+            pages[size] = browser.new_context(viewport=SIZES[size]).new_page()
+        return pages[size]
+
+    yield get
+    for page in pages.values():
+        page.context.close()
+
+
 @pytest.mark.parametrize("size", list(SIZES))
-def test_the_village_card_fits_the_screen_and_shows_band_trend_and_targets(browser, server, size):
+def test_the_village_card_fits_the_screen_and_shows_band_trend_and_targets(window, server, size):
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport=SIZES[size])
-    page = context.new_page()
+    page = window(size)
     open_page(page, f"{server}/kyla?village={VILLAGE}")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_text(t("village.kpi_trend", "fi"), exact=True)).to_be_visible(timeout=TIMEOUT_MS)
@@ -56,16 +73,14 @@ def test_the_village_card_fits_the_screen_and_shows_band_trend_and_targets(brows
     assert page.evaluate(OVERFLOWING) == []
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     screenshot(page, f"after_village_card_{size}")
-    context.close()
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_a_repeat_of_an_approved_file_gives_one_message(browser, server, size):
+def test_a_repeat_of_an_approved_file_gives_one_message(window, server, size):
     from playwright.sync_api import expect
 
     path, round_ = next((p, r) for p, r in testing.demo_exports() if p.suffix == ".csv" and r == 2026)
-    context = browser.new_context(viewport=SIZES[size])
-    page = context.new_page()
+    page = window(size)
     open_page(page, f"{server}/lataa")
     page.get_by_test_id("stSelectbox").filter(has_text=t("upload.round", "fi")).click()
     page.get_by_role("option", name=str(round_), exact=True).click()
@@ -87,4 +102,3 @@ def test_a_repeat_of_an_approved_file_gives_one_message(browser, server, size):
     expect(page.get_by_role("button", name=t("upload.save", "fi"))).to_be_disabled()
     assert page.evaluate(OVERFLOWING) == []
     screenshot(page, f"after_upload_repeat_{size}")
-    context.close()
