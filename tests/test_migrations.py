@@ -210,11 +210,13 @@ def _open(url: str, barrier) -> None:  # noqa: ANN001
 
 
 def test_concurrent_starters_migrate_once(db_url):  # noqa: F811
-    """Four processes open an old database at the same moment: all start, the schema is upgraded once."""
+    """Four processes open an old database at the same moment: all start, the schema is upgraded once.
+    (Forked, as the concurrent writers of test_storage_concurrency are: a spawned interpreter would first spend
+    a CPU-second importing the library.)"""
     build(db_url, HISTORIES["175b58b"][0])
-    spawn = multiprocessing.get_context("spawn")
-    barrier = spawn.Barrier(4)
-    workers = [spawn.Process(target=_open, args=(db_url, barrier)) for _ in range(4)]
+    fork = multiprocessing.get_context("fork")
+    barrier = fork.Barrier(4)
+    workers = [fork.Process(target=_open, args=(db_url, barrier)) for _ in range(4)]
     for worker in workers:
         worker.start()
     for worker in workers:
