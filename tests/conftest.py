@@ -95,7 +95,7 @@ target = 5
 """
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # optional: pytest runs without xdist too
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:  # noqa: ARG001
     """``-n auto`` starts one worker more than the machine has cores: a browser test spends part of its
     time waiting for Chromium and its app server, and a third worker on two cores fills those waits (both
