@@ -51,20 +51,28 @@ class Charts:
     _server: bool = field(default=False, repr=False)
 
     def png(self, fig: go.Figure, width: int = 900, height: int = 450) -> bytes | None:
-        """The figure as PNG bytes, or None (and ``missing`` set) when no browser can draw it."""
+        """The figure as PNG bytes, or None (and ``missing`` set) when no browser can draw it.
+
+        A failed drawing is tried once more: on a busy machine kaleido may call its script before its page
+        has loaded it ("kaleido_scopes is not defined"), and it reloads the page after every drawing.
+        """
         if not self.enabled or self.missing:
             return None
-        try:
-            import plotly.io as pio
+        import plotly.io as pio
 
-            with warnings.catch_warnings():  # "kopts ignored when using a server": the server is ours
-                warnings.simplefilter("ignore", UserWarning)
-                data = pio.to_image(fig, format="png", width=width, height=height, scale=2)
-        except Exception as exc:  # noqa: BLE001 - kaleido or its browser missing: the report goes on without
-            self.missing = " ".join(str(exc).split())[:300] or type(exc).__name__
-            return None
-        self.drawn += 1
-        return data
+        for attempt in range(2):
+            try:
+                with warnings.catch_warnings():  # "kopts ignored when using a server": the server is ours
+                    warnings.simplefilter("ignore", UserWarning)
+                    data = pio.to_image(fig, format="png", width=width, height=height, scale=2)
+            except Exception as exc:  # noqa: BLE001 - kaleido or its browser missing: the report goes on without
+                if attempt:
+                    self.missing = " ".join(str(exc).split())[:300] or type(exc).__name__
+                    return None
+            else:
+                self.drawn += 1
+                return data
+        return None
 
     @contextmanager
     def session(self):  # noqa: ANN201 - a context manager

@@ -130,6 +130,38 @@ def test_an_empty_database_still_gives_a_report(tmp_path) -> None:
     assert "Tietokannassa ei ole vielä pisteitä." in text and "Teemaryhmäjakoa ei ole vielä tallennettu." in text
 
 
+def test_a_chart_whose_first_drawing_fails_is_drawn_again(monkeypatch) -> None:
+    """kaleido may run its script before its page has it on a busy machine: the second try draws."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    calls = []
+
+    def to_image(fig, **options):  # noqa: ANN001, ANN202
+        calls.append(options)
+        if len(calls) == 1:
+            raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+        return b"png"
+
+    monkeypatch.setattr(pio, "to_image", to_image)
+    charts = Charts()
+    assert charts.png(go.Figure()) == b"png"
+    assert (charts.drawn, charts.missing, len(calls)) == (1, None, 2)
+
+
+def test_a_chart_that_fails_twice_is_missing_with_the_reason(monkeypatch) -> None:
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    def to_image(fig, **options):  # noqa: ANN001, ANN202, ARG001
+        raise RuntimeError("no   browser")
+
+    monkeypatch.setattr(pio, "to_image", to_image)
+    charts = Charts()
+    assert charts.png(go.Figure()) is None and charts.png(go.Figure()) is None
+    assert (charts.drawn, charts.missing) == (0, "no browser")
+
+
 @pytest.mark.slow
 def test_charts_are_pictures_when_a_browser_is_there(demo, tmp_path) -> None:
     if not (shutil.which("chromium") or shutil.which("google-chrome")):
