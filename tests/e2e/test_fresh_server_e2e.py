@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -163,7 +164,11 @@ def first_requests(browser, tmp_path_factory) -> Iterator[tuple[dict[str, Seen],
     def stop(n: int) -> None:
         process = running.pop(n)[0]
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
