@@ -137,6 +137,33 @@ def test_no_free_worker_within_the_wait_is_a_busy_error() -> None:
     assert reader.read(GOOD, FRAMEWORK, filename="kysely.csv").report.rows == 3  # free again
 
 
+ORPHAN = """
+import os, sys
+from indicator.framework import load
+from indicator.reading import isolated
+
+def ready_then_die(watch, results):
+    results.recv_bytes()  # the worker is ready and waits for its job: the server dies now
+    print(watch.process.pid, flush=True)
+    os._exit(0)
+
+isolated._Watch.until_ready = ready_then_die
+isolated.IsolatedReader(method=sys.argv[1]).read(b"Kyla;E2\\nA;3\\n", load(), filename="a.csv")
+"""
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_a_worker_whose_server_dies_before_its_job_ends_too(method: str) -> None:
+    """A server killed between starting a worker and sending it the file leaves no worker waiting for ever."""
+    run = subprocess.run([sys.executable, "-c", ORPHAN, method], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    pid = int(run.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while _status(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _status(pid), f"worker {pid} still there"
+
+
 def test_the_start_method_follows_the_threads() -> None:
     assert start_method(1) == "fork"  # the command line: a lone thread, its modules already imported
     assert start_method(9) == "forkserver"  # the Streamlit server: other threads may hold locks

@@ -255,6 +255,11 @@ def _work(jobs: Connection, results: Connection, budget: Budget, log: str) -> No
     _limit_self(budget, log)
     before = _cpu_self()
     results.send_bytes(b"")  # ready: the file's time starts now
+    parent = multiprocessing.parent_process()
+    # A forked worker holds a copy of the job pipe's sending end, so a parent killed before it sent the job
+    # would leave it waiting for ever: it waits for the job or the parent's end, whichever comes first.
+    if parent is not None and jobs not in wait([jobs, parent.sentinel]):
+        return
     source, framework, options, file = pickle.loads(jobs.recv_bytes())
     jobs.close()
     try:
