@@ -99,7 +99,7 @@ target = 5
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:  # noqa: ARG001
     """``-n auto`` starts one worker more than the machine has cores: a browser test spends part of its
     time waiting for Chromium and its app server, and a third worker on two cores fills those waits (both
-    cores 96 % busy over the whole run instead of 92 %; README, "Tests"). PYTEST_XDIST_AUTO_NUM_WORKERS
+    cores 95–96 % busy over the whole run instead of 92 %; README, "Tests"). PYTEST_XDIST_AUTO_NUM_WORKERS
     still decides when set."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # xdist's own hook reads it
