@@ -60,19 +60,18 @@ class Charts:
             return None
         import plotly.io as pio
 
-        for attempt in range(2):
+        for last in (False, True):
             try:
                 with warnings.catch_warnings():  # "kopts ignored when using a server": the server is ours
                     warnings.simplefilter("ignore", UserWarning)
                     data = pio.to_image(fig, format="png", width=width, height=height, scale=2)
+                break
             except Exception as exc:  # noqa: BLE001 - kaleido or its browser missing: the report goes on without
-                if attempt:
+                if last:
                     self.missing = " ".join(str(exc).split())[:300] or type(exc).__name__
                     return None
-            else:
-                self.drawn += 1
-                return data
-        return None
+        self.drawn += 1
+        return data
 
     @contextmanager
     def session(self):  # noqa: ANN201 - a context manager
