@@ -68,7 +68,10 @@ def wait_healthy(base: str, process: subprocess.Popen, log: Path, timeout: float
     raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
 
 
-def launch(env: Mapping[str, str], folder: Path, port: int | None = None) -> tuple[subprocess.Popen, str, Path]:
+Server = tuple[subprocess.Popen, str, Path]  # what ``launch`` returns: (process, base URL, log file)
+
+
+def launch(env: Mapping[str, str], folder: Path, port: int | None = None) -> Server:
     """Start ``streamlit run app.py`` with extra env (not waiting for it), on ``port`` or a free one:
     (process, base URL, log file)."""
     port = port or free_port()
@@ -84,44 +87,65 @@ def launch(env: Mapping[str, str], folder: Path, port: int | None = None) -> tup
     return process, f"http://127.0.0.1:{port}", log
 
 
+def answering(env: Mapping[str, str], server: Server, folder: Callable[[], Path], timeout: float = 60,
+              starts: int = 3) -> Server:
+    """Wait until ``server`` (from ``launch`` with ``env``) answers, and return the server that does: one
+    whose port another process took between ``free_port`` and Streamlit's bind is started again on a free
+    port (in a new ``folder()``), up to ``starts`` starts in all. A server that does not answer is stopped
+    here, so the caller only has the one returned (and those it started) to stop."""
+    for attempt in range(starts):
+        process, base, log = server
+        try:
+            wait_healthy(base, process, log, timeout=timeout)
+            return server
+        except RuntimeError:
+            stop([process])
+            if attempt == starts - 1 or PORT_TAKEN not in log.read_text(errors="replace"):
+                raise
+        server = launch(env, folder())
+    raise AssertionError("unreachable")
+
+
+def stop(processes: Sequence[subprocess.Popen]) -> None:
+    """Stop servers: terminate them all, then kill any that has not ended within 10 s."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def serve_many(tmp_path_factory) -> Iterator[Callable[[Sequence[Mapping[str, str]]], list[str]]]:
     """A factory: ``serve_many(envs)`` starts one server per env at once, waits until all answer and
     returns their base URLs (in order).
 
     Safe under pytest-xdist: each worker has its own temporary folders, and a server whose port another
-    process took between ``free_port`` and Streamlit's bind is started again on a new one. Every server
-    started is stopped at the end of the session (of the worker).
+    process took between ``free_port`` and Streamlit's bind is started again on a new one (``answering``).
+    Every server started is stopped at the end of the session (of the worker).
     """
     started: list[subprocess.Popen] = []
 
-    def ready(env: Mapping[str, str], server: tuple[subprocess.Popen, str, Path], timeout: float) -> str:
-        for attempt in range(3):
-            process, base, log = server
-            try:
-                wait_healthy(base, process, log, timeout=timeout)
-                return base
-            except RuntimeError:
-                if attempt == 2 or PORT_TAKEN not in log.read_text(errors="replace"):
-                    raise
-            server = launch(env, tmp_path_factory.mktemp("server"))
-            started.append(server[0])
-        raise AssertionError("unreachable")
+    def folder() -> Path:
+        return tmp_path_factory.mktemp("server")
 
     def start(envs: Sequence[Mapping[str, str]]) -> list[str]:
-        servers = [launch(env, tmp_path_factory.mktemp("server")) for env in envs]
+        servers = [launch(env, folder()) for env in envs]
         started.extend(process for process, _, _ in servers)
         timeout = 60 + 2 * len(servers)  # they share the CPU
-        return [ready(env, server, timeout) for env, server in zip(envs, servers, strict=True)]
+        bases = []
+        for env, server in zip(envs, servers, strict=True):
+            process, base, _ = answering(env, server, folder, timeout)
+            if process is not server[0]:
+                started.append(process)
+            bases.append(base)
+        return bases
 
     yield start
-    for process in started:
-        process.terminate()
-    for process in started:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    stop(started)
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ import pytest
 
 from indicator.i18n import t
 from tests.e2e.browser import TIMEOUT_MS, menu_links, settle
-from tests.e2e.conftest import PORT_TAKEN, free_port, launch, missing, wait_healthy
+from tests.e2e.conftest import answering, free_port, launch, missing, stop
 from tests.e2e.nginx import Nginx
 from tests.storage_helpers import fresh_pg_database, pg_server_url
 from ui import testing
@@ -127,26 +127,14 @@ def deployment(chromium_path, tmp_path_factory) -> Iterator[Deployment]:  # noqa
         servers = [launch(env, tmp_path_factory.mktemp("app")) for _ in range(2)]
         nginx = Nginx(tmp_path_factory.mktemp("nginx"), https_port=free_port(), http_port=free_port())
         try:
-            for n, (process, base, log) in enumerate(servers):
-                try:
-                    wait_healthy(base, process, log, timeout=90)
-                except RuntimeError:
-                    if PORT_TAKEN not in log.read_text(errors="replace"):
-                        raise
-                    servers[n] = launch(env, tmp_path_factory.mktemp("app"))  # its port was taken meanwhile
-                    wait_healthy(servers[n][1], servers[n][0], servers[n][2], timeout=90)
+            servers = [answering(env, server, lambda: tmp_path_factory.mktemp("app"), timeout=90, starts=2)
+                       for server in servers]
             processes = {int(base.rsplit(":", 1)[1]): process for process, base, _ in servers}
             nginx.start(list(processes))
             yield Deployment(nginx, processes, nodes(nginx, list(processes)), url)
         finally:
             nginx.stop()
-            for process, _, _ in servers:
-                process.terminate()
-            for process, _, _ in servers:
-                try:
-                    process.wait(timeout=10)
-                except Exception:  # noqa: BLE001
-                    process.kill()
+            stop([process for process, _, _ in servers])
 
 
 def open_app(page, url: str) -> None:  # noqa: ANN001

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +20,7 @@ import pytest
 
 from indicator.i18n import t
 from tests.e2e.browser import TIMEOUT_MS, menu_links, menu_titles, settle
-from tests.e2e.conftest import PORT_TAKEN, free_port, launch, wait_healthy
+from tests.e2e.conftest import Server, answering, free_port, launch, stop
 from ui import testing
 from ui.navigation import PAGES as NAV_PAGES
 
@@ -141,34 +140,24 @@ def first_requests(browser, tmp_path_factory) -> Iterator[tuple[dict[str, Seen],
     template = small_database(tmp_path_factory.mktemp("small"))
     order = [a for a in ADDRESSES if a.path not in KEPT] + [a for a in ADDRESSES if a.path in KEPT]
     ports = [free_port(), free_port()]
-    running: dict[int, tuple[object, str, Path]] = {}
+    running: dict[int, Server] = {}
+    envs: dict[int, dict[str, str]] = {}
+
+    def folder() -> Path:
+        return tmp_path_factory.mktemp("fresh")
 
     def start(n: int) -> None:
-        folder = tmp_path_factory.mktemp("fresh")
-        database = shutil.copyfile(template, folder / "small.db")
-        running[n] = launch({**env, "DATABASE_URL": f"sqlite:///{database}"}, folder, port=ports[n % 2])
+        where = folder()
+        envs[n] = {**env, "DATABASE_URL": f"sqlite:///{shutil.copyfile(template, where / 'small.db')}"}
+        running[n] = launch(envs[n], where, port=ports[n % 2])
 
     def ready(n: int) -> str:
-        process, base, log = running[n]
-        try:
-            wait_healthy(base, process, log)
-        except RuntimeError:
-            if PORT_TAKEN not in log.read_text(errors="replace"):
-                raise
-            ports[n % 2] = free_port()  # something took the port between two servers: go on with another
-            start(n)
-            process, base, log = running[n]
-            wait_healthy(base, process, log)
+        """The server's base URL once it answers; one started again elsewhere (its port was taken between
+        two servers) hands its new port on to the servers after it."""
+        running[n] = answering(envs[n], running[n], folder, starts=2)
+        base = running[n][1]
+        ports[n % 2] = int(base.rsplit(":", 1)[1])
         return base
-
-    def stop(n: int) -> None:
-        process = running.pop(n)[0]
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
@@ -186,14 +175,13 @@ def first_requests(browser, tmp_path_factory) -> Iterator[tuple[dict[str, Seen],
                 tabs[address.path] = tab
             else:
                 tab.goto("about:blank")  # the session ends before its server does
-                stop(n)
+                stop([running.pop(n)[0]])
             if n + 2 < len(order):
                 start(n + 2)
         yield seen, tabs
     finally:
         context.close()
-        for n in list(running):
-            stop(n)
+        stop([process for process, _, _ in running.values()])
 
 
 @pytest.mark.parametrize("address", ADDRESSES, ids=lambda a: "/" + a.path)
