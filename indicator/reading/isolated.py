@@ -22,8 +22,11 @@ A fresh child per file rather than a long-lived pool: it costs a fork (tens of m
 heap fragmentation survives from one upload to the next, and a killed worker needs no replacing. The
 child is forked directly when the calling process runs a single Python thread (the command line, where
 the modules are already imported), else from a fork server that has imported the reader once (the
-Streamlit server, whose other threads make a direct fork unsafe). Children run at a lower CPU priority,
-so the app keeps answering other users while a file is read, and never write core dumps.
+Streamlit server, whose other threads make a direct fork unsafe). A worker from the fork server first runs
+the main script of the process that asked as ``__mp_main__`` (Python's rule for that start method): a
+program that reads files from several threads keeps its main script's top level free of imports and work
+(the dashboard's app.py does), or every worker would load that program first. Children run at a lower CPU
+priority, so the app keeps answering other users while a file is read, and never write core dumps.
 """
 
 from __future__ import annotations
