@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -115,11 +116,45 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:  # noqa:
     return cores + 1
 
 
+# The browser files that take longest (seconds on one worker of a full run on two cores, 2026-12-05): they
+# start first, so that the run does not end with one worker alone on one of them (see `longest_first`).
+LONGEST_FIRST = ("test_screens_e2e.py",  # 129 s
+                 "test_fresh_server_e2e.py",  # 82 s
+                 "test_deploy_e2e.py",  # 59 s
+                 "test_signin_e2e.py",  # 45 s
+                 "test_vastaa_e2e.py")  # 41 s
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """xdist hands out files in the order `longest_first` gives them, not by its own count of tests."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every browser test is slow too (a server start and page loads): ``-m "not slow"`` leaves them out."""
+    """Every browser test is slow too (a server start and page loads): ``-m "not slow"`` leaves them out.
+    The files run in the order of `longest_first`."""
     for item in items:
         if item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.slow)
+    items[:] = longest_first(items)
+
+
+def longest_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The tests file by file, the longest files first: the browser files of ``LONGEST_FIRST`` in that order,
+    the other browser files, then the rest, most tests first (xdist's own order); each file's tests in
+    their order. With ``--dist loadfile`` a worker takes the next file when it is done, so the last files
+    to start are short ones and the workers end within seconds of each other. xdist's own order (most tests
+    first) started the browser files, a few tests each but 10-130 s, in the middle of the run: the last
+    30-45 s of a run were one or two workers finishing one while the third had nothing left."""
+    count = Counter(item.path for item in items)
+
+    def rank(item: pytest.Item) -> tuple[int, int, int, str]:
+        browser = item.get_closest_marker("e2e") is not None
+        named = LONGEST_FIRST.index(item.path.name) if item.path.name in LONGEST_FIRST else len(LONGEST_FIRST)
+        return (not browser, named, -count[item.path], str(item.path))
+
+    return sorted(items, key=rank)  # stable: a file's tests keep their order
 
 
 @pytest.fixture
