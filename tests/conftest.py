@@ -157,6 +157,17 @@ def longest_first(items: list[pytest.Item]) -> list[pytest.Item]:
     return sorted(items, key=rank)  # stable: a file's tests keep their order
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The folder the processes of this run share for the databases they copy from (``ui.testing``): this
+    run's temporary folder (under pytest-xdist the parent of every worker's), which pytest removes after a
+    few runs."""
+    from ui import testing
+
+    base = tmp_path_factory.getbasetemp()
+    os.environ[testing.SHARED_DIR] = str(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+
+
 @pytest.fixture
 def store(db_url: str) -> Iterator[object]:
     """A Store on the module's ``db_url`` (tests/storage_helpers.py: SQLite, and PostgreSQL when there),

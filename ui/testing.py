@@ -1,13 +1,17 @@
 """Support for tests and benchmarks of the dashboard (AppTest); the running app never imports this.
 
-A demo database is built once per process from the shipped demo exports (``data/demo``) and copied
-for each test, so every test gets its own SQLite file quickly.
+A demo database is built once per test run (or per process outside pytest) from the shipped demo exports
+(``data/demo``) and copied for each test, so every test gets its own SQLite file quickly.
 """
 
 from __future__ import annotations
 
+import atexit
+import fcntl
+import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -26,9 +30,34 @@ def test_hash() -> str:
     return hash_passphrase(TEST_PASSPHRASE, iterations=1_000, salt=b"alykyla-test-salt")
 
 
+SHARED_DIR = "ALYKYLA_TEST_SHARED_DIR"  # a folder the processes of one test run share (tests/conftest.py)
+
+
 @cache
 def _workdir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="alykyla-ui-"))
+    """Where this process keeps the databases it copies from: the folder its test run shares (``SHARED_DIR``,
+    inside pytest's temporary folders, which pytest removes after a few runs), else a temporary folder
+    removed when the process ends."""
+    if shared := os.environ.get(SHARED_DIR):
+        return Path(shared)
+    path = Path(tempfile.mkdtemp(prefix="alykyla-ui-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+def _built_once(name: str, build: Callable[[Path], None]) -> Path:
+    """The file ``name`` in `_workdir`, made by ``build(path)`` unless another process of the run has made it:
+    the first process builds it under a lock, the others wait and use it (the pytest-xdist workers built the
+    demo database three times, about four CPU-seconds each)."""
+    path = _workdir() / name
+    with open(path.with_name(name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            part = path.with_name(name + ".part")
+            part.unlink(missing_ok=True)
+            build(part)
+            os.replace(part, path)
+    return path
 
 
 @cache
@@ -41,15 +70,16 @@ def demo_exports() -> tuple[tuple[Path, int], ...]:
 
 @cache
 def demo_template() -> Path:
-    """A SQLite file with every demo export approved (built once per process)."""
+    """A SQLite file with every demo export approved (built once per test run, see `_built_once`)."""
     from indicator.framework import load
     from indicator.storage import Store, load_demo
 
-    path = _workdir() / "demo-template.db"
-    store = Store(f"sqlite:///{path}")
-    load_demo(store, load())
-    store.close()
-    return path
+    def build(path: Path) -> None:
+        store = Store(f"sqlite:///{path}")
+        load_demo(store, load())
+        store.close()
+
+    return _built_once("demo-template.db", build)
 
 
 @cache
@@ -72,9 +102,21 @@ def demo_database(directory: Path) -> str:
     return f"sqlite:///{target}"
 
 
+@cache
+def _empty_template() -> Path:
+    """A SQLite file with the current schema and no data (migrated once per test run)."""
+    from indicator.storage import Store
+
+    return _built_once("empty-template.db", lambda path: Store(f"sqlite:///{path}").close())
+
+
 def empty_database(directory: Path) -> str:
-    """The URL of a new, empty SQLite file in ``directory`` (use with env ``ALYKYLA_DEMO=0``)."""
-    return f"sqlite:///{Path(directory) / 'alykyla-empty.db'}"
+    """The URL of a new SQLite file in ``directory`` with the schema and no data (use with env
+    ``ALYKYLA_DEMO=0``): a copy of one migrated file, as running the migrations for every test cost about
+    0.1 CPU-seconds each."""
+    target = Path(directory) / "alykyla-empty.db"
+    shutil.copyfile(_empty_template(), target)
+    return f"sqlite:///{target}"
 
 
 @cache
