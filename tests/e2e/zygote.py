@@ -17,6 +17,7 @@ part of ``subprocess.Popen`` they use, through a Linux pidfd.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -40,7 +41,10 @@ class Forked:
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.returncode: int | None = None
-        self._fd = os.pidfd_open(pid)
+        try:
+            self._fd = os.pidfd_open(pid)
+        except ProcessLookupError:  # it has already ended (and been reaped)
+            self.returncode = -1
 
     def poll(self) -> int | None:
         return self.wait(timeout=0, raising=False)
@@ -54,8 +58,10 @@ class Forked:
         return self.returncode
 
     def send_signal(self, sig: int) -> None:
-        if self.returncode is None:
-            signal.pidfd_send_signal(self._fd, sig)
+        """Signal the server unless it has ended (as ``Popen.send_signal``: no error for an ended one)."""
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):  # it ended between the look and the signal
+                signal.pidfd_send_signal(self._fd, sig)
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
