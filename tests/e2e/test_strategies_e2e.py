@@ -17,6 +17,7 @@ from indicator.storage import Store
 from indicator.storage.demo import demo_groups
 from tests.e2e.browser import (
     TIMEOUT_MS,
+    download,
     menu_links,
     open_page,
     screenshot,
@@ -141,10 +142,9 @@ def test_strategy_goals_seminar_and_report(browser, server, tmp_path) -> None:
     page.get_by_role("button", name=t("strategy.report_make", "fi")).click()
     download_button = page.get_by_role("button", name=t("strategy.report_download", "fi"))
     expect(download_button).to_be_visible(timeout=120_000)
-    with page.expect_download(timeout=TIMEOUT_MS) as download:
-        download_button.click()
+    report = download(page, download_button)
     target = tmp_path / "loppuraportti.docx"
-    download.value.save_as(target)
+    report.save_as(target)
     document = docx.Document(str(target))
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "Älykylä Kymenlaakso – loppuraportti"

@@ -38,6 +38,7 @@ from tests.e2e.browser import (
     SHOTS,
     TAKE_SCREENSHOTS,
     TIMEOUT_MS,
+    download,
     menu_links,
     open_page,
     screenshot,
@@ -134,11 +135,10 @@ def village_link(coordinator) -> str:
     expect(coordinator.get_by_role("img", name=t("kit.qr_caption", "fi"))).to_be_visible()
     coordinator.locator(".st-key-framework_kit_village").scroll_into_view_if_needed()
     screenshot(coordinator, "vastaa_kit_section")
-    with coordinator.expect_download() as download:
-        coordinator.locator(".st-key-framework_kit_poster button").first.click()
+    poster_file = download(coordinator, coordinator.locator(".st-key-framework_kit_poster button").first)
     poster = SHOTS.parent / "vastaa_poster.html"
     poster.parent.mkdir(parents=True, exist_ok=True)
-    download.value.save_as(poster)
+    poster_file.save_as(poster)
     assert link in poster.read_text(encoding="utf-8")
     return link
 
@@ -315,9 +315,9 @@ def test_phones_answer_the_coordinator_approves_and_the_village_is_scored(browse
     nav(coordinator, t("common.nav_overview", "fi"))
     expect(coordinator.get_by_text(t("overview.kpi_scored", "fi", scored=scored_before + 1), exact=True)
            ).to_be_visible(timeout=TIMEOUT_MS)
-    with coordinator.expect_download() as download:  # the ranking as the overview offers it
-        coordinator.get_by_role("button", name=t("overview.download", "fi")).click()
-    ranking = pd.read_excel(download.value.path(), sheet_name=str(ROUND), engine="openpyxl")
+    # the ranking as the overview offers it
+    ranking_file = download(coordinator, coordinator.get_by_role("button", name=t("overview.download", "fi")))
+    ranking = pd.read_excel(ranking_file.path(), sheet_name=str(ROUND), engine="openpyxl")
     mine = ranking[ranking[t("common.col_village", "fi")] == VILLAGE]
     assert mine[t("common.col_index", "fi")].tolist() == [pytest.approx(round(index, 1))]  # the sheet for people
     assert mine[t("common.col_respondents", "fi")].tolist() == [RESIDENTS]
