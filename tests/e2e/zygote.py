@@ -102,6 +102,8 @@ def _serve(request: dict) -> int:
     os.dup2(null, 0)
     os.dup2(out, 1)
     os.dup2(out, 2)
+    os.close(null)
+    os.close(out)
     sys.stdin = open(0, closefd=False)  # noqa: SIM115
     sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
     sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
