@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from indicator.i18n import t
-from tests.e2e.browser import TIMEOUT_MS, menu_links, settle
+from tests.e2e.browser import TIMEOUT_MS, menu_links, settle, sign_in_sidebar
 from tests.e2e.conftest import answering, free_port, launch, missing, stop
 from tests.e2e.nginx import Nginx
 from tests.storage_helpers import fresh_pg_database, pg_server_url
@@ -208,11 +208,7 @@ def test_an_approval_in_one_process_shows_in_the_other_at_the_next_refresh(brows
     coordinator_context = deployment.context(browser, one, viewport={"width": 1366, "height": 900})
     coordinator = coordinator_context.new_page()
     open_app(coordinator, deployment.nginx.base)
-    coordinator.get_by_text(t("common.login_title", "fi")).click()
-    coordinator.get_by_label(t("common.login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
-    coordinator.get_by_role("button", name=t("common.login_submit", "fi")).click()
-    expect(coordinator.get_by_text(t("common.signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
-    settle(coordinator)
+    sign_in_sidebar(coordinator)
     menu_links(coordinator).filter(has=coordinator.get_by_text(t("common.nav_admin", "fi"), exact=True)).click()
     expect(coordinator.get_by_text(t("admin.pending_title", "fi", n=1))).to_be_visible(timeout=TIMEOUT_MS)
     coordinator.get_by_role("button", name=t("admin.approve", "fi")).click()
