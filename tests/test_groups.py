@@ -453,6 +453,27 @@ def test_profile_level_words_follow_the_area_sd(z, words):
     assert level(z) == words
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(-2, 3)), max_size=40))
+def test_adjusted_rand_equals_sklearn(pairs):
+    """The bootstrap's own adjusted Rand index is scikit-learn's, to the last bit, on any two labelings."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from indicator.grouping.explain import adjusted_rand
+
+    true, pred = np.array([a for a, _ in pairs], dtype=int), np.array([b for _, b in pairs], dtype=int)
+    assert adjusted_rand(true, pred) == adjusted_rand_score(true, pred)
+
+
+def test_adjusted_rand_by_hand():
+    """Six items, {0,1,2}{3,4,5} against {0,1}{2,3}{4,5}: 15 pairs, 6 together in the first, 3 in the
+    second, 2 in both; expected index 6*3/15 = 1.2, so ARI = (2 - 1.2) / ((6 + 3)/2 - 1.2) = 0.8/3.3."""
+    from indicator.grouping.explain import adjusted_rand
+
+    assert adjusted_rand(np.array([0, 0, 0, 1, 1, 1]), np.array([0, 0, 1, 1, 2, 2])) == pytest.approx(0.8 / 3.3)
+    assert adjusted_rand(np.array([3, 3, 7]), np.array([1, 1, 0])) == 1.0  # the same split, other names
+
+
 def test_group_ari_equals_sklearn_on_the_two_way_split():
     """Each group's bootstrap ARI is the ARI of 'in the group or not' against its best-matching new group."""
     from sklearn.metrics import adjusted_rand_score

@@ -17,7 +17,7 @@ from indicator.framework import DEFAULT_PATH
 COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "robustness", "card", "questionnaire", "impact",
                                     "report", "server")
 # Which module registers each subcommand: a run imports only that one module, so ``score`` does not pay for
-# SQLAlchemy or scikit-learn at start-up (the ingest benchmark times whole processes).
+# SQLAlchemy at start-up (the ingest benchmark times whole processes).
 SUBCOMMANDS: dict[str, str] = {
     "import": "score",
     "score": "score",

@@ -172,10 +172,6 @@ def bootstrap(x: np.ndarray, labels: np.ndarray, k: int, *, seed: int, runs: int
     if k < 2 or runs <= 0:
         counts = np.full(k, max(runs, 0))
         return Bootstrap(1.0, np.ones(k), np.ones(k), counts, counts)
-    # imported here: scikit-learn takes half a second to import, and every command line run and page that
-    # imports the grouping package would pay it, though only a grouping's stability needs it
-    from sklearn.metrics import adjusted_rand_score
-
     rng = np.random.default_rng(seed)
     n = len(x)
     centres = group_means(x, labels, k)
@@ -184,7 +180,7 @@ def bootstrap(x: np.ndarray, labels: np.ndarray, k: int, *, seed: int, runs: int
     for _ in range(runs):
         idx = rng.integers(0, n, n)
         new = lloyd(x[idx], k, free, centres.copy())
-        aris.append(adjusted_rand_score(labels[idx], new))
+        aris.append(adjusted_rand(labels[idx], new))
         jaccard, group_ari = _per_group(labels, idx, new, k)
         jaccards.append(jaccard)
         group_aris.append(group_ari)
@@ -193,6 +189,27 @@ def bootstrap(x: np.ndarray, labels: np.ndarray, k: int, *, seed: int, runs: int
     same = (np.where(seen, jaccards_arr, 0.0) >= SAME_JACCARD - 1e-12).sum(axis=0)
     return Bootstrap(float(np.mean(aris)), np.nanmean(jaccards_arr, axis=0),
                      np.nanmean(np.array(group_aris), axis=0), same, seen.sum(axis=0))
+
+
+def adjusted_rand(true: np.ndarray, pred: np.ndarray) -> float:
+    """The adjusted Rand index of two labelings of the same items, computed as scikit-learn's
+    ``adjusted_rand_score`` does (its pair confusion matrix in whole numbers, 1.0 for full agreement and for
+    no items) but without its input checks, which were 80 % of a bootstrap's time (0.19 of 0.25 s for 200
+    runs); tests/test_groups.py checks the two agree."""
+    n = len(true)
+    if n == 0:
+        return 1.0
+    _, t = np.unique(true, return_inverse=True)
+    _, p = np.unique(pred, return_inverse=True)
+    width = int(p.max()) + 1
+    table = np.bincount(t * width + p, minlength=(int(t.max()) + 1) * width).reshape(-1, width).astype(np.int64)
+    squares = int((table**2).sum())
+    fp = int((table * table.sum(axis=0)).sum()) - squares  # pairs together in ``pred`` only
+    fn = int((table * table.sum(axis=1)[:, None]).sum()) - squares  # pairs together in ``true`` only
+    tp, tn = squares - n, n * n - fp - fn - squares
+    if fn == 0 and fp == 0:
+        return 1.0
+    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
 
 
 def _pairs(count: np.ndarray) -> np.ndarray:
