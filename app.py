@@ -21,6 +21,9 @@ def main() -> None:
     # Python's fork server, and such a worker first runs the main script of the process that asked for it
     # (this file, as ``__mp_main__``). At the top, the imports would load Streamlit and the whole app into
     # every worker: about 0.2 CPU-seconds more per file read, and the web framework inside the sandbox.
+    from indicator.blas import one_thread
+
+    one_thread()  # before numpy is first imported (a new server's first run): see indicator/blas.py
     import streamlit as st
 
     from indicator.errors import StorageError

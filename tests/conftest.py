@@ -10,7 +10,13 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
-from indicator.framework import Framework, loads
+from indicator.blas import one_thread
+
+# Before numpy is imported: the test processes and every process they start (app servers, the command line,
+# the reader's workers) use one OpenBLAS thread, as the app and the command line do (indicator/blas.py).
+one_thread()
+
+from indicator.framework import Framework, loads  # noqa: E402
 
 # No per-example time limit: on a shared 2-core CI machine a slow example is load, not a bug. Speed goals
 # are checked by the scripts in benchmarks/, not by tests.

@@ -11,8 +11,12 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from indicator.errors import IndicatorError
-from indicator.framework import DEFAULT_PATH
+from indicator.blas import one_thread
+
+one_thread()  # before the imports below load numpy: a command line run is its own process (indicator/blas.py)
+
+from indicator.errors import IndicatorError  # noqa: E402
+from indicator.framework import DEFAULT_PATH  # noqa: E402
 
 COMMAND_MODULES: tuple[str, ...] = ("score", "store", "groups", "robustness", "card", "questionnaire", "impact",
                                     "report", "server")
