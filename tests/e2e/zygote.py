@@ -29,8 +29,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 # The third-party and standard-library modules a server has loaded after its first page (not the app's own,
-# see above; measured with Streamlit's AppTest: 0.63 -> 0.58 CPU-s for a forked server's first page with the
-# second line on).
+# see above). From psycopg on, they were added after measuring: a forked server's first page in Chromium took
+# 0.58 instead of 0.63 CPU-s with them (six servers each).
 PRELOAD = ("streamlit", "streamlit.web.cli", "streamlit.web.bootstrap", "numpy", "pandas", "pyarrow",
            "plotly.graph_objects", "plotly.io", "sqlalchemy", "sqlalchemy.dialects.sqlite", "openpyxl",
            "PIL.Image", "python_calamine", "defusedxml.ElementTree", "psycopg", "sqlite3", "jinja2",
