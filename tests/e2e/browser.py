@@ -59,23 +59,34 @@ def download(page, button):
     raise AssertionError("unreachable")
 
 
+def submit_passphrase(page, area=None, lang: str = "fi") -> None:
+    """Fill in the coordinator's passphrase in ``area`` (a locator; the whole page when None) and press its
+    button, until the page says it is signed in (``send_until``: a click that a rerun swallowed is made again
+    while the form still shows)."""
+    from indicator.i18n import t
+    from ui import testing
+
+    scope = page if area is None else area
+
+    def send() -> bool:
+        field = scope.get_by_label(t("common.login_passphrase", lang))
+        if not field.is_visible():
+            return False
+        field.fill(testing.TEST_PASSPHRASE)
+        scope.get_by_role("button", name=t("common.login_submit", lang)).click()
+        return True
+
+    send_until(page, page.get_by_text(t("common.signed_in", lang)), send)
+    settle(page)
+
+
 def sign_in_sidebar(page, lang: str = "fi") -> None:
     """Sign in as a coordinator with the sidebar's passphrase form (its expander opened), and wait until the
     sidebar says so."""
     from indicator.i18n import t
-    from ui import testing
-
-    def send() -> bool:
-        field = page.get_by_label(t("common.login_passphrase", lang))
-        if not field.is_visible():
-            return False
-        field.fill(testing.TEST_PASSPHRASE)
-        page.get_by_role("button", name=t("common.login_submit", lang)).click()
-        return True
 
     page.get_by_text(t("common.login_title", lang)).click()
-    send_until(page, page.get_by_text(t("common.signed_in", lang)), send)
-    settle(page)
+    submit_passphrase(page, lang=lang)
 
 
 def open_page(page, url: str) -> None:

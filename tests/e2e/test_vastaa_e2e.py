@@ -42,8 +42,8 @@ from tests.e2e.browser import (
     menu_links,
     open_page,
     screenshot,
-    send_until,
     settle,
+    submit_passphrase,
 )
 from ui import testing
 
@@ -95,19 +95,8 @@ def nav(page, title: str) -> None:
 
 
 def sign_in(page) -> None:
-    """The page's own passphrase form (a click that a rerun swallowed is made again: ``send_until``)."""
-    main = page.get_by_test_id("stMain")
-
-    def send() -> bool:
-        field = main.get_by_label(t("common.login_passphrase", "fi"))
-        if not field.is_visible():
-            return False
-        field.fill(testing.TEST_PASSPHRASE)
-        main.get_by_role("button", name=t("common.login_submit", "fi")).click()
-        return True
-
-    send_until(page, page.get_by_text(t("common.signed_in", "fi")), send)
-    settle(page)
+    """With the page's own passphrase form (in the main area)."""
+    submit_passphrase(page, page.get_by_test_id("stMain"))
 
 
 def pick(page, key: str, option: str) -> None:
