@@ -73,7 +73,7 @@ def submit_passphrase(page, area=None, lang: str = "fi") -> None:
         if not field.is_visible():
             return False
         field.fill(testing.TEST_PASSPHRASE)
-        scope.get_by_role("button", name=t("common.login_submit", lang)).click()
+        scope.get_by_role("button", name=t("common.login_submit", lang), exact=True).click()
         return True
 
     send_until(page, page.get_by_text(t("common.signed_in", lang)), send)
