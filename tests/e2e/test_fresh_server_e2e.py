@@ -9,6 +9,7 @@ each one's first request and reads what the page shows; the tests then check wha
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from collections.abc import Iterator
@@ -206,17 +207,38 @@ def test_first_request_shows_the_frame_and_its_page(first_requests, address):
         assert seen.collapsed == "true"
 
 
+# Counts the script runs that start from now on (Streamlit's app element marks each run).
+COUNT_RUNS_JS = """() => { window.__alykylaRuns = 0;
+  const app = document.querySelector("[data-testid='stApp']");
+  new MutationObserver((changes) => { window.__alykylaRuns += changes.filter(
+      (c) => app.dataset.testScriptState === "running" || c.oldValue === "running").length; })
+    .observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ["data-test-script-state"]}); }"""
+
+
 def test_signing_in_right_after_a_fresh_servers_first_request_opens_the_page(first_requests):
     """The frame's sign-in form, drawn in the legacy first run, still answers in the next run (one widget
-    identity in both); after it the same address shows the coordinator page."""
+    identity in both); after it the same address shows the coordinator page. A press that no run followed
+    (swallowed by the browser on a loaded machine) is made again, at most three in all."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
     tab = first_requests[1]["admin"]
     sidebar = tab.get_by_test_id("stSidebar")
     sidebar.get_by_text(t("common.login_title", "fi")).click()
-    sidebar.get_by_label(t("common.login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
-    sidebar.get_by_role("button", name=t("common.login_submit", "fi")).click()
-    expect(sidebar.get_by_text(t("common.signed_in", "fi"))).to_be_visible(timeout=TIMEOUT_MS)
+    signed_in = sidebar.get_by_text(t("common.signed_in", "fi"))
+    tab.evaluate(COUNT_RUNS_JS)
+    for _ in range(3):
+        sidebar.get_by_label(t("common.login_passphrase", "fi")).fill(testing.TEST_PASSPHRASE)
+        sidebar.get_by_role("button", name=t("common.login_submit", "fi"), exact=True).click()
+        with contextlib.suppress(PlaywrightTimeout):
+            signed_in.wait_for(timeout=TIMEOUT_MS // 3)
+        # A press that started a run and did not sign in is the bug this test looks for (the form's
+        # widgets of the first run unknown to the next); one that started no run at all was swallowed by
+        # the browser on a loaded machine (the form still filled) and is made again.
+        if signed_in.is_visible() or tab.evaluate("() => window.__alykylaRuns"):
+            break
+    expect(signed_in).to_be_visible(timeout=TIMEOUT_MS)
+    assert tab.evaluate("() => window.__alykylaRuns") > 0  # the counter sees runs (so "no run" above is true)
     main = tab.get_by_test_id("stMain")
     expect(main.get_by_role("heading", name=t("common.nav_admin", "fi"), exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     settle(tab)
