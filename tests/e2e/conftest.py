@@ -164,12 +164,41 @@ def serve(serve_many) -> Callable[[Mapping[str, str]], str]:
     return lambda env: serve_many([env])[0]
 
 
+# A style sheet added to every page the tests open: no CSS animation or transition runs, so no frame is
+# drawn only to move a sidebar or fade an element (measured: 2-6 % less Chromium CPU per browser file, the
+# same result); the tests wait for what the page shows, never for a motion.
+STILL_JS = """(() => { const add = () => { const style = document.createElement("style");
+  style.textContent = "*, *::before, *::after { animation: none !important; transition: none !important; }";
+  (document.head || document.documentElement).appendChild(style); };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", add); else add(); })()"""
+
+
+class StillBrowser:
+    """Playwright's ``Browser`` whose new contexts and pages get ``STILL_JS``; everything else as it is."""
+
+    def __init__(self, browser: object) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: object) -> object:
+        context = self._browser.new_context(**options)
+        context.add_init_script(STILL_JS)
+        return context
+
+    def new_page(self, **options: object) -> object:
+        page = self._browser.new_page(**options)
+        page.add_init_script(STILL_JS)
+        return page
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
-def browser(chromium_path) -> Iterator[object]:
-    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+def browser(chromium_path) -> Iterator[StillBrowser]:
+    """Debian's chromium driven by Playwright (never a downloaded browser), pages without CSS motion."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
+        yield StillBrowser(browser)
         browser.close()
