@@ -3,6 +3,7 @@ themes by need, standardisation and explanations, with numbers worked out by han
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -106,20 +107,32 @@ def random_scores(n: int, seed: int, d: int = 3) -> np.ndarray:
 
 
 def brute_force(values: np.ndarray, k: int) -> list[float]:
-    """Every labelling with balanced sizes, by itertools.product; sorted distinct partition costs."""
+    """The cost of every partition into ``k`` groups of balanced sizes, sorted. Each partition is listed once:
+    a group is the lowest village not yet placed and a choice of mates (itertools.combinations) for one of the
+    sizes still open."""
     n = len(values)
     sd = values.std(axis=0)
     z = (values - values.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
-    allowed = sorted([n // k + 1] * (n % k) + [n // k] * (k - n % k))
-    seen: dict[frozenset, float] = {}
-    for labels in itertools.product(range(k), repeat=n):
-        labels = np.array(labels)
-        if sorted(np.bincount(labels, minlength=k)) != allowed:
-            continue
-        key = frozenset(frozenset(np.flatnonzero(labels == g)) for g in range(k))
-        if key not in seen:
-            seen[key] = sum(((z[labels == g] - z[labels == g].mean(axis=0)) ** 2).sum() for g in range(k))
-    return sorted(seen.values())
+    costs: list[float] = []
+
+    @functools.cache
+    def sse(block: tuple[int, ...]) -> float:
+        members = z[list(block)]
+        return float(((members - members.mean(axis=0)) ** 2).sum())
+
+    def place(rest: tuple[int, ...], sizes: tuple[int, ...], cost: float) -> None:
+        if not rest:
+            costs.append(cost)
+            return
+        for size in set(sizes):
+            left_sizes = list(sizes)
+            left_sizes.remove(size)
+            for mates in itertools.combinations(rest[1:], size - 1):
+                block = (rest[0], *mates)
+                place(tuple(v for v in rest if v not in block), tuple(left_sizes), cost + sse(block))
+
+    place(tuple(range(n)), tuple([n // k + 1] * (n % k) + [n // k] * (k - n % k)), 0.0)
+    return sorted(costs)
 
 
 def contract_cost(frame: pd.DataFrame, grouping, dims=("a", "b", "c")) -> float:
