@@ -92,12 +92,15 @@ def _parse_texts(texts: np.ndarray) -> pd.Series:
     slash = _DAY_FIRST + _US if len(firsts) and firsts.max() > 12 else _US + _DAY_FIRST
     aware = remaining.str.contains(_OFFSET, regex=True)
     formats = (("ISO8601", True), ("ISO8601", False), *((f, False) for f in (*_FINNISH, *slash, *_YEAR_FIRST)))
+    tried: dict[tuple[str, bool], np.ndarray] = {}  # format -> the texts (a mask) it found no date in
     for sampled in (True, False):  # first the formats that fit a sample, then all on what is left
         for fmt, utc in formats:
-            todo = result.isna() & (aware if utc else ~aware)
-            if not todo.any():
-                continue
+            todo = (result.isna() & (aware if utc else ~aware)).to_numpy()
+            if not todo.any() or np.array_equal(tried.get((fmt, utc), ()), todo):
+                continue  # nothing left, or the very texts this format found no date in
             if sampled and _parse(remaining[todo].iloc[:20], fmt, utc).isna().all():
+                if todo.sum() <= 20:  # the sample was every text left
+                    tried[(fmt, utc)] = todo
                 continue
             result[todo] = _parse(remaining[todo], fmt, utc).to_numpy()
     todo = result.isna()
