@@ -717,6 +717,14 @@ def _big_csv(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def _long_words_csv(rows: int) -> bytes:
+    """A free-text column whose every answer is one word of Excel's 32,767 characters."""
+    header = [*HEADER, "Vapaa palaute"]
+    lines = [";".join(header)] + [";".join(["Sippola", "4", "5", "Kyllä", chr(0x61 + n % 26) * 32_767])
+                                  for n in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def at_the_limits() -> tuple[Hostile, ...]:
     """Real-looking files at the limits (the largest a village may send): they must be read within the goal.
     Measured by ``benchmarks/hostile.py``; too slow to build for every test run."""
@@ -725,6 +733,9 @@ def at_the_limits() -> tuple[Hostile, ...]:
                 "100,000 rows x 40 columns (4,000,000 cells, 12 MB) with one formula cell", None, _rows(99_999)),
         Hostile("csv_19mb_labels", "kysely.csv", lambda: _big_csv(100_000),
                 "100,000 rows x 20 columns of answer labels, 19 MB", None, _rows(100_000)),
+        Hostile("csv_long_words", "kysely.csv", lambda: _long_words_csv(300),
+                "300 free-text answers of one 32,767-letter word each (10 MB): the search for e-mail addresses "
+                "once took 2 s per answer", None, _rows(300)),
     )
 
 
