@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 
 import numpy as np
 import openpyxl
@@ -19,6 +20,7 @@ from indicator.reading import (
     RoundMismatch,
     check_round,
     file_round,
+    mapping,
     read_survey,
     round_choices,
     round_mismatch,
@@ -196,6 +198,33 @@ def test_grid_and_path_headers_match_by_row() -> None:
     matcher = Matcher.from_framework(FRAMEWORK)
     cols = map_columns(["Q - Kylässä on hyvät palvelut", "group/E2", "Points - Asukasmäärä"], matcher)
     assert cols.items == {0: "E1", 1: "E2"}
+
+
+OLD_ENDINGS = {  # the regular expressions `_ending` replaces (quadratic on a long line of spaces)
+    "bracket": (re.compile(r"^(.*?)\s*\[([^\[\]]+)\]$"), mapping._BRACKET_END),
+    "letter": (re.compile(r"^(.*?)\s*\(([A-Z]{1,3})\)$"), mapping._LETTER_END),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab C[]()\n\t\u00a0\u2003", max_size=10), st.sampled_from(["", " ", "\n", " \t\u00a0"]),
+       st.sampled_from(["", "[x]", "[a b]", "[]", "[a[b]", "[a]]", "[x]\n", "(C)", "(AB)", "(ABCD)", "(c)", "(C)\n"]),
+       st.sampled_from(sorted(OLD_ENDINGS)))
+def test_a_headers_ending_is_what_the_old_expression_matched(start: str, space: str, end: str, kind: str) -> None:
+    old, pattern = OLD_ENDINGS[kind]
+    text = start + space + end
+    found = old.match(text)
+    assert mapping._ending(pattern, text) == (found.groups() if found else None)
+
+
+def test_a_header_of_thousands_of_dashes_is_split_a_bounded_number_of_times() -> None:
+    """Only the first ``MAX_DASH_PARTS`` splits per kind of dash are tried ("a - " 8,000 times once took 28 s
+    to match and 56 s to check for personal data); a real grid header has one or two."""
+    header = "q - " * 8_000 + "sähköposti"
+    parts = Matcher._row_parts(header)
+    assert len(parts) == mapping.MAX_DASH_PARTS and parts[0] == header[4:]
+    assert is_personal(header)  # the whole header is searched too
+    assert is_personal("Yhteystiedot - Kysymys - Sähköposti") and is_personal("Yhteystiedot [Sähköposti]")
 
 
 def test_overrides_and_templates() -> None:
