@@ -25,6 +25,7 @@ _SLASH_DAY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/", re.ASCII)
 _OFFSET = re.compile(r"\d(?:Z|[+-]\d{2}:?\d{2})$", re.ASCII)
 _GMT = re.compile(r"^(.*?\S)\s*(?:GMT|UTC)\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$", re.ASCII)
 _LOCAL_ZONE = "Europe/Helsinki"
+_SAMPLE = 20  # texts a format is tried on first: one that finds no date there is left for the second pass
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _LAST_SERIAL = pd.Timedelta.max.days  # Excel day numbers from 106,751 on (year 2192) are no response time
 
@@ -98,8 +99,8 @@ def _parse_texts(texts: np.ndarray) -> pd.Series:
             todo = (result.isna() & (aware if utc else ~aware)).to_numpy()
             if not todo.any() or np.array_equal(tried.get((fmt, utc), ()), todo):
                 continue  # nothing left, or the very texts this format found no date in
-            if sampled and _parse(remaining[todo].iloc[:20], fmt, utc).isna().all():
-                if todo.sum() <= 20:  # the sample was every text left
+            if sampled and _parse(remaining[todo].iloc[:_SAMPLE], fmt, utc).isna().all():
+                if todo.sum() <= _SAMPLE:  # the sample was every text left
                     tried[(fmt, utc)] = todo
                 continue
             result[todo] = _parse(remaining[todo], fmt, utc).to_numpy()
