@@ -118,6 +118,11 @@ def menu_links(page):
     return page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
 
 
+def menu_link(page, title: str):
+    """The menu's link whose title is ``title`` exactly (the icon's name beside it in the link's text aside)."""
+    return menu_links(page).filter(has=page.get_by_text(title, exact=True))
+
+
 def menu_titles(page) -> list[str]:
     """The page titles in the app's menu, in order (a link's text also holds its icon's name)."""
     return [text.strip().split("\n")[-1].strip() for text in menu_links(page).all_inner_texts()]

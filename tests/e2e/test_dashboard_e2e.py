@@ -14,7 +14,7 @@ from indicator.framework import load
 from indicator.i18n import t
 from indicator.reading import read_survey
 from indicator.storage import Store
-from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle, sign_in_sidebar
+from tests.e2e.browser import TIMEOUT_MS, menu_link, open_page, screenshot, settle, sign_in_sidebar
 from ui import testing
 
 pytestmark = pytest.mark.e2e
@@ -46,7 +46,7 @@ def server(serve, exports, tmp_path_factory) -> str:
 
 def nav(page, title: str) -> None:
     """Follow a link of the app's sidebar menu (keeps the session, so the sign-in survives)."""
-    menu_links(page).filter(has=page.get_by_text(title, exact=True)).click()
+    menu_link(page, title).click()
     settle(page)
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from indicator.i18n import t
-from tests.e2e.browser import TIMEOUT_MS, menu_links, settle, sign_in_sidebar
+from tests.e2e.browser import TIMEOUT_MS, menu_link, settle, sign_in_sidebar
 from tests.e2e.conftest import answering, free_port, launch, missing, stop
 from tests.e2e.nginx import Nginx
 from tests.storage_helpers import fresh_pg_database, pg_server_url
@@ -209,7 +209,7 @@ def test_an_approval_in_one_process_shows_in_the_other_at_the_next_refresh(brows
     coordinator = coordinator_context.new_page()
     open_app(coordinator, deployment.nginx.base)
     sign_in_sidebar(coordinator)
-    menu_links(coordinator).filter(has=coordinator.get_by_text(t("common.nav_admin", "fi"), exact=True)).click()
+    menu_link(coordinator, t("common.nav_admin", "fi")).click()
     expect(coordinator.get_by_text(t("admin.pending_title", "fi", n=1))).to_be_visible(timeout=TIMEOUT_MS)
     coordinator.get_by_role("button", name=t("admin.approve", "fi")).click()
     expect(coordinator.get_by_text(t("admin.no_pending", "fi"))).to_be_visible(timeout=TIMEOUT_MS)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from indicator.i18n import t
-from tests.e2e.browser import TIMEOUT_MS, menu_links, menu_titles, send_until, settle
+from tests.e2e.browser import TIMEOUT_MS, menu_link, menu_titles, send_until, settle
 from tests.e2e.conftest import Server, answering, free_port, launch, stop
 from ui import testing
 from ui.navigation import PAGES as NAV_PAGES
@@ -251,7 +251,7 @@ def test_changing_the_language_right_after_a_fresh_servers_first_request(first_r
     tab = first_requests[1]["kyla?village=Sippola"]
     tab.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
     tab.get_by_role("option", name="Svenska").click()
-    expect(menu_links(tab).filter(has_text=t("common.nav_village", "sv")).first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(menu_link(tab, t("common.nav_village", "sv")).first).to_be_visible(timeout=TIMEOUT_MS)
     expect(tab.get_by_test_id("stMain").get_by_role("heading", name=re.compile(r"Sippola · \d{4}"))).to_be_visible()
     assert "lang=sv" in tab.url and "village=Sippola" in tab.url
 

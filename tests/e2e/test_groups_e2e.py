@@ -16,7 +16,7 @@ from indicator.grouping import make_groups, village_areas
 from indicator.i18n import t
 from indicator.registry import load_villages
 from indicator.storage import Store
-from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle, sign_in_sidebar
+from tests.e2e.browser import TIMEOUT_MS, menu_link, open_page, screenshot, settle, sign_in_sidebar
 from ui import testing
 
 pytestmark = pytest.mark.e2e
@@ -96,7 +96,7 @@ def test_move_a_village_and_fit_a_phone(browser, server) -> None:
     page = context.new_page()
     open_page(page, server)
     sign_in_sidebar(page)
-    menu_links(page).filter(has=page.get_by_text(t("common.nav_groups", "fi"), exact=True)).click()
+    menu_link(page, t("common.nav_groups", "fi")).click()
     settle(page)
     main = page.get_by_test_id("stMain")
     expect(main.get_by_role("heading", name=t("groups.title", "fi"))).to_be_visible(timeout=TIMEOUT_MS)

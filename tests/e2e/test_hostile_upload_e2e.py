@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from indicator.i18n import t
-from tests.e2e.browser import TIMEOUT_MS, menu_links, open_page, screenshot, settle
+from tests.e2e.browser import TIMEOUT_MS, menu_link, open_page, screenshot, settle
 from tests.hostile_corpus import content
 
 pytestmark = pytest.mark.e2e
@@ -58,7 +58,7 @@ def test_the_crash_file_leaves_the_server_answering(server, visitors, name: str)
     screenshot(page, f"upload_{name}")
 
     assert healthy(base)
-    menu_links(page).filter(has_text=t("common.nav_framework", "fi")).click()  # another page, same session
+    menu_link(page, t("common.nav_framework", "fi")).click()  # another page, same session
     expect(page.get_by_test_id("stMain").get_by_role("heading", name=t("framework.title", "fi"))).to_be_visible(
         timeout=TIMEOUT_MS)
     open_page(other, f"{base}/mittaristo")  # and another visitor

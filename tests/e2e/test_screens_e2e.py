@@ -43,7 +43,7 @@ from tests.e2e.browser import (
     SHOTS,
     TAKE_SCREENSHOTS,
     TIMEOUT_MS,
-    menu_links,
+    menu_link,
     open_page,
     settle,
     sign_in_sidebar,
@@ -136,7 +136,7 @@ def visit(page, spec, lang: str) -> None:
     a phone."""
     sidebar_open(page, True)
     title = t(f"common.nav_{spec.name}", lang)
-    menu_links(page).filter(has=page.get_by_text(title, exact=True)).click()
+    menu_link(page, title).click()
     address = re.compile(rf"/({spec.address}){'?' if spec.default else ''}(\?|$)")  # the front page: / too
     page.wait_for_url(address)
     settle(page)

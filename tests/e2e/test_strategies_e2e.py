@@ -18,7 +18,7 @@ from indicator.storage.demo import demo_groups
 from tests.e2e.browser import (
     TIMEOUT_MS,
     download,
-    menu_links,
+    menu_link,
     open_page,
     screenshot,
     send_until,
@@ -47,7 +47,7 @@ def server(serve, tmp_path_factory) -> str:
 
 
 def nav(page, title: str) -> None:
-    menu_links(page).filter(has=page.get_by_text(title, exact=True)).click()
+    menu_link(page, title).click()
     settle(page)
 
 

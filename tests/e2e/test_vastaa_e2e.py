@@ -39,7 +39,7 @@ from tests.e2e.browser import (
     TAKE_SCREENSHOTS,
     TIMEOUT_MS,
     download,
-    menu_links,
+    menu_link,
     open_page,
     screenshot,
     settle,
@@ -90,7 +90,7 @@ def choice(round_: int, phone: int, number: int, kind: str) -> object:
 
 def nav(page, title: str) -> None:
     """Follow a link of the app's sidebar menu (keeps the session, so the sign-in survives)."""
-    menu_links(page).filter(has=page.get_by_text(title, exact=True)).click()
+    menu_link(page, title).click()
     settle(page)
 
 
