@@ -342,6 +342,23 @@ def test_url_resolution(monkeypatch, tmp_path):
         resolve_url("::nonsense::")
 
 
+def test_a_uri_filename_makes_no_folder_in_the_working_directory(tmp_path, monkeypatch):
+    """``sqlite:///file:<path>?mode=ro&uri=true`` opens the file read-only; no ``file:`` folder is made where
+    the process runs (it was, under the repository, by the poll page's read-only test)."""
+    path = tmp_path / "ro.db"
+    Store(f"sqlite:///{path}").close()
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    store = Store(f"sqlite:///file:{path}?mode=ro&uri=true")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA query_only").scalar_one() == 0
+        with pytest.raises(sa.exc.OperationalError, match="readonly"):
+            conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    store.close()
+    assert list(workdir.iterdir()) == []
+
+
 def test_sqlite_pragmas(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'p.db'}")
     with store.engine.connect() as conn:

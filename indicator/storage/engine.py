@@ -82,10 +82,17 @@ def create_engine(url: str | None = None) -> Engine:
     if database in ("", ":memory:"):
         engine = sa.create_engine(parsed, poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if not _is_uri_filename(parsed):  # a URI names an existing file (e.g. mode=ro): no folder made for it
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     _install_sqlite_hooks(engine)
     return engine
+
+
+def _is_uri_filename(parsed: URL) -> bool:
+    """True for SQLite's URI filenames (``sqlite:///file:path?mode=ro&uri=true``): the database text is a
+    ``file:`` URI, not a path, so its "parent" is no folder to create (it was made in the working directory)."""
+    return str(parsed.query.get("uri", "")).lower() in ("true", "1") or (parsed.database or "").startswith("file:")
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:
