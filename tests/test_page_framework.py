@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,6 +14,7 @@ from indicator.framework import load, text
 from indicator.i18n import fmt_number, t
 from indicator.scoring import ScoreOptions, score
 from tests.test_page_village import ROOT, seed_store  # noqa: F401  (ROOT: the app's folder)
+from ui import testing
 
 PAGE = "pages/mittaristo.py"
 
@@ -25,11 +28,10 @@ def db(tmp_path, monkeypatch):
 
 
 def open_page(lang: str = "fi", role: str = "public") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = testing.app(address=Path(PAGE).stem)  # opened at its address: the front page is not run first
     at.session_state["lang"] = lang
     at.session_state["role"] = role
     at.run()
-    at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

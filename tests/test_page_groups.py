@@ -38,12 +38,11 @@ def db_url(tmp_path, monkeypatch) -> str:
 
 
 def open_page(**state):
-    at = testing.app(timeout=60)
+    at = testing.app(timeout=60, address="teemaryhmat")  # opened at its address: no front page run first
     at.session_state["role"] = "coordinator"
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
-    at.switch_page("pages/teemaryhmat.py").run()
     assert not at.exception, at.exception
     return at
 

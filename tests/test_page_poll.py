@@ -11,6 +11,7 @@ from indicator.i18n import t
 from indicator.report import markdown_escape
 from indicator.storage import Store
 from tests.test_page_progress import ROOT
+from ui import testing
 
 
 @pytest.fixture()
@@ -24,9 +25,7 @@ def db_url(tmp_path, monkeypatch) -> str:
 
 
 def open_poll(**query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    at.switch_page("pages/kysely.py")
+    at = testing.app(timeout=30, address="kysely")  # opened at its address: the front page is not run first
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
@@ -84,10 +83,8 @@ def test_empty_answer_is_refused(db_url) -> None:
 def test_items_from_the_url_and_language(db_url) -> None:
     fw = load()
     chosen = [i.id for i in fw.items if i.type == "likert5"][3:5]
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = testing.app(timeout=30, address="kysely")
     at.session_state["lang"] = "sv"
-    at.run()
-    at.switch_page("pages/kysely.py")
     at.query_params["items"] = ",".join(chosen)
     at.run()
     assert [r.key for r in form_radios(at)] == [f"poll_item_{i}" for i in chosen]
@@ -105,10 +102,8 @@ def test_the_same_device_in_a_new_session_is_told_it_answered(db_url) -> None:
     form_radios(at)[0].set_value(5)
     send(at)
     token = at.session_state["_device_token"]  # what the signed cookie carries into a reload
-    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    again = testing.app(timeout=30, address="kysely")
     again.session_state["_device_token"] = token
-    again.run()
-    again.switch_page("pages/kysely.py")
     again.query_params["poll_round"] = "2026"
     again.run()
     assert not form_radios(again)

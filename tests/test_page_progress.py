@@ -15,6 +15,7 @@ from indicator.framework import Framework, load
 from indicator.progress import progress
 from indicator.registry import load_villages
 from indicator.storage import Store
+from ui import testing
 
 ROOT = Path(__file__).resolve().parent.parent
 VILLAGES = ("Kaukola", "Huruksela", "Mäntlahti", "Sippola", "Utti", "Verla")
@@ -81,11 +82,10 @@ def db_url(filled, monkeypatch) -> str:
 
 
 def open_page(page: str, **state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = testing.app(timeout=30, address=page)  # opened at its address: the front page is not run first
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
-    at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, at.exception
     return at
 

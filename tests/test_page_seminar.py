@@ -12,6 +12,7 @@ from indicator.framework import load
 from indicator.scoring import NO_SCORE, band_counts
 from indicator.storage import Store
 from tests.test_page_progress import ROOT, VILLAGES, fill_store
+from ui import testing
 
 
 @pytest.fixture(autouse=True)
@@ -53,9 +54,7 @@ def db_url(filled, monkeypatch) -> str:
 
 
 def open_seminar(**query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    at.switch_page("pages/seminaari.py")
+    at = testing.app(timeout=30, address="seminaari")  # opened at its address: the front page is not run first
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

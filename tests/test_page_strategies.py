@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -26,10 +27,8 @@ def db_url(tmp_path, monkeypatch) -> str:
 
 
 def open_page(page: str = PAGE, role: str = "coordinator", **query: str):
-    at = testing.app(timeout=90)
+    at = testing.app(timeout=90, address=Path(page).stem)  # opened at its address: the front page is not run first
     at.session_state["role"] = role
-    at.run()
-    at.switch_page(page)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

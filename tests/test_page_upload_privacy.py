@@ -41,10 +41,9 @@ def test_the_report_lists_personal_columns_and_the_public_keeps_no_free_text(emp
 
 
 def test_a_coordinator_may_keep_free_text_masked(empty_url, monkeypatch):
-    at = testing.app()
+    at = testing.app(address="lataa")
     at.session_state["role"] = "coordinator"
-    at.run()
-    at = choose_file(at.switch_page("pages/lataa.py").run(), "kysely.csv", with_personal_columns())
+    at = choose_file(at.run(), "kysely.csv", with_personal_columns())
     box = at.checkbox(key="upload_keep_free_text")
     assert box.label == t("upload.keep_free_text", "fi", n=1) and box.value is False
     box.check().run()

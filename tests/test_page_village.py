@@ -18,6 +18,7 @@ from indicator.framework import load
 from indicator.i18n import fmt_number, t
 from indicator.registry import load_villages
 from indicator.storage import Store
+from ui import testing
 
 SMALL = "Mäntlahti"  # three respondents in 2026: private
 PAGE = "pages/kyla.py"
@@ -68,13 +69,12 @@ def db(tmp_path, monkeypatch) -> Store:
 
 
 def open_page(lang: str = "fi", role: str = "public", village: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = testing.app(address=Path(PAGE).stem)  # opened at its address: the front page is not run first
     at.session_state["lang"] = lang
     at.session_state["role"] = role
     if village is not None:
         at.query_params["village"] = village
     at.run()
-    at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
