@@ -112,7 +112,7 @@ def test_command_line_scores_good_files_next_to_a_refused_one(corpus_file, tmp_p
 
 
 def _upload(entry: Hostile):
-    at = testing.app(address="lataa")  # opened at its address: the front page is not run first
+    at = testing.app(address="lataa")
     at.query_params["lang"] = "en"
     at = at.run()
     start = time.monotonic()

@@ -28,7 +28,7 @@ def pending(monkeypatch, tmp_path) -> tuple[str, int]:
 
 
 def open_admin(lang: str = "fi"):
-    at = testing.app(address="hallinta")  # opened at its address: the front page is not run first
+    at = testing.app(address="hallinta")
     at.query_params["lang"] = lang
     at.session_state["role"] = "coordinator"
     return at.run()

@@ -13,7 +13,7 @@ from indicator.audit import audit
 from indicator.framework import load, text
 from indicator.i18n import fmt_number, t
 from indicator.scoring import ScoreOptions, score
-from tests.test_page_village import ROOT, seed_store  # noqa: F401  (ROOT: the app's folder)
+from tests.test_page_village import seed_store
 from ui import testing
 
 PAGE = "pages/mittaristo.py"
@@ -28,7 +28,7 @@ def db(tmp_path, monkeypatch):
 
 
 def open_page(lang: str = "fi", role: str = "public") -> AppTest:
-    at = testing.app(address=Path(PAGE).stem)  # opened at its address: the front page is not run first
+    at = testing.app(address=Path(PAGE).stem)
     at.session_state["lang"] = lang
     at.session_state["role"] = role
     at.run()

@@ -38,7 +38,7 @@ def db_url(tmp_path, monkeypatch) -> str:
 
 
 def open_page(**state):
-    at = testing.app(timeout=60, address="teemaryhmat")  # opened at its address: no front page run first
+    at = testing.app(timeout=60, address="teemaryhmat")
     at.session_state["role"] = "coordinator"
     for key, value in state.items():
         at.session_state[key] = value

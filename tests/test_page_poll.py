@@ -25,7 +25,7 @@ def db_url(tmp_path, monkeypatch) -> str:
 
 
 def open_poll(**query: str) -> AppTest:
-    at = testing.app(timeout=30, address="kysely")  # opened at its address: the front page is not run first
+    at = testing.app(timeout=30, address="kysely")
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

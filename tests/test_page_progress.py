@@ -82,7 +82,7 @@ def db_url(filled, monkeypatch) -> str:
 
 
 def open_page(page: str, **state) -> AppTest:
-    at = testing.app(timeout=30, address=page)  # opened at its address: the front page is not run first
+    at = testing.app(timeout=30, address=page)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()

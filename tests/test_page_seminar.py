@@ -54,7 +54,7 @@ def db_url(filled, monkeypatch) -> str:
 
 
 def open_seminar(**query: str) -> AppTest:
-    at = testing.app(timeout=30, address="seminaari")  # opened at its address: the front page is not run first
+    at = testing.app(timeout=30, address="seminaari")
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

@@ -27,7 +27,7 @@ def db_url(tmp_path, monkeypatch) -> str:
 
 
 def open_page(page: str = PAGE, role: str = "coordinator", **query: str):
-    at = testing.app(timeout=90, address=Path(page).stem)  # opened at its address: the front page is not run first
+    at = testing.app(timeout=90, address=Path(page).stem)
     at.session_state["role"] = role
     for key, value in query.items():
         at.query_params[key] = value

@@ -69,7 +69,7 @@ def db(tmp_path, monkeypatch) -> Store:
 
 
 def open_page(lang: str = "fi", role: str = "public", village: str | None = None) -> AppTest:
-    at = testing.app(address=Path(PAGE).stem)  # opened at its address: the front page is not run first
+    at = testing.app(address=Path(PAGE).stem)
     at.session_state["lang"] = lang
     at.session_state["role"] = role
     if village is not None:

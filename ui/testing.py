@@ -135,7 +135,9 @@ def app(timeout: float = 60, address: str | None = None) -> AppTest:
 
     AppTest starts every run in Streamlit's legacy ``pages/`` mode, as a fresh server does: a run opens
     the file named by the address, whose ``ensure_routed`` calls the router (``app.main``) in its place
-    (ui/navigation.py). ``address`` is a page's file name or a former name (``"admin"``).
+    (ui/navigation.py). ``address`` is a page's file name or a former name (``"admin"``). A page test opens
+    its page this way: one run, where running the front page first and switching would run the heaviest
+    page too.
     """
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     if getattr(at, "_bidi_component_manager", "missing") is None:
