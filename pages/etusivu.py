@@ -120,6 +120,7 @@ st.caption(t("overview.ranking_caption", lang, min=fw.min_respondents))
 st.download_button(t("overview.download", lang), data=lambda: xlsx_bytes(people_and_machines(
                        {str(round_): ranking}, t("common.sheet_full", lang, name="{name}"))),
                    file_name=f"alykyla-{round_}.xlsx", icon=":material/download:", key="overview.download",
+                   on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 st.subheader(t("overview.dist_title", lang))

@@ -55,6 +55,7 @@ def overview(fw, lang: str) -> None:
     st.download_button(t("framework.download_table", lang), lambda: xlsx_bytes(people_and_machines(
                            {"framework": table}, t("common.sheet_full", lang, name="{name}"))),
                        file_name=f"{fw.id}_{fw.version}.xlsx", icon=":material/table:", key="framework_xlsx",
+                       on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -187,6 +187,7 @@ def report_button() -> None:
     if st.session_state.get("strategy_report"):
         st.download_button(t("strategy.report_download", lang), st.session_state["strategy_report"],
                            file_name="loppuraportti.docx", key="strategy_report_download", icon=":material/download:",
+                           on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 

@@ -47,7 +47,7 @@ def test_pending_upload_is_listed_in_each_language(pending, lang):
     assert not at.exception
     assert at.subheader[0].value == t("admin.pending_title", lang, n=1)
     assert at.button(key=f"admin_approve_{upload_id}").label == t("admin.approve", lang)
-    assert len(at.get("download_button")) == 1
+    assert testing.download_buttons(at) == 1
 
 
 def test_approve_makes_the_village_count(pending):

@@ -61,6 +61,7 @@ def test_public_sees_the_framework_but_no_sandbox_or_audit(db, lang):
     assert shown.to_numpy() == pytest.approx(100 * eff.reindex(shown.index).to_numpy())
     top = min(eff.index[eff == eff.max()])  # ties: the first id
     assert any(f"{top} ({fmt_number(100 * eff.max(), lang, 1)}" in c.value for c in at.caption)
+    assert testing.download_buttons(at) >= 1  # the table, and the survey kit's files
 
 
 @pytest.mark.parametrize("lang", ["fi", "en"])

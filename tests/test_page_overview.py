@@ -61,6 +61,7 @@ def test_headline_equals_the_library(demo_url, lang):
     assert shown[t("progress.measure.index", lang)] == fmt_number(province["last_score"], lang)
     respondents = shown[t("overview.kpi_respondents", lang)].replace("\u202f", "").replace(",", "")
     assert int(respondents) == rows["respondents"].sum()
+    assert testing.download_buttons(at) == 1  # the ranking
 
 
 def test_ranking_equals_the_command_line_score_for_a_round(demo_url, tmp_path):

@@ -104,7 +104,7 @@ def test_village_card_shows_the_library_numbers(db, lang):
     strongest = expected.strengths.iloc[0]
     assert report.describe_gap(strongest["gap"], lang) in text
     assert t("village.strengths", lang) in [s.value for s in at.subheader]
-    assert len(at.get("download_button")) == 2
+    assert testing.download_buttons(at) == 2
 
 
 def test_village_is_chosen_from_the_url_and_mirrored_back(db):

@@ -143,3 +143,13 @@ def app(timeout: float = 60, address: str | None = None) -> AppTest:
     if getattr(at, "_bidi_component_manager", "missing") is None:
         at._bidi_component_manager = _component_manager()
     return at.switch_page(f"pages/{address}.py") if address else at
+
+
+def download_buttons(at: AppTest) -> int:
+    """How many download buttons the page shows, after checking that none reruns the page when pressed
+    (``on_click="ignore"``): a rerun would redraw the whole page for a file, and Streamlit's queue clear at
+    the rerun's start can drop the answer to a deferred download, leaving its button disabled."""
+    buttons = at.get("download_button")
+    rerunning = [b.proto.label for b in buttons if not b.proto.ignore_rerun]
+    assert not rerunning, f"download buttons that rerun the page: {rerunning}"
+    return len(buttons)
