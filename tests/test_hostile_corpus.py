@@ -112,9 +112,7 @@ def test_command_line_scores_good_files_next_to_a_refused_one(corpus_file, tmp_p
 
 
 def _upload(entry: Hostile):
-    at = testing.app(address="lataa")
-    at.query_params["lang"] = "en"
-    at = at.run()
+    at = testing.opened("lataa", query={"lang": "en"})
     start = time.monotonic()
     at = at.file_uploader(key="upload_file").set_value((entry.filename, content(entry.name), "text/csv")).run()
     return at, time.monotonic() - start

@@ -28,10 +28,7 @@ def pending(monkeypatch, tmp_path) -> tuple[str, int]:
 
 
 def open_admin(lang: str = "fi"):
-    at = testing.app(address="hallinta")
-    at.query_params["lang"] = lang
-    at.session_state["role"] = "coordinator"
-    return at.run()
+    return testing.opened("hallinta", state={"role": "coordinator"}, query={"lang": lang})
 
 
 def test_admin_is_unreachable_without_sign_in(pending):

@@ -28,12 +28,7 @@ def db(tmp_path, monkeypatch):
 
 
 def open_page(lang: str = "fi", role: str = "public") -> AppTest:
-    at = testing.app(address=Path(PAGE).stem)
-    at.session_state["lang"] = lang
-    at.session_state["role"] = role
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return testing.opened(Path(PAGE).stem, state={"lang": lang, "role": role})
 
 
 def headers(at: AppTest) -> list[str]:

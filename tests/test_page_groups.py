@@ -38,13 +38,7 @@ def db_url(tmp_path, monkeypatch) -> str:
 
 
 def open_page(**state):
-    at = testing.app(timeout=60, address="teemaryhmat")
-    at.session_state["role"] = "coordinator"
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return testing.opened("teemaryhmat", state={"role": "coordinator", **state})
 
 
 def area_villages(area: str) -> list[str]:

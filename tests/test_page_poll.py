@@ -25,12 +25,7 @@ def db_url(tmp_path, monkeypatch) -> str:
 
 
 def open_poll(**query: str) -> AppTest:
-    at = testing.app(timeout=30, address="kysely")
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return testing.opened("kysely", query=query, timeout=30)
 
 
 def form_radios(at: AppTest) -> list:

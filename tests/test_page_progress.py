@@ -82,12 +82,7 @@ def db_url(filled, monkeypatch) -> str:
 
 
 def open_page(page: str, **state) -> AppTest:
-    at = testing.app(timeout=30, address=page)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return testing.opened(page, state=state, timeout=30)
 
 
 def test_page_shows_every_level_without_errors(db_url) -> None:

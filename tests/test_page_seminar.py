@@ -54,12 +54,7 @@ def db_url(filled, monkeypatch) -> str:
 
 
 def open_seminar(**query: str) -> AppTest:
-    at = testing.app(timeout=30, address="seminaari")
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return testing.opened("seminaari", query=query, timeout=30)
 
 
 def text_of(at: AppTest) -> str:

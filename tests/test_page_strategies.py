@@ -27,13 +27,7 @@ def db_url(tmp_path, monkeypatch) -> str:
 
 
 def open_page(page: str = PAGE, role: str = "coordinator", **query: str):
-    at = testing.app(timeout=90, address=Path(page).stem)
-    at.session_state["role"] = role
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return testing.opened(Path(page).stem, state={"role": role}, query=query, timeout=90)
 
 
 def texts(at) -> str:

@@ -29,9 +29,7 @@ def survey_csv(villages=("Verla", "Utti"), per_village=6, header_of=None, with_v
 
 
 def open_upload(lang: str = "fi"):
-    at = testing.app(address="lataa")
-    at.query_params["lang"] = lang
-    return at.run()
+    return testing.opened("lataa", query={"lang": lang})
 
 
 def choose_file(at, name: str, data: bytes, mime: str = CSV):

@@ -30,15 +30,8 @@ def store(tmp_path, monkeypatch):
 
 
 def open_page(village: str | None = "Sippola", lang: str = "fi", device: str | None = None):
-    at = testing.app(address="vastaa")
-    at.session_state["lang"] = lang
-    if device is not None:
-        at.session_state[DEVICE_KEY] = device
-    if village is not None:
-        at.query_params["kyla"] = village
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    state = {"lang": lang} | ({DEVICE_KEY: device} if device is not None else {})
+    return testing.opened("vastaa", state=state, query={"kyla": village} if village is not None else None)
 
 
 def answer_part(at) -> None:

@@ -69,14 +69,8 @@ def db(tmp_path, monkeypatch) -> Store:
 
 
 def open_page(lang: str = "fi", role: str = "public", village: str | None = None) -> AppTest:
-    at = testing.app(address=Path(PAGE).stem)
-    at.session_state["lang"] = lang
-    at.session_state["role"] = role
-    if village is not None:
-        at.query_params["village"] = village
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return testing.opened(Path(PAGE).stem, state={"lang": lang, "role": role},
+                          query={"village": village} if village is not None else None)
 
 
 def metric(at: AppTest, label: str) -> str:

@@ -11,7 +11,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -143,6 +143,20 @@ def app(timeout: float = 60, address: str | None = None) -> AppTest:
     if getattr(at, "_bidi_component_manager", "missing") is None:
         at._bidi_component_manager = _component_manager()
     return at.switch_page(f"pages/{address}.py") if address else at
+
+
+def opened(address: str | None = None, *, state: Mapping[str, object] | None = None,
+           query: Mapping[str, str] | None = None, timeout: float = 60) -> AppTest:
+    """The app at ``address`` (see `app`) after its first run, with session ``state`` and URL ``query`` set
+    before it as a browser and a signed-in session would have them; a run that raised fails here."""
+    at = app(timeout=timeout, address=address)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def download_buttons(at: AppTest) -> int:
