@@ -130,8 +130,8 @@ def downloads(res: report.VillageResults, fw, lang: str) -> None:
     stem = "".join(ch if ch.isalnum() else "_" for ch in res.village)[:40] or "village"
     with st.container(horizontal=True):
         st.download_button(t("village.download_xlsx", lang), lambda: report.results_xlsx(res, fw, lang),
-                           file_name=f"{stem}_{res.round}.xlsx", icon=":material/table:", key="village_xlsx", on_click="ignore",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                           file_name=f"{stem}_{res.round}.xlsx", icon=":material/table:", key="village_xlsx",
+                           on_click="ignore", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         st.download_button(t("village.download_html", lang), lambda: report.report_html(res, fw, lang),
                            file_name=f"{stem}_{res.round}.html", mime="text/html", icon=":material/print:",
                            key="village_html", help=t("village.download_help", lang), on_click="ignore")
