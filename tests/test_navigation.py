@@ -48,11 +48,7 @@ def demo_env(monkeypatch, tmp_path):
 
 
 def opened(address: str | None, role: str = "public"):
-    at = testing.app(address=address)
-    at.session_state["role"] = role
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return testing.opened(address, state={"role": role})
 
 
 def shows(at, page: str) -> bool:

@@ -50,10 +50,7 @@ def metrics(at) -> dict[str, str]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_headline_equals_the_library(demo_url, lang):
-    at = testing.app()
-    at.query_params["lang"] = lang
-    at.run()
-    assert not at.exception
+    at = testing.opened(query={"lang": lang})
     rows = library_round(demo_url, 2026)
     shown = metrics(at)
     assert shown[t("overview.kpi_villages", lang)] == str(len(rows))
@@ -70,9 +67,7 @@ def test_ranking_equals_the_command_line_score_for_a_round(demo_url, tmp_path):
     out = tmp_path / "score.csv"
     assert cli_main(["score", *files, "--round", "2025", "--format", "csv", "--output", str(out)]) == 0
     cli = pd.read_csv(out).set_index("village").sort_index()
-    at = testing.app()
-    at.query_params["round"] = "2025"
-    at.run()
+    at = testing.opened(query={"round": "2025"})
     shown = at.dataframe[0].value.set_index(t("common.col_village", "fi")).sort_index()
     assert list(shown.index) == list(cli.index)
     pd.testing.assert_series_equal(shown[t("common.col_index", "fi")].astype(float), cli["index"],
@@ -84,9 +79,7 @@ def test_ranking_equals_the_command_line_score_for_a_round(demo_url, tmp_path):
 
 
 def test_area_filter_counts_only_that_area(demo_url):
-    at = testing.app()
-    at.query_params["area"] = "kasvu"
-    at.run()
+    at = testing.opened(query={"area": "kasvu"})
     registry = load_villages()
     kasvu = set(registry.loc[registry["leader_area"] == "kasvu", "village"])
     rows = library_round(demo_url, 2026)

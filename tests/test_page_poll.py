@@ -78,10 +78,7 @@ def test_empty_answer_is_refused(db_url) -> None:
 def test_items_from_the_url_and_language(db_url) -> None:
     fw = load()
     chosen = [i.id for i in fw.items if i.type == "likert5"][3:5]
-    at = testing.app(timeout=30, address="kysely")
-    at.session_state["lang"] = "sv"
-    at.query_params["items"] = ",".join(chosen)
-    at.run()
+    at = testing.opened("kysely", state={"lang": "sv"}, query={"items": ",".join(chosen)}, timeout=30)
     assert [r.key for r in form_radios(at)] == [f"poll_item_{i}" for i in chosen]
     assert form_radios(at)[0].options[-1] == "Helt av samma åsikt"
 
@@ -97,10 +94,7 @@ def test_the_same_device_in_a_new_session_is_told_it_answered(db_url) -> None:
     form_radios(at)[0].set_value(5)
     send(at)
     token = at.session_state["_device_token"]  # what the signed cookie carries into a reload
-    again = testing.app(timeout=30, address="kysely")
-    again.session_state["_device_token"] = token
-    again.query_params["poll_round"] = "2026"
-    again.run()
+    again = testing.opened("kysely", state={"_device_token": token}, query={"poll_round": "2026"}, timeout=30)
     assert not form_radios(again)
     assert [s.value for s in again.success] == [t("poll.already", "fi")]
     other = open_poll(poll_round="2026")  # another device still answers

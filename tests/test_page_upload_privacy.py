@@ -41,9 +41,7 @@ def test_the_report_lists_personal_columns_and_the_public_keeps_no_free_text(emp
 
 
 def test_a_coordinator_may_keep_free_text_masked(empty_url, monkeypatch):
-    at = testing.app(address="lataa")
-    at.session_state["role"] = "coordinator"
-    at = choose_file(at.run(), "kysely.csv", with_personal_columns())
+    at = choose_file(testing.opened("lataa", state={"role": "coordinator"}), "kysely.csv", with_personal_columns())
     box = at.checkbox(key="upload_keep_free_text")
     assert box.label == t("upload.keep_free_text", "fi", n=1) and box.value is False
     box.check().run()

@@ -164,11 +164,8 @@ def test_sending_nothing_asks_for_at_least_one_answer(store):
 
 
 def test_the_link_can_carry_the_language(store):
-    at = testing.app(address="vastaa")
-    at.query_params["kyla"] = "Sippola"
-    at.query_params["lang"] = "sv"  # what the kit's link and poster add for a Swedish survey
-    at.run()
-    assert not at.exception
+    # the language is what the kit's link and poster add for a Swedish survey
+    at = testing.opened("vastaa", query={"kyla": "Sippola", "lang": "sv"})
     assert t("vastaa.village_line", "sv", village="Sippola", round=ROUND) in [m.value for m in at.markdown]
     assert at.pills[0].options[-1] == t("questionnaire.dont_know", "sv")
 

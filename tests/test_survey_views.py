@@ -25,14 +25,7 @@ def demo(monkeypatch, tmp_path) -> Store:
 
 
 def opened(address: str, lang: str = "fi", role: str = "public", **query: str):
-    at = testing.app(address=address)
-    at.session_state["lang"] = lang
-    at.session_state["role"] = role
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return testing.opened(address, state={"lang": lang, "role": role}, query=query)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
